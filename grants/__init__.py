@@ -1,0 +1,1 @@
+"""Grants: grant management for youth NGO initiative competitions (PuMPuRS)."""

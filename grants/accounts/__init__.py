@@ -1,0 +1,1 @@
+"""Users, their roles, organisations and membership, sessions and API tokens."""

@@ -1,0 +1,53 @@
+from enum import StrEnum
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import ForeignKey, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from grants.core.auth import Role
+from grants.registry.tables import Municipality
+
+
+class LegalForm(StrEnum):
+    association = "association"  # biedrība
+    foundation = "foundation"  # nodibinājums
+    youth_organisation = "youth_organisation"  # jaunatnes organizācija
+
+
+class UserRole(Table, tablename="user_role"):
+    """A role held by a user; a coordinator's role names its municipality."""
+
+    user = ForeignKey(BaseUser, index=True)
+    role = Varchar(length=20, choices=Role, index=True)
+    municipality = ForeignKey(Municipality, null=True, default=None)
+
+
+class Organisation(Table, tablename="organisation"):
+    name = Varchar(length=200)
+    registration_number = Varchar(length=11, unique=True, index=True)
+    legal_form = Varchar(length=30, choices=LegalForm)
+    municipality = ForeignKey(Municipality, index=True)
+    address = Varchar(length=300, default="")
+    email = Varchar(length=254, default="")
+    phone = Varchar(length=40, default="")
+    contact_person = Varchar(length=200, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.registration_number})"
+
+
+class Membership(Table, tablename="membership"):
+    user = ForeignKey(BaseUser, index=True)
+    organisation = ForeignKey(Organisation, index=True)
+    role = Varchar(length=10, default="member")  # "owner" registered it, or "member"
+
+
+class ApiToken(Table, tablename="api_token"):
+    """Bearer tokens; only their SHA-256 is stored, so a leaked table leaks no token."""
+
+    user = ForeignKey(BaseUser, index=True)
+    token_hash = Varchar(length=64, unique=True, index=True, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(index=True)

@@ -1,0 +1,97 @@
+"""create_app(settings) -> Litestar: the only place where the pieces are wired together."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from piccolo.apps.user.tables import BaseUser
+
+from admin.mount import admin_mount
+from grants.accounts import controllers as accounts
+from grants.accounts.service import principal_for_session, principal_for_token
+from grants.core import db as core_db
+from grants.core.auth import AuthMiddleware, public
+from grants.core.i18n import LanguageMiddleware
+from grants.core.security import BearerAwareCSRFMiddleware, allowed_hosts, security_headers
+from grants.core.web import PagesController, error_handlers, template_engine
+from grants.registry import controllers as registry
+from grants.settings import PROJECT_ROOT, Settings, get_settings, override_settings
+
+CSRF_COOKIE = "grants_csrf"  # its own name: piccolo-admin has a "csrftoken" of its own
+
+
+def configure(settings: Settings) -> None:
+    """Make these the process's settings, for the app and the command line alike."""
+    override_settings(settings)
+    # Piccolo's hasher reads this class attribute; tests lower it through the setting.
+    BaseUser._pbkdf2_iteration_count = settings.password_hash_iterations
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    configure(settings)
+
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name=CSRF_COOKIE,
+        cookie_secure=settings.production,
+        cookie_samesite="lax",
+        header_name="x-csrftoken",
+        # JSON-only endpoints that create a credential: no cookie session rides on them.
+        exclude=["/admin", "/api/auth/token", "/api/auth/register"],
+    )
+
+    async def on_startup() -> None:
+        engine = core_db.engine()
+        if settings.database_kind == "postgres" and settings.db_pool:
+            await engine.start_connection_pool()
+
+    async def on_shutdown() -> None:
+        engine = core_db.engine()
+        if settings.database_kind == "postgres" and settings.db_pool:
+            await engine.close_connection_pool()
+
+    return Litestar(
+        route_handlers=[
+            PagesController,
+            *accounts.handlers,
+            *registry.handlers,
+            admin_mount,
+            create_static_files_router(
+                path="/static",
+                directories=[PROJECT_ROOT / "static"],
+                guards=[public],
+                include_in_schema=False,
+            ),
+        ],
+        middleware=[
+            allowed_hosts(settings.allowed_hosts),
+            LanguageMiddleware,
+            DefineMiddleware(
+                AuthMiddleware,
+                session_resolver=principal_for_session,
+                token_resolver=principal_for_token,
+                exclude=["^/static/", "^/admin"],
+            ),
+            DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),
+            security_headers,
+        ],
+        template_config=TemplateConfig(instance=template_engine()),
+        openapi_config=OpenAPIConfig(
+            title="Grants API",
+            version="1",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        exception_handlers=error_handlers(),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        state=State({"settings": settings, "csrf_config": csrf}),
+        debug=False,
+    )

@@ -1,0 +1,1 @@
+"""Small shared pieces every domain uses: money, time, database, auth, audit, i18n."""

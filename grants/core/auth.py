@@ -1,0 +1,155 @@
+"""Who is calling, and the guards every route must declare.
+
+The middleware resolves the caller from a bearer token or the session cookie
+through resolvers that app.py wires in (core knows no domain tables). A
+request with an Authorization header is judged by it alone, so a browser's
+cookie never stands in for a missing or bad token.
+
+Every route handler carries at least one guard marked with `access_rule`;
+`unguarded_routes(app)` lists the ones that do not, and a test fails on any.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from litestar import Litestar
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+SESSION_COOKIE = "id"  # piccolo-admin's cookie name: one login for the site and the panel
+
+
+class Role(StrEnum):
+    staff = "staff"
+    reviewer = "reviewer"
+    coordinator = "coordinator"
+    applicant = "applicant"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    email: str
+    name: str
+    roles: frozenset[Role]
+    # Municipality codes a coordinator is scoped to.
+    municipalities: frozenset[str] = field(default_factory=frozenset)
+    organisation_id: int | None = None
+    via: str = "session"  # "session" or "token"
+    session_token: str | None = None
+
+    def has(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+Resolver = Callable[[str], Awaitable[Principal | None]]
+
+
+class AuthMiddleware(AbstractMiddleware):
+    """Puts the caller (a Principal or None) into scope["user"]."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        session_resolver: Resolver,
+        token_resolver: Resolver,
+        exclude: list[str] | None = None,
+    ) -> None:
+        super().__init__(app, exclude=exclude)
+        self.session_resolver = session_resolver
+        self.token_resolver = token_resolver
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
+        principal: Principal | None = None
+        scope["auth"] = None
+        header = connection.headers.get("authorization")
+        if header is not None:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                principal = await self.token_resolver(token.strip())
+            scope["auth"] = "token" if principal else "invalid-token"
+        elif cookie := connection.cookies.get(SESSION_COOKIE):
+            principal = await self.session_resolver(cookie)
+            scope["auth"] = "session" if principal else None
+        scope["user"] = principal
+        await self.app(scope, receive, send)
+
+
+def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    return connection.scope.get("user")
+
+
+# --- guards -----------------------------------------------------------------
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Any]
+
+
+def _rule(name: str) -> Callable[[Guard], Guard]:
+    def mark(guard: Guard) -> Guard:
+        guard.access_rule = name  # type: ignore[attr-defined]
+        return guard
+
+    return mark
+
+
+@_rule("public")
+def public(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Anyone, signed in or not."""
+
+
+@_rule("delegated")
+def delegated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """A mounted app that checks access itself (the admin panel; see admin/access.py)."""
+
+
+def _require_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    principal = current(connection)
+    if principal is None:
+        if connection.scope.get("auth") == "invalid-token":
+            raise NotAuthorizedException("Invalid or expired token")
+        raise NotAuthorizedException("Authentication required")
+    return principal
+
+
+@_rule("authenticated")
+def authenticated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Any signed-in user."""
+    _require_principal(connection)
+
+
+def roles(*allowed: Role) -> Guard:
+    """Signed in and holding one of the roles."""
+
+    @_rule("roles:" + ",".join(sorted(allowed)))
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if not _require_principal(connection).has(*allowed):
+            raise PermissionDeniedException("You do not have access to this page")
+
+    guard.__name__ = "roles_" + "_".join(sorted(allowed))
+    return guard
+
+
+def access_rules(handler: BaseRouteHandler) -> list[str]:
+    return [rule for g in handler.resolve_guards() if (rule := getattr(g, "access_rule", None))]
+
+
+def unguarded_routes(app: Litestar) -> list[str]:
+    """Every "METHOD path" of the app whose handler declares no access rule."""
+    missing: list[str] = []
+    for route in app.routes:
+        handlers: Iterable[BaseRouteHandler] = getattr(route, "route_handlers", None) or [
+            route.route_handler  # type: ignore[attr-defined]
+        ]
+        for handler in handlers:
+            if not access_rules(handler):
+                methods = sorted(getattr(handler, "http_methods", None) or ["ASGI"])
+                missing.append(f"{','.join(methods)} {route.path}")
+    return sorted(missing)

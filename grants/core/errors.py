@@ -1,0 +1,28 @@
+"""Domain errors that services raise and controllers turn into responses."""
+
+from __future__ import annotations
+
+
+class ValidationFailed(ValueError):
+    """Bad input: `errors` maps each field (dotted for nested ones) to a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class Conflict(ValueError):
+    """The request clashes with what exists or with the state (HTTP 409)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class TooManyAttempts(Exception):
+    """Rate limit reached (HTTP 429)."""
+
+
+class InvalidCredentials(Exception):
+    """Wrong e-mail or password (HTTP 401)."""

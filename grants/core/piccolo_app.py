@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from grants.core.tables import AuditEntry, LoginFailure
+
+APP_CONFIG = AppConfig(
+    app_name="core",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[AuditEntry, LoginFailure],
+    migration_dependencies=[],
+    commands=[],
+)

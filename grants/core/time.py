@@ -1,0 +1,53 @@
+"""Times are aware datetimes: UTC in the database, Europe/Riga for people."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+RIGA = ZoneInfo("Europe/Riga")
+
+
+def now() -> datetime:
+    """The current moment, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def to_utc(moment: datetime) -> datetime:
+    """An aware datetime in UTC; a naive one is refused rather than guessed."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("naive datetime: give a time zone offset")
+    return moment.astimezone(UTC)
+
+
+def to_riga(moment: datetime) -> datetime:
+    """The same moment on the clocks of Riga (EET/EEST)."""
+    if moment.tzinfo is None:
+        # Piccolo hands back naive values from SQLite for aware columns in UTC.
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(RIGA)
+
+
+def riga_local(day: date, hour: int = 0, minute: int = 0) -> datetime:
+    """A wall-clock time in Riga as an aware UTC datetime (DST handled by zoneinfo)."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=RIGA).astimezone(UTC)
+
+
+def parse_iso(value: str) -> datetime:
+    """ISO 8601 with an offset ("2026-03-01T12:00:00+02:00") to aware UTC."""
+    return to_utc(datetime.fromisoformat(value))
+
+
+def format_riga(moment: datetime | None, locale: str = "lv") -> str:
+    """A moment as Riga wall-clock text for pages: "2026. gada 1. marts 12:00"."""
+    if moment is None:
+        return ""
+    return format_datetime(to_riga(moment), "medium", tzinfo=RIGA, locale=locale)
+
+
+def format_day(day: date | None, locale: str = "lv") -> str:
+    if day is None:
+        return ""
+    return format_date(day, "medium", locale=locale)

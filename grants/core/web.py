@@ -1,0 +1,139 @@
+"""Rendering pages: the Jinja environment, error responses, and the site-wide pages."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, pass_context
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from grants.core.auth import public
+from grants.core.errors import Conflict, InvalidCredentials, TooManyAttempts, ValidationFailed
+from grants.core.i18n import LANG_COOKIE, LANGUAGES, _, get_language, gettext, ngettext
+from grants.core.money import display_cents
+from grants.core.time import format_day, format_riga
+from grants.settings import PROJECT_ROOT
+
+
+@pass_context
+def _me(context: Any) -> Any:
+    request = context.get("request")
+    return request.scope.get("user") if request is not None else None
+
+
+def template_engine() -> JinjaTemplateEngine:
+    env = Environment(
+        loader=FileSystemLoader(PROJECT_ROOT / "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(me=_me, languages=LANGUAGES, language=get_language)
+    env.filters.update(
+        money=lambda cents: display_cents(cents, get_language()),
+        riga=lambda moment: format_riga(moment, get_language()),
+        day=lambda day: format_day(day, get_language()),
+        urlquote=lambda value: quote(str(value), safe=""),
+    )
+    return JinjaTemplateEngine.from_environment(env)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site: never an open redirect to somewhere else."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith(("/api/", "/schema"))
+
+
+def _json_error(status: int, detail: str, extra: Any = None) -> Response[Any]:
+    return Response(
+        {"status_code": status, "detail": detail, "extra": extra or {}},
+        status_code=status,
+        media_type=MediaType.JSON,
+    )
+
+
+def _error_page(request: Request[Any, Any, Any], status: int, detail: str) -> Response[Any]:
+    return Template("errors/error.html", context={"status": status, "detail": detail}, status_code=status)
+
+
+def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if is_api(request):
+        extra = exc.extra if isinstance(exc.extra, dict | list) else {}
+        return _json_error(exc.status_code, exc.detail, extra)
+    if isinstance(exc, NotAuthorizedException):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?next={quote(target, safe='')}")
+    messages = {
+        403: _("You do not have access to this page."),
+        404: _("This page does not exist, or it is not visible to you."),
+        405: _("This action is not allowed here."),
+        429: _("Too many attempts. Wait a few minutes and try again."),
+    }
+    return _error_page(request, exc.status_code, messages.get(exc.status_code, exc.detail))
+
+
+def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    request.logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    message = _("Something went wrong on our side. Nothing you sent was lost; try again.")
+    if is_api(request):
+        return _json_error(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error")
+    return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, message)
+
+
+def error_handlers() -> dict[Any, Any]:
+    return {
+        HTTPException: _http_exception,
+        ValidationFailed: lambda request, exc: _json_error(
+            422, _("Please correct the marked fields."), exc.errors
+        ),
+        Conflict: lambda request, exc: _json_error(
+            409, exc.message, {exc.field: exc.message} if exc.field else {}
+        ),
+        TooManyAttempts: lambda request, exc: _json_error(
+            429, _("Too many attempts. Wait a few minutes and try again.")
+        ),
+        InvalidCredentials: lambda request, exc: _json_error(401, _("Wrong e-mail or password.")),
+        HTTP_500_INTERNAL_SERVER_ERROR: _internal_error,
+    }
+
+
+class PagesController(Controller):
+    guards = [public]
+
+    @get("/lang/{code:str}", name="language")
+    async def switch_language(self, code: str, next: str | None = None) -> Redirect:
+        """Switch the language and come back to the same page."""
+        response = Redirect(safe_next(next))
+        if code in LANGUAGES:
+            response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+        return response
+
+    @get("/docs/api", name="api_docs")
+    async def api_docs(self, request: Request[Any, Any, Any]) -> Template:
+        """The API reference from our own OpenAPI schema, readable without any CDN."""
+        schema = request.app.openapi_schema.to_schema()
+        operations = [
+            {
+                "method": method.upper(),
+                "path": path,
+                "summary": op.get("summary", ""),
+                "description": op.get("description", ""),
+            }
+            for path, item in sorted(schema.get("paths", {}).items())
+            for method, op in item.items()
+            if isinstance(op, dict) and path.startswith("/api")
+        ]
+        return Template("api_docs.html", context={"operations": operations})

@@ -1,0 +1,87 @@
+"""Demo data for `make run`: users of every role, an NGO, and the schools named in DESIGN.md.
+
+Idempotent: running it again resets the demo passwords and changes nothing else.
+School registration numbers here are made up for the demo (10 digits, as in
+the IKVD register), not the register's real numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from grants.accounts import service as accounts
+from grants.accounts.tables import Organisation
+from grants.core.auth import Role
+from grants.registry.tables import Municipality, School
+
+DEMO_SCHOOLS = [
+    # (demo registration number, name, municipality code, kind, in PuMPuRS since)
+    ("4312900101", "Misas pamatskola", "LV-016", "general", date(2017, 9, 1)),
+    ("4312900102", "Stelpes pamatskola", "LV-016", "general", date(2017, 9, 1)),
+    ("4313900103", "Skaistkalnes vidusskola", "LV-016", "general", date(2018, 1, 1)),
+    ("4313900201", "Ozolnieku vidusskola", "LV-041", "general", date(2017, 9, 1)),
+    ("4312900202", "Garozas pamatskola", "LV-041", "general", date(2018, 9, 1)),
+    ("4312900203", "Salgales pamatskola", "LV-041", "general", date(2018, 9, 1)),
+    ("4313900301", "Viesītes vidusskola", "LV-042", "general", date(2017, 9, 1)),
+    ("4312900401", "Bebru pamatskola", "LV-002", "general", date(2018, 1, 1)),
+    ("4312900402", "Kokneses pamatskola-attīstības centrs", "LV-002", "general", date(2018, 1, 1)),
+    ("4313900403", "I. Gaiša Kokneses vidusskola", "LV-002", "general", date(2017, 9, 1)),
+    ("4311900404", "Pērses sākumskola", "LV-002", "general", date(2019, 9, 1)),
+]
+
+DEMO_USERS = [
+    # (role label, e-mail, password, role, municipality, name)
+    ("staff", "staff@demo.grants.lv", "demo-staff-2026", Role.staff, None, "Ilze Programma"),
+    ("reviewer", "reviewer1@demo.grants.lv", "demo-review-2026", Role.reviewer, None, "Jānis Vērtētājs"),
+    ("reviewer", "reviewer2@demo.grants.lv", "demo-review-2026", Role.reviewer, None, "Līga Vērtētāja"),
+    (
+        "coordinator",
+        "bauska@demo.grants.lv",
+        "demo-coord-2026",
+        Role.coordinator,
+        "LV-016",
+        "Anita Koordinatore",
+    ),
+]
+
+DEMO_APPLICANT = ("applicant", "ngo@demo.grants.lv", "demo-ngo-2026")
+DEMO_ORGANISATION = {
+    "name": "Biedrība “Jauniešu iniciatīvu centrs”",
+    "registration_number": "40008000001",
+    "legal_form": "association",
+    "municipality_code": "LV-016",
+    "address": "Uzvaras iela 1, Bauska",
+    "phone": "+371 20000000",
+}
+
+
+async def load_demo() -> list[tuple[str, str, str]]:
+    municipalities = {
+        row["code"]: row["id"] for row in await Municipality.select(Municipality.id, Municipality.code)
+    }
+    if not municipalities:
+        raise SystemExit("Run `grants migrate` first: the municipality registry is empty.")
+    for number, name, code, kind, since in DEMO_SCHOOLS:
+        if not await School.exists().where(School.registration_number == number):
+            await School.insert(
+                School(
+                    registration_number=number,
+                    name=name,
+                    municipality=municipalities[code],
+                    kind=kind,
+                    pumpurs_since=since,
+                )
+            )
+    logins: list[tuple[str, str, str]] = []
+    for label, email, password, role, municipality, name in DEMO_USERS:
+        await accounts.ensure_user(email, password, role, municipality, name)
+        logins.append((label, email, password))
+    label, email, password = DEMO_APPLICANT
+    if await Organisation.exists().where(
+        Organisation.registration_number == DEMO_ORGANISATION["registration_number"]
+    ):
+        await accounts.ensure_user(email, password, Role.applicant)
+    else:
+        await accounts.register(email, password, "Kārlis Jaunietis", DEMO_ORGANISATION)
+    logins.append((label, email, password))
+    return logins

@@ -1,0 +1,38 @@
+from enum import StrEnum
+
+from piccolo.columns import Date, ForeignKey, Varchar
+from piccolo.table import Table
+
+
+class MunicipalityKind(StrEnum):
+    state_city = "state_city"
+    novads = "novads"
+
+
+class SchoolKind(StrEnum):
+    general = "general"
+    vocational = "vocational"
+    other = "other"
+
+
+class Municipality(Table, tablename="municipality"):
+    code = Varchar(length=10, unique=True, index=True)  # ISO 3166-2:LV, e.g. "LV-016"
+    name = Varchar(length=120)
+    short_name = Varchar(length=3)  # prefix of application references, e.g. "BAU"
+    kind = Varchar(length=20, choices=MunicipalityKind)
+    valid_from = Date(null=True, default=None)
+    # Exclusive: the first day the municipality no longer exists (None: it exists).
+    valid_to = Date(null=True, default=None)
+    successor = ForeignKey("self", null=True, default=None)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class School(Table, tablename="school"):
+    registration_number = Varchar(length=20, unique=True, index=True)  # IKVD register
+    name = Varchar(length=200)
+    municipality = ForeignKey(Municipality, index=True)
+    kind = Varchar(length=20, choices=SchoolKind, default=SchoolKind.general)
+    pumpurs_since = Date(null=True, default=None)
+    pumpurs_until = Date(null=True, default=None)
