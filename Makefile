@@ -4,7 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
-PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: run serve install dev migrate demo test test-sqlite test-postgres lint bench locales clean
 
@@ -37,12 +36,14 @@ test: dev
 
 lint: dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: dev
 	$(BIN)/python -m bench
 
 locales: dev
-	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --sort-output \
+		--project=Grants --version=0.1.0 .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
 
 clean:

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from grants.accounts import service as accounts
 from grants.core.auth import SESSION_COOKIE, Role
+from grants.core.i18n import _
 
 # Paths (inside /admin) open to any panel user; the rest of /api needs staff.
 OPEN_TO_PANEL_USERS = ("/api/user/", "/api/change-password/")
@@ -70,10 +71,10 @@ class AdminAccess:
             token = _cookie(scope, SESSION_COOKIE)
             principal = await accounts.principal_for_session(token) if token else None
             if principal is None:
-                await _json(send, 401, "Log in first.")
+                await _json(send, 401, _("Log in first."))
                 return
             if not principal.has(Role.staff):
-                await _json(send, 403, "Only programme staff can see the panel's tables.")
+                await _json(send, 403, _("Only programme staff can see the panel's tables."))
                 return
         await self.app(scope, receive, send)
 
@@ -85,7 +86,7 @@ class AdminAccess:
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
             if sum(map(len, chunks)) > 64 * 1024:
-                await _json(send, 413, "Request too large.")
+                await _json(send, 413, _("Request too large."))
                 return
         body = b"".join(chunks)
         content_type = next((v.decode() for k, v in scope["headers"] if k == b"content-type"), "")
@@ -93,7 +94,7 @@ class AdminAccess:
         client_ip = (scope.get("client") or ("unknown", 0))[0]
         limiter = accounts.limiter()
         if await limiter.blocked(username, client_ip):
-            await _json(send, 429, "Too many attempts. Wait a few minutes and try again.")
+            await _json(send, 429, _("Too many attempts. Wait a few minutes and try again."))
             return
 
         replayed = False

@@ -13,6 +13,9 @@ from piccolo_api.session_auth.tables import SessionsBase
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from admin.forms import FORMS
+from admin.hooks import audit_hooks, user_hooks
+from admin.translations import TRANSLATIONS
 from grants.accounts.tables import ApiToken, Membership, Organisation, UserRole
 from grants.core.tables import AuditEntry
 from grants.registry.tables import Municipality, School
@@ -20,7 +23,10 @@ from grants.settings import get_settings
 
 
 def _read_only(piccolo_crud: PiccoloCRUD, request: Request) -> None:
-    raise HTTPException(status_code=405, detail="The audit log is append-only.")
+    raise HTTPException(
+        status_code=405,
+        detail="Read-only here: the audit log is append-only; roles change through the role forms.",
+    )
 
 
 def _table_configs() -> list[Any]:
@@ -34,6 +40,7 @@ def _table_configs() -> list[Any]:
     return [
         TableConfig(
             Municipality,
+            hooks=audit_hooks(Municipality),
             visible_columns=[
                 Municipality.code,
                 Municipality.name,
@@ -48,6 +55,7 @@ def _table_configs() -> list[Any]:
         ),
         TableConfig(
             School,
+            hooks=audit_hooks(School),
             visible_columns=[
                 School.registration_number,
                 School.name,
@@ -62,6 +70,7 @@ def _table_configs() -> list[Any]:
         ),
         TableConfig(
             Organisation,
+            hooks=audit_hooks(Organisation),
             visible_columns=[
                 Organisation.name,
                 Organisation.registration_number,
@@ -81,18 +90,21 @@ def _table_configs() -> list[Any]:
         ),
         TableConfig(
             Membership,
+            hooks=audit_hooks(Membership),
             visible_columns=[Membership.user, Membership.organisation, Membership.role],
             visible_filters=[Membership.user, Membership.organisation],
             menu_group="Accounts",
         ),
         TableConfig(
             UserRole,
+            validators=read_only,
             visible_columns=[UserRole.user, UserRole.role, UserRole.municipality],
             visible_filters=[UserRole.user, UserRole.role, UserRole.municipality],
             menu_group="Accounts",
         ),
         TableConfig(
             BaseUser,
+            hooks=user_hooks(BaseUser),
             visible_columns=[
                 BaseUser.username,
                 BaseUser.first_name,
@@ -108,6 +120,7 @@ def _table_configs() -> list[Any]:
         ),
         TableConfig(
             ApiToken,
+            hooks=audit_hooks(ApiToken),
             visible_columns=[ApiToken.user, ApiToken.created_at, ApiToken.expires_at],
             visible_filters=[ApiToken.user],
             menu_group="Accounts",
@@ -139,6 +152,7 @@ def build_admin() -> Any:
     settings = get_settings()
     return create_admin(
         _table_configs(),
+        forms=FORMS,
         auth_table=BaseUser,
         session_table=SessionsBase,
         session_expiry=timedelta(hours=settings.session_hours),
@@ -146,6 +160,8 @@ def build_admin() -> Any:
         site_name="Grants",
         allowed_hosts=list(settings.allowed_hosts),
         auto_include_related=False,
+        default_language_code="lv",
+        translations=TRANSLATIONS,
     )
 
 

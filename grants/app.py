@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware.base import DefineMiddleware
@@ -10,27 +10,20 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from piccolo.apps.user.tables import BaseUser
 
 from admin.mount import admin_mount
 from grants.accounts import controllers as accounts
 from grants.accounts.service import principal_for_session, principal_for_token
 from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, public
+from grants.core.db import configure
 from grants.core.i18n import LanguageMiddleware
 from grants.core.security import BearerAwareCSRFMiddleware, allowed_hosts, security_headers
 from grants.core.web import PagesController, error_handlers, template_engine
 from grants.registry import controllers as registry
-from grants.settings import PROJECT_ROOT, Settings, get_settings, override_settings
+from grants.settings import PROJECT_ROOT, Settings, get_settings
 
 CSRF_COOKIE = "grants_csrf"  # its own name: piccolo-admin has a "csrftoken" of its own
-
-
-def configure(settings: Settings) -> None:
-    """Make these the process's settings, for the app and the command line alike."""
-    override_settings(settings)
-    # Piccolo's hasher reads this class attribute; tests lower it through the setting.
-    BaseUser._pbkdf2_iteration_count = settings.password_hash_iterations
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -42,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cookie_name=CSRF_COOKIE,
         cookie_secure=settings.production,
         cookie_samesite="lax",
+        cookie_httponly=True,  # forms carry the token in a hidden field; no script needs the cookie
         header_name="x-csrftoken",
         # JSON-only endpoints that create a credential: no cookie session rides on them.
         exclude=["/admin", "/api/auth/token", "/api/auth/register"],
@@ -73,12 +67,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             allowed_hosts(settings.allowed_hosts),
             LanguageMiddleware,
-            DefineMiddleware(
-                AuthMiddleware,
-                session_resolver=principal_for_session,
-                token_resolver=principal_for_token,
-                exclude=["^/static/", "^/admin"],
-            ),
+            AuthMiddleware(session_resolver=principal_for_session, token_resolver=principal_for_token),
             DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),
             security_headers,
         ],
@@ -88,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1",
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),
         exception_handlers=error_handlers(),
         on_startup=[on_startup],

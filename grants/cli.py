@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
+import warnings
 from pathlib import Path
 
 from grants.settings import Settings, SettingsError
@@ -19,11 +19,25 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
+async def _check_database() -> None:
+    from grants.core.db import engine
+
+    await engine().run_ddl("SELECT 1")
+
+
 def _configure() -> Settings:
     settings = _settings()
-    from grants.app import configure
+    from grants.core.db import configure
 
     configure(settings)
+    try:
+        with warnings.catch_warnings():  # Piccolo warns about the same failure: say it once
+            warnings.simplefilter("ignore")
+            asyncio.run(_check_database())
+    except Exception as exc:  # a refused connection, an unknown database, a path that cannot be made …
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"Configuration error: DATABASE_URL: cannot open the database: {reason}", file=sys.stderr)
+        raise SystemExit(2) from None
     return settings
 
 
@@ -44,7 +58,7 @@ async def migrate() -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    _configure()
+    settings = _configure()
     uvicorn.run(
         "grants.app:create_app",
         factory=True,
@@ -52,7 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        forwarded_allow_ips=list(settings.forwarded_allow_ips),
         log_level="info",
     )
 

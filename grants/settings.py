@@ -6,6 +6,7 @@ command line can stop start-up with one clear line.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ class Settings:
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    # Proxies whose X-Forwarded-For/-Proto headers are believed (the client IP counts logins).
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1",)
     upload_max_bytes: int = 10 * 1024 * 1024
     password_hash_iterations: int = 600_000
     login_max_failures: int = 5
@@ -74,7 +77,10 @@ class Settings:
             raise SettingsError(f"BASE_URL must be an http(s) URL, not {base_url!r}")
         hosts = tuple(h.strip() for h in env.get("ALLOWED_HOSTS", "").split(",") if h.strip())
         if not hosts:
-            hosts = ("127.0.0.1", "localhost", urlparse(base_url).hostname or "localhost")
+            # dict.fromkeys: the default BASE_URL host is 127.0.0.1 itself, listed once.
+            hosts = tuple(
+                dict.fromkeys(("127.0.0.1", "localhost", urlparse(base_url).hostname or "localhost"))
+            )
         secret_key = env.get("SECRET_KEY", "").strip()
         if not secret_key:
             if mode == "production":
@@ -95,6 +101,7 @@ class Settings:
             secret_key=secret_key,
             base_url=base_url,
             allowed_hosts=hosts,
+            forwarded_allow_ips=_address_list(env, "FORWARDED_ALLOW_IPS", ("127.0.0.1",)),
             upload_max_bytes=_positive_int(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
             password_hash_iterations=_positive_int(env, "PASSWORD_HASH_ITERATIONS", 600_000),
             login_max_failures=_positive_int(env, "LOGIN_MAX_FAILURES", 5),
@@ -143,6 +150,21 @@ def _optional_url(env: dict[str, str], name: str, schemes: set[str]) -> str | No
     except ValueError as exc:
         raise SettingsError(f"{name} has a bad port: {value!r}") from exc
     return value
+
+
+def _address_list(env: dict[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    values = tuple(v.strip() for v in raw.split(",") if v.strip())
+    for value in values:
+        if value == "*":
+            continue
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise SettingsError(f"{name} must list IP addresses or networks, not {value!r}") from None
+    return values
 
 
 def _positive_int(env: dict[str, str], name: str, default: int) -> int:

@@ -26,12 +26,12 @@ def postgres_reachable() -> bool:
 
 
 def start_postgres() -> None:
-    versions = sorted(p.name for p in Path("/etc/postgresql").glob("*")) if Path("/etc/postgresql").exists() else []
+    versions = (
+        sorted(p.name for p in Path("/etc/postgresql").glob("*")) if Path("/etc/postgresql").exists() else []
+    )
     if not versions:
         return
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"], check=False
-    )
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"], check=False)
     for _ in range(30):
         if postgres_reachable():
             return
@@ -56,8 +56,11 @@ def main() -> int:
         print("PostgreSQL is required in CI and could not be started on 127.0.0.1:5432", flush=True)
         results["PostgreSQL"] = 1
     else:
-        print("\nSKIPPED: the PostgreSQL half: nothing listens on 127.0.0.1:5432 "
-              "(start it, or set TEST_POSTGRES_URL)", flush=True)
+        print(
+            "\nSKIPPED: the PostgreSQL half: nothing listens on 127.0.0.1:5432 "
+            "(start it, or set TEST_POSTGRES_URL)",
+            flush=True,
+        )
     print("\n=== summary ===")
     for label, code in results.items():
         print(f"{label}: {'passed' if code == 0 else f'FAILED (exit {code})'}")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import Body
+from litestar.params import Body, FromQuery, JSONBody
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -57,7 +57,7 @@ class AccountsApi(Controller):
         status_code=HTTP_201_CREATED,
         summary="Register an applicant and their organisation",
     )
-    async def register(self, data: RegisterIn) -> RegisterOut:
+    async def register(self, data: JSONBody[RegisterIn]) -> RegisterOut:
         org = {
             "name": data.organisation.name,
             "registration_number": data.organisation.registration_number,
@@ -76,7 +76,7 @@ class AccountsApi(Controller):
         status_code=HTTP_200_OK,
         summary="Exchange e-mail and password for a bearer token",
     )
-    async def token(self, request: Request[Any, Any, Any], data: TokenIn) -> TokenOut:
+    async def token(self, request: Request[Any, Any, Any], data: JSONBody[TokenIn]) -> TokenOut:
         user_id = await service.authenticate(data.email, data.password, _client_ip(request))
         token, expires_at = await service.issue_token(user_id)
         return TokenOut(token=token, expires_at=expires_at)
@@ -98,7 +98,7 @@ class AccountPages(Controller):
     include_in_schema = False
 
     @get("/login", guards=[public], name="login")
-    async def login_form(self, next: str | None = None) -> Template:
+    async def login_form(self, next: FromQuery[str | None] = None) -> Template:
         return Template("accounts/login.html", context={"next": safe_next(next, ""), "email": ""})
 
     @post("/login", guards=[public], status_code=HTTP_200_OK)

@@ -240,10 +240,10 @@ async def ensure_user(
     if not EMAIL.match(email):
         errors["email"] = _("Enter a valid e-mail address.")
     municipality_id = None
-    if role == Role.coordinator:
-        municipality_id = await _current_municipality_id(municipality_code or "")
-        if municipality_id is None:
-            errors["municipality"] = _("A coordinator needs a current municipality code.")
+    try:
+        municipality_id = await municipality_id_for_role(role, municipality_code)
+    except ValidationFailed as exc:
+        errors |= exc.errors
     if errors:
         raise ValidationFailed(errors)
     async with write_transaction():
@@ -258,21 +258,66 @@ async def ensure_user(
         else:
             user_id = row["id"]
             await BaseUser.update_password(user_id, password)
+            await audit.record("password_reset", "user", user_id)
         await grant_role(user_id, role, municipality_id)
     return user_id
 
 
-async def grant_role(user_id: int, role: Role, municipality_id: int | None = None) -> None:
-    exists = await UserRole.exists().where(
-        (UserRole.user == user_id) & (UserRole.role == role) & (UserRole.municipality == municipality_id)
+async def grant_role(
+    user_id: int, role: Role, municipality_id: int | None = None, actor: Principal | None = None
+) -> bool:
+    """Give the role (idempotent); returns whether it was new."""
+    same = (UserRole.user == user_id) & (UserRole.role == role)
+    same &= (
+        (UserRole.municipality == municipality_id)
         if municipality_id is not None
-        else (UserRole.user == user_id) & (UserRole.role == role) & UserRole.municipality.is_null()
+        else UserRole.municipality.is_null()
     )
-    if not exists:
+    new = not await UserRole.exists().where(same)
+    if new:
         await UserRole.insert(UserRole(user=user_id, role=role, municipality=municipality_id))
-        await audit.record("grant_role", "user", user_id, after={"role": role.value})
+        await audit.record(
+            "grant_role",
+            "user",
+            user_id,
+            actor=actor,
+            after={"role": role.value, "municipality": municipality_id},
+        )
+    await _sync_panel_flags(user_id)
+    return new
+
+
+async def revoke_role(user_id: int, role: Role, actor: Principal | None = None) -> int:
+    """Take the role away (for a coordinator: in every municipality); returns how many grants ended."""
+    async with write_transaction():
+        grants = await UserRole.select(UserRole.id, UserRole.municipality).where(
+            (UserRole.user == user_id) & (UserRole.role == role)
+        )
+        if grants:
+            await UserRole.delete().where(UserRole.id.is_in([g["id"] for g in grants]))
+            await audit.record("revoke_role", "user", user_id, actor=actor, before={"role": role.value})
+        await _sync_panel_flags(user_id)
+    return len(grants)
+
+
+async def _sync_panel_flags(user_id: int) -> None:
     held = {Role(r["role"]) for r in await UserRole.select(UserRole.role).where(UserRole.user == user_id)}
-    # The admin panel admits users by these flags; they follow the roles.
+    # The admin panel admits users by these flags; they follow the roles, never the other way.
     await BaseUser.update(
         {BaseUser.admin: bool(held & PANEL_ROLES), BaseUser.superuser: Role.staff in held}
     ).where(BaseUser.id == user_id)
+
+
+async def user_id_by_email(email: str) -> int | None:
+    row = await BaseUser.select(BaseUser.id).where(BaseUser.username == normalise_email(email)).first()
+    return row["id"] if row else None
+
+
+async def municipality_id_for_role(role: Role, municipality_code: str | None) -> int | None:
+    """The municipality a role is scoped to: required for coordinators, none for the rest."""
+    if role != Role.coordinator:
+        return None
+    municipality_id = await _current_municipality_id(municipality_code or "")
+    if municipality_id is None:
+        raise ValidationFailed({"municipality": _("A coordinator needs a current municipality code.")})
+    return municipality_id

@@ -3,6 +3,7 @@ from enum import StrEnum
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import ForeignKey, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
 from grants.core.auth import Role
@@ -34,8 +35,10 @@ class Organisation(Table, tablename="organisation"):
     contact_person = Varchar(length=200, default="")
     created_at = Timestamptz(default=TimestamptzNow())
 
-    def __str__(self) -> str:
-        return f"{self.name} ({self.registration_number})"
+    @classmethod
+    def get_readable(cls) -> Readable:
+        """How the admin panel names a row in lists and pickers."""
+        return Readable(template="%s (%s)", columns=[cls.name, cls.registration_number])
 
 
 class Membership(Table, tablename="membership"):

@@ -18,10 +18,13 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.middleware import AbstractMiddleware
+from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
+
+from grants.core.i18n import _
 
 SESSION_COOKIE = "id"  # piccolo-admin's cookie name: one login for the site and the panel
 
@@ -52,21 +55,17 @@ class Principal:
 Resolver = Callable[[str], Awaitable[Principal | None]]
 
 
-class AuthMiddleware(AbstractMiddleware):
+class AuthMiddleware(ASGIMiddleware):
     """Puts the caller (a Principal or None) into scope["user"]."""
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        session_resolver: Resolver,
-        token_resolver: Resolver,
-        exclude: list[str] | None = None,
-    ) -> None:
-        super().__init__(app, exclude=exclude)
+    scopes = (ScopeType.HTTP, ScopeType.WEBSOCKET)
+    exclude_path_pattern = ("^/static/", "^/admin")
+
+    def __init__(self, session_resolver: Resolver, token_resolver: Resolver) -> None:
         self.session_resolver = session_resolver
         self.token_resolver = token_resolver
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
         principal: Principal | None = None
         scope["auth"] = None
@@ -80,7 +79,7 @@ class AuthMiddleware(AbstractMiddleware):
             principal = await self.session_resolver(cookie)
             scope["auth"] = "session" if principal else None
         scope["user"] = principal
-        await self.app(scope, receive, send)
+        await next_app(scope, receive, send)
 
 
 def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
@@ -114,8 +113,8 @@ def _require_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
     principal = current(connection)
     if principal is None:
         if connection.scope.get("auth") == "invalid-token":
-            raise NotAuthorizedException("Invalid or expired token")
-        raise NotAuthorizedException("Authentication required")
+            raise NotAuthorizedException(_("Invalid or expired token"))
+        raise NotAuthorizedException(_("Authentication required"))
     return principal
 
 
@@ -131,14 +130,24 @@ def roles(*allowed: Role) -> Guard:
     @_rule("roles:" + ",".join(sorted(allowed)))
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if not _require_principal(connection).has(*allowed):
-            raise PermissionDeniedException("You do not have access to this page")
+            raise PermissionDeniedException(_("You do not have access to this page."))
 
     guard.__name__ = "roles_" + "_".join(sorted(allowed))
     return guard
 
 
 def access_rules(handler: BaseRouteHandler) -> list[str]:
-    return [rule for g in handler.resolve_guards() if (rule := getattr(g, "access_rule", None))]
+    # Litestar wraps each guard in an AsyncCallable whose `func` is the guard itself.
+    guards = [getattr(g, "func", g) for g in handler.resolve_guards()]
+    return [rule for g in guards if (rule := getattr(g, "access_rule", None))]
+
+
+def _is_generated_options(handler: BaseRouteHandler) -> bool:
+    fn = getattr(handler, "fn", None)
+    return (
+        getattr(handler, "http_methods", None) == {"OPTIONS"}
+        and getattr(fn, "__name__", "") == "options_handler"
+    )
 
 
 def unguarded_routes(app: Litestar) -> list[str]:
@@ -149,6 +158,8 @@ def unguarded_routes(app: Litestar) -> list[str]:
             route.route_handler  # type: ignore[attr-defined]
         ]
         for handler in handlers:
+            if _is_generated_options(handler):
+                continue  # Litestar answers OPTIONS itself with the Allow header, nothing more
             if not access_rules(handler):
                 methods = sorted(getattr(handler, "http_methods", None) or ["ASGI"])
                 missing.append(f"{','.join(methods)} {route.path}")

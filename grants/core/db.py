@@ -14,7 +14,16 @@ from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-from grants.settings import Settings
+from grants.settings import Settings, override_settings
+
+
+def configure(settings: Settings) -> None:
+    """Make these the process's settings, for the app and the command line alike."""
+    from piccolo.apps.user.tables import BaseUser
+
+    override_settings(settings)
+    # Piccolo's hasher reads this class attribute; tests lower it through the setting.
+    BaseUser._pbkdf2_iteration_count = settings.password_hash_iterations
 
 
 def build_engine(settings: Settings) -> Engine:

@@ -9,6 +9,7 @@ services and templates translate without passing it around.
 from __future__ import annotations
 
 import io
+import unicodedata
 from contextvars import ContextVar
 from functools import cache
 from gettext import NullTranslations
@@ -63,11 +64,18 @@ _ = gettext
 def negotiate(cookie: str | None, accept_language: str | None) -> str:
     if cookie in LANGUAGES:
         return cookie
-    for part in (accept_language or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return DEFAULT_LANGUAGE
+    offers: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        code, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if code.strip().lower()[:2] in LANGUAGES and quality > 0:
+            offers.append((-quality, position, code.strip().lower()[:2]))
+    return min(offers)[2] if offers else DEFAULT_LANGUAGE
 
 
 class LanguageMiddleware:
@@ -90,3 +98,19 @@ class LanguageMiddleware:
                     accept = value.decode("latin-1")
             set_language(negotiate(cookie, accept))
         await self.app(scope, receive, send)
+
+
+# Letters with a caron or cedilla are letters of their own in Latvian (č after c);
+# long vowels (ā, ē, ī, ū) sort with their short vowel and only break ties (CLDR "lv").
+_OWN_LETTERS = set("čģķļņšž")
+
+
+def sort_key(text: str) -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
+    """Latvian alphabetical order, not byte order (where Ā would follow Z)."""
+    primary: list[tuple[str, int]] = []
+    secondary: list[int] = []
+    for char in text.casefold():
+        base = unicodedata.normalize("NFD", char)[0]
+        primary.append((base, 1 if char in _OWN_LETTERS else 0))
+        secondary.append(0 if char == base or char in _OWN_LETTERS else 1)
+    return tuple(primary), tuple(secondary)

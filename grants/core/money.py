@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
-_AMOUNT = re.compile(r"^(?P<sign>-)?(?P<euros>\d{1,12})(?:[.,](?P<cents>\d{1,2}))?$")
+# [0-9], not \d: \d also matches other scripts' digits ("٤٦٠٠"), which int() would read.
+_AMOUNT = re.compile(r"^(?P<sign>-)?(?P<euros>[0-9]{1,12})(?:[.,](?P<cents>[0-9]{1,2}))?$")
 
 
 class MoneyError(ValueError):

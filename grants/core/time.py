@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 
 RIGA = ZoneInfo("Europe/Riga")
 
@@ -41,10 +41,11 @@ def parse_iso(value: str) -> datetime:
 
 
 def format_riga(moment: datetime | None, locale: str = "lv") -> str:
-    """A moment as Riga wall-clock text for pages: "2026. gada 1. marts 12:00"."""
+    """A moment as Riga wall-clock text for pages: "2026. gada 1. marts 12:00", "March 1, 2026 12:00 PM"."""
     if moment is None:
         return ""
-    return format_datetime(to_riga(moment), "medium", tzinfo=RIGA, locale=locale)
+    local = to_riga(moment)
+    return f"{format_date(local, 'long', locale=locale)} {format_time(local, 'short', tzinfo=RIGA, locale=locale)}"
 
 
 def format_day(day: date | None, locale: str = "lv") -> str:

@@ -7,8 +7,9 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, pass_context
 from litestar import Controller, MediaType, Request, Response, get
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -87,7 +88,9 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
 
 def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     request.logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    message = _("Something went wrong on our side. Nothing you sent was lost; try again.")
+    message = _(
+        "Something went wrong on our side. Please try again; if it happens again, tell us the time it happened."
+    )
     if is_api(request):
         return _json_error(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error")
     return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, message)
@@ -114,7 +117,7 @@ class PagesController(Controller):
     guards = [public]
 
     @get("/lang/{code:str}", name="language")
-    async def switch_language(self, code: str, next: str | None = None) -> Redirect:
+    async def switch_language(self, code: FromPath[str], next: FromQuery[str | None] = None) -> Redirect:
         """Switch the language and come back to the same page."""
         response = Redirect(safe_next(next))
         if code in LANGUAGES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from grants.core.auth import public
@@ -30,11 +31,11 @@ class RegistryApi(Controller):
     tags = ["registry"]
 
     @get("/municipalities", summary="Municipalities with kind, validity dates and successor")
-    async def municipalities(self, current: bool = False) -> list[MunicipalityOut]:
+    async def municipalities(self, current: FromQuery[bool] = False) -> list[MunicipalityOut]:
         return [_municipality_out(r) for r in await service.list_municipalities(current_only=current)]
 
     @get("/schools", summary="Schools of the register; filter by a municipality code")
-    async def schools(self, municipality: str | None = None) -> list[SchoolOut]:
+    async def schools(self, municipality: FromQuery[str | None] = None) -> list[SchoolOut]:
         if municipality and await service.get_municipality(municipality) is None:
             raise NotFoundException(_("No municipality with the code {code}").format(code=municipality))
         return [
@@ -73,7 +74,7 @@ class RegistryPages(Controller):
         )
 
     @get("/registry/{code:str}", name="municipality")
-    async def municipality(self, code: str) -> Template:
+    async def municipality(self, code: FromPath[str]) -> Template:
         row = await service.get_municipality(code)
         if row is None:
             raise NotFoundException(_("No municipality with the code {code}").format(code=code))

@@ -24,7 +24,8 @@ from grants.registry.tables import SchoolKind
 
 REQUIRED = ("registration_number", "name", "municipality_code")
 OPTIONAL = ("kind", "pumpurs_since", "pumpurs_until")
-_REG_NO = re.compile(r"^\d{10}$")
+_REG_NO = re.compile(r"^[0-9]{10}$")  # not \d, which matches other scripts' digits too
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class ImportFileError(ValueError):
@@ -45,13 +46,12 @@ class SchoolRow:
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) pairs; line numbers count the header as line 1."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        sample = handle.read(4096)
+        # The delimiter is the one that separates the header's names; the rest is Excel's CSV.
+        # (csv.Sniffer fails on blank lines and, from a 4 KB sample, can turn off "" escapes.)
+        header_line = handle.readline()
         handle.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(handle, dialect=dialect)
+        delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+        reader = csv.DictReader(handle, delimiter=delimiter)
         header = [name.strip() for name in reader.fieldnames or []]
         missing = [name for name in REQUIRED if name not in header]
         if missing:
@@ -60,7 +60,10 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             )
         reader.fieldnames = header
         for row in reader:
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+            # line_num is the record's last line; a quoted value with line breaks began it higher up.
+            cells = [cell for v in row.values() for cell in (v if isinstance(v, list) else [v or ""])]
+            first_line = reader.line_num - sum(len(_LINE_BREAK.findall(cell)) for cell in cells)
+            yield first_line, {k: (v or "").strip() for k, v in row.items() if k}
 
 
 def count_rows(path: Path) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from grants.core.db import write_transaction
-from grants.core.i18n import _
+from grants.core.i18n import _, sort_key
 from grants.core.time import now
 from grants.registry.data import all_municipalities
 from grants.registry.importer import SchoolRow, check_row, read_rows
@@ -67,7 +67,7 @@ def is_current(row: dict[str, Any], today: date | None = None) -> bool:
 
 
 async def list_municipalities(current_only: bool = False) -> list[dict[str, Any]]:
-    rows = await Municipality.select(*MUNICIPALITY_COLUMNS).order_by(Municipality.name)
+    rows = sorted(await Municipality.select(*MUNICIPALITY_COLUMNS), key=lambda row: sort_key(row["name"]))
     return [row for row in rows if is_current(row)] if current_only else rows
 
 
@@ -124,11 +124,12 @@ async def list_schools(municipality_code: str | None = None) -> list[dict[str, A
         School.pumpurs_until,
         School.municipality.code.as_alias("municipality_code"),
         School.municipality.name.as_alias("municipality_name"),
-    ).order_by(School.name)
+    )
     if municipality_code:
         query = query.where(School.municipality.code.is_in(await codes_merged_into(municipality_code)))
     today = now().date()
-    return [school_row(row, today) for row in await query]
+    rows = sorted(await query, key=lambda row: sort_key(row["name"]))
+    return [school_row(row, today) for row in rows]
 
 
 @dataclass

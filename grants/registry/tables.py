@@ -1,6 +1,7 @@
 from enum import StrEnum
 
 from piccolo.columns import Date, ForeignKey, Varchar
+from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
 
@@ -25,8 +26,10 @@ class Municipality(Table, tablename="municipality"):
     valid_to = Date(null=True, default=None)
     successor = ForeignKey("self", null=True, default=None)
 
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+    @classmethod
+    def get_readable(cls) -> Readable:
+        """How the admin panel names a row in lists and pickers."""
+        return Readable(template="%s (%s)", columns=[cls.name, cls.code])
 
 
 class School(Table, tablename="school"):
@@ -36,3 +39,7 @@ class School(Table, tablename="school"):
     kind = Varchar(length=20, choices=SchoolKind, default=SchoolKind.general)
     pumpurs_since = Date(null=True, default=None)
     pumpurs_until = Date(null=True, default=None)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s (%s)", columns=[cls.name, cls.registration_number])

@@ -1,0 +1,85 @@
+"""Panel forms for what must go through a service: granting and revoking roles.
+
+The user_role table is read-only in the panel, so the admin/superuser flags
+that piccolo-admin checks always follow the roles (see accounts.service).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from piccolo_admin.endpoints import FormConfig
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+
+from grants.accounts import service as accounts
+from grants.core.auth import Principal, Role
+from grants.core.errors import ValidationFailed
+from grants.core.i18n import _
+
+RoleName = Literal["staff", "reviewer", "coordinator", "applicant"]
+
+
+class GrantRole(BaseModel):
+    email: str = Field(description="The user's e-mail address")
+    role: RoleName = "reviewer"
+    municipality_code: str = Field("", description="ISO 3166-2:LV code, only for coordinators, e.g. LV-016")
+
+
+class RevokeRole(BaseModel):
+    email: str = Field(description="The user's e-mail address")
+    role: RoleName = "reviewer"
+
+
+async def panel_actor(request: Request) -> Principal | None:
+    """The staff member behind a panel request, for the audit log."""
+    return await accounts.load_principal(request.user.user.id, via="admin")
+
+
+async def _user_id(email: str) -> int:
+    user_id = await accounts.user_id_by_email(email)
+    if user_id is None:
+        # piccolo-admin shows a ValueError's message to the user.
+        raise ValueError(_("No user has the e-mail address {email}.").format(email=email))
+    return user_id
+
+
+async def grant_role(request: Request, data: GrantRole) -> str:
+    user_id = await _user_id(data.email)
+    role = Role(data.role)
+    try:
+        municipality_id = await accounts.municipality_id_for_role(
+            role, data.municipality_code.strip().upper()
+        )
+    except ValidationFailed as exc:
+        raise ValueError(" ".join(exc.errors.values())) from None
+    new = await accounts.grant_role(user_id, role, municipality_id, actor=await panel_actor(request))
+    if not new:
+        return _("{email} already has this role.").format(email=data.email)
+    return _("{email} now has the role {role}.").format(email=data.email, role=role.value)
+
+
+async def revoke_role(request: Request, data: RevokeRole) -> str:
+    user_id = await _user_id(data.email)
+    ended = await accounts.revoke_role(user_id, Role(data.role), actor=await panel_actor(request))
+    if not ended:
+        return _("{email} did not have this role.").format(email=data.email)
+    return _("{email} no longer has the role {role}.").format(email=data.email, role=data.role)
+
+
+FORMS = [
+    FormConfig(
+        name="Grant a role",
+        pydantic_model=GrantRole,
+        endpoint=grant_role,
+        description="Give a user the role of staff, reviewer, municipality coordinator or applicant.",
+        form_group="Accounts",
+    ),
+    FormConfig(
+        name="Revoke a role",
+        pydantic_model=RevokeRole,
+        endpoint=revoke_role,
+        description="Take a role away from a user (a coordinator loses every municipality).",
+        form_group="Accounts",
+    ),
+]

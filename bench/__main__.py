@@ -1,0 +1,90 @@
+"""`python -m bench [NAME ...] [--db sqlite|postgres ...]`: run the benchmarks, write RESULTS.md.
+
+Each database gets a fresh, migrated database with the demo data; each listed
+benchmark runs on it and returns a Section. Environment: BENCH_SECONDS (the
+measured time per row, default 5), BENCH_WARMUP (default 1),
+BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import signal
+import sys
+import traceback
+
+from rich.console import Console
+
+from bench import machine
+from bench.databases import KINDS, Skipped, prepared
+from bench.report import Section, print_section, write_results
+
+# name -> module with TITLE and run(db, console) -> Section. Later: ranking computation,
+# CSV export memory, upload memory, concurrent submissions, each as a module of its own.
+BENCHMARKS = {
+    "http": "bench.http_throughput",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"of {', '.join(BENCHMARKS)} (default: all)")
+    parser.add_argument("--db", action="append", choices=KINDS, help="a database to run on (default: all)")
+    return parser
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through every finally: servers stop, databases go
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+    signal.signal(signal.SIGTERM, _terminate)
+    console = Console()
+    if not console.is_terminal:  # piped or logged: room for the whole table
+        console = Console(width=200)
+    names = args.names or list(BENCHMARKS)
+    described = machine.describe()
+    console.print("[bold]Grants benchmarks[/bold] — speed as ratios against baselines measured in this run")
+    for label, value in described:
+        console.print(f"  {label}: {value}")
+    console.print(
+        f"  note: the load generator, the servers and the database share these {machine.cores()} "
+        "CPU cores, so absolute numbers are lower than on a separate client machine"
+    )
+    sections: list[Section] = []
+    databases: list[tuple[str, str]] = []
+    notes: list[str] = []
+    failed = False
+    for kind in args.db or KINDS:
+        console.rule(kind)
+        try:
+            with prepared(kind) as db:
+                databases.append((db.label, db.description))
+                console.print(f"{db.label}: {db.description}")
+                for name in names:
+                    module = importlib.import_module(BENCHMARKS[name])
+                    try:
+                        section = module.run(db, console)
+                    except Exception as exc:  # one broken benchmark must not hide the others
+                        failed = True
+                        traceback.print_exc()
+                        notes.append(f"{module.TITLE} on {db.label} FAILED: {type(exc).__name__}: {exc}")
+                        continue
+                    print_section(console, section)
+                    sections.append(section)
+        except Skipped as exc:
+            console.print(f"[yellow]SKIPPED {kind}: {exc}[/yellow]")
+            databases.append((kind, f"skipped: {exc}"))
+    path = write_results(described, databases, sections, notes)
+    console.print(f"Results written to {path}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
