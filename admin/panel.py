@@ -17,6 +17,7 @@ from admin.forms import FORMS
 from admin.hooks import audit_hooks, user_hooks
 from admin.translations import TRANSLATIONS
 from grants.accounts.tables import ApiToken, Membership, Organisation, UserRole
+from grants.core.i18n import _
 from grants.core.tables import AuditEntry
 from grants.registry.tables import Municipality, School
 from grants.settings import get_settings

@@ -57,11 +57,26 @@ def main(argv: list[str] | None = None) -> int:
         f"  note: the load generator, the servers and the database share these {machine.cores()} "
         "CPU cores, so absolute numbers are lower than on a separate client machine"
     )
+    try:
+        sections, databases, notes = _run_all(console, names, args.db or list(KINDS))
+    except (KeyboardInterrupt, SystemExit) as exc:
+        console.print(
+            f"[red]Interrupted ({type(exc).__name__}): servers stopped, databases removed; "
+            "RESULTS.md left as it was.[/red]"
+        )
+        return 130 if isinstance(exc, KeyboardInterrupt) else int(exc.code or 1)
+    path = write_results(described, databases, sections, notes)
+    console.print(f"Results written to {path}")
+    return 1 if any("FAILED" in note for note in notes) else 0
+
+
+def _run_all(
+    console: Console, names: list[str], kinds: list[str]
+) -> tuple[list[Section], list[tuple[str, str]], list[str]]:
     sections: list[Section] = []
     databases: list[tuple[str, str]] = []
     notes: list[str] = []
-    failed = False
-    for kind in args.db or KINDS:
+    for kind in kinds:
         console.rule(kind)
         try:
             with prepared(kind) as db:
@@ -72,7 +87,6 @@ def main(argv: list[str] | None = None) -> int:
                     try:
                         section = module.run(db, console)
                     except Exception as exc:  # one broken benchmark must not hide the others
-                        failed = True
                         traceback.print_exc()
                         notes.append(f"{module.TITLE} on {db.label} FAILED: {type(exc).__name__}: {exc}")
                         continue
@@ -81,9 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         except Skipped as exc:
             console.print(f"[yellow]SKIPPED {kind}: {exc}[/yellow]")
             databases.append((kind, f"skipped: {exc}"))
-    path = write_results(described, databases, sections, notes)
-    console.print(f"Results written to {path}")
-    return 1 if failed else 0
+        except Exception as exc:  # the database could not be prepared
+            traceback.print_exc()
+            databases.append((kind, f"FAILED to prepare: {type(exc).__name__}: {exc}"))
+            notes.append(f"{kind} FAILED to prepare: {type(exc).__name__}: {exc}")
+    return sections, databases, notes
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import secrets
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -130,5 +131,8 @@ def prepared(kind: str) -> Iterator[Database]:
         yield Database(kind, label, description, env, tmp)
     finally:
         if pg_name:
-            asyncio.run(_postgres(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+            try:
+                asyncio.run(_postgres(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+            except Exception as exc:  # report it, and let the original error (if any) through
+                print(f"could not drop the benchmark database {pg_name}: {exc}", file=sys.stderr)
         shutil.rmtree(tmp, ignore_errors=True)

@@ -162,6 +162,8 @@ def _notes(db: Database, seconds: float, warmup: float, bares: list[Load], loads
         f"{seconds:g} s measured per row after {warmup:g} s warm-up; clients keep no cookies.",
         "req/s counts 2xx answers; errors are non-2xx answers and failed requests; "
         "p50/p99 are over the 2xx answers, measured by the client.",
+        f"With {CONCURRENCY} clients in a closed loop, mean latency ≈ {CONCURRENCY} / throughput, so "
+        f"p99 < {MAX_P99_MS:.0f} ms needs well over {CONCURRENCY * 1000 / MAX_P99_MS:.0f} req/s.",
         "CPU %: the server process's, the load generator's, PostgreSQL's (all its processes) and "
         "every other process's CPU time over the measured time, 100 = one core.",
     ]

@@ -95,10 +95,13 @@ async def _phase(clients: list[httpx.AsyncClient], url: str, seconds: float, met
     before = {name: meter() for name, meter in meters.items()}
     machine0, start = cpu.machine_seconds(), time.perf_counter()
     workers = [asyncio.create_task(_worker(client, load, start + seconds)) for client in clients]
-    try:
-        await asyncio.wait_for(asyncio.gather(*workers), timeout=seconds + REQUEST_TIMEOUT + 5)
-    except TimeoutError:
+    _, late = await asyncio.wait(workers, timeout=seconds + REQUEST_TIMEOUT + 5)
+    for worker in late:  # past the hard limit: stop them and say so
+        worker.cancel()
         load.error_kinds["phase hard limit"] += 1
+    for worker in workers:
+        if not worker.cancelled() and worker.done() and worker.exception():
+            raise worker.exception()  # type: ignore[misc]
     load.seconds = time.perf_counter() - start
     used = {name: meter() - before[name] for name, meter in meters.items()}
     used["other"] = max(0.0, cpu.machine_seconds() - machine0 - sum(used.values()))

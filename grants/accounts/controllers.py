@@ -168,7 +168,16 @@ class AccountPages(Controller):
 
     @get("/account", guards=[authenticated], name="account")
     async def account(self, request: Request[Any, Any, Any]) -> Template:
-        return Template("accounts/account.html", context={"saved": request.query_params.get("saved")})
+        principal = current(request)
+        organisation = await service.organisation_of(principal) if principal else None
+        return Template(
+            "accounts/account.html",
+            context={
+                "saved": request.query_params.get("saved"),
+                "organisation": organisation,
+                "legal_forms": dict(legal_forms()),
+            },
+        )
 
     @get("/account/password", guards=[authenticated], name="password")
     async def password_form(self) -> Template:

@@ -214,6 +214,23 @@ async def principal_for_token(token: str) -> Principal | None:
     return await load_principal(row["user"], "token")
 
 
+async def organisation_of(principal: Principal) -> dict[str, Any] | None:
+    """The caller's organisation as the account page shows it."""
+    if principal.organisation_id is None:
+        return None
+    return await (
+        Organisation.select(
+            Organisation.name,
+            Organisation.registration_number,
+            Organisation.legal_form,
+            Organisation.municipality.name.as_alias("municipality_name"),
+            Organisation.municipality.code.as_alias("municipality_code"),
+        )
+        .where(Organisation.id == principal.organisation_id)
+        .first()
+    )
+
+
 async def change_password(principal: Principal, current: str, new: str) -> None:
     errors = check_password(new, "new_password")
     if errors:

@@ -8,6 +8,10 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+# The admin panel is piccolo-admin's single-page app with inline styles we do not control:
+# it gets the parts of the policy that cannot break it.
+ADMIN_CONTENT_SECURITY_POLICY = "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+
 # Our pages load scripts and styles only from /static; no inline script runs.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -36,13 +40,17 @@ def security_headers(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
 
+        # raw_path: inside a mount, Litestar has already cut "/admin" off scope["path"].
+        in_panel = scope.get("raw_path", scope["path"].encode()).startswith(b"/admin")
+        policy = ADMIN_CONTENT_SECURITY_POLICY if in_panel else CONTENT_SECURITY_POLICY
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("referrer-policy", "same-origin")
                 headers.setdefault("x-frame-options", "DENY")
-                headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
+                headers.setdefault("content-security-policy", policy)
             await send(message)
 
         await app(scope, receive, send_with_headers)

@@ -338,3 +338,13 @@ async def test_account_page_requires_login_and_redirects_back(client):
     response = await client.get("/account")
     assert response.status_code == 302
     assert response.headers["location"] == "/login?next=%2Faccount"
+
+
+async def test_account_page_shows_own_organisation_only(client, make_client):
+    email, _ = await register_applicant(client, name="Biedrība “Mūsu”")
+    _other_email, _ = await register_applicant(make_client(), name="Biedrība “Svešā”")
+    await login(client, email)
+    page = await client.get("/account")
+    assert "<dd>Biedrība “Mūsu”</dd>" in page.text
+    assert "Svešā" not in page.text
+    assert '<a href="/registry/LV-016">Bauskas novads</a>' in page.text

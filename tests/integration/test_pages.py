@@ -84,3 +84,10 @@ async def test_api_docs_page_lists_endpoints_without_network(client):
     assert "cdn" not in page.text.lower()
     schema = await client.get("/schema/openapi.json")
     assert set(schema.json()["paths"]) >= {"/api/auth/register", "/api/auth/token", "/api/me"}
+
+
+async def test_admin_panel_gets_a_policy_that_lets_its_app_run(client):
+    response = await client.get("/admin/")
+    csp = response.headers["content-security-policy"]
+    assert csp == "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+    assert response.headers["x-frame-options"] == "DENY"
