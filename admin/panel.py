@@ -26,7 +26,7 @@ from grants.settings import get_settings
 def _read_only(piccolo_crud: PiccoloCRUD, request: Request) -> None:
     raise HTTPException(
         status_code=405,
-        detail="Read-only here: the audit log is append-only; roles change through the role forms.",
+        detail=_("Read-only here: the audit log is append-only; roles change through the role forms."),
     )
 
 

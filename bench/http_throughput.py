@@ -72,6 +72,7 @@ def _measure(
 ) -> Load:
     console.print(f"  GET {path} on {server.name} … ", end="")
     load = asyncio.run(run_load(server.base_url + path, seconds, warmup, CONCURRENCY, meters))
+    server.check_alive()
     console.print(f"{load.rps:,.0f} req/s, p99 {load.percentile_ms(99):.1f} ms, {load.errors} errors")
     time.sleep(0.5)  # let the last connections close before the next row
     return load

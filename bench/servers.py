@@ -68,6 +68,12 @@ class Server:
         """User plus system CPU time the server process has used so far."""
         return cpu.process_seconds(self.proc.pid) if self.proc else 0.0
 
+    def check_alive(self) -> None:
+        """Raise, with the exit status and the end of the log, if the server has gone."""
+        if self.proc is not None and (code := self.proc.poll()) is not None:
+            how = f"was killed by signal {-code}" if code < 0 else f"exited with {code}"
+            raise RuntimeError(f"{self.name} (pid {self.proc.pid}) {how} during the run:\n{self.log_tail()}")
+
     def log_tail(self, lines: int = 20) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
