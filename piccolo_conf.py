@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "grants.core.piccolo_app",
         "grants.registry.piccolo_app",
         "grants.accounts.piccolo_app",
+        "grants.calls.piccolo_app",
     ]
 )

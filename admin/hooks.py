@@ -20,10 +20,15 @@ from grants.core import audit
 ROLE_FLAGS = {"admin", "superuser"}
 
 
+def column_names(key: Any) -> str:
+    """piccolo_api hands hooks their values keyed by Column objects; we speak in names."""
+    return str(getattr(getattr(key, "_meta", None), "name", key))
+
+
 def _plain(values: dict[Any, Any]) -> dict[str, Any]:
     plain = {}
     for key, value in values.items():
-        name = getattr(getattr(key, "_meta", None), "name", key)
+        name = column_names(key)
         if name == "password":
             value = "(changed)"
         plain[str(name)] = value if isinstance(value, str | int | float | bool | None) else str(value)

@@ -13,6 +13,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from admin.calls import CALL_FORMS, CALL_TABLES
 from admin.forms import FORMS
 from admin.hooks import audit_hooks, user_hooks
 from admin.translations import TRANSLATIONS
@@ -39,6 +40,7 @@ def _table_configs() -> list[Any]:
         delete_all=[_read_only],
     )
     return [
+        *CALL_TABLES,
         TableConfig(
             Municipality,
             hooks=audit_hooks(Municipality),
@@ -153,7 +155,7 @@ def build_admin() -> Any:
     settings = get_settings()
     return create_admin(
         _table_configs(),
-        forms=FORMS,
+        forms=[*FORMS, *CALL_FORMS],
         auth_table=BaseUser,
         session_table=SessionsBase,
         session_expiry=timedelta(hours=settings.session_hours),

@@ -8,6 +8,8 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from grants.core.auth import SESSION_COOKIE
+
 # The admin panel is piccolo-admin's single-page app with inline styles we do not control:
 # it gets the parts of the policy that cannot break it.
 ADMIN_CONTENT_SECURITY_POLICY = "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
@@ -21,16 +23,21 @@ CONTENT_SECURITY_POLICY = (
 
 
 class BearerAwareCSRFMiddleware(CSRFMiddleware):
-    """Litestar's CSRF check, skipped when the request carries an Authorization header.
+    """Litestar's CSRF check, for requests that a cookie session could carry.
 
-    Such a request is authenticated by its token alone (see core/auth.py), and
-    a browser never adds that header across sites, so there is nothing to forge.
+    Skipped when the request has an Authorization header (it is judged by the
+    token alone, see core/auth.py, and a browser never adds that header across
+    sites), and for an API request without a session cookie, which has no
+    ambient authority to abuse; it then gets the API's own 401 or 403.
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and any(name == b"authorization" for name, _ in scope["headers"]):
-            await self.app(scope, receive, send)
-            return
+        if scope["type"] == "http":
+            headers = dict(scope["headers"])
+            has_session = f"{SESSION_COOKIE}=".encode() in headers.get(b"cookie", b"")
+            if b"authorization" in headers or (scope["path"].startswith("/api/") and not has_session):
+                await self.app(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from babel.dates import format_timedelta
 from jinja2 import Environment, FileSystemLoader, pass_context
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.exceptions import HTTPException, NotAuthorizedException
@@ -12,6 +13,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from grants.core.auth import public
 from grants.core.errors import Conflict, InvalidCredentials, TooManyAttempts, ValidationFailed
@@ -27,6 +30,14 @@ def _me(context: Any) -> Any:
     return request.scope.get("user") if request is not None else None
 
 
+# CommonMark without raw HTML: what staff type is shown as text, links are checked by markdown-it.
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def render_markdown(text: str | None) -> Markup:
+    return Markup(_markdown.render(text or ""))  # noqa: S704 - markdown-it escapes everything it does not render
+
+
 def template_engine() -> JinjaTemplateEngine:
     env = Environment(
         loader=FileSystemLoader(PROJECT_ROOT / "templates"),
@@ -40,6 +51,9 @@ def template_engine() -> JinjaTemplateEngine:
         riga=lambda moment: format_riga(moment, get_language()),
         day=lambda day: format_day(day, get_language()),
         urlquote=lambda value: quote(str(value), safe=""),
+        markdown=render_markdown,
+        duration=lambda delta: format_timedelta(delta, threshold=1.1, locale=get_language()),
+        euros=lambda cents: display_cents(cents, get_language()),
     )
     return JinjaTemplateEngine.from_environment(env)
 

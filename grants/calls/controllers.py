@@ -1,0 +1,176 @@
+"""Call pages for the public and the calls API (reading for all, writing for staff)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post, put
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Template
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from grants.calls import service
+from grants.calls.schemas import CallDetailOut, CallIn, CallOut, CallStatusOut, CriterionOut, MunicipalityRef
+from grants.core.auth import Role, current, public, roles
+from grants.core.i18n import _
+from grants.core.money import format_cents
+from grants.core.time import now
+from grants.registry.service import list_municipalities
+
+staff_only = roles(Role.staff)
+
+
+def _decimal_text(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
+def call_out(row: dict[str, Any]) -> CallOut:
+    return CallOut(**_call_fields(row))
+
+
+def _call_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "municipality": MunicipalityRef(code=row["municipality_code"], name=row["municipality_name"]),
+        "status": row["status"],
+        "phase": service.phase(row),
+        "opens_at": row["opens_at"],
+        "closes_at": row["closes_at"],
+        "max_amount": format_cents(row["max_amount_cents"]),
+        "fixed_amount": row["fixed_amount"],
+        "budget": format_cents(row["budget_cents"]),
+        "quota": row["quota"],
+    }
+
+
+def criterion_out(row: dict[str, Any]) -> CriterionOut:
+    return CriterionOut(
+        code=row["code"],
+        title=row["title"],
+        kind=row["kind"],
+        max_points=row["max_points"],
+        weight=_decimal_text(row["weight"]),
+        min_points=row["min_points"],
+        description=row["description"],
+    )
+
+
+async def call_detail(row: dict[str, Any]) -> CallDetailOut:
+    return CallDetailOut(
+        **_call_fields(row),
+        description=row["description"],
+        applications_per_organisation=row["applications_per_organisation"],
+        min_months=row["min_months"],
+        max_months=row["max_months"],
+        score_threshold=_decimal_text(row["score_threshold"]),
+        aggregation=row["aggregation"],
+        reviewers_per_application=row["reviewers_per_application"],
+        blind_review=row["blind_review"],
+        advance_percent=row["advance_percent"],
+        criteria=[criterion_out(c) for c in await service.criteria_of(row["id"])],
+    )
+
+
+def _is_staff(request: Request[Any, Any, Any]) -> bool:
+    principal = current(request)
+    return principal is not None and principal.has(Role.staff)
+
+
+async def _visible_call(request: Request[Any, Any, Any], call_id: int) -> dict[str, Any]:
+    row = await service.get_call(call_id, include_draft=_is_staff(request))
+    if row is None:
+        raise NotFoundException(_("No such call."))
+    return row
+
+
+def _as_dict(data: CallIn) -> dict[str, Any]:
+    return msgspec.structs.asdict(data) | {"criteria": [msgspec.structs.asdict(c) for c in data.criteria]}
+
+
+class CallsApi(Controller):
+    path = "/api/calls"
+    tags = ["calls"]
+
+    @get("/", guards=[public], summary="Calls visible to the caller: published ones (staff: drafts too)")
+    async def list_calls(
+        self,
+        request: Request[Any, Any, Any],
+        municipality: FromQuery[str | None] = None,
+        phase: FromQuery[str | None] = None,
+    ) -> list[CallOut]:
+        rows = await service.list_calls(municipality, phase, include_draft=_is_staff(request))
+        return [call_out(row) for row in rows]
+
+    @get("/{call_id:int}", guards=[public], summary="One call with its criteria")
+    async def get_call(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> CallDetailOut:
+        return await call_detail(await _visible_call(request, call_id))
+
+    @post("/", guards=[staff_only], status_code=HTTP_201_CREATED, summary="Create a draft call (staff)")
+    async def create(self, request: Request[Any, Any, Any], data: JSONBody[CallIn]) -> CallDetailOut:
+        call_id = await service.create_call(_as_dict(data), current(request))
+        return await call_detail(await _visible_call(request, call_id))
+
+    @put("/{call_id:int}", guards=[staff_only], summary="Replace a draft call's rules and criteria (staff)")
+    async def update(
+        self, request: Request[Any, Any, Any], call_id: FromPath[int], data: JSONBody[CallIn]
+    ) -> CallDetailOut:
+        await _visible_call(request, call_id)
+        await service.update_call(call_id, _as_dict(data), current(request))
+        return await call_detail(await _visible_call(request, call_id))
+
+    @post(
+        "/{call_id:int}/publish", guards=[staff_only], status_code=HTTP_200_OK, summary="Publish a draft call"
+    )
+    async def publish(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> CallStatusOut:
+        await _visible_call(request, call_id)
+        return CallStatusOut(id=call_id, status=await service.publish(call_id, current(request)))
+
+    @post(
+        "/{call_id:int}/close", guards=[staff_only], status_code=HTTP_200_OK, summary="Close a published call"
+    )
+    async def close(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> CallStatusOut:
+        await _visible_call(request, call_id)
+        return CallStatusOut(id=call_id, status=await service.close(call_id, current(request)))
+
+
+class CallPages(Controller):
+    guards = [public]
+    include_in_schema = False
+
+    @get("/calls", name="calls")
+    async def calls(
+        self, municipality: FromQuery[str | None] = None, phase: FromQuery[str | None] = None
+    ) -> Template:
+        rows = await service.list_calls(municipality or None, phase or None)
+        return Template(
+            "calls/list.html",
+            context={
+                "groups": [
+                    (name, [r for r in rows if r["phase"] == name]) for name in ("open", "upcoming", "closed")
+                ],
+                "municipalities": await list_municipalities(current_only=True),
+                "selected": {"municipality": municipality or "", "phase": phase or ""},
+            },
+        )
+
+    @get("/calls/{call_id:int}", name="call")
+    async def call(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> Template:
+        row = await _visible_call(request, call_id)
+        criteria = await service.criteria_of(call_id)
+        return Template(
+            "calls/detail.html",
+            context={
+                "call": row,
+                "phase": service.phase(row),
+                "remaining": row["closes_at"] - now(),
+                "eligibility": [c for c in criteria if c["kind"] == "eligibility"],
+                "quality": [c for c in criteria if c["kind"] == "quality"],
+            },
+        )
+
+
+handlers = [CallsApi, CallPages]

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+
+class CriterionIn(msgspec.Struct):
+    code: str
+    title: str
+    kind: str  # "eligibility" | "quality"
+    max_points: int = 0
+    weight: str | int = "1"  # a decimal string or an int; never a float
+    min_points: int | None = None
+    description: str = ""
+
+
+class CallIn(msgspec.Struct):
+    title: str
+    municipality_code: str
+    budget: str  # "46000.00"
+    opens_at: datetime
+    closes_at: datetime
+    description: str = ""
+    max_amount: str = "4600.00"
+    fixed_amount: bool = False
+    quota: int = 1
+    applications_per_organisation: int = 1
+    min_months: int = 3
+    max_months: int = 18
+    score_threshold: str | int = "30"
+    aggregation: str = "mean"
+    reviewers_per_application: int = 2
+    blind_review: bool = False
+    advance_percent: int = 90
+    criteria: list[CriterionIn] = []
+
+
+class MunicipalityRef(msgspec.Struct):
+    code: str
+    name: str
+
+
+class CriterionOut(msgspec.Struct):
+    code: str
+    title: str
+    kind: str
+    max_points: int
+    weight: str
+    min_points: int | None
+    description: str
+
+
+class CallOut(msgspec.Struct):
+    id: int
+    title: str
+    municipality: MunicipalityRef
+    status: str
+    phase: str  # "upcoming" | "open" | "closed", from the clock at the moment of the request
+    opens_at: datetime
+    closes_at: datetime
+    max_amount: str
+    fixed_amount: bool
+    budget: str
+    quota: int
+
+
+class CallDetailOut(CallOut):
+    description: str = ""
+    applications_per_organisation: int = 1
+    min_months: int = 3
+    max_months: int = 18
+    score_threshold: str = "0"
+    aggregation: str = "mean"
+    reviewers_per_application: int = 2
+    blind_review: bool = False
+    advance_percent: int = 90
+    criteria: list[CriterionOut] = []
+
+
+class CallStatusOut(msgspec.Struct):
+    id: int
+    status: str
