@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "grants.registry.piccolo_app",
         "grants.accounts.piccolo_app",
         "grants.calls.piccolo_app",
+        "grants.applications.piccolo_app",
     ]
 )

@@ -17,8 +17,8 @@ from grants.calls.tables import Call, Criterion
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _
 
-# Set by the service alone: the lifecycle and the reference counter.
-SERVICE_FIELDS = {"status", "published_at", "reference_sequence"}
+# Set by the service alone: the lifecycle.
+SERVICE_FIELDS = {"status", "published_at"}
 
 
 def _refuse(exc: Exception) -> HTTPException:
@@ -39,7 +39,6 @@ async def _check_call_patch(row_id: Any, values: dict[Any, Any]) -> dict[Any, An
 async def _check_call_save(row: Call) -> Call:
     row.status = "draft"  # a new call starts as a draft, whatever the form says
     row.published_at = None
-    row.reference_sequence = 0
     values = {column._meta.name: getattr(row, column._meta.name) for column in Call._meta.columns}
     values.pop("id", None)
     try:

@@ -14,6 +14,7 @@ from litestar.template.config import TemplateConfig
 from admin.mount import admin_mount
 from grants.accounts import controllers as accounts
 from grants.accounts.service import principal_for_session, principal_for_token
+from grants.applications import controllers as applications
 from grants.calls import controllers as calls
 from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, public
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *accounts.handlers,
             *registry.handlers,
             *calls.handlers,
+            *applications.handlers,
             admin_mount,
             create_static_files_router(
                 path="/static",

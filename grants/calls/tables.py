@@ -49,8 +49,6 @@ class Call(Table, tablename="grant_call"):
     reviewers_per_application = Integer(default=2)
     blind_review = Boolean(default=False)
     advance_percent = Integer(default=90)
-    # The last reference number handed out; bumped with a conditional update on submission.
-    reference_sequence = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
     published_at = Timestamptz(null=True, default=None)
 

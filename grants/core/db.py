@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
@@ -58,3 +59,9 @@ async def prepare_sqlite(db: Engine) -> None:
     """WAL lets readers go on while one writer writes; it is stored in the file."""
     if isinstance(db, SQLiteEngine):
         await db.run_ddl("PRAGMA journal_mode=WAL")
+
+
+def for_update(query: Any) -> Any:
+    """SELECT … FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction already holds the lock."""
+    # OF the queried table: joined lookups (a municipality's name) stay unlocked and may be outer joins.
+    return query if isinstance(engine(), SQLiteEngine) else query.lock_rows(of=(query.table,))

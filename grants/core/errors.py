@@ -6,9 +6,10 @@ from __future__ import annotations
 class ValidationFailed(ValueError):
     """Bad input: `errors` maps each field (dotted for nested ones) to a message."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+        self.message = message
 
 
 class Conflict(ValueError):
@@ -26,3 +27,7 @@ class TooManyAttempts(Exception):
 
 class InvalidCredentials(Exception):
     """Wrong e-mail or password (HTTP 401)."""
+
+
+class NotFound(LookupError):
+    """Not there, or not visible to the caller (HTTP 404): the two are told apart to nobody."""

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 from babel.dates import format_timedelta
 from jinja2 import Environment, FileSystemLoader, pass_context
 from litestar import Controller, MediaType, Request, Response, get
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from grants.core.auth import public
-from grants.core.errors import Conflict, InvalidCredentials, TooManyAttempts, ValidationFailed
+from grants.core.errors import Conflict, InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
 from grants.core.i18n import LANG_COOKIE, LANGUAGES, _, get_language, gettext, ngettext
 from grants.core.money import display_cents
 from grants.core.time import format_day, format_riga
@@ -114,7 +114,7 @@ def error_handlers() -> dict[Any, Any]:
     return {
         HTTPException: _http_exception,
         ValidationFailed: lambda request, exc: _json_error(
-            422, _("Please correct the marked fields."), exc.errors
+            422, exc.message or _("Please correct the marked fields."), exc.errors
         ),
         Conflict: lambda request, exc: _json_error(
             409, exc.message, {exc.field: exc.message} if exc.field else {}
@@ -123,6 +123,7 @@ def error_handlers() -> dict[Any, Any]:
             429, _("Too many attempts. Wait a few minutes and try again.")
         ),
         InvalidCredentials: lambda request, exc: _json_error(401, _("Wrong e-mail or password.")),
+        NotFound: lambda request, exc: _http_exception(request, NotFoundException(_("Not found."))),
         HTTP_500_INTERNAL_SERVER_ERROR: _internal_error,
     }
 

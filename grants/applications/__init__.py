@@ -1,0 +1,1 @@
+"""Applications: drafts, budget lines, planned events, attachments, submission, clarification."""

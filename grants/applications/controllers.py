@@ -1,0 +1,210 @@
+"""The applicant API: drafts, their parts, submission, withdrawal and clarification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, patch, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from grants.applications import service
+from grants.applications.schemas import (
+    AnswerIn,
+    ApplicationOut,
+    ApplicationPatch,
+    ApplicationSummaryOut,
+    AttachmentOut,
+    BudgetLineOut,
+    ClarificationCreatedOut,
+    ClarificationIn,
+    ClarificationOut,
+    CreateApplicationIn,
+    CreatedOut,
+    PlannedEventOut,
+    StatusOut,
+    SubmittedOut,
+)
+from grants.core.auth import Principal, Role, current, roles
+from grants.core.errors import ValidationFailed
+from grants.core.i18n import _
+from grants.core.money import format_cents
+from grants.core.time import to_utc
+
+applicant = roles(Role.applicant)
+applicant_or_staff = roles(Role.applicant, Role.staff)
+staff = roles(Role.staff)
+
+
+def _me(request: Request[Any, Any, Any]) -> Principal:
+    principal = current(request)
+    assert principal is not None  # the guards ran first
+    return principal
+
+
+def application_out(row: dict[str, Any]) -> ApplicationOut:
+    return ApplicationOut(
+        id=row["id"],
+        reference=row["reference"],
+        call_id=row["call"],
+        organisation_id=row["organisation"],
+        status=row["status"],
+        title=row["title"],
+        summary=row["summary"],
+        objectives=row["objectives"],
+        target_group=row["target_group"],
+        partners=row["partners"],
+        start_date=row["start_date"],
+        end_date=row["end_date"],
+        requested_amount=format_cents(row["requested_cents"]),
+        max_amount=format_cents(row["call_row"]["max_amount_cents"]),
+        submitted_at=row["submitted_at"],
+        budget_lines=[
+            BudgetLineOut(
+                category=line["category"],
+                description=line["description"],
+                quantity=line["quantity"],
+                unit_cost=format_cents(line["unit_cost_cents"]),
+                amount=format_cents(line["amount_cents"]),
+            )
+            for line in row["budget_lines"]
+        ],
+        planned_events=[
+            PlannedEventOut(
+                school=e["school"],
+                school_name=e["school_name"],
+                kind=e["kind"],
+                title=e["title"],
+                planned_date=e["planned_date"],
+                expected_participants=e["expected_participants"],
+            )
+            for e in row["planned_events"]
+        ],
+        attachments=[AttachmentOut(**a) for a in row["attachments"]],
+        clarifications=[
+            ClarificationOut(
+                id=c["id"],
+                question=c["question"],
+                due_at=c["due_at"],
+                asked_at=c["asked_at"],
+                answer=c["answer"],
+                answered_at=c["answered_at"],
+            )
+            for c in row["clarifications"]
+        ],
+        problems=row["problems"],
+    )
+
+
+def patch_dict(data: ApplicationPatch) -> dict[str, Any]:
+    """The fields the client sent, as plain values for the service."""
+    given = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    for key in ("budget_lines", "planned_events"):
+        if key in given:
+            given[key] = [msgspec.structs.asdict(item) for item in given[key]]
+    return given
+
+
+class ApplicationsApi(Controller):
+    path = "/api"
+    tags = ["applications"]
+
+    @post(
+        "/calls/{call_id:int}/applications",
+        guards=[applicant],
+        status_code=HTTP_201_CREATED,
+        summary="Start a draft application to an open call",
+    )
+    async def create(
+        self, request: Request[Any, Any, Any], call_id: FromPath[int], data: JSONBody[CreateApplicationIn]
+    ) -> CreatedOut:
+        return CreatedOut(**await service.create_draft(call_id, _me(request), data.title))
+
+    @get("/applications", guards=[applicant_or_staff], summary="The caller's organisation's applications")
+    async def list_applications(self, request: Request[Any, Any, Any]) -> list[ApplicationSummaryOut]:
+        return [
+            ApplicationSummaryOut(
+                id=r["id"],
+                reference=r["reference"],
+                call_id=r["call"],
+                call_title=r["call_title"],
+                status=r["status"],
+                title=r["title"],
+                requested_amount=format_cents(r["requested_cents"]),
+                submitted_at=r["submitted_at"],
+            )
+            for r in await service.list_applications(_me(request))
+        ]
+
+    @get("/applications/{application_id:int}", guards=[applicant_or_staff], summary="One application, whole")
+    async def get_application(
+        self, request: Request[Any, Any, Any], application_id: FromPath[int]
+    ) -> ApplicationOut:
+        return application_out(await service.get_application(application_id, _me(request)))
+
+    @patch(
+        "/applications/{application_id:int}",
+        guards=[applicant],
+        summary="Change a draft (or an application under clarification)",
+    )
+    async def update(
+        self, request: Request[Any, Any, Any], application_id: FromPath[int], data: JSONBody[ApplicationPatch]
+    ) -> ApplicationOut:
+        await service.update_application(application_id, _me(request), patch_dict(data))
+        return application_out(await service.get_application(application_id, _me(request)))
+
+    @post(
+        "/applications/{application_id:int}/submit",
+        guards=[applicant],
+        status_code=HTTP_200_OK,
+        summary="Submit a complete draft before the deadline",
+    )
+    async def submit(self, request: Request[Any, Any, Any], application_id: FromPath[int]) -> SubmittedOut:
+        return SubmittedOut(**await service.submit(application_id, _me(request)))
+
+    @post(
+        "/applications/{application_id:int}/withdraw",
+        guards=[applicant],
+        status_code=HTTP_200_OK,
+        summary="Withdraw a draft or submitted application before the deadline",
+    )
+    async def withdraw(self, request: Request[Any, Any, Any], application_id: FromPath[int]) -> StatusOut:
+        return StatusOut(**await service.withdraw(application_id, _me(request)))
+
+    @post(
+        "/applications/{application_id:int}/clarifications",
+        guards=[staff],
+        status_code=HTTP_201_CREATED,
+        summary="Ask the applicant a question; the application goes to clarification",
+    )
+    async def ask(
+        self, request: Request[Any, Any, Any], application_id: FromPath[int], data: JSONBody[ClarificationIn]
+    ) -> ClarificationCreatedOut:
+        if data.due_at.tzinfo is None:
+            raise ValidationFailed({"due_at": _("Give the due time with a time zone offset.")})
+        return ClarificationCreatedOut(
+            **await service.ask_clarification(
+                application_id, _me(request), data.question, to_utc(data.due_at)
+            )
+        )
+
+    @post(
+        "/applications/{application_id:int}/clarifications/{clarification_id:int}/answer",
+        guards=[applicant],
+        status_code=HTTP_200_OK,
+        summary="Answer a clarification question; the application is submitted again",
+    )
+    async def answer(
+        self,
+        request: Request[Any, Any, Any],
+        application_id: FromPath[int],
+        clarification_id: FromPath[int],
+        data: JSONBody[AnswerIn],
+    ) -> StatusOut:
+        return StatusOut(
+            **await service.answer_clarification(application_id, clarification_id, _me(request), data.answer)
+        )
+
+
+handlers = [ApplicationsApi]
