@@ -1,4 +1,4 @@
-"""The `grants` command: serve, migrate, demo, createuser, import-schools."""
+"""The `grants` command: serve, migrate, demo, createuser, import-schools, send-mail."""
 
 from __future__ import annotations
 
@@ -149,6 +149,26 @@ def cmd_import_schools(args: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+def cmd_send_mail(args: argparse.Namespace) -> None:
+    settings = _configure()
+    from grants.core.mail import deliver_pending, requeue_stuck
+
+    async def run() -> None:
+        if args.requeue_stuck:
+            requeued = await requeue_stuck()
+            print(f"requeued {len(requeued)} stuck message(s)" + (f": {requeued}" if requeued else ""))
+        report = await deliver_pending(settings, limit=args.limit)
+        print(report.summary())
+
+    asyncio.run(run())
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number greater than zero, not {value!r}")
+    return int(value)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="grants", description="Grant management for PuMPuRS youth initiatives."
@@ -183,6 +203,15 @@ def parser() -> argparse.ArgumentParser:
         "file", help="CSV with registration_number,name,municipality_code,kind,pumpurs_since,pumpurs_until"
     )
     schools.set_defaults(func=cmd_import_schools)
+
+    mail = commands.add_parser("send-mail", help="send the e-mails waiting in the outbox (run it from cron)")
+    mail.add_argument("--limit", type=_positive, default=100, help="send at most this many (default 100)")
+    mail.add_argument(
+        "--requeue-stuck",
+        action="store_true",
+        help="first put back messages stuck in sending for 15 minutes (check they did not arrive)",
+    )
+    mail.set_defaults(func=cmd_send_mail)
     return root
 
 

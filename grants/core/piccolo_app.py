@@ -2,12 +2,12 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from grants.core.tables import AuditEntry, LoginFailure
+from grants.core.tables import AuditEntry, LoginFailure, OutboxMessage
 
 APP_CONFIG = AppConfig(
     app_name="core",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[AuditEntry, LoginFailure],
+    table_classes=[AuditEntry, LoginFailure, OutboxMessage],
     migration_dependencies=[],
     commands=[],
 )

@@ -1,6 +1,8 @@
-"""Tables shared by every domain: the audit log and the login-failure counts."""
+"""Tables shared by every domain: the audit log, the login-failure counts, the e-mail outbox."""
 
-from piccolo.columns import JSONB, Integer, Timestamptz, Varchar
+from enum import StrEnum
+
+from piccolo.columns import JSONB, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
@@ -22,3 +24,31 @@ class LoginFailure(Table, tablename="login_failure"):
 
     key = Varchar(length=300, index=True, index_method=IndexMethod.btree)
     created_at = Timestamptz(index=True)
+
+
+class OutboxStatus(StrEnum):
+    pending = "pending"  # waiting for its next_attempt_at
+    sending = "sending"  # claimed by a worker; the SMTP call is under way (or the worker died)
+    sent = "sent"
+    failed = "failed"  # gave up: a permanent refusal, or too many attempts
+
+
+class OutboxMessage(Table, tablename="outbox"):
+    """One e-mail, written in the transaction that caused it; grants.core.mail sends it."""
+
+    to_address = Varchar(length=254)
+    subject = Varchar(length=300)
+    body_text = Text()
+    body_html = Text(null=True, default=None)
+    language = Varchar(length=5, default="lv")
+    created_at = Timestamptz(index=True)
+    status = Varchar(length=10, choices=OutboxStatus, default=OutboxStatus.pending, index=True)
+    attempts = Integer(default=0)
+    last_error = Text(default="")
+    next_attempt_at = Timestamptz(index=True)
+    claimed_at = Timestamptz(null=True, default=None)  # when it went to "sending"
+    sent_at = Timestamptz(null=True, default=None)
+    # Callers make "send once" idempotent with it, e.g. "reminder:call:12:app:34".
+    dedupe_key = Varchar(length=200, null=True, default=None, unique=True)
+    # The Message-ID header, made once at enqueue: a retried send carries the same id.
+    message_id = Varchar(length=250, unique=True)

@@ -1,0 +1,406 @@
+"""E-mail through an outbox: written in the caller's transaction, sent by `grants send-mail`.
+
+`enqueue()` renders templates/mail/<name>.txt (and .html if there is one) in
+the recipient's language and inserts an `outbox` row in the caller's
+transaction: mail caused by a change that rolls back disappears with it, mail
+caused by a change that commits is never lost. Without SMTP_URL the row and
+the log line are the whole delivery (the embedded default).
+
+`deliver_pending()` claims each due row on its own with a conditional UPDATE
+(pending → sending, only if still pending and due), so two workers never
+claim the same row, and marks it sent right after the server accepted it. A
+failure retries after 1, 5, 25, 125, 625 minutes; the sixth failed attempt, or
+a permanent refusal, marks it failed. An unreachable server ends the run after
+one message, so an outage does not use up every message's attempts.
+
+The trade-off, "never twice" over "always at once": a worker that dies between
+the SMTP call and the "sent" update leaves its row in "sending", and nobody
+knows whether it went out. Such a row is never retried by itself:
+`deliver_pending()` reports rows in "sending" for over 15 minutes as stuck, and
+an operator who has checked puts them back with `requeue_stuck()` (`grants
+send-mail --requeue-stuck`). A worker holds one row at a time, for at most the
+SMTP timeout (30 s), so a row that old belongs to no live worker. If a
+connection breaks after the server took the message but before its reply, the
+retry carries the same Message-ID, so the receiving side can tell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+
+from grants.core.db import write_transaction
+from grants.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_language, gettext, ngettext, set_language
+from grants.core.tables import OutboxMessage, OutboxStatus
+from grants.core.time import now
+from grants.settings import PROJECT_ROOT, Settings, get_settings
+
+log = logging.getLogger("grants.mail")
+
+TEMPLATES = PROJECT_ROOT / "templates" / "mail"
+MAX_ATTEMPTS = 6
+STUCK_AFTER = timedelta(minutes=15)
+SMTP_TIMEOUT = 30  # seconds, for connecting and for each SMTP command
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Marks a msgid for extraction; enqueue() translates it in the recipient's language."""
+    return message
+
+
+WELCOME_SUBJECT = N_("Your organisation is registered in Grants")
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the n-th failed attempt: 1, 5, 25, 125, 625 minutes."""
+    return timedelta(minutes=5 ** max(attempts - 1, 0))
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,  # a missing variable fails at enqueue, not as a blank in the mail
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render(
+    subject: str, template: str, context: dict[str, Any], language: str
+) -> tuple[str, str, str | None]:
+    """(subject, text, html or None) in `language`; the caller's language is restored after."""
+    previous = get_language()
+    set_language(language)
+    try:
+        values = {"base_url": get_settings().base_url, "language": language, **context}
+        translated = gettext(subject)
+        if "%(" in translated:
+            translated = translated % values
+        env = _environment()
+        text = env.get_template(f"{template}.txt").render(values)
+        try:
+            html: str | None = env.get_template(f"{template}.html").render(values)
+        except TemplateNotFound:
+            html = None
+    finally:
+        set_language(previous)
+    return " ".join(translated.split())[:300], text, html
+
+
+def _domain(settings: Settings) -> str:
+    return urlparse(settings.base_url).hostname or "localhost"
+
+
+async def enqueue(
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    *,
+    language: str | None = None,
+    dedupe_key: str | None = None,
+) -> int | None:
+    """Render and queue one e-mail in the current transaction; its id, or None for a known dedupe_key.
+
+    `subject` is a msgid (mark it with N_) with optional %(name)s from `context`;
+    `language` defaults to the current one (the request's, or Latvian).
+    """
+    to = to.strip()
+    if "@" not in to or any(c.isspace() for c in to) or len(to) > 254:
+        raise ValueError(f"not an e-mail address: {to!r}")
+    language = language if language in LANGUAGES else (DEFAULT_LANGUAGE if language else get_language())
+    subject_text, text, html = render(subject, template, context, language)
+    moment = now()
+    query = OutboxMessage.insert(
+        OutboxMessage(
+            to_address=to,
+            subject=subject_text,
+            body_text=text,
+            body_html=html,
+            language=language,
+            created_at=moment,
+            status=OutboxStatus.pending,
+            next_attempt_at=moment,
+            dedupe_key=dedupe_key,
+            message_id=make_msgid(domain=_domain(get_settings())),
+        )
+    )
+    if dedupe_key is not None:
+        # ON CONFLICT DO NOTHING: a unique violation would abort the caller's PostgreSQL transaction.
+        query = query.on_conflict(target=OutboxMessage.dedupe_key, action="DO NOTHING")
+    rows = await query
+    if not rows:
+        log.info("mail to %s not queued again: %r (dedupe key %s exists)", to, subject_text, dedupe_key)
+        return None
+    message_id = int(rows[0]["id"])
+    log.info("mail queued: to %s, subject %r, outbox id %s", to, subject_text, message_id)
+    return message_id
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """SMTP_URL: smtp://[user:password@]host[:25][?starttls=1][&from=addr] or smtps://…[:465]."""
+
+    host: str
+    port: int
+    tls: str  # "" | "starttls" | "ssl"
+    username: str
+    password: str
+    sender: str
+
+    @classmethod
+    def from_url(cls, url: str, settings: Settings) -> SmtpServer:
+        parsed = urlparse(url)
+        query = parse_qs(parsed.query)
+        secure = parsed.scheme == "smtps"
+        starttls = query.get("starttls", ["0"])[0].lower() in {"1", "true", "yes"}
+        return cls(
+            host=parsed.hostname or "localhost",
+            port=parsed.port or (465 if secure else 25),
+            tls="ssl" if secure else ("starttls" if starttls else ""),
+            username=unquote(parsed.username or ""),
+            password=unquote(parsed.password or ""),
+            sender=query.get("from", [f"noreply@{_domain(settings)}"])[0],
+        )
+
+
+class ConnectFailed(Exception):
+    """The server could not be reached, or refused the TLS or the login."""
+
+
+class _Connection:
+    """One SMTP session reused for a run; used from a worker thread, one call at a time."""
+
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+        self.smtp: smtplib.SMTP | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.noop()
+            except (smtplib.SMTPException, OSError):
+                self.close()
+        if self.smtp is None:
+            try:
+                self.smtp = self._open()
+            except Exception as exc:  # refused, TLS, login; smtplib sends only ASCII credentials
+                raise ConnectFailed(_describe(exc)) from exc
+        try:
+            self.smtp.send_message(message)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> smtplib.SMTP:
+        s = self.server
+        context = ssl.create_default_context()
+        if s.tls == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=SMTP_TIMEOUT, context=context)
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=SMTP_TIMEOUT)
+        try:
+            if s.tls == "starttls":
+                smtp.starttls(context=context)
+            if s.username:
+                smtp.login(s.username, s.password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.smtp.quit()
+            self.smtp.close()
+            self.smtp = None
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _permanent(exc: BaseException) -> bool:
+    """Refusals that another attempt would not change: the recipient, the content, the message itself."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return False
+
+
+def _build(row: dict[str, Any], sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row["to_address"]
+    message["Subject"] = row["subject"]
+    message["Message-ID"] = row["message_id"]
+    created = row["created_at"]
+    message["Date"] = format_datetime(created if created.tzinfo else created.replace(tzinfo=UTC))
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(row["body_text"], cte="quoted-printable")
+    if row["body_html"]:
+        message.add_alternative(row["body_html"], subtype="html", cte="quoted-printable")
+    message["Content-Language"] = row["language"]  # after the content: set_content drops Content-* headers
+    return message
+
+
+@dataclass
+class DeliveryReport:
+    smtp: bool  # False: SMTP_URL is not set, nothing was sent
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    stuck: list[int] = field(default_factory=list)  # ids in "sending" for longer than STUCK_AFTER
+    waiting: int = 0  # pending rows after the run
+
+    def summary(self) -> str:
+        line = f"sent {self.sent}, retried {self.retried}, failed {self.failed}, stuck {len(self.stuck)}"
+        if self.stuck:
+            ids = ", ".join(str(i) for i in self.stuck)
+            line += f" (outbox ids {ids}: check they did not arrive, then run send-mail --requeue-stuck)"
+        if not self.smtp:
+            return f"SMTP_URL is not set: {self.waiting} message(s) kept in the outbox; {line}"
+        return line
+
+
+def _stuck(older_than: timedelta) -> Any:
+    return (OutboxMessage.status == OutboxStatus.sending) & (OutboxMessage.claimed_at < now() - older_than)
+
+
+async def stuck_messages(older_than: timedelta = STUCK_AFTER) -> list[int]:
+    rows = await OutboxMessage.select(OutboxMessage.id).where(_stuck(older_than))
+    return sorted(row["id"] for row in rows)
+
+
+async def requeue_stuck(older_than: timedelta = STUCK_AFTER) -> list[int]:
+    """Put rows stuck in "sending" back to pending: only after checking they were not delivered."""
+    async with write_transaction():
+        rows = await (
+            OutboxMessage.update(status=OutboxStatus.pending, next_attempt_at=now(), claimed_at=None)
+            .where(_stuck(older_than))
+            .returning(OutboxMessage.id)
+        )
+    ids = sorted(row["id"] for row in rows)
+    if ids:
+        log.warning("requeued stuck mail: outbox ids %s", ids)
+    return ids
+
+
+async def _claim(row_id: int) -> dict[str, Any] | None:
+    """pending → sending, only if still pending and due: the one worker that wins gets the row."""
+    moment = now()
+    claimable = (
+        (OutboxMessage.id == row_id)
+        & (OutboxMessage.status == OutboxStatus.pending)
+        & (OutboxMessage.next_attempt_at <= moment)
+    )
+    async with write_transaction():
+        rows = await (
+            OutboxMessage.update(
+                status=OutboxStatus.sending, claimed_at=moment, attempts=OutboxMessage.attempts + 1
+            )
+            .where(claimable)
+            .returning(*OutboxMessage.all_columns())
+        )
+    return rows[0] if rows else None
+
+
+async def _finish(row_id: int, **values: Any) -> None:
+    async with write_transaction():
+        await OutboxMessage.update(**values).where(
+            (OutboxMessage.id == row_id) & (OutboxMessage.status == OutboxStatus.sending)
+        )
+
+
+async def _record_failure(row: dict[str, Any], exc: BaseException, permanent: bool = False) -> bool:
+    """Store the error; schedule a retry, or give up. True when the message is now failed."""
+    error = str(exc) if isinstance(exc, ConnectFailed) else _describe(exc)
+    attempts = row["attempts"]
+    if permanent or _permanent(exc) or attempts >= MAX_ATTEMPTS:
+        await _finish(row["id"], status=OutboxStatus.failed, last_error=error, claimed_at=None)
+        log.error(
+            "mail %s to %s: attempt %s failed, gave up: %s", row["id"], row["to_address"], attempts, error
+        )
+        return True
+    retry_at = now() + retry_delay(attempts)
+    await _finish(
+        row["id"], status=OutboxStatus.pending, last_error=error, claimed_at=None, next_attempt_at=retry_at
+    )
+    log.warning(
+        "mail %s to %s: attempt %s failed, will retry: %s", row["id"], row["to_address"], attempts, error
+    )
+    return False
+
+
+async def _pending_count() -> int:
+    return await OutboxMessage.count().where(OutboxMessage.status == OutboxStatus.pending)
+
+
+async def deliver_pending(settings: Settings | None = None, limit: int = 100) -> DeliveryReport:
+    """Send up to `limit` due messages once; without SMTP_URL send nothing and say so."""
+    settings = settings or get_settings()
+    report = DeliveryReport(smtp=bool(settings.smtp_url))
+    if settings.smtp_url:
+        await _deliver(SmtpServer.from_url(settings.smtp_url, settings), limit, report)
+    report.stuck = await stuck_messages()
+    report.waiting = await _pending_count()
+    if not report.smtp:
+        log.info("SMTP_URL is not set: %s message(s) kept in the outbox", report.waiting)
+    if report.stuck:
+        log.warning("mail stuck in sending (maybe sent, not retried): outbox ids %s", report.stuck)
+    return report
+
+
+async def _deliver(server: SmtpServer, limit: int, report: DeliveryReport) -> None:
+    due = await (
+        OutboxMessage.select(OutboxMessage.id)
+        .where((OutboxMessage.status == OutboxStatus.pending) & (OutboxMessage.next_attempt_at <= now()))
+        .order_by(OutboxMessage.next_attempt_at)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    connection = _Connection(server)
+    try:
+        for candidate in due:
+            row = await _claim(candidate["id"])
+            if row is None:
+                continue  # another worker took it, or it is no longer due
+            try:
+                message = _build(row, server.sender)
+            except ValueError as exc:  # a header the message cannot carry: no attempt will help
+                report.failed += await _record_failure(row, exc, permanent=True)
+                continue
+            try:
+                await asyncio.to_thread(connection.send, message)
+            except Exception as exc:
+                failed = await _record_failure(row, exc)
+                report.failed += failed
+                report.retried += not failed
+                if isinstance(exc, ConnectFailed):
+                    break  # the server is down: leave the rest for the next run
+                continue
+            await _finish(row["id"], status=OutboxStatus.sent, sent_at=now(), last_error="")
+            report.sent += 1
+            log.info("mail %s sent to %s", row["id"], row["to_address"])
+    finally:
+        await asyncio.to_thread(connection.close)
