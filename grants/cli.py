@@ -1,4 +1,4 @@
-"""The `grants` command: serve, migrate, demo, createuser, import-schools, send-mail."""
+"""The `grants` command: serve, migrate, demo, createuser, import-schools, remind, send-mail."""
 
 from __future__ import annotations
 
@@ -169,6 +169,14 @@ def _positive(value: str) -> int:
     return int(value)
 
 
+def cmd_remind(args: argparse.Namespace) -> None:
+    _configure()
+    from grants.applications.notify import REMIND_DAYS_BEFORE, remind_unsubmitted_drafts
+
+    queued = asyncio.run(remind_unsubmitted_drafts(args.days or REMIND_DAYS_BEFORE))
+    print(f"{queued} reminder(s) queued; run `grants send-mail` (or let cron) to deliver them.")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="grants", description="Grant management for PuMPuRS youth initiatives."
@@ -203,6 +211,12 @@ def parser() -> argparse.ArgumentParser:
         "file", help="CSV with registration_number,name,municipality_code,kind,pumpurs_since,pumpurs_until"
     )
     schools.set_defaults(func=cmd_import_schools)
+
+    remind = commands.add_parser(
+        "remind", help="queue reminders of unsubmitted drafts in calls closing soon (idempotent; run daily)"
+    )
+    remind.add_argument("--days", type=int, default=0, help="how many days before the deadline (default 3)")
+    remind.set_defaults(func=cmd_remind)
 
     mail = commands.add_parser("send-mail", help="send the e-mails waiting in the outbox (run it from cron)")
     mail.add_argument("--limit", type=_positive, default=100, help="send at most this many (default 100)")

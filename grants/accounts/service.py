@@ -13,7 +13,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 from grants.accounts.tables import ApiToken, LegalForm, Membership, Organisation, UserRole
-from grants.core import audit
+from grants.core import audit, mail
 from grants.core.auth import Principal, Role
 from grants.core.db import write_transaction
 from grants.core.errors import Conflict, InvalidCredentials, TooManyAttempts, ValidationFailed
@@ -120,6 +120,13 @@ async def register(email: str, password: str, name: str, organisation: dict[str,
         await UserRole.insert(UserRole(user=user.id, role=Role.applicant))
         await Membership.insert(Membership(user=user.id, organisation=org.id, role="owner"))
         await audit.record("register", "organisation", org.id, after={"user": email, "organisation": reg_no})
+        await mail.enqueue(
+            email,
+            mail.WELCOME_SUBJECT,
+            "welcome",
+            {"organisation": org_name, "name": name.strip()},
+            dedupe_key=f"welcome:{org.id}",
+        )
     return user.id, org.id
 
 
@@ -338,3 +345,11 @@ async def municipality_id_for_role(role: Role, municipality_code: str | None) ->
     if municipality_id is None:
         raise ValidationFailed({"municipality": _("A coordinator needs a current municipality code.")})
     return municipality_id
+
+
+async def member_emails(organisation_id: int) -> list[str]:
+    """Where an organisation's mail goes: its active members' addresses."""
+    rows = await Membership.select(Membership.user.email.as_alias("email")).where(
+        (Membership.organisation == organisation_id) & Membership.user.active.eq(True)
+    )
+    return sorted({row["email"] for row in rows if row["email"]})

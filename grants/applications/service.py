@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from grants.applications import rules
+from grants.applications import notify, rules
 from grants.applications.tables import (
     Application,
     ApplicationStatus,
@@ -270,6 +270,7 @@ async def submit(application_id: int, principal: Principal) -> dict[str, Any]:
             before={"status": "draft"},
             after={"status": "submitted", "reference": row["reference"]},
         )
+        await notify.receipt(row, call)
     return {"status": ApplicationStatus.submitted.value, "submitted_at": moment}
 
 
@@ -327,6 +328,7 @@ async def ask_clarification(
             before={"status": "submitted"},
             after={"status": "clarification", "question": question},
         )
+        await notify.clarification(row, created[0]["id"], question, due_at)
     return {"id": created[0]["id"], "status": ApplicationStatus.clarification.value}
 
 

@@ -27,7 +27,7 @@ from tests.school_csv import registration_numbers, write_csv
 pytestmark = pytest.mark.integration
 
 GRANTS = Path(sys.executable).with_name("grants")
-COMMANDS = ["serve", "migrate", "demo", "createuser", "import-schools", "send-mail"]
+COMMANDS = ["serve", "migrate", "demo", "createuser", "import-schools", "remind", "send-mail"]
 UP_TO_DATE = "Database is up to date; municipality registry: 0 change(s)."
 
 

@@ -1,0 +1,271 @@
+"""The applicant portal's forms: typed text in, the service's data out, its errors mapped back.
+
+Rows of a step (events, budget lines) are posted as `planned_events.0.school`,
+`budget_lines.2.unit_cost` …, the same dotted names the service uses for its
+errors, so an error lands next to the input that caused it. Blank rows are
+dropped before the service sees the list; `Rows.remap` turns the service's
+index back into the row's place on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from grants.applications import rules
+from grants.applications.tables import ApplicationStatus, BudgetCategory, EventKind
+from grants.core.i18n import _
+from grants.core.money import MoneyError, format_cents, parse_cents
+
+PROJECT_FIELDS = ("title", "summary", "objectives", "target_group", "partners", "start_date", "end_date")
+EVENT_FIELDS = ("school", "kind", "title", "planned_date", "expected_participants")
+LINE_FIELDS = ("category", "description", "quantity", "unit_cost")
+EVENTS, LINES = "planned_events", "budget_lines"
+BLANK_ROWS = 3
+MAX_BLANK_ROWS = 30
+MAX_FORM_ROWS = 500  # a posted index beyond this is not a row anyone typed
+
+STEPS = ("project", "events", "budget", "review")
+# Which step fixes a problem or an error, by the first part of its key.
+FIELD_STEPS = {
+    **{field: "project" for field in PROJECT_FIELDS},
+    EVENTS: "events",
+    LINES: "budget",
+    "requested_amount": "budget",
+}
+
+
+def step_names() -> dict[str, str]:
+    return {
+        "project": _("Project"),
+        "events": _("Schools and events"),
+        "budget": _("Budget"),
+        "review": _("Review and submit"),
+    }
+
+
+def event_kinds() -> list[tuple[str, str]]:
+    labels = {
+        EventKind.team_building: _("Team-building session"),
+        EventKind.workshop: _("Workshop"),
+        EventKind.camp: _("Camp"),
+        EventKind.excursion: _("Excursion"),
+        EventKind.lecture: _("Lecture"),
+        EventKind.mentoring: _("Mentoring"),
+        EventKind.other: _("Other event"),
+    }
+    return [(kind.value, labels[kind]) for kind in EventKind]
+
+
+def budget_categories() -> list[tuple[str, str]]:
+    labels = {
+        BudgetCategory.personnel: _("Personnel"),
+        BudgetCategory.services: _("Services"),
+        BudgetCategory.materials: _("Materials"),
+        BudgetCategory.transport: _("Transport"),
+        BudgetCategory.catering: _("Catering"),
+        BudgetCategory.premises: _("Premises"),
+        BudgetCategory.other: _("Other costs"),
+    }
+    return [(category.value, labels[category]) for category in BudgetCategory]
+
+
+def statuses() -> dict[str, str]:
+    return {
+        ApplicationStatus.draft: _("Draft"),
+        ApplicationStatus.submitted: _("Submitted"),
+        ApplicationStatus.clarification: _("Clarification requested"),
+        ApplicationStatus.eligible: _("Eligible"),
+        ApplicationStatus.ineligible: _("Not eligible"),
+        ApplicationStatus.in_review: _("Under review"),
+        ApplicationStatus.awarded: _("Awarded"),
+        ApplicationStatus.reserve: _("On the reserve list"),
+        ApplicationStatus.rejected: _("Not funded"),
+        ApplicationStatus.withdrawn: _("Withdrawn"),
+    }
+
+
+def step_of(key: str) -> str:
+    return FIELD_STEPS.get(key.split(".", 1)[0], "review")
+
+
+def summary_errors(errors: dict[str, str]) -> dict[str, str]:
+    """The messages for the summary at the top: a row's message says which row."""
+    out: dict[str, str] = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[1].isdigit() and parts[0] == EVENTS:
+            message = _("Event {n}: {message}").format(n=int(parts[1]) + 1, message=message)
+        elif len(parts) == 3 and parts[1].isdigit() and parts[0] == LINES:
+            message = _("Line {n}: {message}").format(n=int(parts[1]) + 1, message=message)
+        out[key] = message
+    return out
+
+
+# --- the project step ----------------------------------------------------------
+
+
+def project_form(application: dict[str, Any]) -> dict[str, str]:
+    form = {field: str(application.get(field) or "") for field in PROJECT_FIELDS[:5]}
+    for field in ("start_date", "end_date"):
+        day = application.get(field)
+        form[field] = day.isoformat() if isinstance(day, date) else ""
+    return form
+
+
+def read_project(data: dict[str, str]) -> dict[str, str]:
+    form = {field: str(data.get(field, "")) for field in PROJECT_FIELDS}
+    return form | {"start_date": form["start_date"].strip(), "end_date": form["end_date"].strip()}
+
+
+def date_errors(form: dict[str, str], call: dict[str, Any]) -> dict[str, str]:
+    """The call's month limits, checked when both dates are given (the service checks them at submit)."""
+    try:
+        start, end = date.fromisoformat(form["start_date"]), date.fromisoformat(form["end_date"])
+    except ValueError:
+        return {}  # missing or malformed: the service names a malformed one
+    if end < start:
+        return {"end_date": _("The project must end after it starts.")}
+    if not rules.duration_fits(start, end, call["min_months"], call["max_months"]):
+        return {
+            "end_date": _("The project must last {min} to {max} months.").format(
+                min=call["min_months"], max=call["max_months"]
+            )
+        }
+    return {}
+
+
+# --- rows --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rows:
+    name: str  # "planned_events" or "budget_lines"
+    typed: list[dict[str, str]]  # every row as the page showed it, blank ones included
+    items: list[dict[str, Any]]  # the filled rows, as the service takes them
+    positions: list[int]  # the page position of each item
+
+    def remap(self, errors: dict[str, str]) -> dict[str, str]:
+        """Service keys ("budget_lines.0.unit_cost" of the first filled row) to page keys."""
+        out: dict[str, str] = {}
+        for key, message in errors.items():
+            parts = key.split(".")
+            if len(parts) == 3 and parts[0] == self.name and parts[1].isdigit():
+                index = int(parts[1])
+                if index < len(self.positions):
+                    key = f"{self.name}.{self.positions[index]}.{parts[2]}"
+            out[key] = message
+        return out
+
+
+def _typed_rows(data: dict[str, str], name: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
+    pattern = re.compile(rf"^{re.escape(name)}\.(\d{{1,4}})\.(\w+)$")
+    found: dict[int, dict[str, str]] = {}
+    for key, value in data.items():
+        match = pattern.match(key)
+        if match and match[2] in fields and int(match[1]) < MAX_FORM_ROWS:
+            found.setdefault(int(match[1]), {})[match[2]] = str(value)
+    return [{field: found[i].get(field, "") for field in fields} for i in sorted(found)]
+
+
+def read_events(data: dict[str, str]) -> Rows:
+    typed = _typed_rows(data, EVENTS, EVENT_FIELDS)
+    items: list[dict[str, Any]] = []
+    positions: list[int] = []
+    for position, row in enumerate(typed):
+        if not any(value.strip() for value in row.values()):
+            continue
+        item: dict[str, Any] = {
+            "school": row["school"].strip(),
+            "kind": row["kind"],
+            "title": row["title"],
+            "planned_date": row["planned_date"].strip(),
+        }
+        if row["expected_participants"].strip():
+            item["expected_participants"] = row["expected_participants"].strip()
+        items.append(item)
+        positions.append(position)
+    return Rows(EVENTS, typed, items, positions)
+
+
+def read_lines(data: dict[str, str]) -> Rows:
+    typed = _typed_rows(data, LINES, LINE_FIELDS)
+    items: list[dict[str, Any]] = []
+    positions: list[int] = []
+    for position, row in enumerate(typed):
+        filled = any(row[field].strip() for field in ("category", "description", "unit_cost"))
+        if not filled and row["quantity"].strip() in ("", "1"):
+            continue
+        item: dict[str, Any] = {
+            "category": row["category"],
+            "description": row["description"],
+            "unit_cost": row["unit_cost"].strip(),
+        }
+        if row["quantity"].strip():
+            item["quantity"] = row["quantity"].strip()
+        items.append(item)
+        positions.append(position)
+    return Rows(LINES, typed, items, positions)
+
+
+def event_rows(application: dict[str, Any], blank: int) -> list[dict[str, str]]:
+    rows = [
+        {
+            "school": e["school"],
+            "kind": e["kind"],
+            "title": e["title"],
+            "planned_date": e["planned_date"].isoformat() if e["planned_date"] else "",
+            "expected_participants": str(e["expected_participants"]),
+        }
+        for e in application["planned_events"]
+    ]
+    return rows + [dict.fromkeys(EVENT_FIELDS, "") for _ in range(blank)]
+
+
+def line_rows(application: dict[str, Any], blank: int) -> list[dict[str, str]]:
+    rows = [
+        {
+            "category": line["category"],
+            "description": line["description"],
+            "quantity": str(line["quantity"]),
+            "unit_cost": format_cents(line["unit_cost_cents"]),
+        }
+        for line in application["budget_lines"]
+    ]
+    return rows + [dict.fromkeys(LINE_FIELDS, "") for _ in range(blank)]
+
+
+def line_amount(row: dict[str, str]) -> int | None:
+    """Quantity × unit cost in cents for display, or None while the row does not add up."""
+    quantity = row["quantity"].strip() or "1"
+    if not quantity.isascii() or not quantity.isdigit():
+        return None
+    try:
+        return int(quantity) * parse_cents(row["unit_cost"])
+    except MoneyError:
+        return None
+
+
+def blank_after_save(rows: Rows) -> int:
+    """How many empty rows to offer after "Save and add more rows": three more than were left empty."""
+    return min(len(rows.typed) - len(rows.items) + BLANK_ROWS, MAX_BLANK_ROWS)
+
+
+def school_groups(
+    local: list[dict[str, Any]], everyone: list[dict[str, Any]]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The call's municipality's schools first, then all others (named with their municipality)."""
+    numbers = {s["registration_number"] for s in local}
+    return [
+        (_("Schools in the call's municipality"), [(s["registration_number"], s["name"]) for s in local]),
+        (
+            _("Other schools"),
+            [
+                (s["registration_number"], f"{s['name']} ({s['municipality_name']})")
+                for s in everyone
+                if s["registration_number"] not in numbers
+            ],
+        ),
+    ]

@@ -1,0 +1,310 @@
+"""The applicant portal (/my/…): server-rendered pages over the applications service.
+
+Every page works without JavaScript: each step is a form that posts, saves
+through the service and redirects (POST-redirect-GET); a refused save renders
+the same step again with what was typed, the messages and 422 (or 409).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Response, Template
+from litestar.status_codes import HTTP_200_OK
+
+from grants.applications import forms, service
+from grants.applications.tables import ApplicationStatus
+from grants.calls import service as calls
+from grants.core.auth import Principal, Role, current, roles
+from grants.core.errors import Conflict, NotFound, ValidationFailed
+from grants.core.i18n import _
+from grants.core.time import now
+from grants.registry.service import list_schools
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+AnyRequest = Request[Any, Any, Any]
+
+
+def _applicant(request: AnyRequest) -> Principal:
+    """The caller as an applicant only: here even a staff member sees just their organisation's."""
+    principal = current(request)
+    assert principal is not None  # the guard ran first
+    return dataclasses.replace(principal, roles=frozenset({Role.applicant}))
+
+
+async def _load(request: AnyRequest, application_id: int) -> dict[str, Any]:
+    return await service.get_application(application_id, _applicant(request))
+
+
+def _notices() -> dict[str, str]:
+    return {
+        "created": _("The draft is saved. Fill in the steps in any order; you can come back at any time."),
+        "submitted": _("The application is submitted. You will hear from us after the deadline."),
+        "withdrawn": _("The application is withdrawn."),
+        "answered": _("Your answer is sent and the application is submitted again."),
+    }
+
+
+def _blank(value: int) -> int:
+    return max(1, min(value, forms.MAX_BLANK_ROWS))
+
+
+async def _page(
+    app: dict[str, Any],
+    step: str,
+    *,
+    form: dict[str, str] | None = None,
+    rows: list[dict[str, str]] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    status: int = HTTP_200_OK,
+    blank: int = forms.BLANK_ROWS,
+    done: str | None = None,
+    answer: str = "",
+) -> Template:
+    """One page of an application: a step's form (or its read-only view), or the review."""
+    call = app["call_row"]
+    editable = app["status"] in service.EDITABLE
+    errors = errors or {}
+    context: dict[str, Any] = {
+        "app": app,
+        "call": call,
+        "step": step,
+        "steps": forms.step_names(),
+        "todo": {forms.step_of(key) for key in app["problems"]} if editable else set(),
+        "status_label": forms.statuses().get(app["status"], app["status"]),
+        "editable": editable,
+        "errors": errors,
+        "summary": forms.summary_errors(errors),
+        "message": message,
+        "notice": _notices().get(done or ""),
+        "kinds": dict(forms.event_kinds()),
+        "categories": dict(forms.budget_categories()),
+    }
+    if step == "project":
+        context["form"] = form if form is not None else forms.project_form(app)
+        context["show_form"] = editable or form is not None
+    elif step == "events":
+        context["show_form"] = editable or rows is not None
+        context["rows"] = rows if rows is not None else forms.event_rows(app, blank)
+        if context["show_form"]:
+            municipality = (await calls.get_call(app["call"]) or {}).get("municipality_code")
+            local = await list_schools(municipality) if municipality else []
+            context["school_groups"] = forms.school_groups(local, await list_schools())
+            context["kind_options"] = forms.event_kinds()
+    elif step == "budget":
+        context["show_form"] = editable or rows is not None
+        context["rows"] = rows if rows is not None else forms.line_rows(app, blank)
+        context["amounts"] = [forms.line_amount(row) for row in context["rows"]]
+        context["total"] = (
+            sum(a for a in context["amounts"] if a is not None) if rows is not None else app["requested_cents"]
+        )
+        context["category_options"] = forms.budget_categories()
+    else:
+        closes_at = call["closes_at"]
+        context |= {
+            "problem_links": [
+                (key, f"/my/applications/{app['id']}/{forms.step_of(key)}#f-{key}", text)
+                for key, text in app["problems"].items()
+            ],
+            "phase": calls.phase(call),
+            "can_submit": app["status"] == ApplicationStatus.draft
+            and not app["problems"]
+            and calls.phase(call) == "open",
+            "can_withdraw": app["status"] in (ApplicationStatus.draft, ApplicationStatus.submitted)
+            and now() < closes_at,
+            "open_questions": [c for c in app["clarifications"] if c["answered_at"] is None],
+            "answered": [c for c in app["clarifications"] if c["answered_at"] is not None],
+            "answer": answer,
+        }
+    return Template(f"applications/{step}.html", context=context, status_code=status)
+
+
+async def _save(
+    request: AnyRequest,
+    app: dict[str, Any],
+    step: str,
+    payload: dict[str, Any],
+    next_url: str,
+    *,
+    form: dict[str, str] | None = None,
+    rows: forms.Rows | None = None,
+    checked: dict[str, str] | None = None,
+) -> Response[Any]:
+    """Save through the service and go on; or show the step again with what was typed."""
+    typed_rows = rows.typed if rows is not None else None
+    try:
+        if checked:
+            raise ValidationFailed(checked)
+        await service.update_application(app["id"], _applicant(request), payload)
+    except ValidationFailed as exc:
+        errors = rows.remap(exc.errors) if rows is not None else exc.errors
+        return await _page(app, step, form=form, rows=typed_rows, errors=errors, status=422)
+    except Conflict as exc:
+        return await _page(app, step, form=form, rows=typed_rows, message=exc.message, status=409)
+    return Redirect(next_url)
+
+
+async def _apply_page(
+    call_id: int, title: str, errors: dict[str, str], message: str | None, status: int
+) -> Template:
+    call = await calls.get_call(call_id)
+    if call is None:
+        raise NotFound
+    context = {
+        "call": call,
+        "phase": calls.phase(call),
+        "title": title,
+        "errors": errors,
+        "message": message,
+    }
+    return Template("applications/apply.html", context=context, status_code=status)
+
+
+class ApplicationPages(Controller):
+    path = "/my"
+    guards = [roles(Role.applicant)]
+    include_in_schema = False
+
+    @get("/", name="my_applications")
+    async def index(self, request: AnyRequest) -> Template:
+        return Template(
+            "applications/index.html",
+            context={
+                "applications": await service.list_applications(_applicant(request)),
+                "open_calls": await calls.list_calls(phase_filter="open"),
+                "statuses": forms.statuses(),
+            },
+        )
+
+    @get("/calls/{call_id:int}/apply")
+    async def apply_form(self, call_id: FromPath[int]) -> Template:
+        return await _apply_page(call_id, "", {}, None, HTTP_200_OK)
+
+    @post("/calls/{call_id:int}/apply", status_code=HTTP_200_OK)
+    async def apply(self, request: AnyRequest, call_id: FromPath[int], data: Form) -> Response[Any]:
+        title = data.get("title", "")
+        try:
+            created = await service.create_draft(call_id, _applicant(request), title)
+        except ValidationFailed as exc:
+            return await _apply_page(call_id, title, exc.errors, None, 422)
+        except Conflict as exc:
+            return await _apply_page(call_id, title, {}, exc.message, 409)
+        return Redirect(f"/my/applications/{created['id']}/project?done=created")
+
+    # --- the steps ---------------------------------------------------------------
+
+    @get("/applications/{application_id:int}/project")
+    async def project(
+        self, request: AnyRequest, application_id: FromPath[int], done: FromQuery[str | None] = None
+    ) -> Template:
+        return await _page(await _load(request, application_id), "project", done=done)
+
+    @post("/applications/{application_id:int}/project", status_code=HTTP_200_OK)
+    async def save_project(
+        self, request: AnyRequest, application_id: FromPath[int], data: Form
+    ) -> Response[Any]:
+        app = await _load(request, application_id)
+        form = forms.read_project(data)
+        checked = forms.date_errors(form, app["call_row"]) if app["status"] in service.EDITABLE else {}
+        next_url = f"/my/applications/{application_id}/events"
+        return await _save(request, app, "project", form, next_url, form=form, checked=checked)
+
+    @get("/applications/{application_id:int}/events")
+    async def events(
+        self, request: AnyRequest, application_id: FromPath[int], blank: FromQuery[int] = forms.BLANK_ROWS
+    ) -> Template:
+        return await _page(await _load(request, application_id), "events", blank=_blank(blank))
+
+    @post("/applications/{application_id:int}/events", status_code=HTTP_200_OK)
+    async def save_events(
+        self, request: AnyRequest, application_id: FromPath[int], data: Form
+    ) -> Response[Any]:
+        app = await _load(request, application_id)
+        rows = forms.read_events(data)
+        next_url = (
+            f"/my/applications/{application_id}/events?blank={forms.blank_after_save(rows)}"
+            if data.get("action") == "more"
+            else f"/my/applications/{application_id}/budget"
+        )
+        return await _save(request, app, "events", {forms.EVENTS: rows.items}, next_url, rows=rows)
+
+    @get("/applications/{application_id:int}/budget")
+    async def budget(
+        self, request: AnyRequest, application_id: FromPath[int], blank: FromQuery[int] = forms.BLANK_ROWS
+    ) -> Template:
+        return await _page(await _load(request, application_id), "budget", blank=_blank(blank))
+
+    @post("/applications/{application_id:int}/budget", status_code=HTTP_200_OK)
+    async def save_budget(
+        self, request: AnyRequest, application_id: FromPath[int], data: Form
+    ) -> Response[Any]:
+        app = await _load(request, application_id)
+        rows = forms.read_lines(data)
+        next_url = (
+            f"/my/applications/{application_id}/budget?blank={forms.blank_after_save(rows)}"
+            if data.get("action") == "more"
+            else f"/my/applications/{application_id}/review"
+        )
+        return await _save(request, app, "budget", {forms.LINES: rows.items}, next_url, rows=rows)
+
+    # --- review, submission, withdrawal, clarification ----------------------------
+
+    @get("/applications/{application_id:int}/review")
+    async def review(
+        self, request: AnyRequest, application_id: FromPath[int], done: FromQuery[str | None] = None
+    ) -> Template:
+        return await _page(await _load(request, application_id), "review", done=done)
+
+    @post("/applications/{application_id:int}/submit", status_code=HTTP_200_OK)
+    async def submit(self, request: AnyRequest, application_id: FromPath[int]) -> Response[Any]:
+        app = await _load(request, application_id)
+        try:
+            await service.submit(application_id, _applicant(request))
+        except ValidationFailed as exc:
+            return await _page(app, "review", message=exc.message, status=422)
+        except Conflict as exc:
+            return await _page(app, "review", message=exc.message, status=409)
+        return Redirect(f"/my/applications/{application_id}/review?done=submitted")
+
+    @get("/applications/{application_id:int}/withdraw")
+    async def withdraw_form(self, request: AnyRequest, application_id: FromPath[int]) -> Template:
+        app = await _load(request, application_id)
+        return Template("applications/withdraw.html", context={"app": app, "message": None})
+
+    @post("/applications/{application_id:int}/withdraw", status_code=HTTP_200_OK)
+    async def withdraw(self, request: AnyRequest, application_id: FromPath[int]) -> Response[Any]:
+        app = await _load(request, application_id)
+        try:
+            await service.withdraw(application_id, _applicant(request))
+        except Conflict as exc:
+            return Template(
+                "applications/withdraw.html", context={"app": app, "message": exc.message}, status_code=409
+            )
+        return Redirect(f"/my/applications/{application_id}/review?done=withdrawn")
+
+    @post(
+        "/applications/{application_id:int}/clarifications/{clarification_id:int}/answer",
+        status_code=HTTP_200_OK,
+    )
+    async def answer(
+        self,
+        request: AnyRequest,
+        application_id: FromPath[int],
+        clarification_id: FromPath[int],
+        data: Form,
+    ) -> Response[Any]:
+        app = await _load(request, application_id)
+        answer = data.get("answer", "")
+        try:
+            await service.answer_clarification(application_id, clarification_id, _applicant(request), answer)
+        except ValidationFailed as exc:
+            errors = {"answer": exc.errors["answer"]} if "answer" in exc.errors else {}
+            return await _page(app, "review", errors=errors, message=exc.message, status=422, answer=answer)
+        except Conflict as exc:
+            return await _page(app, "review", message=exc.message, status=409, answer=answer)
+        return Redirect(f"/my/applications/{application_id}/review?done=answered")

@@ -1,0 +1,119 @@
+"""Reading one file out of a multipart/form-data body as it arrives, never whole.
+
+Litestar's own form parsing buffers the whole body first; an upload route
+reads `request.stream()` through this instead and hands the file's chunks to
+the storage, which counts, hashes and sniffs them on the way to disk or S3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from grants.core.i18n import _
+
+
+class UploadError(ValueError):
+    """The body is not a multipart form with the expected file field."""
+
+
+@dataclass
+class _Part:
+    headers: dict[bytes, bytes] = field(default_factory=dict)
+    name: str = ""
+    filename: str | None = None
+
+
+class MultipartFile:
+    """`await reader.open(field)` gives the file's name; then iterate `reader.chunks()`."""
+
+    def __init__(self, stream: AsyncIterator[bytes], content_type: str) -> None:
+        kind, params = parse_options_header(content_type)
+        boundary = params.get(b"boundary")
+        if kind != b"multipart/form-data" or not boundary:
+            raise UploadError(_("Send the file as multipart/form-data."))
+        self._stream = stream
+        self._pending: list[bytes] = []
+        self._part = _Part()
+        self._header_field = b""
+        self._in_file = False
+        self._file_done = False
+        self._wanted = ""
+        self.filename: str | None = None
+        self._parser = MultipartParser(
+            boundary,
+            callbacks={
+                "on_part_begin": self._part_begin,
+                "on_header_field": self._header_field_data,
+                "on_header_value": self._header_value_data,
+                "on_header_end": self._header_end,
+                "on_headers_finished": self._headers_finished,
+                "on_part_data": self._part_data,
+                "on_part_end": self._part_end,
+            },
+        )
+        self._value = b""
+
+    # --- parser callbacks (synchronous, called from write()) ---------------------------
+    def _part_begin(self) -> None:
+        self._part = _Part()
+
+    def _header_field_data(self, data: bytes, start: int, end: int) -> None:
+        self._header_field += data[start:end]
+
+    def _header_value_data(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def _header_end(self) -> None:
+        self._part.headers[self._header_field.lower()] = self._value
+        self._header_field = b""
+        self._value = b""
+
+    def _headers_finished(self) -> None:
+        _, params = parse_options_header(self._part.headers.get(b"content-disposition", b""))
+        self._part.name = params.get(b"name", b"").decode("utf-8", "replace")
+        raw_filename = params.get(b"filename")
+        self._part.filename = raw_filename.decode("utf-8", "replace") if raw_filename is not None else None
+        if not self._file_done and self._part.name == self._wanted and self._part.filename is not None:
+            self._in_file = True
+            self.filename = self._part.filename
+
+    def _part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._in_file:
+            self._pending.append(data[start:end])
+
+    def _part_end(self) -> None:
+        if self._in_file:
+            self._in_file = False
+            self._file_done = True
+
+    # --- async side ----------------------------------------------------------------------
+    async def open(self, field_name: str = "file") -> str:
+        """Read until the file part starts; returns its filename."""
+        self._wanted = field_name
+        async for chunk in self._stream:
+            self._parser.write(chunk)
+            if self.filename is not None:
+                return self.filename
+            if not chunk:
+                break
+        raise UploadError(_("The form has no file in the field “{name}”.").format(name=field_name))
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The file's bytes, chunk by chunk, as the client sends them."""
+        while True:
+            while self._pending:
+                yield self._pending.pop(0)
+            if self._file_done:
+                return
+            chunk = await anext(self._stream, b"")
+            if not chunk:
+                self._parser.finalize()
+                while self._pending:
+                    yield self._pending.pop(0)
+                if not self._file_done:
+                    raise UploadError(_("The upload was cut off before the file ended."))
+                return
+            self._parser.write(chunk)

@@ -1,0 +1,125 @@
+"""Application files through the API: streamed in, checked, shown only to whom they belong."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from grants.applications.tables import Attachment
+from tests.helpers import applicant_headers, complete_application, make_school, published_call, staff_headers
+from tests.samples import pdf_bytes, png_bytes
+
+pytestmark = pytest.mark.integration
+
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
+
+
+async def new_draft(client, headers):
+    call = await published_call(client)
+    created = await client.post(
+        f"/api/calls/{call['id']}/applications", json={"title": "Ar failiem"}, headers=headers
+    )
+    return created.json()
+
+
+async def upload(client, application_id, headers, name, content, mime="application/pdf"):
+    return await client.post(
+        f"/api/applications/{application_id}/attachments",
+        files={"file": (name, content, mime)},
+        headers=headers,
+    )
+
+
+async def test_upload_then_download_the_same_bytes(client):
+    headers = await applicant_headers(client)
+    app = await new_draft(client, headers)
+    content = pdf_bytes("Budžeta pamatojums")
+    response = await upload(client, app["id"], headers, "Budžets 2027.pdf", content)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["filename"], body["content_type"], body["size"], body["sha256"]) == (
+        "Budžets 2027.pdf",
+        "application/pdf",
+        len(content),
+        hashlib.sha256(content).hexdigest(),
+    )
+    listed = (await client.get(f"/api/applications/{app['id']}", headers=headers)).json()["attachments"]
+    assert listed == [body]
+    download = await client.get(f"/api/attachments/{body['id']}", headers=headers)
+    assert download.status_code == 200
+    assert download.content == content
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert "filename*=UTF-8''Bud%C5%BE" in download.headers["content-disposition"]
+
+
+async def test_eleven_megabytes_get_413_and_nothing_is_kept(client):
+    headers = await applicant_headers(client)
+    app = await new_draft(client, headers)
+    big = pdf_bytes() + b"0" * (11 * 1024 * 1024)
+    response = await upload(client, app["id"], headers, "liels.pdf", big)
+    assert response.status_code == 413
+    assert await Attachment.count().where(Attachment.application == app["id"]) == 0
+
+
+async def test_executable_renamed_pdf_gets_415(client):
+    headers = await applicant_headers(client)
+    app = await new_draft(client, headers)
+    response = await upload(client, app["id"], headers, "pieteikums.pdf", ELF)
+    assert response.status_code == 415
+    assert response.json()["status_code"] == 415
+    assert await Attachment.count().where(Attachment.application == app["id"]) == 0
+
+
+async def test_path_traversal_name_is_stored_harmless(client):
+    headers = await applicant_headers(client)
+    app = await new_draft(client, headers)
+    response = await upload(client, app["id"], headers, "../../etc/passwd", png_bytes(), "image/png")
+    assert response.status_code == 201
+    assert response.json()["filename"] == "passwd.png"
+
+
+async def test_another_organisation_gets_404_on_download(client, make_client):
+    owner = await applicant_headers(client)
+    app = await new_draft(client, owner)
+    stored = (await upload(client, app["id"], owner, "slepens.pdf", pdf_bytes("Slepens"))).json()
+    stranger_client = make_client()
+    stranger = await applicant_headers(stranger_client)
+    response = await stranger_client.get(f"/api/attachments/{stored['id']}", headers=stranger)
+    assert response.status_code == 404
+    assert b"Slepens" not in response.content
+    removed = await stranger_client.delete(f"/api/attachments/{stored['id']}", headers=stranger)
+    assert removed.status_code == 404
+    # Staff may read it.
+    staff = await staff_headers(client)
+    assert (await client.get(f"/api/attachments/{stored['id']}", headers=staff)).status_code == 200
+
+
+async def test_no_files_after_submission(client):
+    headers = await applicant_headers(client)
+    school = await make_school()
+    app = await new_draft(client, headers)
+    await client.patch(f"/api/applications/{app['id']}", json=complete_application(school), headers=headers)
+    assert (await client.post(f"/api/applications/{app['id']}/submit", headers=headers)).status_code == 200
+    response = await upload(client, app["id"], headers, "vēlāk.pdf", pdf_bytes())
+    assert response.status_code == 409
+    assert await Attachment.count().where(Attachment.application == app["id"]) == 0
+
+
+async def test_removing_a_file_deletes_it(client):
+    headers = await applicant_headers(client)
+    app = await new_draft(client, headers)
+    stored = (await upload(client, app["id"], headers, "a.pdf", pdf_bytes())).json()
+    assert (await client.delete(f"/api/attachments/{stored['id']}", headers=headers)).status_code == 204
+    assert (await client.get(f"/api/attachments/{stored['id']}", headers=headers)).status_code == 404
+
+
+async def test_upload_without_file_field_is_a_clear_400(client):
+    headers = await applicant_headers(client)
+    app = await new_draft(client, headers)
+    response = await client.post(
+        f"/api/applications/{app['id']}/attachments", files={"other": ("a.pdf", pdf_bytes())}, headers=headers
+    )
+    assert response.status_code == 400
+    assert response.json()["extra"] == {"file": "The form has no file in the field “file”."}
