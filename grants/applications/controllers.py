@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody
-from litestar.response import Redirect, Response, Stream
+from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from grants.applications import attachments, service
+from grants.applications.pages import ApplicationPages
 from grants.applications.schemas import (
     AnswerIn,
     ApplicationOut,
@@ -32,11 +33,8 @@ from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
-from grants.core.storage import NotFound as StorageNotFound
-from grants.core.storage import TooLarge, UnsupportedType, download_headers, get_storage
 from grants.core.time import to_utc
-from grants.core.uploads import MultipartFile, UploadError
-from grants.settings import get_settings
+from grants.core.uploads import download_response, receive_file, upload_limit
 
 applicant = roles(Role.applicant)
 applicant_or_staff = roles(Role.applicant, Role.staff)
@@ -213,11 +211,6 @@ class ApplicationsApi(Controller):
         )
 
 
-def _upload_limit() -> int:
-    # The storage enforces the exact limit; this only stops a body announced far bigger at the door.
-    return get_settings().upload_max_bytes + 64 * 1024
-
-
 class AttachmentsApi(Controller):
     path = "/api"
     tags = ["attachments"]
@@ -226,21 +219,14 @@ class AttachmentsApi(Controller):
         "/applications/{application_id:int}/attachments",
         guards=[applicant],
         status_code=HTTP_201_CREATED,
-        request_max_body_size=_upload_limit(),
+        request_max_body_size=upload_limit(),
         summary="Upload a file (multipart field `file`): PDF, JPEG, PNG, DOCX, ODT, XLSX or ODS",
     )
     async def upload(self, request: Request[Any, Any, Any], application_id: FromPath[int]) -> AttachmentOut:
-        try:
-            reader = MultipartFile(request.stream(), request.headers.get("content-type", ""))
-            filename = await reader.open("file")
-            stored = await attachments.add_attachment(application_id, _me(request), filename, reader.chunks())
-        except UploadError as exc:
-            raise ValidationException(str(exc), extra={"file": str(exc)}) from None
-        except TooLarge as exc:
-            raise HTTPException(status_code=413, detail=exc.message) from None
-        except UnsupportedType as exc:
-            raise HTTPException(status_code=415, detail=exc.message) from None
-        return AttachmentOut(**stored)
+        async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
+            return await attachments.add_attachment(application_id, _me(request), filename, chunks)
+
+        return AttachmentOut(**await receive_file(request, store))
 
     @get(
         "/attachments/{attachment_id:int}",
@@ -250,18 +236,7 @@ class AttachmentsApi(Controller):
     )
     async def download(self, request: Request[Any, Any, Any], attachment_id: FromPath[int]) -> Response[Any]:
         row = await attachments.find_attachment(attachment_id, _me(request))
-        storage = get_storage()
-        url = await storage.url_for_download(row["storage_key"], row["filename"], row["content_type"])
-        if url is not None:
-            return Redirect(url, headers={"Cache-Control": "no-store"})
-        try:
-            chunks = await storage.open(row["storage_key"])
-        except StorageNotFound:
-            raise NotFoundException() from None
-        headers = download_headers(row["filename"], row["content_type"]) | {
-            "Cache-Control": "private, no-store"
-        }
-        return Stream(chunks, headers=headers, media_type=row["content_type"])
+        return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
     @delete(
         "/attachments/{attachment_id:int}",
@@ -273,4 +248,4 @@ class AttachmentsApi(Controller):
         await attachments.remove_attachment(attachment_id, _me(request))
 
 
-handlers = [ApplicationsApi, AttachmentsApi]
+handlers = [ApplicationsApi, AttachmentsApi, ApplicationPages]

@@ -101,14 +101,16 @@ async def _page(
         context["rows"] = rows if rows is not None else forms.line_rows(app, blank)
         context["amounts"] = [forms.line_amount(row) for row in context["rows"]]
         context["total"] = (
-            sum(a for a in context["amounts"] if a is not None) if rows is not None else app["requested_cents"]
+            sum(a for a in context["amounts"] if a is not None)
+            if rows is not None
+            else app["requested_cents"]
         )
         context["category_options"] = forms.budget_categories()
     else:
         closes_at = call["closes_at"]
         context |= {
             "problem_links": [
-                (key, f"/my/applications/{app['id']}/{forms.step_of(key)}#f-{key}", text)
+                (f"/my/applications/{app['id']}/{forms.step_of(key)}#f-{key}", text, forms.step_of(key))
                 for key, text in app["problems"].items()
             ],
             "phase": calls.phase(call),

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, delete, get, post, put
+from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.response import Template
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.response import Redirect, Response, Template
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from grants.calls import service
+from grants.calls import documents, service
 from grants.calls.schemas import CallDetailOut, CallIn, CallOut, CallStatusOut, CriterionOut, MunicipalityRef
 from grants.core.auth import Role, current, public, roles
 from grants.core.i18n import _
 from grants.core.money import format_cents
+from grants.core.storage import TooLarge, UnsupportedType
 from grants.core.time import now
+from grants.core.uploads import download_response, receive_file, upload_limit
 from grants.registry.service import list_municipalities
 
 staff_only = roles(Role.staff)
@@ -137,6 +142,60 @@ class CallsApi(Controller):
         return CallStatusOut(id=call_id, status=await service.close(call_id, current(request)))
 
 
+class DocumentOut(msgspec.Struct):
+    id: int
+    title: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class CallDocumentsApi(Controller):
+    path = "/api/calls/{call_id:int}/documents"
+    tags = ["calls"]
+
+    @post(
+        "/",
+        guards=[staff_only],
+        status_code=HTTP_201_CREATED,
+        request_max_body_size=upload_limit(),
+        summary="Attach a document to a call (multipart `file`, optional query `title`)",
+    )
+    async def add(
+        self, request: Request[Any, Any, Any], call_id: FromPath[int], title: FromQuery[str] = ""
+    ) -> DocumentOut:
+        async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
+            return await documents.add_document(call_id, current(request), title, filename, chunks)
+
+        return DocumentOut(**await receive_file(request, store))
+
+    @get("/", guards=[public], summary="The call's documents")
+    async def list_documents(
+        self, request: Request[Any, Any, Any], call_id: FromPath[int]
+    ) -> list[DocumentOut]:
+        await _visible_call(request, call_id)
+        return [DocumentOut(**row) for row in await documents.list_documents(call_id)]
+
+    @get("/{document_id:int}", guards=[public], summary="Download one of the call's documents")
+    async def download(
+        self, request: Request[Any, Any, Any], call_id: FromPath[int], document_id: FromPath[int]
+    ) -> Response[Any]:
+        row = await documents.find_document(call_id, document_id, include_draft=_is_staff(request))
+        return await download_response(row["storage_key"], row["filename"], row["content_type"])
+
+    @delete(
+        "/{document_id:int}",
+        guards=[staff_only],
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Remove a document from a call",
+    )
+    async def remove(
+        self, request: Request[Any, Any, Any], call_id: FromPath[int], document_id: FromPath[int]
+    ) -> None:
+        await documents.remove_document(call_id, document_id, current(request))
+
+
 class CallPages(Controller):
     guards = [public]
     include_in_schema = False
@@ -167,10 +226,36 @@ class CallPages(Controller):
                 "call": row,
                 "phase": service.phase(row),
                 "remaining": row["closes_at"] - now(),
+                "documents": await documents.list_documents(call_id),
                 "eligibility": [c for c in criteria if c["kind"] == "eligibility"],
                 "quality": [c for c in criteria if c["kind"] == "quality"],
             },
         )
 
+    @post(
+        "/calls/{call_id:int}/documents",
+        guards=[staff_only],
+        status_code=HTTP_200_OK,
+        request_max_body_size=upload_limit(),
+    )
+    async def add_document(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> Response[Any]:
+        """The staff's upload form on the call page (the CSRF check has already read the form)."""
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return Redirect(f"/calls/{call_id}?document=missing")
 
-handlers = [CallsApi, CallPages]
+        async def chunks() -> AsyncIterator[bytes]:
+            while block := await upload.read(256 * 1024):
+                yield block
+
+        try:
+            await documents.add_document(
+                call_id, current(request), str(form.get("title", "")), upload.filename, chunks()
+            )
+        except (TooLarge, UnsupportedType) as exc:
+            return Redirect(f"/calls/{call_id}?document=refused&reason={quote(exc.message)}")
+        return Redirect(f"/calls/{call_id}?document=added")
+
+
+handlers = [CallsApi, CallDocumentsApi, CallPages]

@@ -71,3 +71,16 @@ class Criterion(Table, tablename="call_criterion"):
     @classmethod
     def get_readable(cls) -> Readable:
         return Readable(template="%s %s", columns=[cls.code, cls.title])
+
+
+class CallDocument(Table, tablename="call_document"):
+    """A file published with a call (rules, forms); the bytes live in the storage."""
+
+    call = ForeignKey(Call, index=True)
+    title = Varchar(length=200)
+    storage_key = Varchar(length=200, unique=True, secret=True)
+    filename = Varchar(length=255)
+    content_type = Varchar(length=100)
+    size = Integer()
+    sha256 = Varchar(length=64)
+    uploaded_at = Timestamptz(default=TimestamptzNow())

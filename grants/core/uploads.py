@@ -7,12 +7,21 @@ the storage, which counts, hashes and sniffs them on the way to disk or S3.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+from litestar import Request
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.response import Redirect, Response, Stream
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from grants.core.i18n import _
+from grants.core.storage import NotFound as StorageNotFound
+from grants.core.storage import TooLarge, UnsupportedType, download_headers, get_storage
+from grants.settings import get_settings
+
+T = TypeVar("T")
 
 
 class UploadError(ValueError):
@@ -117,3 +126,41 @@ class MultipartFile:
                     raise UploadError(_("The upload was cut off before the file ended."))
                 return
             self._parser.write(chunk)
+
+
+async def receive_file(
+    request: Request[Any, Any, Any],
+    store: Callable[[str, AsyncIterator[bytes]], Awaitable[T]],
+    field_name: str = "file",
+) -> T:
+    """Stream the form's file into `store(filename, chunks)`, with the API's status codes:
+    400 for a malformed form, 413 over the size limit, 415 for a type we do not take."""
+    try:
+        reader = MultipartFile(request.stream(), request.headers.get("content-type", ""))
+        filename = await reader.open(field_name)
+        return await store(filename, reader.chunks())
+    except UploadError as exc:
+        raise ValidationException(str(exc), extra={field_name: str(exc)}) from None
+    except TooLarge as exc:
+        raise HTTPException(status_code=413, detail=exc.message) from None
+    except UnsupportedType as exc:
+        raise HTTPException(status_code=415, detail=exc.message) from None
+
+
+def upload_limit() -> int:
+    # The storage enforces the exact limit; this only stops a body announced far bigger at the door.
+    return get_settings().upload_max_bytes + 64 * 1024
+
+
+async def download_response(storage_key: str, filename: str, content_type: str) -> Response[Any]:
+    """A redirect to a short-lived signed URL on S3, or the file streamed as an attachment."""
+    storage = get_storage()
+    url = await storage.url_for_download(storage_key, filename, content_type)
+    if url is not None:
+        return Redirect(url, headers={"Cache-Control": "no-store"})
+    try:
+        chunks = await storage.open(storage_key)
+    except StorageNotFound:
+        raise NotFoundException() from None
+    headers = download_headers(filename, content_type) | {"Cache-Control": "private, no-store"}
+    return Stream(chunks, headers=headers, media_type=content_type)
