@@ -1,4 +1,4 @@
-"""Demo data for `make run`: users of every role, an NGO, and the schools named in DESIGN.md.
+"""Demo data for `make run`: users of every role, an NGO, a published call, and the schools of DESIGN.md.
 
 Idempotent: running it again resets the demo passwords and changes nothing else.
 School registration numbers here are made up for the demo (10 digits, as in
@@ -7,11 +7,12 @@ the IKVD register), not the register's real numbers.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from grants.accounts import service as accounts
 from grants.accounts.tables import Organisation
 from grants.core.auth import Role
+from grants.core.time import now
 from grants.registry.tables import Municipality, School
 
 DEMO_SCHOOLS = [
@@ -55,6 +56,62 @@ DEMO_ORGANISATION = {
 }
 
 
+DEMO_CALL_TITLE = "Jauniešu iniciatīvu projektu konkurss Bauskas novadā"
+DEMO_CALL_DESCRIPTION = """Konkursā var pieteikties biedrības, nodibinājumi un jaunatnes organizācijas,
+kas īsteno jauniešu iniciatīvu projektus ar izglītojamajiem, kuriem ir risks priekšlaicīgi pārtraukt mācības.
+
+* Finansējums vienam projektam: **4600 EUR**.
+* Projekta ilgums: 3–18 mēneši.
+* Pasākumiem jānotiek novada izglītības iestādēs.
+"""
+DEMO_CRITERIA = [
+    {
+        "code": "A1",
+        "title": "Iesniedzējs ir biedrība, nodibinājums vai jaunatnes organizācija",
+        "kind": "eligibility",
+    },
+    {"code": "A2", "title": "Projekta mērķa grupa ir 1.–12. klašu izglītojamie", "kind": "eligibility"},
+    {
+        "code": "K1",
+        "title": "Projekta atbilstība programmas mērķim",
+        "kind": "quality",
+        "max_points": 10,
+        "weight": "2",
+        "min_points": 3,
+    },
+    {"code": "K2", "title": "Aktivitāšu kvalitāte un pēctecība", "kind": "quality", "max_points": 10},
+    {"code": "K3", "title": "Budžeta pamatotība", "kind": "quality", "max_points": 10, "min_points": 3},
+    {"code": "K4", "title": "Sadarbība ar skolām un partneriem", "kind": "quality", "max_points": 10},
+]
+
+
+async def _demo_call() -> None:
+    """A published call in Bauskas novads, open for a month from the first demo load."""
+    from grants.calls import service as calls
+    from grants.calls.tables import Call
+
+    if await Call.exists().where(Call.title == DEMO_CALL_TITLE):
+        return
+    moment = now()
+    call_id = await calls.create_call(
+        {
+            "title": DEMO_CALL_TITLE,
+            "description": DEMO_CALL_DESCRIPTION,
+            "municipality_code": "LV-016",
+            "budget": "46000.00",
+            "max_amount": "4600.00",
+            "fixed_amount": True,
+            "quota": 10,
+            "opens_at": moment - timedelta(days=1),
+            "closes_at": moment + timedelta(days=30),
+            "score_threshold": "30",
+            "criteria": DEMO_CRITERIA,
+        },
+        actor=None,
+    )
+    await calls.publish(call_id, actor=None)
+
+
 async def load_demo() -> list[tuple[str, str, str]]:
     municipalities = {
         row["code"]: row["id"] for row in await Municipality.select(Municipality.id, Municipality.code)
@@ -84,4 +141,5 @@ async def load_demo() -> list[tuple[str, str, str]]:
     else:
         await accounts.register(email, password, "Kārlis Jaunietis", DEMO_ORGANISATION)
     logins.append((label, email, password))
+    await _demo_call()
     return logins
