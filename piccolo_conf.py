@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "grants.accounts.piccolo_app",
         "grants.calls.piccolo_app",
         "grants.applications.piccolo_app",
+        "grants.scoring.piccolo_app",
     ]
 )

@@ -23,6 +23,7 @@ from grants.core.i18n import LanguageMiddleware
 from grants.core.security import BearerAwareCSRFMiddleware, allowed_hosts, security_headers
 from grants.core.web import PagesController, error_handlers, template_engine
 from grants.registry import controllers as registry
+from grants.scoring import controllers as scoring
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
 CSRF_COOKIE = "grants_csrf"  # its own name: piccolo-admin has a "csrftoken" of its own
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *registry.handlers,
             *calls.handlers,
             *applications.handlers,
+            *scoring.handlers,
             admin_mount,
             create_static_files_router(
                 path="/static",

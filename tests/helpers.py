@@ -180,3 +180,32 @@ def complete_application(school: str, **overrides) -> dict:
 async def applicant_headers(client: httpx.AsyncClient) -> dict[str, str]:
     email, _ = await register_applicant(client)
     return await bearer(client, email)
+
+
+async def eligible_applications(count: int, **call_overrides) -> tuple[int, list[int]]:
+    """A published call with `count` submitted, eligible applications from as many organisations,
+    made through the services (the API paths have tests of their own). Returns (call id, app ids)."""
+    from grants.accounts.service import load_principal, register
+    from grants.applications import service as applications
+    from grants.calls import service as calls
+    from grants.scoring import service as scoring
+
+    school = await make_school()
+    staff_email = await make_user(Role.staff)
+    from grants.accounts.service import user_id_by_email
+
+    staff = await load_principal(await user_id_by_email(staff_email))
+    payload = call_payload(quota=max(count, 1), budget=f"{4600 * max(count, 1)}.00", **call_overrides)
+    call_id = await calls.create_call(payload, staff)
+    await calls.publish(call_id, staff)
+    ids = []
+    for _ in range(count):
+        email = unique_email("ngo")
+        user_id, _org = await register(email, PASSWORD, "Anna Bērziņa", organisation())
+        applicant = await load_principal(user_id)
+        created = await applications.create_draft(call_id, applicant, "Projekts")
+        await applications.update_application(created["id"], applicant, complete_application(school))
+        await applications.submit(created["id"], applicant)
+        await scoring.check_eligibility(created["id"], staff, {"A1": True}, "")
+        ids.append(created["id"])
+    return call_id, ids

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from grants.applications import rules
 from grants.applications.tables import ApplicationStatus, BudgetCategory, EventKind
 from grants.core.i18n import _
 from grants.core.money import MoneyError, format_cents, parse_cents
@@ -118,23 +117,6 @@ def project_form(application: dict[str, Any]) -> dict[str, str]:
 def read_project(data: dict[str, str]) -> dict[str, str]:
     form = {field: str(data.get(field, "")) for field in PROJECT_FIELDS}
     return form | {"start_date": form["start_date"].strip(), "end_date": form["end_date"].strip()}
-
-
-def date_errors(form: dict[str, str], call: dict[str, Any]) -> dict[str, str]:
-    """The call's month limits, checked when both dates are given (the service checks them at submit)."""
-    try:
-        start, end = date.fromisoformat(form["start_date"]), date.fromisoformat(form["end_date"])
-    except ValueError:
-        return {}  # missing or malformed: the service names a malformed one
-    if end < start:
-        return {"end_date": _("The project must end after it starts.")}
-    if not rules.duration_fits(start, end, call["min_months"], call["max_months"]):
-        return {
-            "end_date": _("The project must last {min} to {max} months.").format(
-                min=call["min_months"], max=call["max_months"]
-            )
-        }
-    return {}
 
 
 # --- rows --------------------------------------------------------------------------

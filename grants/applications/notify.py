@@ -14,6 +14,7 @@ from grants.applications.tables import Application, ApplicationStatus, PlannedEv
 from grants.calls.tables import CallStatus
 from grants.core import mail
 from grants.core.db import write_transaction
+from grants.core.i18n import DEFAULT_LANGUAGE
 from grants.core.money import format_cents
 from grants.core.time import format_riga, now
 
@@ -24,11 +25,18 @@ REMIND_DAYS_BEFORE = 3
 
 
 async def _send_to_members(
-    organisation_id: int, subject: str, template: str, context: dict[str, Any], key: str
+    organisation_id: int,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    key: str,
+    language: str | None = None,
 ) -> int:
     sent = 0
     for address in await member_emails(organisation_id):
-        if await mail.enqueue(address, subject, template, context, dedupe_key=f"{key}:{address}"):
+        if await mail.enqueue(
+            address, subject, template, context, language=language, dedupe_key=f"{key}:{address}"
+        ):
             sent += 1
     return sent
 
@@ -71,6 +79,7 @@ async def clarification(
         "clarification_request",
         context,
         f"clarification:{clarification_id}",
+        language=DEFAULT_LANGUAGE,  # staff ask; the applicant reads it in the default language
     )
 
 

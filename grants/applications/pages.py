@@ -135,13 +135,10 @@ async def _save(
     *,
     form: dict[str, str] | None = None,
     rows: forms.Rows | None = None,
-    checked: dict[str, str] | None = None,
 ) -> Response[Any]:
     """Save through the service and go on; or show the step again with what was typed."""
     typed_rows = rows.typed if rows is not None else None
     try:
-        if checked:
-            raise ValidationFailed(checked)
         await service.update_application(app["id"], _applicant(request), payload)
     except ValidationFailed as exc:
         errors = rows.remap(exc.errors) if rows is not None else exc.errors
@@ -212,9 +209,8 @@ class ApplicationPages(Controller):
     ) -> Response[Any]:
         app = await _load(request, application_id)
         form = forms.read_project(data)
-        checked = forms.date_errors(form, app["call_row"]) if app["status"] in service.EDITABLE else {}
         next_url = f"/my/applications/{application_id}/events"
-        return await _save(request, app, "project", form, next_url, form=form, checked=checked)
+        return await _save(request, app, "project", form, next_url, form=form)
 
     @get("/applications/{application_id:int}/events")
     async def events(

@@ -124,6 +124,17 @@ def parse_events(items: Any, errors: dict[str, str]) -> list[EventData]:
     return events
 
 
+def date_problem(start: date, end: date, call: dict[str, Any]) -> str | None:
+    """What is wrong with the project period under this call's month limits, if anything."""
+    if end < start:
+        return _("The project must end after it starts.")
+    if not duration_fits(start, end, call["min_months"], call["max_months"]):
+        return _("The project must last {min} to {max} months.").format(
+            min=call["min_months"], max=call["max_months"]
+        )
+    return None
+
+
 def problems(application: dict[str, Any], call: dict[str, Any], lines: int, events: int) -> dict[str, str]:
     """Everything that stops this application from being submitted, by field (empty when ready)."""
     found: dict[str, str] = {}
@@ -138,12 +149,8 @@ def problems(application: dict[str, Any], call: dict[str, Any], lines: int, even
     start, end = application.get("start_date"), application.get("end_date")
     if start is None or end is None:
         found["start_date"] = _("Give the start and end date of the project.")
-    elif end < start:
-        found["end_date"] = _("The project must end after it starts.")
-    elif not duration_fits(start, end, call["min_months"], call["max_months"]):
-        found["end_date"] = _("The project must last {min} to {max} months.").format(
-            min=call["min_months"], max=call["max_months"]
-        )
+    elif problem := date_problem(start, end, call):
+        found["end_date"] = problem
     if events == 0:
         found["planned_events"] = _("Plan at least one event in a school.")
     requested = application["requested_cents"]

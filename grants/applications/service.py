@@ -200,6 +200,11 @@ async def update_application(application_id: int, principal: Principal, data: di
         row = await _application(application_id, principal, lock=True)
         if row["status"] not in EDITABLE or not principal.has(Role.applicant):
             raise Conflict(_("The application can be changed only as a draft or while clarifying it."))
+        start = values.get(Application.start_date, row["start_date"])
+        end = values.get(Application.end_date, row["end_date"])
+        if (Application.start_date in values or Application.end_date in values) and start and end:
+            if problem := rules.date_problem(start, end, await _call_for(row["call"])):
+                raise ValidationFailed({"end_date": problem})
         if lines is not None:
             await BudgetLine.delete().where(BudgetLine.application == application_id)
             if lines:
@@ -371,3 +376,35 @@ async def answer_clarification(
             after={"status": "submitted"},
         )
     return {"status": ApplicationStatus.submitted.value}
+
+
+async def set_status(
+    application_id: int,
+    allowed_from: tuple[ApplicationStatus, ...],
+    target: ApplicationStatus,
+    actor: Principal | None,
+    **details: Any,
+) -> bool:
+    """Move an application on, for the later stages (eligibility, review, decision); audit-logged.
+
+    The conditional update makes a concurrent second move a no-op: returns whether this one moved it.
+    """
+    row = await Application.select(Application.status).where(Application.id == application_id).first()
+    if row is None:
+        raise NotFound
+    moved = (
+        await Application.update({Application.status: target})
+        .where((Application.id == application_id) & Application.status.is_in([s.value for s in allowed_from]))
+        .returning(Application.id)
+    )
+    if moved:
+        await audit.record(
+            target.value,
+            "application",
+            application_id,
+            actor=actor,
+            before={"status": row["status"]},
+            after={"status": target.value},
+            **details,
+        )
+    return bool(moved)

@@ -7,7 +7,7 @@
   if (!form || !totalOutput || typeof BigInt === "undefined") return;
   var AMOUNT = /^([0-9]{1,12})(?:[.,]([0-9]{1,2}))?$/;
   var QUANTITY = /^[0-9]{1,6}$/;
-  var format = new Intl.NumberFormat(document.documentElement.lang || "lv", { style: "currency", currency: "EUR" });
+  var format = new Intl.NumberFormat(document.documentElement.lang || "lv", { style: "currency", currency: "EUR", useGrouping: "always" });
 
   function cents(text) {
     var match = AMOUNT.exec(text.trim());

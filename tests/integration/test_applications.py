@@ -116,12 +116,21 @@ async def test_project_dates_within_the_calls_month_limits(client, school, start
     call = await published_call(client)
     headers = await applicant_headers(client)
     app = await draft(
-        client, call["id"], headers, **complete_application(school, start_date=start, end_date=end)
+        client,
+        call["id"],
+        headers,
+        **complete_application(school, start_date="2027-03-01", end_date="2027-06-30"),
     )
-    response = await submit(client, app["id"], headers)
-    assert (response.status_code == 200) is fits
-    if not fits:
-        assert list(response.json()["extra"]) == ["end_date"]
+    saved = await client.patch(
+        f"/api/applications/{app['id']}", json={"start_date": start, "end_date": end}, headers=headers
+    )
+    assert (saved.status_code == 200) is fits
+    if fits:
+        assert (await submit(client, app["id"], headers)).status_code == 200
+    else:
+        assert list(saved.json()["extra"]) == ["end_date"]
+        stored = (await client.get(f"/api/applications/{app['id']}", headers=headers)).json()
+        assert (stored["start_date"], stored["end_date"]) == ("2027-03-01", "2027-06-30")
 
 
 async def test_submit_lists_every_problem_at_once(client):

@@ -1,0 +1,1 @@
+"""Eligibility checks, reviewer assignments and conflicts of interest, scores, ranking."""

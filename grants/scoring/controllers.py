@@ -1,0 +1,216 @@
+"""The staff and reviewer API of the review: eligibility, assignments, ranking, scoring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from grants.accounts.tables import Organisation
+from grants.core.auth import Principal, Role, current, roles
+from grants.core.errors import ValidationFailed
+from grants.core.i18n import _
+from grants.core.money import format_cents
+from grants.scoring import ranking, service
+from grants.scoring.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    AssignmentsCreatedOut,
+    ConflictIn,
+    EligibilityIn,
+    RankingRow,
+    ReviewIn,
+    ReviewOut,
+    StatusOut,
+)
+
+staff = roles(Role.staff)
+reviewer = roles(Role.reviewer)
+
+
+def _me(request: Request[Any, Any, Any]) -> Principal:
+    principal = current(request)
+    assert principal is not None  # the guards ran first
+    return principal
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+async def ranking_rows(call_id: int) -> list[RankingRow]:
+    per_criterion = await ranking.breakdown(call_id)
+    return [
+        RankingRow(
+            application_id=r.application_id,
+            reference=r.reference,
+            score=_text(r.score),
+            scores_count=r.scores_count,
+            spread=_text(r.spread),
+            passed=r.passed,
+            rank=r.rank,
+            status=r.status,
+            requested_amount=format_cents(r.requested_cents),
+            criteria={code: _text(v) for code, v in per_criterion.get(r.application_id, {}).items()},
+        )
+        for r in await ranking.ranking(call_id)
+    ]
+
+
+class ReviewStaffApi(Controller):
+    path = "/api"
+    tags = ["review"]
+    guards = [staff]
+
+    @post(
+        "/applications/{application_id:int}/eligibility",
+        status_code=HTTP_200_OK,
+        summary="Record the eligibility check: eligible when every criterion is met",
+    )
+    async def eligibility(
+        self, request: Request[Any, Any, Any], application_id: FromPath[int], data: JSONBody[EligibilityIn]
+    ) -> StatusOut:
+        return StatusOut(
+            status=await service.check_eligibility(application_id, _me(request), data.checks, data.note)
+        )
+
+    @post(
+        "/calls/{call_id:int}/assignments",
+        status_code=HTTP_201_CREATED,
+        summary="Assign a reviewer, or {auto: true} for a balanced assignment of the whole call",
+    )
+    async def assign(
+        self, request: Request[Any, Any, Any], call_id: FromPath[int], data: JSONBody[AssignmentIn]
+    ) -> AssignmentsCreatedOut:
+        if data.auto:
+            panel = data.reviewer_ids if isinstance(data.reviewer_ids, list) else None
+            return AssignmentsCreatedOut(created=await service.auto_assign(call_id, _me(request), panel))
+        if not isinstance(data.application_id, int) or not isinstance(data.reviewer_id, int):
+            raise ValidationFailed(
+                {"application_id": _("Give application_id and reviewer_id, or auto: true.")}
+            )
+        created = await service.assign(call_id, data.application_id, data.reviewer_id, _me(request))
+        return AssignmentsCreatedOut(created=[created])
+
+    @get("/calls/{call_id:int}/ranking", summary="Applications by score, with the per-criterion breakdown")
+    async def ranking(self, call_id: FromPath[int]) -> list[RankingRow]:
+        return await ranking_rows(call_id)
+
+
+def _reviewer_application(application: dict[str, Any], organisation: str | None) -> dict[str, Any]:
+    return {
+        "id": application["id"],
+        "reference": application["reference"],
+        "organisation": organisation,
+        "title": application["title"],
+        "summary": application["summary"],
+        "objectives": application["objectives"],
+        "target_group": application["target_group"],
+        "partners": application["partners"],
+        "start_date": application["start_date"],
+        "end_date": application["end_date"],
+        "requested_amount": format_cents(application["requested_cents"]),
+        "budget_lines": [
+            {
+                "category": b["category"],
+                "description": b["description"],
+                "quantity": b["quantity"],
+                "unit_cost": format_cents(b["unit_cost_cents"]),
+                "amount": format_cents(b["amount_cents"]),
+            }
+            for b in application["budget_lines"]
+        ],
+        "planned_events": [
+            {
+                "school": e["school"],
+                "school_name": e["school_name"],
+                "kind": e["kind"],
+                "title": e["title"],
+                "planned_date": e["planned_date"],
+                "expected_participants": e["expected_participants"],
+            }
+            for e in application["planned_events"]
+        ],
+        "attachments": [
+            {"id": a["id"], "filename": a["filename"], "size": a["size"]} for a in application["attachments"]
+        ],
+    }
+
+
+async def review_out(assignment_id: int, principal: Principal) -> ReviewOut:
+    view = await service.review_view(assignment_id, principal)
+    row, application = view["assignment"], view["application"]
+    organisation = None
+    if application["organisation"] is not None:
+        org = (
+            await Organisation.select(Organisation.name)
+            .where(Organisation.id == application["organisation"])
+            .first()
+        )
+        organisation = org["name"] if org else None
+    return ReviewOut(
+        id=row["id"],
+        application_id=row["application"],
+        call_id=row["call"],
+        status=row["status"],
+        conflict=row["conflict"],
+        application=_reviewer_application(application, organisation),
+        criteria=[
+            {
+                "code": c["code"],
+                "title": c["title"],
+                "description": c["description"],
+                "max_points": c["max_points"],
+                "weight": str(c["weight"]),
+                "min_points": c["min_points"],
+            }
+            for c in view["criteria"]
+        ],
+        scores=view["scores"],
+        comment=row["comment"],
+        others=view["others"],
+        submitted_at=row["submitted_at"],
+    )
+
+
+class ReviewerApi(Controller):
+    path = "/api/reviews"
+    tags = ["review"]
+    guards = [reviewer]
+
+    @get("/", summary="The caller's assignments")
+    async def list_reviews(self, request: Request[Any, Any, Any]) -> list[AssignmentOut]:
+        return [
+            AssignmentOut(id=r["id"], application_id=r["application"], call_id=r["call"], status=r["status"])
+            for r in await service.my_assignments(_me(request))
+        ]
+
+    @post(
+        "/{assignment_id:int}/conflict",
+        status_code=HTTP_200_OK,
+        summary="Declare a conflict of interest (true releases the assignment) or none",
+    )
+    async def conflict(
+        self, request: Request[Any, Any, Any], assignment_id: FromPath[int], data: JSONBody[ConflictIn]
+    ) -> StatusOut:
+        return StatusOut(
+            status=await service.declare_conflict(assignment_id, _me(request), data.conflict, data.reason)
+        )
+
+    @get("/{assignment_id:int}", summary="The application as the reviewer may see it, with the scores")
+    async def review(self, request: Request[Any, Any, Any], assignment_id: FromPath[int]) -> ReviewOut:
+        return await review_out(assignment_id, _me(request))
+
+    @put("/{assignment_id:int}", summary="Save scores; submit: true locks them")
+    async def score(
+        self, request: Request[Any, Any, Any], assignment_id: FromPath[int], data: JSONBody[ReviewIn]
+    ) -> ReviewOut:
+        await service.save_scores(
+            assignment_id, _me(request), data.scores, data.comments, data.comment, data.submit
+        )
+        return await review_out(assignment_id, _me(request))
+
+
+handlers = [ReviewStaffApi, ReviewerApi]
