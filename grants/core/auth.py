@@ -88,6 +88,7 @@ def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
 
 # --- guards -----------------------------------------------------------------
 
+# Guards are coroutines: Litestar runs a plain function guard in a worker thread on every request.
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Any]
 
 
@@ -100,12 +101,12 @@ def _rule(name: str) -> Callable[[Guard], Guard]:
 
 
 @_rule("public")
-def public(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def public(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Anyone, signed in or not."""
 
 
 @_rule("delegated")
-def delegated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def delegated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """A mounted app that checks access itself (the admin panel; see admin/access.py)."""
 
 
@@ -119,7 +120,7 @@ def _require_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
 
 
 @_rule("authenticated")
-def authenticated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def authenticated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Any signed-in user."""
     _require_principal(connection)
 
@@ -128,7 +129,7 @@ def roles(*allowed: Role) -> Guard:
     """Signed in and holding one of the roles."""
 
     @_rule("roles:" + ",".join(sorted(allowed)))
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if not _require_principal(connection).has(*allowed):
             raise PermissionDeniedException(_("You do not have access to this page."))
 
