@@ -7,10 +7,6 @@ the memory the server keeps for the objects does not count in the memory check o
 from __future__ import annotations
 
 import hashlib
-import socket
-import subprocess
-import sys
-import time
 import tracemalloc
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -110,38 +106,6 @@ async def read_all(storage: Storage, key: str) -> bytes:
 
 
 # --- the two backends ---
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    """moto's S3 server in a process of its own, on a free loopback port."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{endpoint}/moto-api/", timeout=1)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"moto's server did not start on {endpoint}") from None
-                time.sleep(0.1)
-        yield endpoint
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _settings(tmp_path: Path, **values: str) -> Settings:
