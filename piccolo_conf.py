@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "grants.calls.piccolo_app",
         "grants.applications.piccolo_app",
         "grants.scoring.piccolo_app",
+        "grants.awards.piccolo_app",
     ]
 )

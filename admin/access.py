@@ -20,7 +20,8 @@ from grants.core.auth import SESSION_COOKIE, Role
 from grants.core.i18n import _
 
 # Paths (inside /admin) open to any panel user; the rest of /api needs staff.
-OPEN_TO_PANEL_USERS = ("/api/user/", "/api/change-password/")
+# The sidebar links carry no table data: reviewers need them to reach "My reviews" (/reviews).
+OPEN_TO_PANEL_USERS = ("/api/user/", "/api/change-password/", "/api/links/")
 LOGIN_PATH = "/public/login/"
 
 

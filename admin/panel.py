@@ -165,6 +165,7 @@ def build_admin() -> Any:
         auto_include_related=False,
         default_language_code="lv",
         translations=TRANSLATIONS,
+        sidebar_links={"My reviews": "/reviews", "Review and ranking": "/staff/calls"},
     )
 
 

@@ -15,6 +15,7 @@ from admin.mount import admin_mount
 from grants.accounts import controllers as accounts
 from grants.accounts.service import principal_for_session, principal_for_token
 from grants.applications import controllers as applications
+from grants.awards import controllers as awards
 from grants.calls import controllers as calls
 from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, public
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *calls.handlers,
             *applications.handlers,
             *scoring.handlers,
+            *awards.handlers,
             admin_mount,
             create_static_files_router(
                 path="/static",

@@ -352,6 +352,31 @@ async def close(call_id: int, actor: Principal | None) -> str:
     return await _transition(call_id, CallStatus.published, CallStatus.closed, actor)
 
 
+DECIDABLE = (CallStatus.published, CallStatus.closed, CallStatus.in_review)
+
+
+async def decide(call_id: int, actor: Principal | None) -> str:
+    """published (past its deadline) | closed | in_review → decided, once the awards are made."""
+    async with write_transaction():
+        call = await _get_for_update(call_id)
+        if call["status"] not in DECIDABLE or (
+            call["status"] == CallStatus.published and now() < call["closes_at"]
+        ):
+            raise Conflict(_("Only a call past its deadline can be decided."))
+        await Call.update({Call.status: CallStatus.decided}).where(
+            (Call.id == call_id) & (Call.status == call["status"])
+        )
+        await audit.record(
+            CallStatus.decided.value,
+            "call",
+            call_id,
+            actor=actor,
+            before={"status": call["status"]},
+            after={"status": CallStatus.decided.value},
+        )
+    return CallStatus.decided.value
+
+
 async def get_call(call_id: int, include_draft: bool = False) -> dict[str, Any] | None:
     query = Call.select(*CALL_COLUMNS).where(Call.id == call_id)
     if not include_draft:

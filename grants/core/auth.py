@@ -101,12 +101,12 @@ def _rule(name: str) -> Callable[[Guard], Guard]:
 
 
 @_rule("public")
-async def public(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def public(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """Anyone, signed in or not."""
 
 
 @_rule("delegated")
-async def delegated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def delegated(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """A mounted app that checks access itself (the admin panel; see admin/access.py)."""
 
 
@@ -120,7 +120,7 @@ def _require_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
 
 
 @_rule("authenticated")
-async def authenticated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def authenticated(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """Any signed-in user."""
     _require_principal(connection)
 
@@ -129,7 +129,7 @@ def roles(*allowed: Role) -> Guard:
     """Signed in and holding one of the roles."""
 
     @_rule("roles:" + ",".join(sorted(allowed)))
-    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
         if not _require_principal(connection).has(*allowed):
             raise PermissionDeniedException(_("You do not have access to this page."))
 

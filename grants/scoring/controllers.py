@@ -14,6 +14,8 @@ from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
 from grants.scoring import ranking, service
+from grants.scoring.exports import ExportApi
+from grants.scoring.pages import ReviewPages
 from grants.scoring.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -25,6 +27,7 @@ from grants.scoring.schemas import (
     ReviewOut,
     StatusOut,
 )
+from grants.scoring.staff_pages import StaffReviewPages
 
 staff = roles(Role.staff)
 reviewer = roles(Role.reviewer)
@@ -213,4 +216,4 @@ class ReviewerApi(Controller):
         return await review_out(assignment_id, _me(request))
 
 
-handlers = [ReviewStaffApi, ReviewerApi]
+handlers = [ReviewStaffApi, ReviewerApi, ReviewPages, StaffReviewPages, ExportApi]

@@ -36,3 +36,13 @@ async def test_route_walker_sees_rules_set_on_a_controller(app):
     assert rules["/api/me"] == ["authenticated"]
     assert rules["/api/registry/municipalities"] == ["public"]
     assert rules["/account/password"] == ["authenticated"]
+
+
+async def test_role_guard_refusal_explains_itself(client):
+    from grants.core.auth import Role
+    from tests.helpers import bearer, make_user
+
+    headers = await bearer(client, await make_user(Role.applicant))
+    response = await client.get("/api/calls/1/ranking", headers=headers)
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You do not have access to this page."

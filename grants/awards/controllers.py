@@ -1,0 +1,102 @@
+"""The award API: staff award (one, automatically, the next reserve); grantees list and decline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from grants.awards import service
+from grants.awards.schemas import AutoAwardOut, AwardIn, AwardListOut, AwardOut, DeclineIn
+from grants.core.auth import Principal, Role, authenticated, current, roles
+from grants.core.errors import ValidationFailed
+from grants.core.i18n import _
+from grants.core.money import format_cents
+
+staff = roles(Role.staff)
+applicant_or_staff = roles(Role.applicant, Role.staff)
+
+
+def _me(request: Request[Any, Any, Any]) -> Principal:
+    principal = current(request)
+    assert principal is not None  # the guards ran first
+    return principal
+
+
+class AwardStaffApi(Controller):
+    path = "/api/calls"
+    tags = ["awards"]
+    guards = [staff]
+
+    @post(
+        "/{call_id:int}/awards",
+        status_code=HTTP_201_CREATED,
+        summary="Award an application, or {auto: true} down the ranking within the budget and quota",
+        description=(
+            "409 when the budget or the quota would be exceeded. An `amount` below the requested one, "
+            "or an application that did not pass, needs a `reason`."
+        ),
+    )
+    async def award(
+        self, request: Request[Any, Any, Any], call_id: FromPath[int], data: JSONBody[AwardIn]
+    ) -> AwardOut | AutoAwardOut:
+        if data.auto:
+            result = await service.auto_award(call_id, _me(request))
+            return AutoAwardOut(
+                awarded=[AwardOut(**a) for a in result["awarded"]],
+                reserve=result["reserve"],
+                rejected=result["rejected"],
+            )
+        if not isinstance(data.application_id, int):
+            raise ValidationFailed({"application_id": _("Give application_id, or auto: true.")})
+        amount = data.amount if isinstance(data.amount, str) else None
+        return AwardOut(
+            **await service.award(call_id, _me(request), data.application_id, amount, data.reason)
+        )
+
+    @post(
+        "/{call_id:int}/awards/next-reserve",
+        status_code=HTTP_201_CREATED,
+        summary="Award the best ranked reserve application that fits the remaining budget and quota",
+    )
+    async def next_reserve(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> AwardOut:
+        return AwardOut(**await service.next_reserve(call_id, _me(request)))
+
+
+class AwardApi(Controller):
+    path = "/api/awards"
+    tags = ["awards"]
+
+    @get("/", guards=[authenticated], summary="The caller's organisation's awards (staff: all)")
+    async def list_awards(self, request: Request[Any, Any, Any]) -> list[AwardListOut]:
+        return [
+            AwardListOut(
+                id=row["id"],
+                call_id=row["call"],
+                application_id=row["application"],
+                reference=row["reference"],
+                amount=format_cents(row["amount_cents"]),
+                status=row["status"],
+            )
+            for row in await service.list_awards(_me(request))
+        ]
+
+    @post(
+        "/{award_id:int}/decline",
+        guards=[applicant_or_staff],
+        status_code=HTTP_200_OK,
+        summary="Decline an award before the agreement (the grantee; staff with a reason)",
+    )
+    async def decline(
+        self,
+        request: Request[Any, Any, Any],
+        award_id: FromPath[int],
+        data: JSONBody[DeclineIn | None] = None,
+    ) -> AwardOut:
+        reason = data.reason if data is not None else ""
+        return AwardOut(**await service.decline(award_id, _me(request), reason))
+
+
+handlers = [AwardStaffApi, AwardApi]

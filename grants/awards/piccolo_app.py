@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from grants.awards.tables import Award
+
+APP_CONFIG = AppConfig(
+    app_name="awards",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Award],
+    migration_dependencies=["grants.applications.piccolo_app", "grants.calls.piccolo_app"],
+    commands=[],
+)

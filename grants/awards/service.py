@@ -1,0 +1,332 @@
+"""Awards: the only writer of award rows, and the keeper of each call's budget and quota.
+
+Every award is checked and written in one write transaction that first locks
+the call's row (SELECT … FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE takes the
+database's write lock on SQLite). Two staff members awarding at the same
+moment therefore queue on the call: the second one sums the awards only after
+the first has committed, and is refused if its award no longer fits. The sum
+and the count are those of the live awards: a declined or terminated award
+gives its share back.
+
+Award: awarded → agreement_signed → in_progress → final_report_submitted →
+closed, or declined (by the grantee, before the agreement) / terminated. The
+application moves with it through applications.service.set_status: awarded,
+reserve, rejected (also when its award is declined).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from grants.applications import service as applications
+from grants.applications.tables import Application, ApplicationStatus
+from grants.awards import notify
+from grants.awards.tables import RELEASED, Award, AwardStatus
+from grants.calls import service as calls
+from grants.calls.tables import Call, CallStatus
+from grants.core import audit
+from grants.core.auth import Principal, Role
+from grants.core.db import for_update, write_transaction
+from grants.core.errors import Conflict, NotFound, ValidationFailed
+from grants.core.i18n import _
+from grants.core.money import MoneyError, format_cents, parse_cents
+from grants.core.time import now
+from grants.scoring import ranking
+from grants.scoring.ranking import Ranked
+
+AWARDABLE = (ApplicationStatus.eligible, ApplicationStatus.in_review, ApplicationStatus.reserve)
+_AWARDABLE_VALUES = {s.value for s in AWARDABLE}
+CALL_STATUSES = (CallStatus.published, CallStatus.closed, CallStatus.in_review, CallStatus.decided)
+REASON_LIMIT = 2000
+
+
+def award_out(award_id: int, application_id: int, cents: int, status: str) -> dict[str, Any]:
+    return {"id": award_id, "application_id": application_id, "amount": format_cents(cents), "status": status}
+
+
+@dataclass
+class Room:
+    """What the live awards of a call already take of its budget and quota."""
+
+    budget_cents: int
+    quota: int
+    used_cents: int
+    used_count: int
+
+    def refusal(self, cents: int) -> str | None:
+        """Why an award of `cents` does not fit, or None when it does."""
+        if self.used_count + 1 > self.quota:
+            return _("The call's quota of {quota} award(s) is used up.").format(quota=self.quota)
+        if self.used_cents + cents > self.budget_cents:
+            return _(
+                "An award of {amount} EUR would exceed the call's budget: {remaining} EUR of {budget} EUR remain."
+            ).format(
+                amount=format_cents(cents),
+                remaining=format_cents(self.budget_cents - self.used_cents),
+                budget=format_cents(self.budget_cents),
+            )
+        return None
+
+    def take(self, cents: int) -> None:
+        self.used_cents += cents
+        self.used_count += 1
+
+
+async def _locked_call(call_id: int) -> dict[str, Any]:
+    """The call, locked against every other award of it until the transaction ends."""
+    call = await for_update(Call.select().where(Call.id == call_id)).first()
+    if call is None or call["status"] == CallStatus.draft:
+        raise NotFound
+    if call["status"] not in CALL_STATUSES or calls.phase(call) in ("open", "upcoming"):
+        raise Conflict(_("Awards are made after the call's deadline and before it is archived."))
+    return call
+
+
+async def _room(call: dict[str, Any]) -> Room:
+    rows = await Award.select(Award.amount_cents).where(
+        (Award.call == call["id"]) & Award.status.not_in(list(RELEASED))
+    )
+    return Room(call["budget_cents"], call["quota"], sum(r["amount_cents"] for r in rows), len(rows))
+
+
+def base_amount(call: dict[str, Any], requested_cents: int) -> int:
+    """The requested amount, or the call's lump sum when the amount is fixed."""
+    return call["max_amount_cents"] if call["fixed_amount"] else requested_cents
+
+
+def _reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if len(text) > REASON_LIMIT:
+        raise ValidationFailed({"reason": _("At most {n} characters.").format(n=REASON_LIMIT)})
+    return text
+
+
+async def _create(
+    call: dict[str, Any],
+    ranked: Ranked | None,
+    application_id: int,
+    cents: int,
+    actor: Principal,
+    **details: Any,
+) -> dict[str, Any]:
+    """Insert the award, move the application to awarded, log both, queue the e-mail."""
+    moved = await applications.set_status(
+        application_id, AWARDABLE, ApplicationStatus.awarded, actor, amount=format_cents(cents), **details
+    )
+    if not moved:
+        raise Conflict(_("Only an eligible, reviewed or reserve application can be awarded."))
+    rows = await Award.insert(
+        Award(
+            call=call["id"],
+            application=application_id,
+            amount_cents=cents,
+            status=AwardStatus.awarded,
+            decided_by=actor.user_id,
+            decided_at=now(),
+            reason=details.get("reason", ""),
+        )
+    ).returning(Award.id)
+    award_id = rows[0]["id"]
+    score = str(ranked.score) if ranked is not None and ranked.score is not None else None
+    await audit.record(
+        "award",
+        "award",
+        award_id,
+        actor=actor,
+        after={
+            "status": "awarded",
+            "call": call["id"],
+            "application": application_id,
+            "amount": format_cents(cents),
+        },
+        score=score,
+        **details,
+    )
+    await notify.decision(application_id, "awarded", call, ranked, cents)
+    return award_out(award_id, application_id, cents, AwardStatus.awarded.value)
+
+
+async def award(
+    call_id: int, actor: Principal, application_id: int, amount: str | None = None, reason: str | None = None
+) -> dict[str, Any]:
+    """Award one application of the call: its requested (or the fixed) amount, or less with a reason.
+
+    Awarding an application that did not pass the evaluation also needs a reason.
+    """
+    reason = _reason(reason)
+    override: int | None = None
+    if amount is not None:
+        try:
+            override = parse_cents(amount)
+        except MoneyError:
+            raise ValidationFailed(
+                {"amount": _("Enter an amount in euros with at most two decimals, e.g. 4600.00.")}
+            ) from None
+        if override <= 0:
+            raise ValidationFailed({"amount": _("The amount must be greater than zero.")})
+    async with write_transaction():
+        call = await _locked_call(call_id)
+        app = (
+            await Application.select(Application.id, Application.status, Application.requested_cents)
+            .where((Application.id == application_id) & (Application.call == call_id))
+            .first()
+        )
+        if app is None:
+            raise NotFound
+        if app["status"] not in _AWARDABLE_VALUES:
+            raise Conflict(_("Only an eligible, reviewed or reserve application can be awarded."))
+        ranked = next((r for r in await ranking.ranking(call_id) if r.application_id == application_id), None)
+        passed = ranked is not None and ranked.passed
+        base = base_amount(call, app["requested_cents"])
+        errors: dict[str, str] = {}
+        if override is not None and override > base:
+            errors["amount"] = (
+                _("The award can be at most {amount} EUR, the call's fixed amount.")
+                if call["fixed_amount"]
+                else _("The award can be at most {amount} EUR, the requested amount.")
+            ).format(amount=format_cents(base))
+        elif override is not None and not reason:
+            errors["reason"] = _("Give the reason for changing the amount.")
+        if not passed and not reason:
+            errors["reason"] = _(
+                "The application did not pass the evaluation: give the reason for awarding it."
+            )
+        if errors:
+            raise ValidationFailed(errors)
+        cents = base if override is None else override
+        room = await _room(call)
+        if refusal := room.refusal(cents):
+            raise Conflict(refusal)
+        details: dict[str, Any] = {"how": "override" if override is not None or not passed else "manual"}
+        if reason:
+            details["reason"] = reason
+        if override is not None:
+            details["requested"] = format_cents(base)
+        if not passed:
+            details["passed"] = False
+        return await _create(call, ranked, application_id, cents, actor, **details)
+
+
+async def auto_award(call_id: int, actor: Principal) -> dict[str, Any]:
+    """Award strictly down the ranking while the budget and the quota last.
+
+    The first passed application that does not fit stops the awarding: a lower
+    ranked, cheaper one is never funded ahead of it without a person deciding
+    so (`next_reserve`). Every passed application not awarded goes to the
+    reserve list, every one that did not pass is rejected; then the call is decided.
+    """
+    awarded: list[dict[str, Any]] = []
+    reserve: list[int] = []
+    rejected: list[int] = []
+    async with write_transaction():
+        call = await _locked_call(call_id)
+        room = await _room(call)
+        full = False
+        for ranked in await ranking.ranking(call_id):
+            if ranked.status not in _AWARDABLE_VALUES:
+                continue  # decided already: awarded, rejected
+            target = ranked.application_id
+            if not ranked.passed:
+                if await applications.set_status(
+                    target, AWARDABLE, ApplicationStatus.rejected, actor, how="auto", score=_score(ranked)
+                ):
+                    await notify.decision(target, "rejected", call, ranked)
+                    rejected.append(target)
+                continue
+            cents = base_amount(call, ranked.requested_cents)
+            if not full and room.refusal(cents) is None:
+                awarded.append(await _create(call, ranked, target, cents, actor, how="auto"))
+                room.take(cents)
+                continue
+            full = True
+            if ranked.status == ApplicationStatus.reserve or await applications.set_status(
+                target, AWARDABLE, ApplicationStatus.reserve, actor, how="auto", score=_score(ranked)
+            ):
+                await notify.decision(target, "reserve", call, ranked)
+                reserve.append(target)
+        if call["status"] in calls.DECIDABLE:
+            await calls.decide(call_id, actor)
+    return {"awarded": awarded, "reserve": reserve, "rejected": rejected}
+
+
+def _score(ranked: Ranked) -> str | None:
+    return None if ranked.score is None else str(ranked.score)
+
+
+async def next_reserve(call_id: int, actor: Principal) -> dict[str, Any]:
+    """Award the best ranked application on the reserve list that fits what is left."""
+    async with write_transaction():
+        call = await _locked_call(call_id)
+        room = await _room(call)
+        if room.used_count >= call["quota"]:
+            raise Conflict(room.refusal(0) or "")
+        for ranked in await ranking.ranking(call_id):
+            if ranked.status != ApplicationStatus.reserve or not ranked.passed:
+                continue
+            cents = base_amount(call, ranked.requested_cents)
+            if room.refusal(cents) is None:
+                return await _create(call, ranked, ranked.application_id, cents, actor, how="reserve")
+        raise Conflict(_("No application on the reserve list fits the remaining budget."))
+
+
+async def decline(award_id: int, actor: Principal, reason: str | None = None) -> dict[str, Any]:
+    """The grantee (or staff, with a reason) declines an award before the agreement.
+
+    The award gives its share of the budget and quota back; the application is rejected.
+    """
+    reason = _reason(reason)
+    by_staff = actor.has(Role.staff)
+    if by_staff and not reason:
+        raise ValidationFailed({"reason": _("Give the reason for declining the award.")})
+    async with write_transaction():
+        query = Award.select(
+            Award.all_columns(), Award.application.organisation.as_alias("organisation")
+        ).where(Award.id == award_id)
+        row = await for_update(query).first()
+        own = actor.has(Role.applicant) and row is not None and row["organisation"] == actor.organisation_id
+        if row is None or not (by_staff or own):
+            raise NotFound
+        if row["status"] != AwardStatus.awarded:
+            raise Conflict(_("Only an award whose agreement is not signed yet can be declined."))
+        why = "declined by staff" if by_staff else "declined by the applicant"
+        await Award.update({Award.status: AwardStatus.declined, Award.reason: reason or why}).where(
+            (Award.id == award_id) & (Award.status == AwardStatus.awarded)
+        )
+        await applications.set_status(
+            row["application"],
+            (ApplicationStatus.awarded,),
+            ApplicationStatus.rejected,
+            actor,
+            reason=why,
+            note=reason,
+            award=award_id,
+        )
+        await audit.record(
+            "decline",
+            "award",
+            award_id,
+            actor=actor,
+            before={"status": AwardStatus.awarded.value},
+            after={"status": AwardStatus.declined.value},
+            reason=why,
+            note=reason,
+        )
+    return award_out(award_id, row["application"], row["amount_cents"], AwardStatus.declined.value)
+
+
+async def list_awards(principal: Principal) -> list[dict[str, Any]]:
+    """The caller's organisation's awards; staff see all."""
+    query = Award.select(
+        Award.id,
+        Award.call,
+        Award.application,
+        Award.application.reference.as_alias("reference"),
+        Award.amount_cents,
+        Award.status,
+    ).order_by(Award.id)
+    if not principal.has(Role.staff):
+        if principal.organisation_id is None:
+            return []
+        query = query.where(Award.application.organisation == principal.organisation_id)
+    return await query
