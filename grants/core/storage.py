@@ -99,7 +99,8 @@ class UnsupportedType(StorageError):
     def __init__(self, allowed: frozenset[str], empty: bool = False) -> None:
         names = ", ".join(sorted(EXTENSIONS[m][0].lstrip(".").upper() for m in allowed if m in EXTENSIONS))
         message = _("The file is empty.") if empty else _("This type of file is not accepted.")
-        super().__init__(f"{message} {_('Accepted types: {types}.').format(types=names)}")
+        accepted = _("Accepted types: {types}.").format(types=names)
+        super().__init__(f"{message} {accepted}")
         self.allowed = allowed
 
 
