@@ -1,8 +1,10 @@
 """`python -m bench [NAME ...] [--db sqlite|postgres ...]`: run the benchmarks, write RESULTS.md.
 
 Each database gets a fresh, migrated database with the demo data; each listed
-benchmark runs on it and returns a Section. Environment: BENCH_SECONDS (the
-measured time per row, default 5), BENCH_WARMUP (default 1),
+benchmark runs on it and returns a Section. RESULTS.md gets this run's sections
+and keeps the other ones of the last run. Environment: BENCH_SECONDS (the
+measured time per row of `http`, default 5), BENCH_WARMUP (default 1),
+BENCH_RANKING_RUNS (timed calls per row of `ranking`, default 5),
 BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/).
 """
 
@@ -20,10 +22,11 @@ from bench import machine
 from bench.databases import KINDS, Skipped, prepared
 from bench.report import Section, print_section, write_results
 
-# name -> module with TITLE and run(db, console) -> Section. Later: ranking computation,
+# name -> module with TITLE and run(db, console) -> Section, in the order of RESULTS.md. Later:
 # CSV export memory, upload memory, concurrent submissions, each as a module of its own.
 BENCHMARKS = {
     "http": "bench.http_throughput",
+    "ranking": "bench.ranking",
 }
 
 
@@ -58,24 +61,27 @@ def main(argv: list[str] | None = None) -> int:
         "CPU cores, so absolute numbers are lower than on a separate client machine"
     )
     try:
-        sections, databases, notes = _run_all(console, names, args.db or list(KINDS))
+        sections, databases, notes, replaced = _run_all(console, names, args.db or list(KINDS))
     except (KeyboardInterrupt, SystemExit) as exc:
         console.print(
             f"[red]Interrupted ({type(exc).__name__}): servers stopped, databases removed; "
             "RESULTS.md left as it was.[/red]"
         )
         return 130 if isinstance(exc, KeyboardInterrupt) else int(exc.code or 1)
-    path = write_results(described, databases, sections, notes)
+    order = [importlib.import_module(module).TITLE for module in BENCHMARKS.values()]
+    path = write_results(described, databases, sections, notes, replaced, order)
     console.print(f"Results written to {path}")
     return 1 if any("FAILED" in note for note in notes) else 0
 
 
 def _run_all(
     console: Console, names: list[str], kinds: list[str]
-) -> tuple[list[Section], list[tuple[str, str]], list[str]]:
+) -> tuple[list[Section], list[tuple[str, str]], list[str], set[tuple[str, str]]]:
+    """Every benchmark on every database; also the (title, database) pairs it tried, even if they failed."""
     sections: list[Section] = []
     databases: list[tuple[str, str]] = []
     notes: list[str] = []
+    replaced: set[tuple[str, str]] = set()
     for kind in kinds:
         console.rule(kind)
         try:
@@ -84,6 +90,7 @@ def _run_all(
                 console.print(f"{db.label}: {db.description}")
                 for name in names:
                     module = importlib.import_module(BENCHMARKS[name])
+                    replaced.add((module.TITLE, db.label))
                     try:
                         section = module.run(db, console)
                     except Exception as exc:  # one broken benchmark must not hide the others
@@ -99,7 +106,7 @@ def _run_all(
             traceback.print_exc()
             databases.append((kind, f"FAILED to prepare: {type(exc).__name__}: {exc}"))
             notes.append(f"{kind} FAILED to prepare: {type(exc).__name__}: {exc}")
-    return sections, databases, notes
+    return sections, databases, notes, replaced
 
 
 if __name__ == "__main__":

@@ -7,8 +7,13 @@ criterion mark = mean or median of the points one criterion got
 passed         = score ≥ threshold and every criterion with a minimum reaches it
 rank           = score descending; a tie goes to the earlier submission, then the lower id.
 
-The same SQL runs on SQLite and PostgreSQL: medians come from ROW_NUMBER() over
-the sorted totals (the middle one, or the mean of the middle two).
+The same SQL runs on SQLite and PostgreSQL. It sums integers (weights, numeric
+with 2 places, as hundredths) and hands back sums and counts, so Python divides
+exactly and rounds half up to 2 places the same way on both engines; medians come
+from ROW_NUMBER() over the sorted values (the middle one, or the middle two).
+The call's aggregation is read first, so each query computes only what it needs:
+with the mean, no window function runs at all. The ranking comes back sorted, and
+the breakdown as one row per application (bench/ranking.py times both).
 """
 
 from __future__ import annotations
@@ -20,85 +25,205 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from grants.applications.tables import Application
-from grants.calls.tables import Call
+from grants.calls.tables import Call, Criterion
 
 RANKED_STATUSES = ("eligible", "in_review", "awarded", "reserve", "rejected")
 
-_SQL = """
-WITH reviews AS (
-    SELECT a.application AS app, a.id AS review
-    FROM review_assignment a
-    WHERE a.call = {call} AND a.status = 'submitted'
-),
-points AS (
-    SELECT r.app, r.review, s.criterion, s.points, c.weight, c.min_points
-    FROM reviews r
-    JOIN review_score s ON s.assignment = r.review
+# Query templates: {name} is a part from _PARTS (or the pivot's columns), :call the call's id.
+_PARTS = {
+    # The quality scores of the call's submitted reviews.
+    "scores": """FROM review_assignment a
+    JOIN review_score s ON s.assignment = a.id
     JOIN call_criterion c ON c.id = s.criterion AND c.kind = 'quality'
+    WHERE a.call = :call AND a.status = 'submitted'""",
+    # Only a criterion with a minimum can fail an application, so the ranking aggregates no other
+    # per criterion. (A score's criterion is always one of its call's; saying so helps SQLite's plan.)
+    "scores_with_minimum": """FROM review_assignment a
+    JOIN review_score s ON s.assignment = a.id
+    JOIN call_criterion c ON c.id = s.criterion AND c.kind = 'quality'
+        AND c.min_points IS NOT NULL AND c.call = a.call
+    WHERE a.call = :call AND a.status = 'submitted'""",
+    # Positions 1…n in the order of the window w: the median is the middle one, or the mean of the two.
+    "positions": "ROW_NUMBER() OVER w AS position, "
+    "COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n",
+    "middle": "position IN ((n + 1) / 2, (n + 2) / 2)",
+    # Of a group of n ≤ 4 values (their total, lowest and highest), the sum and the number of the
+    # middle ones: all of them (n ≤ 2), or all but the lowest and the highest (3 or 4). Plain
+    # aggregates find those; only larger groups need the window functions above.
+    "small_sum": "CASE WHEN n <= 2 THEN total ELSE total - low - high END",
+    "small_count": "CASE WHEN n <= 2 THEN n ELSE n - 2 END",
+    # In floating point, so the squares cannot overflow; the spread is rounded to 2 places anyway.
+    "variance": "AVG(CAST(total AS DOUBLE PRECISION) * total) "
+    "- AVG(CAST(total AS DOUBLE PRECISION)) * AVG(CAST(total AS DOUBLE PRECISION)) AS variance",
+}
+
+# One row per ranked application, in the order of the ranking. Totals are in hundredths (weights
+# have 2 places), so they sum as integers. The order uses the score as shown: in hundredths, rounded
+# half up, (2 × sum + count) / (2 × count) in integer division (totals are never negative); equal
+# scores go to the earlier submission (SQLite compares the stored text, as Python's str() writes
+# it), then the lower id. CAST(… AS INTEGER) changes nothing but makes a column an expression,
+# which Piccolo's SQLite driver hands back as it is instead of converting each value in Python.
+_RANKING_SQL = """
+WITH totals AS (
+    SELECT a.application AS app, SUM(CAST(ROUND(c.weight * 100) AS INTEGER) * s.points) AS total
+    {scores}
+    GROUP BY a.id, a.application
 ),
-totals AS (
-    SELECT app, review, SUM(weight * points) AS total FROM points GROUP BY app, review
-),
-ordered AS (
-    SELECT app, total,
-           ROW_NUMBER() OVER (PARTITION BY app ORDER BY total) AS position,
-           COUNT(*) OVER (PARTITION BY app) AS n
-    FROM totals
-),
-per_app AS (
-    SELECT app,
-           AVG(total) AS mean_total,
-           AVG(CASE WHEN position IN ((n + 1) / 2, (n + 2) / 2) THEN total END) AS median_total,
-           COUNT(*) AS reviews,
-           AVG(total * total) - AVG(total) * AVG(total) AS variance
-    FROM ordered GROUP BY app
-),
-criterion_points AS (
-    SELECT app, criterion, points, min_points,
-           ROW_NUMBER() OVER (PARTITION BY app, criterion ORDER BY points) AS position,
-           COUNT(*) OVER (PARTITION BY app, criterion) AS n
-    FROM points
-),
-per_criterion AS (
-    SELECT app, criterion, MIN(min_points) AS min_points,
-           AVG(points * 1.0) AS mean_points,
-           AVG(CASE WHEN position IN ((n + 1) / 2, (n + 2) / 2) THEN points * 1.0 END) AS median_points
-    FROM criterion_points GROUP BY app, criterion
-),
-below_minimum AS (
-    SELECT app, COUNT(*) AS failed
-    FROM per_criterion
-    WHERE min_points IS NOT NULL
-      AND (CASE WHEN {aggregation} = 'median' THEN median_points ELSE mean_points END) < min_points
-    GROUP BY app
-)
-SELECT ap.id AS application_id, ap.reference, ap.status, ap.submitted_at, ap.requested_cents,
-       per_app.mean_total, per_app.median_total, per_app.reviews, per_app.variance,
-       below_minimum.failed
+{per_app},
+{failing},
+below_minimum AS (SELECT app, COUNT(*) AS failed FROM failing GROUP BY app)
+SELECT CAST(ap.id AS INTEGER) AS application_id, ap.reference, ap.status, ap.submitted_at,
+       CAST(ap.requested_cents AS INTEGER) AS requested_cents,
+       per_app.score_sum, per_app.score_count, per_app.reviews, per_app.variance, below_minimum.failed
 FROM application ap
 LEFT JOIN per_app ON per_app.app = ap.id
 LEFT JOIN below_minimum ON below_minimum.app = ap.id
-WHERE ap.call = {call} AND ap.status IN ('eligible', 'in_review', 'awarded', 'reserve', 'rejected')
+WHERE ap.call = :call AND ap.status IN ('eligible', 'in_review', 'awarded', 'reserve', 'rejected')
+ORDER BY per_app.score_count IS NULL,
+         (2 * per_app.score_sum + per_app.score_count) / (2 * per_app.score_count) DESC,
+         ap.submitted_at IS NULL, ap.submitted_at, ap.id
 """
-
-_BREAKDOWN_SQL = """
-WITH points AS (
-    SELECT a.application AS app, s.criterion, s.points,
-           ROW_NUMBER() OVER (PARTITION BY a.application, s.criterion ORDER BY s.points) AS position,
-           COUNT(*) OVER (PARTITION BY a.application, s.criterion) AS n
+# Per application: the score as a sum of totals and how many they are, the reviews, the variance.
+_PER_APP = {
+    "mean": """per_app AS (
+    SELECT app, CAST(SUM(total) AS BIGINT) AS score_sum, COUNT(*) AS score_count, COUNT(*) AS reviews,
+           {variance}
+    FROM totals GROUP BY app
+)""",
+    "median": """grouped_totals AS (
+    SELECT app, COUNT(*) AS n, SUM(total) AS total, MIN(total) AS low, MAX(total) AS high, {variance}
+    FROM totals GROUP BY app
+),
+ranked_totals AS (
+    SELECT app, total, {positions}
+    FROM totals
+    WHERE app IN (SELECT app FROM grouped_totals WHERE n > 4)
+    WINDOW w AS (PARTITION BY app ORDER BY total)
+),
+large AS (
+    SELECT app, SUM(total) AS total, COUNT(*) AS n FROM ranked_totals WHERE {middle} GROUP BY app
+),
+per_app AS (
+    SELECT g.app, CAST(CASE WHEN g.n <= 4 THEN {small_sum_g} ELSE large.total END AS BIGINT) AS score_sum,
+           CASE WHEN g.n <= 4 THEN {small_count_g} ELSE large.n END AS score_count,
+           g.n AS reviews, g.variance
+    FROM grouped_totals g LEFT JOIN large ON large.app = g.app
+)""",
+}
+# One row per application and criterion whose mark lies below the criterion's minimum.
+_FAILING = {
+    "mean": """failing AS (
+    SELECT a.application AS app
+    {scores_with_minimum}
+    GROUP BY a.application, s.criterion, c.min_points
+    HAVING SUM(s.points) < c.min_points * COUNT(*)
+)""",
+    "median": """criterion_groups AS (
+    SELECT a.application AS app, s.criterion, c.min_points, COUNT(*) AS n, SUM(s.points) AS total,
+           MIN(s.points) AS low, MAX(s.points) AS high
+    {scores_with_minimum}
+    GROUP BY a.application, s.criterion, c.min_points
+),
+criterion_ranked AS (
+    SELECT a.application AS app, s.criterion, c.min_points, s.points, {positions}
+    {scores_with_minimum}
+      AND (a.application, s.criterion) IN (SELECT app, criterion FROM criterion_groups WHERE n > 4)
+    WINDOW w AS (PARTITION BY a.application, s.criterion ORDER BY s.points)
+),
+failing AS (
+    SELECT app FROM criterion_groups WHERE n <= 4 AND ({small_sum}) < min_points * ({small_count})
+    UNION ALL
+    SELECT app
+    FROM criterion_ranked
+    WHERE {middle}
+    GROUP BY app, criterion, min_points
+    HAVING SUM(points) < min_points * COUNT(*)
+)""",
+}
+# One row per application, two columns per quality criterion of the call (pivoted: the criteria
+# are read first): the sum of the points that make the criterion's mark, and how many there are.
+_BREAKDOWN_SQL = {
+    "mean": """
+SELECT a.application AS application_id, {columns}
+FROM review_assignment a
+JOIN review_score s ON s.assignment = a.id
+WHERE a.call = :call AND a.status = 'submitted' AND s.criterion IN ({criteria})
+GROUP BY a.application
+""",
+    # The middles are cast to INTEGER: PostgreSQL sums those with less memory than its bigints.
+    "median": """
+WITH grouped AS (
+    SELECT a.application AS app, s.criterion, COUNT(*) AS n, SUM(s.points) AS total,
+           MIN(s.points) AS low, MAX(s.points) AS high
     FROM review_assignment a
     JOIN review_score s ON s.assignment = a.id
-    WHERE a.call = {call} AND a.status = 'submitted'
+    WHERE a.call = :call AND a.status = 'submitted' AND s.criterion IN ({criteria})
+    GROUP BY a.application, s.criterion
+),
+ranked AS (
+    SELECT a.application AS app, s.criterion, s.points, {positions}
+    FROM review_assignment a
+    JOIN review_score s ON s.assignment = a.id
+    WHERE a.call = :call AND a.status = 'submitted'
+      AND (a.application, s.criterion) IN (SELECT app, criterion FROM grouped WHERE n > 4)
+    WINDOW w AS (PARTITION BY a.application, s.criterion ORDER BY s.points)
+),
+middles AS (
+    SELECT app, criterion, CAST({small_sum} AS INTEGER) AS points, CAST({small_count} AS INTEGER) AS n
+    FROM grouped WHERE n <= 4
+    UNION ALL
+    SELECT app, criterion, CAST(SUM(points) AS INTEGER), CAST(COUNT(*) AS INTEGER)
+    FROM ranked WHERE {middle} GROUP BY app, criterion
 )
-SELECT p.app AS application_id, c.code,
-       AVG(p.points * 1.0) AS mean_points,
-       AVG(CASE WHEN p.position IN ((p.n + 1) / 2, (p.n + 2) / 2) THEN p.points * 1.0 END) AS median_points
-FROM points p JOIN call_criterion c ON c.id = p.criterion AND c.kind = 'quality'
-GROUP BY p.app, c.code
-"""
+SELECT s.app AS application_id, {columns}
+FROM middles s
+GROUP BY s.app
+""",
+}
+# Aliased s in both queries, so that the pivot reads the same.
+_PIVOT = {
+    "mean": "SUM(CASE WHEN s.criterion = {{}} THEN s.points END) AS points_{i}, "
+    "COUNT(CASE WHEN s.criterion = {{}} THEN 1 END) AS count_{i}",
+    "median": "SUM(CASE WHEN s.criterion = {{}} THEN s.points END) AS points_{i}, "
+    "SUM(CASE WHEN s.criterion = {{}} THEN s.n END) AS count_{i}",
+}
 
 
-@dataclass(frozen=True)
+_PARTS |= {
+    "small_sum_g": "CASE WHEN g.n <= 2 THEN g.total ELSE g.total - g.low - g.high END",
+    "small_count_g": "CASE WHEN g.n <= 2 THEN g.n ELSE g.n - 2 END",
+}
+
+
+def _sql(template: str, **parts: str) -> str:
+    """The template with its parts filled in and Piccolo's {} placeholders for :call."""
+    return template.format(**_PARTS, **parts).replace(":call", "{}")
+
+
+_RANKING = {  # every placeholder is the call's id
+    aggregation: _sql(
+        _RANKING_SQL,
+        per_app=_PER_APP[aggregation].format(**_PARTS),
+        failing=_FAILING[aggregation].format(**_PARTS),
+    )
+    for aggregation in ("mean", "median")
+}
+
+
+def _breakdown_query(aggregation: str, call_id: int, criteria: list[int]) -> tuple[str, list[int]]:
+    """The breakdown query for these criteria, and its arguments in the order of their placeholders."""
+    sql = _sql(
+        _BREAKDOWN_SQL[aggregation],
+        columns=", ".join(_PIVOT[aggregation].format(i=i) for i in range(len(criteria))),
+        criteria=", ".join("{}" for _ in criteria),
+    )
+    pivot = [criterion for criterion in criteria for _ in range(2)]
+    if aggregation == "mean":
+        return sql, [*pivot, call_id, *criteria]
+    return sql, [call_id, *criteria, call_id, *pivot]
+
+
+@dataclass(frozen=True, slots=True)
 class Ranked:
     application_id: int
     reference: str
@@ -113,56 +238,79 @@ class Ranked:
 
 
 def _decimal(value: Any) -> Decimal | None:
-    """SQLite hands back floats, PostgreSQL Decimals: both to 2 places, rounded half up."""
+    """A float or Decimal to 2 places, rounded half up."""
     if value is None:
         return None
     return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _quotient(numerator: int | None, denominator: int) -> Decimal | None:
+    """numerator / denominator to 2 places, rounded half up (away from zero), exactly."""
+    if numerator is None or not denominator:
+        return None
+    hundredths = (200 * abs(numerator) + denominator) // (2 * denominator)
+    return Decimal(hundredths if numerator >= 0 else -hundredths).scaleb(-2)
+
+
+def _aggregation(call: dict[str, Any]) -> str:
+    return "median" if call["aggregation"] == "median" else "mean"
 
 
 async def ranking(call_id: int) -> list[Ranked]:
     call = await Call.select(Call.score_threshold, Call.aggregation).where(Call.id == call_id).first()
     if call is None:
         return []
-    rows = await Application.raw(
-        _SQL.format(call="{}", aggregation="{}"), call_id, call["aggregation"], call_id
-    )
+    sql = _RANKING[_aggregation(call)]
+    rows = await Application.raw(sql, *[call_id] * sql.count("{}"))
     threshold = Decimal(str(call["score_threshold"]))
-    scored: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    for row in rows:
-        raw = row["median_total"] if call["aggregation"] == "median" else row["mean_total"]
-        score = _decimal(raw)
-        variance = float(row["variance"]) if row["variance"] is not None else None
-        row["score"] = score
-        row["spread"] = _decimal(math.sqrt(max(variance, 0.0))) if variance is not None else None
-        row["passed"] = score is not None and score >= threshold and not row["failed"]
-        submitted = row["submitted_at"]
-        key = (score is None, -(score or 0), submitted is None, str(submitted or ""), row["application_id"])
-        scored.append((key, row))
-    scored.sort(key=lambda pair: pair[0])
-    return [
-        Ranked(
-            application_id=row["application_id"],
-            reference=row["reference"],
-            status=row["status"],
-            submitted_at=row["submitted_at"],
-            requested_cents=row["requested_cents"],
-            score=row["score"],
-            scores_count=row["reviews"] or 0,
-            spread=row["spread"],
-            passed=row["passed"],
-            rank=position,
+    ranked: list[Ranked] = []
+    for position, row in enumerate(rows, start=1):
+        # Totals are in hundredths, and so is the square root of their variance.
+        count = row["score_count"]
+        score = _quotient(row["score_sum"], 100 * count) if count else None
+        variance = row["variance"]
+        ranked.append(
+            Ranked(
+                application_id=row["application_id"],
+                reference=row["reference"],
+                status=row["status"],
+                submitted_at=row["submitted_at"],
+                requested_cents=row["requested_cents"],
+                score=score,
+                scores_count=row["reviews"] or 0,
+                spread=None if variance is None else _decimal(math.sqrt(max(float(variance), 0.0)) / 100),
+                passed=score is not None and score >= threshold and not row["failed"],
+                rank=position,
+            )
         )
-        for position, (_key, row) in enumerate(scored, start=1)
-    ]
+    return ranked
 
 
 async def breakdown(call_id: int) -> dict[int, dict[str, Decimal | None]]:
     """Per application, each quality criterion's aggregate points (the call's mean or median)."""
-    call = await Call.select(Call.aggregation).where(Call.id == call_id).first()
-    if call is None:
+    criteria = (
+        await Criterion.select(
+            Criterion.id, Criterion.code, Criterion.call.aggregation.as_alias("aggregation")
+        )
+        .where((Criterion.call == call_id) & (Criterion.kind == "quality"))
+        .order_by(Criterion.position)
+        .order_by(Criterion.id)
+    )
+    if not criteria:
         return {}
-    column = "median_points" if call["aggregation"] == "median" else "mean_points"
+    sql, args = _breakdown_query(_aggregation(criteria[0]), call_id, [c["id"] for c in criteria])
+    codes = [(c["code"], f"points_{i}", f"count_{i}") for i, c in enumerate(criteria)]
+    known: dict[tuple[int, int], Decimal | None] = {}  # few distinct (sum, count) pairs recur
     result: dict[int, dict[str, Decimal | None]] = {}
-    for row in await Application.raw(_BREAKDOWN_SQL.format(call="{}"), call_id):
-        result.setdefault(row["application_id"], {})[row["code"]] = _decimal(row[column])
+    for row in await Application.raw(sql, *args):
+        marks: dict[str, Decimal | None] = {}
+        for code, points, count in codes:
+            if row[count]:
+                key = (row[points], row[count])
+                mark = known.get(key)
+                if mark is None:
+                    mark = known[key] = _quotient(*key)
+                marks[code] = mark
+        if marks:
+            result[row["application_id"]] = marks
     return result
