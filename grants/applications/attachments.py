@@ -12,7 +12,7 @@ from grants.core.auth import Principal, Role
 from grants.core.db import write_transaction
 from grants.core.errors import Conflict, NotFound
 from grants.core.i18n import _
-from grants.core.storage import DOCUMENT_TYPES, StoredFile, get_storage
+from grants.core.storage import DOCUMENT_TYPES, StoredFile, get_storage, kept_if_recorded
 
 MAX_FILES_PER_APPLICATION = 20
 
@@ -27,7 +27,7 @@ async def add_attachment(
     if await Attachment.count().where(Attachment.application == application_id) >= MAX_FILES_PER_APPLICATION:
         raise Conflict(_("An application can have at most {n} files.").format(n=MAX_FILES_PER_APPLICATION))
     stored: StoredFile = await get_storage().save(chunks, filename, allowed=DOCUMENT_TYPES)
-    try:
+    async with kept_if_recorded(stored):
         async with write_transaction():
             # The status may have moved while the file streamed in: check again where it counts.
             current = await _application(application_id, principal, lock=True)
@@ -51,9 +51,6 @@ async def add_attachment(
                 actor=principal,
                 after={"file": stored.filename, "sha256": stored.sha256},
             )
-    except BaseException:
-        await get_storage().delete(stored.key)  # no row points at it: do not keep the bytes
-        raise
     return {
         "id": created[0]["id"],
         "filename": stored.filename,

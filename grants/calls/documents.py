@@ -12,7 +12,7 @@ from grants.core.auth import Principal
 from grants.core.db import write_transaction
 from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _
-from grants.core.storage import DOCUMENT_TYPES, get_storage
+from grants.core.storage import DOCUMENT_TYPES, get_storage, kept_if_recorded
 
 DOCUMENT_COLUMNS = (
     CallDocument.id,
@@ -29,12 +29,11 @@ async def add_document(
 ) -> dict[str, Any]:
     if await get_call(call_id, include_draft=True) is None:
         raise NotFound
-    stored = await get_storage().save(chunks, filename, allowed=DOCUMENT_TYPES)
-    title = title.strip() or stored.filename
-    if len(title) > 200:
-        await get_storage().delete(stored.key)
+    if len(title.strip()) > 200:  # checked before the upload is read, so nothing is stored for nothing
         raise ValidationFailed({"title": _("At most {n} characters.").format(n=200)})
-    try:
+    stored = await get_storage().save(chunks, filename, allowed=DOCUMENT_TYPES)
+    title = title.strip() or stored.filename[:200]
+    async with kept_if_recorded(stored):
         async with write_transaction():
             created = await CallDocument.insert(
                 CallDocument(
@@ -50,9 +49,6 @@ async def add_document(
             await audit.record(
                 "add_document", "call", call_id, actor=principal, after={"file": stored.filename}
             )
-    except BaseException:
-        await get_storage().delete(stored.key)
-        raise
     return {
         "id": created[0]["id"],
         "title": title,

@@ -14,6 +14,7 @@ calls (and all file I/O) run in worker threads.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -363,3 +364,14 @@ def _storage_for(settings: Settings) -> Storage:
 def get_storage(settings: Settings | None = None) -> Storage:
     """The storage of these settings (the process-wide ones by default), made once and reused."""
     return _storage_for(settings if settings is not None else get_settings())
+
+
+@contextlib.asynccontextmanager
+async def kept_if_recorded(stored: StoredFile) -> AsyncIterator[None]:
+    """Wrap the write of the row that points at a just-saved file: if it fails, the bytes go too,
+    so the storage never keeps a file that nothing refers to."""
+    try:
+        yield
+    except BaseException:
+        await get_storage().delete(stored.key)
+        raise

@@ -32,7 +32,6 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 AnyRequest = Request[Any, Any, Any]
 
 WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,9}$")
-COMMENT_LIMIT = 5000
 OVERALL_LIMIT = 10000
 
 
@@ -127,11 +126,11 @@ def read_scores(
         raw = form[f"scores.{code}"].strip()
         comment = form[f"comments.{code}"]
         comments[code] = comment
-        if len(comment) > COMMENT_LIMIT:
-            errors[f"comments.{code}"] = _("At most {n} characters.").format(n=COMMENT_LIMIT)
+        if len(comment) > service.COMMENT_LIMIT:
+            errors[f"comments.{code}"] = _("At most {n} characters.").format(n=service.COMMENT_LIMIT)
         if not raw:
             if comment.strip():
-                # The service keeps a criterion's comment only with its points: say so, lose nothing.
+                # The service says the same; saying it here too lists every problem at once.
                 errors[f"scores.{code}"] = _("Give points as well, so that the comment can be saved.")
             continue
         if not raw.isascii() or not WHOLE_NUMBER.match(raw):

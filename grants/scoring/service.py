@@ -25,6 +25,7 @@ from grants.core.i18n import DEFAULT_LANGUAGE, _
 from grants.core.time import now
 from grants.scoring.tables import Assignment, AssignmentStatus, EligibilityCheck, Score
 
+COMMENT_LIMIT = 5000
 ACTIVE = [AssignmentStatus.pending.value, AssignmentStatus.submitted.value]
 REVIEWABLE = (ApplicationStatus.eligible, ApplicationStatus.in_review)
 INELIGIBLE_SUBJECT = mail.N_("Application %(reference)s is not eligible")
@@ -372,6 +373,12 @@ async def save_scores(
                 or not 0 <= value <= criterion["max_points"]
             ):
                 errors[f"scores.{code}"] = _("Give 0 to {max} points.").format(max=criterion["max_points"])
+        for code, text in comments.items():
+            if len(text) > COMMENT_LIMIT:
+                errors[f"comments.{code}"] = _("At most {n} characters.").format(n=COMMENT_LIMIT)
+            elif text.strip() and code not in points:
+                # A criterion's comment is kept with its points; without them it would be lost silently.
+                errors[f"scores.{code}"] = _("Give points as well, so that the comment can be saved.")
         if submit:
             errors |= {
                 f"scores.{code}": _("Score this criterion before submitting.")
@@ -388,7 +395,7 @@ async def save_scores(
                         assignment=assignment_id,
                         criterion=criteria[code]["id"],
                         points=value,
-                        comment=str(comments.get(code, ""))[:5000],
+                        comment=comments.get(code, ""),
                     )
                     for code, value in points.items()
                 ]

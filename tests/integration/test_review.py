@@ -275,3 +275,25 @@ async def test_members_of_the_organisation_are_never_assigned(client, make_clien
     )
     assert response.status_code == 409
     assert response.json()["detail"] == "A member of the applying organisation cannot review its application."
+
+
+async def test_a_criterion_comment_without_points_is_refused_not_lost(client):
+    call_id, apps = await eligible_applications(1)
+    staff = await staff_headers(client)
+    rid, headers = await reviewer(client)
+    await client.post(
+        f"/api/calls/{call_id}/assignments",
+        json={"application_id": apps[0], "reviewer_id": rid},
+        headers=staff,
+    )
+    assignment = await assignment_of(rid, apps[0])
+    await open_review(client, headers, assignment)
+    response = await client.put(
+        f"/api/reviews/{assignment}",
+        json={"scores": {"K1": 7}, "comments": {"K2": "Budžets nav pamatots."}},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["extra"] == {"scores.K2": "Give points as well, so that the comment can be saved."}
+    stored = (await client.get(f"/api/reviews/{assignment}", headers=headers)).json()["scores"]
+    assert stored == {}
