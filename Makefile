@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run serve install dev migrate demo test test-sqlite test-postgres lint bench locales clean
+.PHONY: run serve install dev browser migrate demo test test-sqlite test-postgres lint bench locales clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,17 @@ $(DEV_STAMP): $(STAMP)
 install: $(STAMP)
 dev: $(DEV_STAMP)
 
+# The browser tests' tools: Debian's chromium (installed when missing and we may use apt-get)
+# and axe-core from the npm registry. Without them the browser tests are skipped with the
+# reason, except in CI, where they fail.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	fi
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; fi
+
 migrate: install
 	$(BIN)/grants migrate
 
@@ -31,7 +42,7 @@ demo: migrate
 run: demo
 	$(BIN)/grants serve --host 127.0.0.1 --port 8000
 
-test: dev
+test: dev browser
 	$(BIN)/python -m tests.run
 
 lint: dev

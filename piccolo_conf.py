@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "grants.applications.piccolo_app",
         "grants.scoring.piccolo_app",
         "grants.awards.piccolo_app",
+        "grants.reporting.piccolo_app",
     ]
 )

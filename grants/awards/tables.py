@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -35,3 +35,37 @@ class Award(Table, tablename="award"):
     decided_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
     decided_at = Timestamptz(default=TimestamptzNow())
     reason = Text(default="")  # why the amount or the choice differs from the ranking, or the decline
+    termination_reason = Text(default="")
+
+
+class Agreement(Table, tablename="agreement"):
+    """The signed grant agreement of one award; the signed document lives in the storage."""
+
+    award = ForeignKey(Award, unique=True, on_delete=OnDelete.restrict)
+    number = Varchar(length=50, unique=True)
+    signed_on = Date()
+    storage_key = Varchar(length=200, unique=True, secret=True)
+    filename = Varchar(length=255)
+    content_type = Varchar(length=100)
+    size = Integer()
+    sha256 = Varchar(length=64)
+    recorded_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
+    recorded_at = Timestamptz(default=TimestamptzNow())
+
+
+class PaymentKind(StrEnum):
+    advance = "advance"  # due when the agreement is signed: the call's advance_percent of the award
+    final = "final"  # due when the final report is approved: the rest
+
+
+class Payment(Table, tablename="payment"):
+    """A tranche of an award: due on a day, paid on a day. All tranches of an award sum to at most its amount."""
+
+    award = ForeignKey(Award, index=True, on_delete=OnDelete.restrict)
+    kind = Varchar(length=10, choices=PaymentKind)
+    amount_cents = Integer()
+    due_on = Date(index=True)
+    paid_on = Date(null=True, default=None, index=True)
+    paid_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
+    note = Varchar(length=300, default="")  # e.g. the bank transfer's reference
+    created_at = Timestamptz(default=TimestamptzNow())
