@@ -13,6 +13,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from admin.awards import AWARD_TABLES
 from admin.calls import CALL_FORMS, CALL_TABLES
 from admin.forms import FORMS
 from admin.hooks import audit_hooks, user_hooks
@@ -41,6 +42,7 @@ def _table_configs() -> list[Any]:
     )
     return [
         *CALL_TABLES,
+        *AWARD_TABLES,
         TableConfig(
             Municipality,
             hooks=audit_hooks(Municipality),
@@ -165,7 +167,13 @@ def build_admin() -> Any:
         auto_include_related=False,
         default_language_code="lv",
         translations=TRANSLATIONS,
-        sidebar_links={"My reviews": "/reviews", "Review and ranking": "/staff/calls"},
+        sidebar_links={
+            "My reviews": "/reviews",
+            "Review and ranking": "/staff/calls",
+            "Awards and agreements": "/staff/awards",
+            "Payment register": "/staff/payments",
+            "Reports": "/staff/reports",
+        },
     )
 
 

@@ -10,11 +10,17 @@ Layout:
   measures and keeps the others, each dated);
 - `databases.py` a fresh, migrated database with the demo data, per engine;
 - `servers.py`   uvicorn servers as child processes that always get stopped;
-- `load.py`      the asyncio httpx load generator;
+- `wrk.py`       the load generator when Debian's wrk is installed;
+- `load.py`      the asyncio httpx load generator otherwise (BENCH_LOAD=httpx);
 - `bare.py`      the baseline: a bare Litestar app served the same way;
-- `http_throughput.py` (a) HTTP throughput and latency of the public pages;
+- `profile.py`   py-spy samples of a server under load, summed by kind of code;
+- `http_throughput.py` (a) HTTP throughput and latency of the calls page and API;
 - `ranking.py`   (b) the ranking of 10,000 applications, in a child process of
   its own that loads the data in bulk and checks every result;
+- `export.py`    (c) the CSV export of 100,000 event reports;
+- `upload_memory.py` (d) the server's peak memory growth during a 25 MB upload;
+- `submissions.py` (e) 200 organisations submitting at once: errors, lost ones;
+- `api.py`       the applicant's side of the JSON API, for (d) and (e);
 - `machine.py`   what the numbers were measured on;
 - `cpu.py`       CPU time of a process, of PostgreSQL, of the machine;
 - `report.py`    the Section a benchmark returns, as a rich table and Markdown.

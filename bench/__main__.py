@@ -4,8 +4,11 @@ Each database gets a fresh, migrated database with the demo data; each listed
 benchmark runs on it and returns a Section. RESULTS.md gets this run's sections
 and keeps the other ones of the last run. Environment: BENCH_SECONDS (the
 measured time per row of `http`, default 5), BENCH_WARMUP (default 1),
-BENCH_RANKING_RUNS (timed calls per row of `ranking`, default 5),
-BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/).
+BENCH_LOAD (wrk or httpx; wrk when installed), BENCH_WORKERS (uvicorn workers
+of both `http` servers, default 1), BENCH_PROFILE (0: no py-spy profile of
+`http`), BENCH_PROFILE_SECONDS (default 5), BENCH_RANKING_RUNS (timed calls
+per row of `ranking`, default 5), BENCH_POSTGRES_URL (default
+postgres://postgres@127.0.0.1:5432/).
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from bench import machine
 from bench.databases import KINDS, Skipped, prepared
 from bench.report import Section, print_section, write_results
 
-# name -> module with TITLE and run(db, console) -> Section, in the order of RESULTS.md. Later:
-# CSV export memory, upload memory, concurrent submissions, each as a module of its own.
+# name -> module with TITLE and run(db, console) -> Section, in the order of RESULTS.md.
 BENCHMARKS = {
     "http": "bench.http_throughput",
     "ranking": "bench.ranking",
+    "export": "bench.export",
+    "upload": "bench.upload_memory",
+    "submissions": "bench.submissions",
 }
 
 

@@ -1,7 +1,7 @@
 """The baseline: a bare Litestar endpoint returning a small JSON, served like `grants serve`.
 
-Run as `python -m bench.bare --port P`: the same uvicorn.run arguments as
-grants/cli.py (one worker, proxy headers, log level info with access log), so
+Run as `python -m bench.bare --port P [--workers N]`: the same uvicorn.run arguments
+as grants/cli.py (proxy headers, log level info with access log), so
 the only difference to the grants server is the application itself.
 """
 
@@ -28,13 +28,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.bare")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     uvicorn.run(
         "bench.bare:create_app",
         factory=True,
         host=args.host,
         port=args.port,
-        workers=1,
+        workers=args.workers,
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         log_level="info",

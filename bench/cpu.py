@@ -17,6 +17,20 @@ def process_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
 
 
+def session_seconds(sid: int) -> float:
+    """CPU time of every running process in session `sid` (a server and its worker processes)."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[3]) == sid:  # state ppid pgrp session …
+                total += (int(fields[11]) + int(fields[12])) / _TICKS
+    return total
+
+
 def named_seconds(name: str) -> float:
     """CPU time of every running process called `name` (e.g. all of PostgreSQL's)."""
     total = 0.0

@@ -44,6 +44,8 @@ class Load:
     # Share of one core used while measuring: each meter's, "client" (this process) and
     # "other" (every other process on the machine).
     cpu: dict[str, float] = field(default_factory=dict)
+    # Percentile -> milliseconds, where the generator reports percentiles, not each latency (wrk).
+    given_percentiles: dict[float, float] = field(default_factory=dict)
 
     @property
     def requests(self) -> int:
@@ -58,6 +60,8 @@ class Load:
 
     def percentile_ms(self, p: float) -> float:
         """Nearest-rank percentile of the successful requests' latency, in milliseconds."""
+        if p in self.given_percentiles:
+            return self.given_percentiles[p]
         if not self.latencies:
             return math.nan
         ordered = sorted(self.latencies)
@@ -65,7 +69,7 @@ class Load:
         return ordered[rank - 1] * 1000
 
 
-def _check_loopback(url: str) -> None:
+def check_loopback(url: str) -> None:
     host = urlparse(url).hostname
     if host not in {"127.0.0.1", "::1", "localhost"}:
         raise ValueError(f"the load generator only targets loopback, not {host!r}")
@@ -111,7 +115,7 @@ async def _phase(clients: list[httpx.AsyncClient], url: str, seconds: float, met
 
 async def run_load(url: str, seconds: float, warmup: float, concurrency: int, meters: Meters) -> Load:
     """Warm up for `warmup` seconds, then measure for `seconds` with the same connections."""
-    _check_loopback(url)
+    check_loopback(url)
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with AsyncExitStack() as stack:
         clients = [

@@ -65,8 +65,11 @@ class Server:
         raise RuntimeError(f"{self.name} did not answer within {timeout:.0f} s:\n{self.log_tail()}")
 
     def cpu_seconds(self) -> float:
-        """User plus system CPU time the server process has used so far."""
-        return cpu.process_seconds(self.proc.pid) if self.proc else 0.0
+        """User plus system CPU time the server's processes (uvicorn and its workers) have used so far.
+
+        Worker processes that have ended are not counted; servers keep theirs for the whole run.
+        """
+        return cpu.session_seconds(self.proc.pid) if self.proc else 0.0  # the server leads its session
 
     def check_alive(self) -> None:
         """Raise, with the exit status and the end of the log, if the server has gone."""
@@ -101,13 +104,30 @@ class Server:
         self.stop()
 
 
-def bare_server(env: dict[str, str], log: Path) -> Server:
+def bare_server(env: dict[str, str], log: Path, workers: int = 1) -> Server:
     port = free_port()
-    argv = [sys.executable, "-m", "bench.bare", "--host", HOST, "--port", str(port)]
+    argv = [
+        sys.executable,
+        "-m",
+        "bench.bare",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     return Server("bare Litestar", argv, env, port, log)
 
 
-def grants_server(env: dict[str, str], log: Path) -> Server:
+def grants_server(env: dict[str, str], log: Path, workers: int = 1) -> Server:
     port = free_port()
-    argv = [str(VENV_BIN / "grants"), "serve", "--host", HOST, "--port", str(port)]
+    argv = [str(VENV_BIN / "grants"), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
     return Server("grants serve", argv, env, port, log)
+
+
+def moto_server(env: dict[str, str], log: Path) -> Server:
+    """moto's S3 server, as the tests use it: boto3 speaks real HTTP to it."""
+    port = free_port()
+    argv = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)]
+    return Server("moto S3", argv, env, port, log)

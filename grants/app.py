@@ -21,9 +21,12 @@ from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, public
 from grants.core.db import configure
 from grants.core.i18n import LanguageMiddleware
+from grants.core.inputs import refuse_nul_characters
 from grants.core.security import BearerAwareCSRFMiddleware, allowed_hosts, security_headers
 from grants.core.web import PagesController, error_handlers, template_engine
 from grants.registry import controllers as registry
+from grants.reporting import controllers as reporting
+from grants.reporting import public_controllers as reporting_public
 from grants.scoring import controllers as scoring
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -64,6 +67,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *applications.handlers,
             *scoring.handlers,
             *awards.handlers,
+            *reporting.handlers,
+            *reporting_public.handlers,
             admin_mount,
             create_static_files_router(
                 path="/static",
@@ -88,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),
         exception_handlers=error_handlers(),
+        before_request=refuse_nul_characters,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         state=State({"settings": settings, "csrf_config": csrf}),

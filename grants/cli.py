@@ -172,8 +172,12 @@ def _positive(value: str) -> int:
 def cmd_remind(args: argparse.Namespace) -> None:
     _configure()
     from grants.applications.notify import REMIND_DAYS_BEFORE, remind_unsubmitted_drafts
+    from grants.reporting.notify import remind_reports
 
-    queued = asyncio.run(remind_unsubmitted_drafts(args.days or REMIND_DAYS_BEFORE))
+    async def run() -> int:
+        return await remind_unsubmitted_drafts(args.days or REMIND_DAYS_BEFORE) + await remind_reports()
+
+    queued = asyncio.run(run())
     print(f"{queued} reminder(s) queued; run `grants send-mail` (or let cron) to deliver them.")
 
 
@@ -213,7 +217,9 @@ def parser() -> argparse.ArgumentParser:
     schools.set_defaults(func=cmd_import_schools)
 
     remind = commands.add_parser(
-        "remind", help="queue reminders of unsubmitted drafts in calls closing soon (idempotent; run daily)"
+        "remind",
+        help="queue reminders of unsubmitted drafts in calls closing soon and of reports due "
+        "(idempotent; run daily)",
     )
     remind.add_argument("--days", type=int, default=0, help="how many days before the deadline (default 3)")
     remind.set_defaults(func=cmd_remind)

@@ -209,3 +209,73 @@ async def eligible_applications(count: int, **call_overrides) -> tuple[int, list
         await scoring.check_eligibility(created["id"], staff, {"A1": True}, "")
         ids.append(created["id"])
     return call_id, ids
+
+
+async def awarded_application(client: httpx.AsyncClient, amount: str | None = None, **call_overrides) -> dict:
+    """An application awarded through the API: a call published, one organisation's application
+    submitted and found eligible, the call closed, the award made (at `amount` with a reason, or the
+    requested 4600.00). Returns {award_id, application_id, call_id, applicant, staff, school}."""
+    school = await make_school()
+    call = await published_call(client, **call_overrides)
+    staff = await staff_headers(client)
+    email, _ = await register_applicant(client)
+    applicant = await bearer(client, email)
+    draft = await client.post(
+        f"/api/calls/{call['id']}/applications", json={"title": "Projekts"}, headers=applicant
+    )
+    assert draft.status_code == 201, draft.text
+    application_id = draft.json()["id"]
+    patched = await client.patch(
+        f"/api/applications/{application_id}", json=complete_application(school), headers=applicant
+    )
+    assert patched.status_code == 200, patched.text
+    submitted = await client.post(f"/api/applications/{application_id}/submit", headers=applicant)
+    assert submitted.status_code == 200, submitted.text
+    checked = await client.post(
+        f"/api/applications/{application_id}/eligibility", json={"checks": {"A1": True}}, headers=staff
+    )
+    assert checked.status_code == 200, checked.text
+    closed = await client.post(f"/api/calls/{call['id']}/close", headers=staff)
+    assert closed.status_code == 200, closed.text
+    body = {"application_id": application_id, "reason": "Piešķirts bez vērtēšanas testam."}
+    if amount is not None:
+        body["amount"] = amount
+    awarded = await client.post(f"/api/calls/{call['id']}/awards", json=body, headers=staff)
+    assert awarded.status_code == 201, awarded.text
+    return {
+        "award_id": awarded.json()["id"],
+        "application_id": application_id,
+        "call_id": call["id"],
+        "applicant": applicant,
+        "staff": staff,
+        "school": school,
+    }
+
+
+async def sign(
+    client: httpx.AsyncClient, award: dict, number: str | None = None, signed_on: str | None = None
+):
+    """POST the agreement of `award` (from awarded_application) as staff, with a small PDF."""
+    import uuid
+
+    from grants.core.time import now, to_riga
+    from tests.samples import pdf_bytes
+
+    return await client.post(
+        f"/api/awards/{award['award_id']}/agreement",
+        data={
+            "number": number or f"L-{uuid.uuid4().hex[:8]}",
+            "signed_on": signed_on or to_riga(now()).date().isoformat(),
+        },
+        files={"file": ("ligums.pdf", pdf_bytes("Ligums"), "application/pdf")},
+        headers=award["staff"],
+    )
+
+
+async def signed_award(client: httpx.AsyncClient, amount: str | None = None, **call_overrides) -> dict:
+    """An application awarded through the API and its agreement signed today through the API
+    (the advance falls due). Same keys as awarded_application."""
+    award = await awarded_application(client, amount, **call_overrides)
+    signed = await sign(client, award)
+    assert signed.status_code == 201, signed.text
+    return award

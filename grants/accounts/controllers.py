@@ -17,6 +17,7 @@ from grants.accounts.tables import LegalForm
 from grants.core.auth import SESSION_COOKIE, Principal, authenticated, current, public
 from grants.core.errors import Conflict, InvalidCredentials, TooManyAttempts, ValidationFailed
 from grants.core.i18n import _
+from grants.core.openapi import errors
 from grants.core.web import safe_next
 from grants.registry.service import list_municipalities
 
@@ -56,6 +57,7 @@ class AccountsApi(Controller):
         guards=[public],
         status_code=HTTP_201_CREATED,
         summary="Register an applicant and their organisation",
+        responses=errors(409, 422),
     )
     async def register(self, data: JSONBody[RegisterIn]) -> RegisterOut:
         org = {
@@ -75,13 +77,19 @@ class AccountsApi(Controller):
         guards=[public],
         status_code=HTTP_200_OK,
         summary="Exchange e-mail and password for a bearer token",
+        responses=errors(401, 429),
     )
     async def token(self, request: Request[Any, Any, Any], data: JSONBody[TokenIn]) -> TokenOut:
         user_id = await service.authenticate(data.email, data.password, _client_ip(request))
         token, expires_at = await service.issue_token(user_id)
         return TokenOut(token=token, expires_at=expires_at)
 
-    @get("/me", guards=[authenticated], summary="The caller: id, e-mail, roles, organisation")
+    @get(
+        "/me",
+        guards=[authenticated],
+        summary="The caller: id, e-mail, roles, organisation",
+        responses=errors(401),
+    )
     async def me(self, request: Request[Any, Any, Any]) -> MeOut:
         p: Principal = current(request)  # type: ignore[assignment]
         return MeOut(

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -33,6 +33,8 @@ from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
+from grants.core.openapi import errors, file_download
+from grants.core.params import PathId
 from grants.core.time import to_utc
 from grants.core.uploads import download_response, receive_file, upload_limit
 
@@ -119,13 +121,19 @@ class ApplicationsApi(Controller):
         guards=[applicant],
         status_code=HTTP_201_CREATED,
         summary="Start a draft application to an open call",
+        responses=errors(401, 403, 404, 409, 422),
     )
     async def create(
-        self, request: Request[Any, Any, Any], call_id: FromPath[int], data: JSONBody[CreateApplicationIn]
+        self, request: Request[Any, Any, Any], call_id: PathId, data: JSONBody[CreateApplicationIn]
     ) -> CreatedOut:
         return CreatedOut(**await service.create_draft(call_id, _me(request), data.title))
 
-    @get("/applications", guards=[applicant_or_staff], summary="The caller's organisation's applications")
+    @get(
+        "/applications",
+        guards=[applicant_or_staff],
+        summary="The caller's organisation's applications",
+        responses=errors(401, 403),
+    )
     async def list_applications(self, request: Request[Any, Any, Any]) -> list[ApplicationSummaryOut]:
         return [
             ApplicationSummaryOut(
@@ -141,9 +149,14 @@ class ApplicationsApi(Controller):
             for r in await service.list_applications(_me(request))
         ]
 
-    @get("/applications/{application_id:int}", guards=[applicant_or_staff], summary="One application, whole")
+    @get(
+        "/applications/{application_id:int}",
+        guards=[applicant_or_staff],
+        summary="One application, whole",
+        responses=errors(401, 403, 404),
+    )
     async def get_application(
-        self, request: Request[Any, Any, Any], application_id: FromPath[int]
+        self, request: Request[Any, Any, Any], application_id: PathId
     ) -> ApplicationOut:
         return application_out(await service.get_application(application_id, _me(request)))
 
@@ -151,9 +164,10 @@ class ApplicationsApi(Controller):
         "/applications/{application_id:int}",
         guards=[applicant],
         summary="Change a draft (or an application under clarification)",
+        responses=errors(401, 403, 404, 409, 422),
     )
     async def update(
-        self, request: Request[Any, Any, Any], application_id: FromPath[int], data: JSONBody[ApplicationPatch]
+        self, request: Request[Any, Any, Any], application_id: PathId, data: JSONBody[ApplicationPatch]
     ) -> ApplicationOut:
         await service.update_application(application_id, _me(request), patch_dict(data))
         return application_out(await service.get_application(application_id, _me(request)))
@@ -163,8 +177,9 @@ class ApplicationsApi(Controller):
         guards=[applicant],
         status_code=HTTP_200_OK,
         summary="Submit a complete draft before the deadline",
+        responses=errors(401, 403, 404, 409, 422),
     )
-    async def submit(self, request: Request[Any, Any, Any], application_id: FromPath[int]) -> SubmittedOut:
+    async def submit(self, request: Request[Any, Any, Any], application_id: PathId) -> SubmittedOut:
         return SubmittedOut(**await service.submit(application_id, _me(request)))
 
     @post(
@@ -172,8 +187,9 @@ class ApplicationsApi(Controller):
         guards=[applicant],
         status_code=HTTP_200_OK,
         summary="Withdraw a draft or submitted application before the deadline",
+        responses=errors(401, 403, 404, 409),
     )
-    async def withdraw(self, request: Request[Any, Any, Any], application_id: FromPath[int]) -> StatusOut:
+    async def withdraw(self, request: Request[Any, Any, Any], application_id: PathId) -> StatusOut:
         return StatusOut(**await service.withdraw(application_id, _me(request)))
 
     @post(
@@ -181,9 +197,10 @@ class ApplicationsApi(Controller):
         guards=[staff],
         status_code=HTTP_201_CREATED,
         summary="Ask the applicant a question; the application goes to clarification",
+        responses=errors(401, 403, 404, 409, 422),
     )
     async def ask(
-        self, request: Request[Any, Any, Any], application_id: FromPath[int], data: JSONBody[ClarificationIn]
+        self, request: Request[Any, Any, Any], application_id: PathId, data: JSONBody[ClarificationIn]
     ) -> ClarificationCreatedOut:
         if data.due_at.tzinfo is None:
             raise ValidationFailed({"due_at": _("Give the due time with a time zone offset.")})
@@ -198,12 +215,13 @@ class ApplicationsApi(Controller):
         guards=[applicant],
         status_code=HTTP_200_OK,
         summary="Answer a clarification question; the application is submitted again",
+        responses=errors(401, 403, 404, 409, 422),
     )
     async def answer(
         self,
         request: Request[Any, Any, Any],
-        application_id: FromPath[int],
-        clarification_id: FromPath[int],
+        application_id: PathId,
+        clarification_id: PathId,
         data: JSONBody[AnswerIn],
     ) -> StatusOut:
         return StatusOut(
@@ -221,8 +239,9 @@ class AttachmentsApi(Controller):
         status_code=HTTP_201_CREATED,
         request_max_body_size=upload_limit(),
         summary="Upload a file (multipart field `file`): PDF, JPEG, PNG, DOCX, ODT, XLSX or ODS",
+        responses=errors(401, 403, 404, 409, 413, 415),
     )
-    async def upload(self, request: Request[Any, Any, Any], application_id: FromPath[int]) -> AttachmentOut:
+    async def upload(self, request: Request[Any, Any, Any], application_id: PathId) -> AttachmentOut:
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
             return await attachments.add_attachment(application_id, _me(request), filename, chunks)
 
@@ -233,8 +252,9 @@ class AttachmentsApi(Controller):
         guards=[applicant_or_staff],
         summary="Download a file",
         response_class=None,
+        responses=file_download(401, 403, 404),
     )
-    async def download(self, request: Request[Any, Any, Any], attachment_id: FromPath[int]) -> Response[Any]:
+    async def download(self, request: Request[Any, Any, Any], attachment_id: PathId) -> Response[Any]:
         row = await attachments.find_attachment(attachment_id, _me(request))
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
@@ -243,8 +263,9 @@ class AttachmentsApi(Controller):
         guards=[applicant],
         status_code=HTTP_204_NO_CONTENT,
         summary="Remove a file from a draft",
+        responses=errors(401, 403, 404, 409),
     )
-    async def remove(self, request: Request[Any, Any, Any], attachment_id: FromPath[int]) -> None:
+    async def remove(self, request: Request[Any, Any, Any], attachment_id: PathId) -> None:
         await attachments.remove_attachment(attachment_id, _me(request))
 
 

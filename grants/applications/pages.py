@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
@@ -22,6 +22,7 @@ from grants.calls import service as calls
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
+from grants.core.params import PathId
 from grants.core.time import now
 from grants.registry.service import list_schools
 
@@ -181,11 +182,11 @@ class ApplicationPages(Controller):
         )
 
     @get("/calls/{call_id:int}/apply")
-    async def apply_form(self, call_id: FromPath[int]) -> Template:
+    async def apply_form(self, call_id: PathId) -> Template:
         return await _apply_page(call_id, "", {}, None, HTTP_200_OK)
 
     @post("/calls/{call_id:int}/apply", status_code=HTTP_200_OK)
-    async def apply(self, request: AnyRequest, call_id: FromPath[int], data: Form) -> Response[Any]:
+    async def apply(self, request: AnyRequest, call_id: PathId, data: Form) -> Response[Any]:
         title = data.get("title", "")
         try:
             created = await service.create_draft(call_id, _applicant(request), title)
@@ -199,14 +200,12 @@ class ApplicationPages(Controller):
 
     @get("/applications/{application_id:int}/project")
     async def project(
-        self, request: AnyRequest, application_id: FromPath[int], done: FromQuery[str | None] = None
+        self, request: AnyRequest, application_id: PathId, done: FromQuery[str | None] = None
     ) -> Template:
         return await _page(await _load(request, application_id), "project", done=done)
 
     @post("/applications/{application_id:int}/project", status_code=HTTP_200_OK)
-    async def save_project(
-        self, request: AnyRequest, application_id: FromPath[int], data: Form
-    ) -> Response[Any]:
+    async def save_project(self, request: AnyRequest, application_id: PathId, data: Form) -> Response[Any]:
         app = await _load(request, application_id)
         form = forms.read_project(data)
         next_url = f"/my/applications/{application_id}/events"
@@ -214,14 +213,12 @@ class ApplicationPages(Controller):
 
     @get("/applications/{application_id:int}/events")
     async def events(
-        self, request: AnyRequest, application_id: FromPath[int], blank: FromQuery[int] = forms.BLANK_ROWS
+        self, request: AnyRequest, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
     ) -> Template:
         return await _page(await _load(request, application_id), "events", blank=_blank(blank))
 
     @post("/applications/{application_id:int}/events", status_code=HTTP_200_OK)
-    async def save_events(
-        self, request: AnyRequest, application_id: FromPath[int], data: Form
-    ) -> Response[Any]:
+    async def save_events(self, request: AnyRequest, application_id: PathId, data: Form) -> Response[Any]:
         app = await _load(request, application_id)
         rows = forms.read_events(data)
         next_url = (
@@ -233,14 +230,12 @@ class ApplicationPages(Controller):
 
     @get("/applications/{application_id:int}/budget")
     async def budget(
-        self, request: AnyRequest, application_id: FromPath[int], blank: FromQuery[int] = forms.BLANK_ROWS
+        self, request: AnyRequest, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
     ) -> Template:
         return await _page(await _load(request, application_id), "budget", blank=_blank(blank))
 
     @post("/applications/{application_id:int}/budget", status_code=HTTP_200_OK)
-    async def save_budget(
-        self, request: AnyRequest, application_id: FromPath[int], data: Form
-    ) -> Response[Any]:
+    async def save_budget(self, request: AnyRequest, application_id: PathId, data: Form) -> Response[Any]:
         app = await _load(request, application_id)
         rows = forms.read_lines(data)
         next_url = (
@@ -254,12 +249,12 @@ class ApplicationPages(Controller):
 
     @get("/applications/{application_id:int}/review")
     async def review(
-        self, request: AnyRequest, application_id: FromPath[int], done: FromQuery[str | None] = None
+        self, request: AnyRequest, application_id: PathId, done: FromQuery[str | None] = None
     ) -> Template:
         return await _page(await _load(request, application_id), "review", done=done)
 
     @post("/applications/{application_id:int}/submit", status_code=HTTP_200_OK)
-    async def submit(self, request: AnyRequest, application_id: FromPath[int]) -> Response[Any]:
+    async def submit(self, request: AnyRequest, application_id: PathId) -> Response[Any]:
         app = await _load(request, application_id)
         try:
             await service.submit(application_id, _applicant(request))
@@ -270,12 +265,12 @@ class ApplicationPages(Controller):
         return Redirect(f"/my/applications/{application_id}/review?done=submitted")
 
     @get("/applications/{application_id:int}/withdraw")
-    async def withdraw_form(self, request: AnyRequest, application_id: FromPath[int]) -> Template:
+    async def withdraw_form(self, request: AnyRequest, application_id: PathId) -> Template:
         app = await _load(request, application_id)
         return Template("applications/withdraw.html", context={"app": app, "message": None})
 
     @post("/applications/{application_id:int}/withdraw", status_code=HTTP_200_OK)
-    async def withdraw(self, request: AnyRequest, application_id: FromPath[int]) -> Response[Any]:
+    async def withdraw(self, request: AnyRequest, application_id: PathId) -> Response[Any]:
         app = await _load(request, application_id)
         try:
             await service.withdraw(application_id, _applicant(request))
@@ -292,8 +287,8 @@ class ApplicationPages(Controller):
     async def answer(
         self,
         request: AnyRequest,
-        application_id: FromPath[int],
-        clarification_id: FromPath[int],
+        application_id: PathId,
+        clarification_id: PathId,
         data: Form,
     ) -> Response[Any]:
         app = await _load(request, application_id)

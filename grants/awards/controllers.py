@@ -1,4 +1,7 @@
-"""The award API: staff award (one, automatically, the next reserve); grantees list and decline."""
+"""The award API: staff award (one, automatically, the next reserve); grantees list and decline.
+
+The routes after the decision (agreement, payments, termination, the register) are in api.py,
+the staff's pages in staff_pages.py; all of them are wired through `handlers` here."""
 
 from __future__ import annotations
 
@@ -8,8 +11,18 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from grants.awards import service
-from grants.awards.schemas import AutoAwardOut, AwardIn, AwardListOut, AwardOut, DeclineIn
+from grants.awards import lifecycle, payments, service
+from grants.awards.api import handlers as agreement_handlers
+from grants.awards.schemas import (
+    AgreementBrief,
+    AutoAwardOut,
+    AwardIn,
+    AwardListOut,
+    AwardOut,
+    DeclineIn,
+    PaymentOut,
+)
+from grants.awards.staff_pages import handlers as staff_page_handlers
 from grants.core.auth import Principal, Role, authenticated, current, roles
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
@@ -69,8 +82,20 @@ class AwardApi(Controller):
     path = "/api/awards"
     tags = ["awards"]
 
-    @get("/", guards=[authenticated], summary="The caller's organisation's awards (staff: all)")
+    @get(
+        "/",
+        guards=[authenticated],
+        summary="The caller's organisation's awards (staff: all), with their payments and agreement",
+    )
     async def list_awards(self, request: Request[Any, Any, Any]) -> list[AwardListOut]:
+        me = _me(request)
+        rows = await service.list_awards(me)
+        if not rows:
+            return []
+        # One query each for all the payments and agreements, never one per award.
+        organisation = None if me.has(Role.staff) else me.organisation_id
+        paid = await payments.payments_by_award(organisation)
+        agreements = await lifecycle.agreements_by_award(organisation)
         return [
             AwardListOut(
                 id=row["id"],
@@ -79,8 +104,14 @@ class AwardApi(Controller):
                 reference=row["reference"],
                 amount=format_cents(row["amount_cents"]),
                 status=row["status"],
+                payments=[PaymentOut(**p) for p in paid.get(row["id"], [])],
+                agreement=(
+                    AgreementBrief(number=a["number"], signed_on=a["signed_on"])
+                    if (a := agreements.get(row["id"]))
+                    else None
+                ),
             )
-            for row in await service.list_awards(_me(request))
+            for row in rows
         ]
 
     @post(
@@ -99,4 +130,4 @@ class AwardApi(Controller):
         return AwardOut(**await service.decline(award_id, _me(request), reason))
 
 
-handlers = [AwardStaffApi, AwardApi]
+handlers = [AwardStaffApi, AwardApi, *agreement_handlers, *staff_page_handlers]

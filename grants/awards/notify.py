@@ -1,8 +1,9 @@
-"""Decision e-mails to the applicant organisation: awarded, reserve or rejected.
+"""E-mails to the grantee organisation: the decision (awarded, reserve or rejected), the recorded
+agreement with the advance that falls due, and a termination with its reason.
 
-Each carries the application's score and the reviewers' overall comments, never
-who wrote them. Queued in the transaction of the decision, once per
-application, decision and address.
+A decision carries the application's score and the reviewers' overall comments, never who wrote
+them. Each mail is queued in the transaction of the change it reports, once per change and address
+(a dedupe key), so a retried request never sends it twice.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from grants.applications.tables import Application
 from grants.core import mail
 from grants.core.i18n import DEFAULT_LANGUAGE
 from grants.core.money import format_cents
+from grants.core.time import format_day
 from grants.scoring.ranking import Ranked
 from grants.scoring.tables import Assignment, AssignmentStatus
 
@@ -73,3 +75,55 @@ async def decision(
         ):
             queued += 1
     return queued
+
+
+AGREEMENT_SUBJECT = mail.N_("Agreement %(number)s for %(reference)s is recorded")
+TERMINATED_SUBJECT = mail.N_("The grant for %(reference)s is terminated")
+
+
+async def _to_members(
+    organisation_id: int, subject: str, template: str, context: dict[str, Any], key: str
+) -> int:
+    queued = 0
+    for address in await member_emails(organisation_id):
+        if await mail.enqueue(
+            address,
+            subject,
+            template,
+            context,
+            language=DEFAULT_LANGUAGE,  # staff act; the grantee reads it in the default language
+            dedupe_key=f"{key}:{address}",
+        ):
+            queued += 1
+    return queued
+
+
+async def agreement_signed(
+    award: dict[str, Any], agreement: dict[str, Any], advance: dict[str, Any] | None
+) -> int:
+    """The agreement is recorded: its number and date, and the advance that falls due."""
+    context = {
+        "reference": award["reference"],
+        "title": award["title"],
+        "call_title": award["call_title"],
+        "number": agreement["number"],
+        "signed_on": format_day(agreement["signed_on"], DEFAULT_LANGUAGE),
+        "amount": format_cents(award["amount_cents"]),
+        "advance": format_cents(advance["amount_cents"]) if advance else "",
+        "advance_due": format_day(advance["due_on"], DEFAULT_LANGUAGE) if advance else "",
+    }
+    return await _to_members(
+        award["organisation"], AGREEMENT_SUBJECT, "agreement_signed", context, f"agreement:{award['id']}"
+    )
+
+
+async def terminated(award: dict[str, Any], reason: str) -> int:
+    context = {
+        "reference": award["reference"],
+        "title": award["title"],
+        "call_title": award["call_title"],
+        "reason": reason,
+    }
+    return await _to_members(
+        award["organisation"], TERMINATED_SUBJECT, "award_terminated", context, f"terminated:{award['id']}"
+    )

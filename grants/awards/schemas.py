@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import msgspec
 from msgspec import UNSET, UnsetType
 
@@ -34,9 +36,22 @@ class AutoAwardOut(msgspec.Struct):
     rejected: list[int]
 
 
+class PaymentOut(msgspec.Struct):
+    id: int
+    kind: str  # "advance" | "final"
+    amount: str
+    due_on: date
+    paid_on: date | None
+
+
+class AgreementBrief(msgspec.Struct):
+    number: str
+    signed_on: date
+
+
 class AwardListOut(msgspec.Struct):
-    """An award as its grantee (or staff) sees it. `payments` is filled by the payments issue;
-    until then it is always an empty list."""
+    """An award as its grantee (or staff) sees it, with its payments in the order they fall due and
+    its agreement (null until signed)."""
 
     id: int
     call_id: int
@@ -44,4 +59,80 @@ class AwardListOut(msgspec.Struct):
     reference: str
     amount: str
     status: str
-    payments: list[dict] = msgspec.field(default_factory=list)
+    payments: list[PaymentOut] = msgspec.field(default_factory=list)
+    agreement: AgreementBrief | None = None
+
+
+class AgreementOut(msgspec.Struct):
+    """The recorded agreement, and the advance that fell due with it (null when the call pays none)."""
+
+    id: int
+    award_id: int
+    number: str
+    signed_on: date
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    status: str
+    advance: PaymentOut | None
+
+
+class PaidIn(msgspec.Struct):
+    paid_on: str = ""  # YYYY-MM-DD, not in the future
+    note: str = ""  # e.g. the bank transfer's reference
+
+
+class LowerIn(msgspec.Struct):
+    amount: str = ""  # decimal string below the current amount
+    note: str = ""  # why: required
+
+
+class TerminateIn(msgspec.Struct):
+    reason: str = ""
+
+
+class PaidOut(msgspec.Struct):
+    id: int
+    kind: str
+    amount: str
+    due_on: date
+    paid_on: date | None
+    award_status: str
+
+
+class TerminatedOut(msgspec.Struct):
+    id: int
+    application_id: int
+    amount: str
+    status: str
+    reason: str
+    removed_payments: list[PaymentOut]
+
+
+class RegisterRow(msgspec.Struct):
+    """One line of the payment register."""
+
+    id: int
+    kind: str
+    amount: str
+    due_on: date
+    paid_on: date | None
+    overdue: bool
+    note: str
+    award_id: int
+    award_status: str
+    reference: str
+    organisation: str
+    registration_number: str
+    call_id: int
+    call: str
+    municipality: str
+
+
+class RegisterPage(msgspec.Struct):
+    items: list[RegisterRow]
+    page: int
+    per_page: int
+    total: int
+    pages: int

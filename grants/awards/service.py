@@ -5,11 +5,13 @@ the call's row (SELECT … FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE takes the
 database's write lock on SQLite). Two staff members awarding at the same
 moment therefore queue on the call: the second one sums the awards only after
 the first has committed, and is refused if its award no longer fits. The sum
-and the count are those of the live awards: a declined or terminated award
-gives its share back.
+and the count are those of the live awards: a declined award gives its share
+back, a terminated one all but what was already paid out of it.
 
 Award: awarded → agreement_signed → in_progress → final_report_submitted →
 closed, or declined (by the grantee, before the agreement) / terminated. The
+decision and the decline are here; the steps after the agreement in lifecycle.py,
+the payments in payments.py. The
 application moves with it through applications.service.set_status: awarded,
 reserve, rejected (also when its award is declined).
 """
@@ -22,7 +24,7 @@ from typing import Any
 from grants.applications import service as applications
 from grants.applications.tables import Application, ApplicationStatus
 from grants.awards import notify
-from grants.awards.tables import RELEASED, Award, AwardStatus
+from grants.awards.tables import RELEASED, Award, AwardStatus, Payment
 from grants.calls import service as calls
 from grants.calls.tables import Call, CallStatus
 from grants.core import audit
@@ -87,7 +89,13 @@ async def _room(call: dict[str, Any]) -> Room:
     rows = await Award.select(Award.amount_cents).where(
         (Award.call == call["id"]) & Award.status.not_in(list(RELEASED))
     )
-    return Room(call["budget_cents"], call["quota"], sum(r["amount_cents"] for r in rows), len(rows))
+    # A terminated award keeps what was paid out of it (its unpaid payments are removed): that money
+    # is spent, so only the rest of its amount returns to the budget.
+    spent = await Payment.select(Payment.amount_cents).where(
+        (Payment.award.call == call["id"]) & (Payment.award.status == AwardStatus.terminated)
+    )
+    used = sum(r["amount_cents"] for r in rows) + sum(r["amount_cents"] for r in spent)
+    return Room(call["budget_cents"], call["quota"], used, len(rows))
 
 
 def base_amount(call: dict[str, Any], requested_cents: int) -> int:

@@ -11,7 +11,7 @@ import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -20,6 +20,8 @@ from grants.calls.schemas import CallDetailOut, CallIn, CallOut, CallStatusOut, 
 from grants.core.auth import Role, current, public, roles
 from grants.core.i18n import _
 from grants.core.money import format_cents
+from grants.core.openapi import errors, file_download
+from grants.core.params import PathId
 from grants.core.storage import TooLarge, UnsupportedType
 from grants.core.time import now
 from grants.core.uploads import download_response, receive_file, upload_limit
@@ -110,34 +112,53 @@ class CallsApi(Controller):
         rows = await service.list_calls(municipality, phase, include_draft=_is_staff(request))
         return [call_out(row) for row in rows]
 
-    @get("/{call_id:int}", guards=[public], summary="One call with its criteria")
-    async def get_call(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> CallDetailOut:
+    @get("/{call_id:int}", guards=[public], summary="One call with its criteria", responses=errors(404))
+    async def get_call(self, request: Request[Any, Any, Any], call_id: PathId) -> CallDetailOut:
         return await call_detail(await _visible_call(request, call_id))
 
-    @post("/", guards=[staff_only], status_code=HTTP_201_CREATED, summary="Create a draft call (staff)")
+    @post(
+        "/",
+        guards=[staff_only],
+        status_code=HTTP_201_CREATED,
+        summary="Create a draft call (staff)",
+        responses=errors(401, 403, 422),
+    )
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[CallIn]) -> CallDetailOut:
         call_id = await service.create_call(_as_dict(data), current(request))
         return await call_detail(await _visible_call(request, call_id))
 
-    @put("/{call_id:int}", guards=[staff_only], summary="Replace a draft call's rules and criteria (staff)")
+    @put(
+        "/{call_id:int}",
+        guards=[staff_only],
+        summary="Replace a draft call's rules and criteria (staff)",
+        responses=errors(401, 403, 404, 409, 422),
+    )
     async def update(
-        self, request: Request[Any, Any, Any], call_id: FromPath[int], data: JSONBody[CallIn]
+        self, request: Request[Any, Any, Any], call_id: PathId, data: JSONBody[CallIn]
     ) -> CallDetailOut:
         await _visible_call(request, call_id)
         await service.update_call(call_id, _as_dict(data), current(request))
         return await call_detail(await _visible_call(request, call_id))
 
     @post(
-        "/{call_id:int}/publish", guards=[staff_only], status_code=HTTP_200_OK, summary="Publish a draft call"
+        "/{call_id:int}/publish",
+        guards=[staff_only],
+        status_code=HTTP_200_OK,
+        summary="Publish a draft call",
+        responses=errors(401, 403, 404, 409),
     )
-    async def publish(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> CallStatusOut:
+    async def publish(self, request: Request[Any, Any, Any], call_id: PathId) -> CallStatusOut:
         await _visible_call(request, call_id)
         return CallStatusOut(id=call_id, status=await service.publish(call_id, current(request)))
 
     @post(
-        "/{call_id:int}/close", guards=[staff_only], status_code=HTTP_200_OK, summary="Close a published call"
+        "/{call_id:int}/close",
+        guards=[staff_only],
+        status_code=HTTP_200_OK,
+        summary="Close a published call",
+        responses=errors(401, 403, 404, 409),
     )
-    async def close(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> CallStatusOut:
+    async def close(self, request: Request[Any, Any, Any], call_id: PathId) -> CallStatusOut:
         await _visible_call(request, call_id)
         return CallStatusOut(id=call_id, status=await service.close(call_id, current(request)))
 
@@ -161,25 +182,29 @@ class CallDocumentsApi(Controller):
         status_code=HTTP_201_CREATED,
         request_max_body_size=upload_limit(),
         summary="Attach a document to a call (multipart `file`, optional query `title`)",
+        responses=errors(401, 403, 404, 413, 415, 422),
     )
     async def add(
-        self, request: Request[Any, Any, Any], call_id: FromPath[int], title: FromQuery[str] = ""
+        self, request: Request[Any, Any, Any], call_id: PathId, title: FromQuery[str] = ""
     ) -> DocumentOut:
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
             return await documents.add_document(call_id, current(request), title, filename, chunks)
 
         return DocumentOut(**await receive_file(request, store))
 
-    @get("/", guards=[public], summary="The call's documents")
-    async def list_documents(
-        self, request: Request[Any, Any, Any], call_id: FromPath[int]
-    ) -> list[DocumentOut]:
+    @get("/", guards=[public], summary="The call's documents", responses=errors(404))
+    async def list_documents(self, request: Request[Any, Any, Any], call_id: PathId) -> list[DocumentOut]:
         await _visible_call(request, call_id)
         return [DocumentOut(**row) for row in await documents.list_documents(call_id)]
 
-    @get("/{document_id:int}", guards=[public], summary="Download one of the call's documents")
+    @get(
+        "/{document_id:int}",
+        guards=[public],
+        summary="Download one of the call's documents",
+        responses=file_download(404),
+    )
     async def download(
-        self, request: Request[Any, Any, Any], call_id: FromPath[int], document_id: FromPath[int]
+        self, request: Request[Any, Any, Any], call_id: PathId, document_id: PathId
     ) -> Response[Any]:
         row = await documents.find_document(call_id, document_id, include_draft=_is_staff(request))
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
@@ -189,10 +214,9 @@ class CallDocumentsApi(Controller):
         guards=[staff_only],
         status_code=HTTP_204_NO_CONTENT,
         summary="Remove a document from a call",
+        responses=errors(401, 403, 404),
     )
-    async def remove(
-        self, request: Request[Any, Any, Any], call_id: FromPath[int], document_id: FromPath[int]
-    ) -> None:
+    async def remove(self, request: Request[Any, Any, Any], call_id: PathId, document_id: PathId) -> None:
         await documents.remove_document(call_id, document_id, current(request))
 
 
@@ -217,7 +241,7 @@ class CallPages(Controller):
         )
 
     @get("/calls/{call_id:int}", name="call")
-    async def call(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> Template:
+    async def call(self, request: Request[Any, Any, Any], call_id: PathId) -> Template:
         row = await _visible_call(request, call_id)
         criteria = await service.criteria_of(call_id)
         return Template(
@@ -238,7 +262,7 @@ class CallPages(Controller):
         status_code=HTTP_200_OK,
         request_max_body_size=upload_limit(),
     )
-    async def add_document(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> Response[Any]:
+    async def add_document(self, request: Request[Any, Any, Any], call_id: PathId) -> Response[Any]:
         """The staff's upload form on the call page (the CSRF check has already read the form)."""
         form = await request.form()
         upload = form.get("file")

@@ -15,7 +15,7 @@ from typing import Any
 from grants.calls.tables import Aggregation, Call, CallStatus, Criterion, CriterionKind
 from grants.core import audit
 from grants.core.auth import Principal
-from grants.core.db import write_transaction
+from grants.core.db import frozen, write_transaction
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import MoneyError, format_cents, parse_cents
@@ -388,16 +388,24 @@ async def criteria_of(call_id: int) -> list[dict[str, Any]]:
     return await Criterion.select().where(Criterion.call == call_id).order_by(Criterion.position)
 
 
+def _calls_query(include_draft: bool) -> Any:
+    query = Call.select(*CALL_COLUMNS).order_by(Call.closes_at, ascending=False)
+    return query if include_draft else query.where(Call.status.is_in(PUBLIC_STATUSES))
+
+
+# The unfiltered lists, the public one on every visit of /calls and /api/calls: SQL made once.
+_PUBLIC_CALLS = frozen(lambda: _calls_query(include_draft=False))
+_ALL_CALLS = frozen(lambda: _calls_query(include_draft=True))
+
+
 async def list_calls(
     municipality_code: str | None = None, phase_filter: str | None = None, include_draft: bool = False
 ) -> list[dict[str, Any]]:
-    query = Call.select(*CALL_COLUMNS).order_by(Call.closes_at, ascending=False)
-    if not include_draft:
-        query = query.where(Call.status.is_in(PUBLIC_STATUSES))
     if municipality_code:
-        query = query.where(Call.municipality.code == municipality_code)
+        rows = await _calls_query(include_draft).where(Call.municipality.code == municipality_code)
+    else:
+        rows = await (_ALL_CALLS if include_draft else _PUBLIC_CALLS)().run()
     at = now()
-    rows = await query
     for row in rows:
         row["phase"] = phase(row, at)
     return [row for row in rows if phase_filter in (None, row["phase"])]

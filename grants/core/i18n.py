@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from gettext import NullTranslations
 
 from babel.messages.mofile import write_mo
@@ -105,6 +105,7 @@ class LanguageMiddleware:
 _OWN_LETTERS = set("čģķļņšž")
 
 
+@lru_cache(maxsize=8192)  # names repeat on every page that sorts them; a key is pure
 def sort_key(text: str) -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
     """Latvian alphabetical order, not byte order (where Ā would follow Z)."""
     primary: list[tuple[str, int]] = []

@@ -33,12 +33,35 @@ class BearerAwareCSRFMiddleware(CSRFMiddleware):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            headers = dict(scope["headers"])
-            has_session = f"{SESSION_COOKIE}=".encode() in headers.get(b"cookie", b"")
-            if b"authorization" in headers or (scope["path"].startswith("/api/") and not has_session):
+            has_auth = any(key == b"authorization" for key, _ in scope["headers"])
+            if has_auth or (scope["path"].startswith("/api/") and not _has_session_cookie(scope)):
                 await self.app(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+
+def _has_session_cookie(scope: Scope) -> bool:
+    """Whether any Cookie header names the session: an HTTP/2 client may split its cookies over
+    several headers, and the authentication must never find a session this check missed."""
+    name = SESSION_COOKIE.encode()
+    return any(
+        item.split(b"=", 1)[0].strip() == name
+        for key, value in scope["headers"]
+        if key == b"cookie"
+        for item in value.split(b";")
+    )
+
+
+def _set_security_headers(message: Message, scope: Scope) -> None:
+    # raw_path: inside a mount, Litestar has already cut "/admin" off scope["path"].
+    in_panel = scope.get("raw_path", scope["path"].encode()).startswith(b"/admin")
+    headers = MutableScopeHeaders.from_message(message)
+    headers.setdefault("x-content-type-options", "nosniff")
+    headers.setdefault("referrer-policy", "same-origin")
+    headers.setdefault("x-frame-options", "DENY")
+    headers.setdefault(
+        "content-security-policy", ADMIN_CONTENT_SECURITY_POLICY if in_panel else CONTENT_SECURITY_POLICY
+    )
 
 
 def security_headers(app: ASGIApp) -> ASGIApp:
@@ -47,22 +70,24 @@ def security_headers(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
 
-        # raw_path: inside a mount, Litestar has already cut "/admin" off scope["path"].
-        in_panel = scope.get("raw_path", scope["path"].encode()).startswith(b"/admin")
-        policy = ADMIN_CONTENT_SECURITY_POLICY if in_panel else CONTENT_SECURITY_POLICY
-
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                headers.setdefault("x-content-type-options", "nosniff")
-                headers.setdefault("referrer-policy", "same-origin")
-                headers.setdefault("x-frame-options", "DENY")
-                headers.setdefault("content-security-policy", policy)
+                _set_security_headers(message, scope)
             await send(message)
 
         await app(scope, receive, send_with_headers)
 
     return middleware
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """The same headers as a `before_send` hook of the app.
+
+    Route middleware never sees a 404 for a path no route matches, nor a refusal by a
+    middleware that runs before it (the CSRF check); an app-level hook sees every answer.
+    """
+    if scope["type"] == "http" and message["type"] == "http.response.start":
+        _set_security_headers(message, scope)
 
 
 def allowed_hosts(hosts: tuple[str, ...]) -> Callable[[ASGIApp], ASGIApp]:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from litestar import Request
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Response, Stream
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from grants.core.i18n import _
@@ -103,7 +104,7 @@ class MultipartFile:
         """Read until the file part starts; returns its filename."""
         self._wanted = field_name
         async for chunk in self._stream:
-            self._parser.write(chunk)
+            self._feed(chunk)
             if self.filename is not None:
                 return self.filename
             if not chunk:
@@ -119,13 +120,24 @@ class MultipartFile:
                 return
             chunk = await anext(self._stream, b"")
             if not chunk:
-                self._parser.finalize()
+                self._feed(None)
                 while self._pending:
                     yield self._pending.pop(0)
                 if not self._file_done:
                     raise UploadError(_("The upload was cut off before the file ended."))
                 return
-            self._parser.write(chunk)
+            self._feed(chunk)
+
+    def _feed(self, chunk: bytes | None) -> None:
+        """The next bytes to the parser (None: the body ended); a malformed body is the client's error."""
+        try:
+            if chunk is None:
+                self._parser.finalize()
+            else:
+                self._parser.write(chunk)
+        except MultipartParseError:
+            # e.g. a part header over the parser's limit (a file name of thousands of characters)
+            raise UploadError(_("The form is not a valid multipart/form-data body.")) from None
 
 
 async def receive_file(

@@ -9,6 +9,7 @@ from litestar.response import Template
 
 from grants.core.auth import public
 from grants.core.i18n import _
+from grants.core.openapi import errors
 from grants.registry import service
 from grants.registry.schemas import MunicipalityOut, SchoolOut
 
@@ -34,7 +35,7 @@ class RegistryApi(Controller):
     async def municipalities(self, current: FromQuery[bool] = False) -> list[MunicipalityOut]:
         return [_municipality_out(r) for r in await service.list_municipalities(current_only=current)]
 
-    @get("/schools", summary="Schools of the register; filter by a municipality code")
+    @get("/schools", summary="Schools of the register; filter by a municipality code", responses=errors(404))
     async def schools(self, municipality: FromQuery[str | None] = None) -> list[SchoolOut]:
         if municipality and await service.get_municipality(municipality) is None:
             raise NotFoundException(_("No municipality with the code {code}").format(code=municipality))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from grants.core.db import write_transaction
+from grants.core.db import frozen, write_transaction
 from grants.core.i18n import _, sort_key
 from grants.core.time import now
 from grants.registry.data import all_municipalities
@@ -58,6 +59,7 @@ async def sync_municipalities() -> int:
                     {Municipality.successor: ids[successor] if successor else None}
                 ).where(Municipality.code == code)
                 changed += 1
+    forget_municipalities()
     return changed
 
 
@@ -66,8 +68,27 @@ def is_current(row: dict[str, Any], today: date | None = None) -> bool:
     return row["valid_to"] is None or row["valid_to"] > today
 
 
+_ALL_MUNICIPALITIES = frozen(lambda: Municipality.select(*MUNICIPALITY_COLUMNS))
+
+# The municipality list is on most public pages and changes a few times a decade (by `grants migrate`
+# or a staff edit in the admin panel): a copy read in the last few seconds serves. This process's
+# own sync forgets it at once; another process's change shows within the TTL.
+MUNICIPALITIES_TTL = 10.0
+_municipalities: tuple[float, list[dict[str, Any]]] | None = None
+
+
+def forget_municipalities() -> None:
+    global _municipalities
+    _municipalities = None
+
+
 async def list_municipalities(current_only: bool = False) -> list[dict[str, Any]]:
-    rows = sorted(await Municipality.select(*MUNICIPALITY_COLUMNS), key=lambda row: sort_key(row["name"]))
+    global _municipalities
+    if _municipalities is None or time.monotonic() - _municipalities[0] > MUNICIPALITIES_TTL:
+        read_at = time.monotonic()
+        rows = sorted(await _ALL_MUNICIPALITIES().run(), key=lambda row: sort_key(row["name"]))
+        _municipalities = (read_at, rows)
+    rows = [dict(row) for row in _municipalities[1]]  # the caller's to change
     return [row for row in rows if is_current(row)] if current_only else rows
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from grants.accounts.tables import Organisation
@@ -13,6 +13,8 @@ from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
+from grants.core.openapi import errors
+from grants.core.params import PathId
 from grants.scoring import ranking, service
 from grants.scoring.exports import ExportApi
 from grants.scoring.pages import ReviewPages
@@ -71,9 +73,10 @@ class ReviewStaffApi(Controller):
         "/applications/{application_id:int}/eligibility",
         status_code=HTTP_200_OK,
         summary="Record the eligibility check: eligible when every criterion is met",
+        responses=errors(401, 403, 404, 409, 422),
     )
     async def eligibility(
-        self, request: Request[Any, Any, Any], application_id: FromPath[int], data: JSONBody[EligibilityIn]
+        self, request: Request[Any, Any, Any], application_id: PathId, data: JSONBody[EligibilityIn]
     ) -> StatusOut:
         return StatusOut(
             status=await service.check_eligibility(application_id, _me(request), data.checks, data.note)
@@ -83,9 +86,10 @@ class ReviewStaffApi(Controller):
         "/calls/{call_id:int}/assignments",
         status_code=HTTP_201_CREATED,
         summary="Assign a reviewer, or {auto: true} for a balanced assignment of the whole call",
+        responses=errors(401, 403, 404, 409, 422),
     )
     async def assign(
-        self, request: Request[Any, Any, Any], call_id: FromPath[int], data: JSONBody[AssignmentIn]
+        self, request: Request[Any, Any, Any], call_id: PathId, data: JSONBody[AssignmentIn]
     ) -> AssignmentsCreatedOut:
         if data.auto:
             panel = data.reviewer_ids if isinstance(data.reviewer_ids, list) else None
@@ -97,8 +101,12 @@ class ReviewStaffApi(Controller):
         created = await service.assign(call_id, data.application_id, data.reviewer_id, _me(request))
         return AssignmentsCreatedOut(created=[created])
 
-    @get("/calls/{call_id:int}/ranking", summary="Applications by score, with the per-criterion breakdown")
-    async def ranking(self, call_id: FromPath[int]) -> list[RankingRow]:
+    @get(
+        "/calls/{call_id:int}/ranking",
+        summary="Applications by score, with the per-criterion breakdown",
+        responses=errors(401, 403, 404),
+    )
+    async def ranking(self, call_id: PathId) -> list[RankingRow]:
         return await ranking_rows(call_id)
 
 
@@ -183,7 +191,7 @@ class ReviewerApi(Controller):
     tags = ["review"]
     guards = [reviewer]
 
-    @get("/", summary="The caller's assignments")
+    @get("/", summary="The caller's assignments", responses=errors(401, 403))
     async def list_reviews(self, request: Request[Any, Any, Any]) -> list[AssignmentOut]:
         return [
             AssignmentOut(id=r["id"], application_id=r["application"], call_id=r["call"], status=r["status"])
@@ -194,21 +202,30 @@ class ReviewerApi(Controller):
         "/{assignment_id:int}/conflict",
         status_code=HTTP_200_OK,
         summary="Declare a conflict of interest (true releases the assignment) or none",
+        responses=errors(401, 403, 404, 409, 422),
     )
     async def conflict(
-        self, request: Request[Any, Any, Any], assignment_id: FromPath[int], data: JSONBody[ConflictIn]
+        self, request: Request[Any, Any, Any], assignment_id: PathId, data: JSONBody[ConflictIn]
     ) -> StatusOut:
         return StatusOut(
             status=await service.declare_conflict(assignment_id, _me(request), data.conflict, data.reason)
         )
 
-    @get("/{assignment_id:int}", summary="The application as the reviewer may see it, with the scores")
-    async def review(self, request: Request[Any, Any, Any], assignment_id: FromPath[int]) -> ReviewOut:
+    @get(
+        "/{assignment_id:int}",
+        summary="The application as the reviewer may see it, with the scores",
+        responses=errors(401, 403, 404, 409),
+    )
+    async def review(self, request: Request[Any, Any, Any], assignment_id: PathId) -> ReviewOut:
         return await review_out(assignment_id, _me(request))
 
-    @put("/{assignment_id:int}", summary="Save scores; submit: true locks them")
+    @put(
+        "/{assignment_id:int}",
+        summary="Save scores; submit: true locks them",
+        responses=errors(401, 403, 404, 409, 422),
+    )
     async def score(
-        self, request: Request[Any, Any, Any], assignment_id: FromPath[int], data: JSONBody[ReviewIn]
+        self, request: Request[Any, Any, Any], assignment_id: PathId, data: JSONBody[ReviewIn]
     ) -> ReviewOut:
         await service.save_scores(
             assignment_id, _me(request), data.scores, data.comments, data.comment, data.submit

@@ -16,7 +16,6 @@ from typing import Any
 
 import anyio.to_thread
 from litestar import Controller, Response, get
-from litestar.params import FromPath
 from litestar.response import Stream
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -31,6 +30,8 @@ from grants.core.errors import NotFound
 from grants.core.filetypes import content_disposition
 from grants.core.i18n import _
 from grants.core.money import format_cents
+from grants.core.openapi import errors
+from grants.core.params import PathId
 from grants.core.time import to_riga
 from grants.scoring import ranking
 
@@ -202,8 +203,9 @@ class ExportApi(Controller):
     @get(
         "/{call_id:int}/export.csv",
         summary="The applications of the call with scores and decisions, in ranking order (CSV)",
+        responses=errors(401, 403, 404),
     )
-    async def export_csv(self, call_id: FromPath[int]) -> Stream:
+    async def export_csv(self, call_id: PathId) -> Stream:
         call, head, records = await _export(call_id)
         return Stream(
             csv_lines(head, records),
@@ -217,8 +219,9 @@ class ExportApi(Controller):
     @get(
         "/{call_id:int}/export.xlsx",
         summary="The applications of the call with scores and decisions, in ranking order (XLSX)",
+        responses=errors(401, 403, 404),
     )
-    async def export_xlsx(self, call_id: FromPath[int]) -> Response[bytes]:
+    async def export_xlsx(self, call_id: PathId) -> Response[bytes]:
         call, head, records = await _export(call_id)
         content = await anyio.to_thread.run_sync(xlsx_bytes, _("Ranking"), head, records)
         return Response(

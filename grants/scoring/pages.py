@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from babel.numbers import format_decimal
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
@@ -25,6 +25,7 @@ from grants.applications import forms as application_forms
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _, get_language
+from grants.core.params import PathId
 from grants.scoring import service
 from grants.scoring.tables import AssignmentStatus
 
@@ -246,12 +247,12 @@ class ReviewPages(Controller):
 
     @get("/{assignment_id:int}")
     async def review(
-        self, request: AnyRequest, assignment_id: FromPath[int], done: FromQuery[str | None] = None
+        self, request: AnyRequest, assignment_id: PathId, done: FromQuery[str | None] = None
     ) -> Template:
         return await _show(request, await _mine(request, assignment_id), done=done)
 
     @post("/{assignment_id:int}/conflict", status_code=HTTP_200_OK)
-    async def declare(self, request: AnyRequest, assignment_id: FromPath[int], data: Form) -> Response[Any]:
+    async def declare(self, request: AnyRequest, assignment_id: PathId, data: Form) -> Response[Any]:
         row = await _mine(request, assignment_id)
         choice = str(data.get("conflict", ""))
         reason = str(data.get("reason", ""))
@@ -269,7 +270,7 @@ class ReviewPages(Controller):
         return Redirect(f"/reviews/{assignment_id}?done=opened")
 
     @post("/{assignment_id:int}", status_code=HTTP_200_OK)
-    async def save(self, request: AnyRequest, assignment_id: FromPath[int], data: Form) -> Response[Any]:
+    async def save(self, request: AnyRequest, assignment_id: PathId, data: Form) -> Response[Any]:
         row = await _mine(request, assignment_id)
         if row["conflict"] != "no":  # scores before the declaration, or after a conflict
             message = (

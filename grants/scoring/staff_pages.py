@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from babel.numbers import format_decimal
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 from piccolo.query.functions.aggregate import Count
@@ -28,6 +28,7 @@ from grants.calls.tables import CallStatus, CriterionKind
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _, get_language, ngettext
+from grants.core.params import PathId
 from grants.scoring import exports, service
 from grants.scoring.tables import Assignment, EligibilityCheck
 
@@ -257,7 +258,7 @@ class StaffReviewPages(Controller):
     @get("/calls/{call_id:int}")
     async def call_page(
         self,
-        call_id: FromPath[int],
+        call_id: PathId,
         done: FromQuery[str | None] = None,
         count: FromQuery[int | None] = None,
         checked: FromQuery[int | None] = None,
@@ -265,7 +266,7 @@ class StaffReviewPages(Controller):
         return await _call_page(call_id, notice=await _notice(call_id, done, count, checked))
 
     @post("/calls/{call_id:int}/auto-assign", status_code=HTTP_200_OK)
-    async def auto_assign(self, request: AnyRequest, call_id: FromPath[int], data: Form) -> Response[Any]:
+    async def auto_assign(self, request: AnyRequest, call_id: PathId, data: Form) -> Response[Any]:
         ticked = [
             int(key.removeprefix("reviewer."))
             for key in data
@@ -280,7 +281,7 @@ class StaffReviewPages(Controller):
         return Redirect(f"/staff/calls/{call_id}?done=auto&count={len(created)}#assignments")
 
     @post("/calls/{call_id:int}/assign", status_code=HTTP_200_OK)
-    async def assign(self, request: AnyRequest, call_id: FromPath[int], data: Form) -> Response[Any]:
+    async def assign(self, request: AnyRequest, call_id: PathId, data: Form) -> Response[Any]:
         application_id, reviewer_id = data.get("application_id", ""), data.get("reviewer_id", "")
         errors = {}
         if not application_id.isdigit():
@@ -302,7 +303,7 @@ class StaffReviewPages(Controller):
         return Redirect(f"/staff/calls/{call_id}?done=assigned#app-{application_id}")
 
     @post("/assignments/{assignment_id:int}/reopen", status_code=HTTP_200_OK)
-    async def reopen(self, request: AnyRequest, assignment_id: FromPath[int], data: Form) -> Response[Any]:
+    async def reopen(self, request: AnyRequest, assignment_id: PathId, data: Form) -> Response[Any]:
         row = (
             await Assignment.select(Assignment.call, Assignment.application)
             .where(Assignment.id == assignment_id)
@@ -322,13 +323,11 @@ class StaffReviewPages(Controller):
         return Redirect(f"/staff/calls/{row['call']}?done=reopened#app-{row['application']}")
 
     @get("/applications/{application_id:int}/eligibility")
-    async def eligibility_form(self, request: AnyRequest, application_id: FromPath[int]) -> Template:
+    async def eligibility_form(self, request: AnyRequest, application_id: PathId) -> Template:
         return await _eligibility_page(application_id, request)
 
     @post("/applications/{application_id:int}/eligibility", status_code=HTTP_200_OK)
-    async def eligibility(
-        self, request: AnyRequest, application_id: FromPath[int], data: Form
-    ) -> Response[Any]:
+    async def eligibility(self, request: AnyRequest, application_id: PathId, data: Form) -> Response[Any]:
         app = await applications.get_application(application_id, _me(request))
         codes = [
             c["code"] for c in await calls.criteria_of(app["call"]) if c["kind"] == CriterionKind.eligibility
@@ -349,7 +348,7 @@ class StaffReviewPages(Controller):
         return Redirect(f"/staff/calls/{app['call']}?checked={application_id}#app-{application_id}")
 
     @get("/calls/{call_id:int}/ranking")
-    async def ranking(self, call_id: FromPath[int]) -> Template:
+    async def ranking(self, call_id: PathId) -> Template:
         call = await exports.call_or_404(call_id)
         criteria = await exports.quality_criteria(call_id)
         rows = await exports.table(call_id)

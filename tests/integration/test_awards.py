@@ -259,6 +259,7 @@ async def test_awards_list_shows_the_own_organisation_only(client):
             "amount": "4600.00",
             "status": "awarded",
             "payments": [],
+            "agreement": None,
         }
     ]
     outsider = await applicant_headers(client)

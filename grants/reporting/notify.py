@@ -1,0 +1,181 @@
+"""E-mails about reports: a returned report, and the reminders `grants remind` sends.
+
+Each goes to every member of the grantee organisation with a dedupe key, so a
+retried request or a second run of `grants remind` never sends one twice:
+a return is keyed by its moment, a reminder by its award or event.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from grants.accounts.service import member_emails
+from grants.applications.tables import Application, PlannedEvent
+from grants.awards.tables import Award, AwardStatus
+from grants.core import mail
+from grants.core.db import write_transaction
+from grants.core.i18n import DEFAULT_LANGUAGE
+from grants.reporting.deadlines import (
+    EVENT_REMINDER_DAYS,
+    FINAL_REMINDER_DAYS,
+    final_report_due,
+    riga_today,
+)
+from grants.reporting.tables import EventReport, EventStatus, FinalReport, ReviewStatus
+
+EVENT_RETURNED_SUBJECT = mail.N_("The report of the event “%(event_title)s” is returned to you")
+FINAL_RETURNED_SUBJECT = mail.N_("The final report of %(reference)s is returned to you")
+FINAL_DUE_SUBJECT = mail.N_("The final report of %(reference)s is due on %(due_on)s")
+FINAL_OVERDUE_SUBJECT = mail.N_("The final report of %(reference)s is overdue")
+EVENT_OVERDUE_SUBJECT = mail.N_("Please report the event “%(event_title)s” of %(reference)s")
+RUNNING = (AwardStatus.agreement_signed.value, AwardStatus.in_progress.value)
+
+
+async def _send(organisation_id: int, subject: str, template: str, context: dict[str, Any], key: str) -> int:
+    sent = 0
+    for address in await member_emails(organisation_id):
+        if await mail.enqueue(
+            address,
+            subject,
+            template,
+            context,
+            language=DEFAULT_LANGUAGE,  # staff and the clock write these; the default language it is
+            dedupe_key=f"{key}:{address}",
+        ):
+            sent += 1
+    return sent
+
+
+async def _title(application_id: int) -> str:
+    row = await Application.select(Application.title).where(Application.id == application_id).first()
+    return row["title"] if row else ""
+
+
+async def event_returned(event: dict[str, Any], award: dict[str, Any], comment: str, moment: datetime) -> int:
+    context = {
+        "reference": award["reference"],
+        "title": await _title(award["application"]),
+        "event_title": event["title"],
+        "comment": comment,
+        "award_id": award["id"],
+        "event_id": event["id"],
+    }
+    key = f"event-returned:{event['id']}:{moment.isoformat()}"
+    return await _send(award["organisation"], EVENT_RETURNED_SUBJECT, "report_event_returned", context, key)
+
+
+async def final_returned(award: dict[str, Any], comment: str, moment: datetime) -> int:
+    context = {
+        "reference": award["reference"],
+        "title": await _title(award["application"]),
+        "comment": comment,
+        "award_id": award["id"],
+    }
+    key = f"final-returned:{award['id']}:{moment.isoformat()}"
+    return await _send(award["organisation"], FINAL_RETURNED_SUBJECT, "report_final_returned", context, key)
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+async def _running_awards() -> list[dict[str, Any]]:
+    return await Award.select(
+        Award.id,
+        Award.application,
+        Award.application.reference.as_alias("reference"),
+        Award.application.title.as_alias("title"),
+        Award.application.end_date.as_alias("end_date"),
+        Award.application.organisation.as_alias("organisation"),
+    ).where(Award.status.is_in(list(RUNNING)))
+
+
+async def remind_final_reports(today: date, awards: list[dict[str, Any]]) -> int:
+    """Before the final report is due, and once it is overdue: each once per award."""
+    if not awards:
+        return 0
+    waiting = await FinalReport.select(FinalReport.award).where(
+        FinalReport.award.is_in([a["id"] for a in awards]) & (FinalReport.review != ReviewStatus.returned)
+    )
+    handed_in = {row["award"] for row in waiting}
+    queued = 0
+    for award in awards:
+        due = final_report_due(award["end_date"])
+        if due is None or award["id"] in handed_in or today < due - timedelta(days=FINAL_REMINDER_DAYS):
+            continue
+        overdue = today > due
+        context = {
+            "reference": award["reference"],
+            "title": award["title"],
+            "due_on": due.isoformat(),
+            "award_id": award["id"],
+        }
+        async with write_transaction():
+            queued += await _send(
+                award["organisation"],
+                FINAL_OVERDUE_SUBJECT if overdue else FINAL_DUE_SUBJECT,
+                "report_final_overdue" if overdue else "report_final_due",
+                context,
+                f"final-{'overdue' if overdue else 'due'}:{award['id']}",
+            )
+    return queued
+
+
+async def remind_events(today: date, awards: list[dict[str, Any]]) -> int:
+    """Events whose (planned) day is more than EVENT_REMINDER_DAYS past and still not reported."""
+    if not awards:
+        return 0
+    by_award = {a["id"]: a for a in awards}
+    by_application = {a["application"]: a for a in awards}
+    cutoff = today - timedelta(days=EVENT_REMINDER_DAYS)
+    reports = await EventReport.select(
+        EventReport.id,
+        EventReport.award,
+        EventReport.planned_event,
+        EventReport.title,
+        EventReport.status,
+        EventReport.planned_on,
+    ).where(EventReport.award.is_in(list(by_award)))
+    reported = {r["planned_event"] for r in reports if r["planned_event"] is not None}
+    planned = await PlannedEvent.select(
+        PlannedEvent.id, PlannedEvent.application, PlannedEvent.title, PlannedEvent.planned_date
+    ).where(PlannedEvent.application.is_in(list(by_application)) & (PlannedEvent.planned_date < cutoff))
+    # Keyed by the application's planned event when there is one: planning it again sends no second mail.
+    late: list[tuple[dict[str, Any], str, date, str]] = [
+        (
+            by_award[r["award"]],
+            r["title"],
+            r["planned_on"],
+            f"event-overdue:planned:{r['planned_event']}"
+            if r["planned_event"]
+            else f"event-overdue:report:{r['id']}",
+        )
+        for r in reports
+        if r["status"] == EventStatus.planned and r["planned_on"] is not None and r["planned_on"] < cutoff
+    ]
+    late += [
+        (by_application[p["application"]], p["title"], p["planned_date"], f"event-overdue:planned:{p['id']}")
+        for p in planned
+        if p["id"] not in reported
+    ]
+    queued = 0
+    for award, title, day, key in late:
+        context = {
+            "reference": award["reference"],
+            "title": award["title"],
+            "event_title": title,
+            "planned_on": day.isoformat(),
+            "award_id": award["id"],
+        }
+        async with write_transaction():
+            queued += await _send(
+                award["organisation"], EVENT_OVERDUE_SUBJECT, "report_event_overdue", context, key
+            )
+    return queued
+
+
+async def remind_reports(today: date | None = None) -> int:
+    """Every report reminder due today (Riga); returns how many e-mails were newly queued."""
+    today = today or riga_today()
+    awards = await _running_awards()
+    return await remind_final_reports(today, awards) + await remind_events(today, awards)

@@ -1,0 +1,172 @@
+"""What makes an event report valid: the fields a client sends, checked and turned into columns.
+
+Counts are whole numbers from 0 and the grade bands add up to the total; a held
+event has a day that is neither in the future (Riga time) nor before the
+project starts; the school is one of the register's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from grants.applications.tables import EventKind
+from grants.core.errors import ValidationFailed
+from grants.core.i18n import _
+from grants.registry.tables import School
+from grants.reporting.deadlines import riga_today
+from grants.reporting.tables import GRADE_BANDS, EventStatus
+
+LIMITS = {"title": 300, "description": 5000, "cancel_reason": 2000}
+MAX_PARTICIPANTS = 100_000
+# Each grade band and the column that counts it.
+BAND_FIELDS = {
+    "1-4": "participants_1_4",
+    "5-9": "participants_5_9",
+    "10-12": "participants_10_12",
+    "vocational": "participants_vocational",
+}
+# What a client may send about an event (the API and the forms alike).
+FIELDS = (
+    "planned_event_id",
+    "school",
+    "kind",
+    "title",
+    "status",
+    "planned_on",
+    "held_on",
+    "participants",
+    "participants_by_grade",
+    "description",
+    "cancel_reason",
+)
+
+
+def _count(value: Any) -> int | None:
+    """A whole, non-negative count within bounds, from an int or its digits; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or not 0 <= value <= MAX_PARTICIPANTS:
+        return None
+    return value
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value.strip()) if value.strip() else None
+    raise ValueError(value)
+
+
+def _text(values: dict[str, Any], field: str, errors: dict[str, str], message: str) -> str:
+    text = str(values.get(field) or "").strip()
+    if len(text) > LIMITS[field]:
+        errors[field] = _("At most {n} characters.").format(n=LIMITS[field])
+    elif not text:
+        errors[field] = message
+    return text
+
+
+def _bands(raw: Any, errors: dict[str, str]) -> dict[str, int]:
+    if not isinstance(raw, dict) or set(raw) - set(GRADE_BANDS):
+        errors["participants_by_grade"] = _("Give the participants by grade band: {bands}.").format(
+            bands=", ".join(GRADE_BANDS)
+        )
+        return dict.fromkeys(GRADE_BANDS, 0)
+    bands: dict[str, int] = {}
+    for band in GRADE_BANDS:
+        count = _count(raw.get(band, 0))
+        if count is None:
+            errors[f"participants_by_grade.{band}"] = _("Enter a whole number, 0 or more.")
+        bands[band] = count or 0
+    return bands
+
+
+def _in_project(day: date | None, award: dict[str, Any]) -> bool:
+    start, end = award["start_date"], award["end_date"]
+    return day is None or start is None or end is None or start <= day <= end
+
+
+async def _school_id(number: str) -> int | None:
+    row = await School.select(School.id).where(School.registration_number == number).first()
+    return row["id"] if row else None
+
+
+async def clean_event(values: dict[str, Any], award: dict[str, Any]) -> dict[str, Any]:
+    """The report's columns from the merged values, or ValidationFailed with every problem."""
+    errors: dict[str, str] = {}
+    status = values.get("status") or EventStatus.held.value
+    if status not in {s.value for s in EventStatus}:
+        errors["status"] = _("The status is planned, held or cancelled.")
+    school = str(values.get("school") or "").strip()
+    school_id = await _school_id(school) if school else None
+    if school_id is None:
+        errors["school"] = _("Choose a school from the register.")
+    kind = values.get("kind")
+    if kind not in {k.value for k in EventKind}:
+        errors["kind"] = _("Choose the kind of event.")
+    clean: dict[str, Any] = {
+        "school": school_id,
+        "kind": kind,
+        "title": _text(values, "title", errors, _("Name the event.")),
+        "status": status,
+        "held_on": None,
+        "participants": 0,
+        **dict.fromkeys(BAND_FIELDS.values(), 0),
+        "description": str(values.get("description") or "").strip(),
+        "cancel_reason": "",
+    }
+    try:
+        clean["planned_on"] = _day(values.get("planned_on"))
+    except ValueError:
+        errors["planned_on"] = _("Enter a date as YYYY-MM-DD.")
+    else:
+        if status == EventStatus.planned and not _in_project(clean["planned_on"], award):
+            errors["planned_on"] = _("Plan the event within the project period, {start} to {end}.").format(
+                start=award["start_date"].isoformat(), end=award["end_date"].isoformat()
+            )
+    if len(clean["description"]) > LIMITS["description"]:
+        errors["description"] = _("At most {n} characters.").format(n=LIMITS["description"])
+    if status == EventStatus.held:
+        _held(values, award, clean, errors)
+    elif status == EventStatus.cancelled:
+        clean["cancel_reason"] = _text(values, "cancel_reason", errors, _("Say why the event was cancelled."))
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def _held(
+    values: dict[str, Any], award: dict[str, Any], clean: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """The facts of a held event: the day, the counts (bands adding up to the total), a description."""
+    try:
+        held_on = _day(values.get("held_on"))
+    except ValueError:
+        held_on, errors["held_on"] = None, _("Enter a date as YYYY-MM-DD.")
+    else:
+        if held_on is None:
+            errors["held_on"] = _("Give the day the event was held.")
+        elif held_on > riga_today():
+            errors["held_on"] = _("The day the event was held cannot be in the future.")
+        elif award["start_date"] is not None and held_on < award["start_date"]:
+            errors["held_on"] = _("The event cannot be held before the project starts ({day}).").format(
+                day=award["start_date"].isoformat()
+            )
+    clean["held_on"] = held_on
+    total = _count(values.get("participants"))
+    if total is None:
+        errors["participants"] = _("Enter the number of participants, 0 or more.")
+    bands = _bands(values.get("participants_by_grade"), errors)
+    band_errors = [key for key in errors if key.startswith("participants_by_grade")]
+    if total is not None and not band_errors and sum(bands.values()) != total:
+        errors["participants_by_grade"] = _(
+            "The participants by grade band add up to {sum}, not to the total of {total}."
+        ).format(sum=sum(bands.values()), total=total)
+    clean["participants"] = total or 0
+    clean |= {BAND_FIELDS[band]: count for band, count in bands.items()}
+    if not clean["description"] and "description" not in errors:
+        errors["description"] = _("Describe the event.")

@@ -1,0 +1,101 @@
+"""Request and response models of the reporting API (event reports, photos, the final report)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+
+class EventIn(msgspec.Struct):
+    """An event of the award. `status` "held" (the default) needs `held_on`, the counts and a
+    description; "planned" needs no counts (`planned_on` optional); "cancelled" needs `cancel_reason`.
+    With `planned_event_id` (an event planned in the application) school, kind, title and the
+    planned day default to that event's."""
+
+    school: str | UnsetType = UNSET  # the school's registration number
+    kind: str | UnsetType = UNSET
+    title: str | UnsetType = UNSET
+    held_on: date | None | UnsetType = UNSET
+    participants: int | UnsetType = UNSET
+    # {"1-4": n, "5-9": n, "10-12": n, "vocational": n}: counts only, adding up to `participants`
+    participants_by_grade: dict[str, int] | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+    planned_event_id: int | None | UnsetType = UNSET
+    status: str | UnsetType = UNSET
+    planned_on: date | None | UnsetType = UNSET
+    cancel_reason: str | UnsetType = UNSET
+
+
+class PhotoOut(msgspec.Struct):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+    url: str
+    thumbnail_url: str
+
+
+class EventOut(msgspec.Struct):
+    id: int
+    award_id: int
+    planned_event_id: int | None
+    school: str
+    school_name: str
+    municipality_code: str
+    kind: str
+    title: str
+    status: str  # planned | held | cancelled
+    planned_on: date | None
+    held_on: date | None
+    participants: int
+    participants_by_grade: dict[str, int]
+    description: str
+    cancel_reason: str
+    review: str  # pending | accepted | returned
+    review_comment: str
+    reviewed_at: datetime | None
+    reported_at: datetime | None
+    due_on: date | None  # the report is expected by this day (30 days after the event)
+    photos: list[PhotoOut]
+
+
+class ReviewIn(msgspec.Struct):
+    decision: str  # events: "accept" | "return"; final report: "approve" | "return"
+    comment: str = ""
+
+
+class FinalReportIn(msgspec.Struct):
+    narrative: str = ""
+    results: str = ""  # results against the objectives of the application
+    spent: str | None = None  # a decimal string, "4512.40"; not above the award
+
+
+class FinalAttachmentOut(msgspec.Struct):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class FinalReportOut(msgspec.Struct):
+    award_id: int
+    narrative: str
+    results: str
+    spent: str
+    review: str  # pending | accepted | returned
+    review_comment: str
+    submitted_at: datetime
+    reviewed_at: datetime | None
+    due_on: date | None  # the project's end date + 30 days
+    attachments: list[FinalAttachmentOut]
+
+
+def event_dict(data: EventIn) -> dict[str, Any]:
+    """The fields the client sent, as plain values for the service."""
+    return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not UNSET}

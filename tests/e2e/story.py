@@ -1,0 +1,73 @@
+"""The journey's cast and what it learns along the way (ids, the reference), shared by its stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from playwright.async_api import Page, expect
+
+from tests.e2e.conftest import shoot
+from tests.helpers import PASSWORD
+
+
+@dataclass(frozen=True)
+class Cast:
+    staff: str
+    reviewers: tuple[tuple[str, str], ...]  # (e-mail, name)
+    coordinator: str
+    schools: tuple[tuple[str, str], ...]  # (registration number, name)
+
+
+def past_period() -> tuple[date, date]:
+    """Three months from the first of last month: the events planned in it are already past."""
+    start = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    month = start.month + 3
+    end = date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+@dataclass
+class Story:
+    cast: Cast
+    title: str  # of the call
+    organisation: str
+    project: str = "Piedzīvojumu diena skolās"
+    amount: str = "€4,500.00"
+    call_id: int = 0
+    application_id: int = 0
+    reference: str = ""
+    award_id: int = 0
+    period: tuple[date, date] = field(default_factory=past_period)
+    step: int = 0
+
+    def events(self) -> list[tuple[str, str, str, date, int]]:
+        """The two planned (and later held) events: school, kind, title, date, participants."""
+        start = self.period[0]
+        return [
+            (
+                self.cast.schools[0][0],
+                "team_building",
+                "Komandas saliedēšanas diena",
+                start + timedelta(days=20),
+                24,
+            ),
+            (self.cast.schools[1][0], "workshop", "Radošā darbnīca", start + timedelta(days=27), 18),
+        ]
+
+    async def shoot(self, page: Page, name: str) -> None:
+        self.step += 1
+        await shoot(page, self.step, name)
+
+
+async def site_login(page: Page, email: str) -> None:
+    await page.goto("/login")
+    await page.locator("#f-email").fill(email)
+    await page.locator("#f-password").fill(PASSWORD)  # a password input has no role to find it by
+    await page.locator("main").get_by_role("button", name="Log in").click()
+    await expect(page.locator("h1")).to_have_text("My account")
+
+
+async def csrf_header(page: Page) -> dict[str, str]:
+    """The CSRF token of the page's forms, as a header for a request the page's session makes."""
+    return {"x-csrftoken": await page.locator("input[name=_csrf_token]").first.input_value()}

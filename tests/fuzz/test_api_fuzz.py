@@ -1,0 +1,189 @@
+"""Schemathesis against our own OpenAPI schema (/schema/openapi.json), in process over ASGI.
+
+Each operation is fuzzed as the role it is for, with a valid bearer token, and half the time
+with the ids of seeded rows in its path so that the requests reach past the 404. Checks: no
+5xx, a documented status code, a body and content type as the schema says. Staff-only
+operations are fuzzed as an applicant (they must answer 403, documented) and every guarded
+operation without a token (401, documented). The seed is fixed (derandomize), so a run is
+repeatable in CI.
+
+Not fuzzed: the admin panel (a mounted app outside the schema) and the bodies of the two
+multipart uploads — the schema does not describe their body (they stream `request` by hand),
+so schemathesis sends them without a file; they are still checked for the 400 that earns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from grants.app import create_app
+from tests.fuzz.world import World, seed
+
+pytestmark = pytest.mark.integration
+
+APP = create_app()
+# The schema the app serves at /schema/openapi.json (a test below holds the two equal), read without a
+# request so that importing this module needs no database yet.
+RAW_SCHEMA = msgspec.json.decode(msgspec.json.encode(APP.openapi_schema.to_schema()))
+SEED = 20260601  # schemathesis's own choices (the coverage phase) are fixed as well
+
+
+def _load(config: dict[str, Any]):
+    schema = schemathesis.openapi.from_dict(RAW_SCHEMA, config=schemathesis.Config.from_dict(config))
+    schema.app = APP  # requests go in process, over ASGI
+    return schema
+
+
+# Every phase, positive and negative data: the operations fuzzed as their own role.
+SCHEMA = _load({"seed": SEED})
+# Valid requests only, without the coverage phase's hundreds of boundary cases: they all stop at the guard.
+GUARD_SCHEMA = _load(
+    {"seed": SEED, "generation": {"mode": "positive"}, "phases": {"coverage": {"enabled": False}}}
+)
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
+
+
+def fuzz_settings(max_examples: int) -> settings:
+    return settings(
+        max_examples=max_examples,
+        derandomize=True,  # the same cases on every run and machine
+        deadline=None,
+        database=None,  # no example database: what runs depends on the code alone
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+PUBLIC = {
+    "GET /api/calls",
+    "GET /api/calls/{call_id}",
+    "GET /api/calls/{call_id}/documents",
+    "GET /api/calls/{call_id}/documents/{document_id}",
+    "GET /api/registry/municipalities",
+    "GET /api/registry/schools",
+    "POST /api/auth/register",
+    "POST /api/auth/token",
+}
+APPLICANT = {
+    "GET /api/me",
+    "POST /api/calls/{call_id}/applications",
+    "GET /api/applications",
+    "GET /api/applications/{application_id}",
+    "PATCH /api/applications/{application_id}",
+    "POST /api/applications/{application_id}/submit",
+    "POST /api/applications/{application_id}/withdraw",
+    "POST /api/applications/{application_id}/clarifications/{clarification_id}/answer",
+    "POST /api/applications/{application_id}/attachments",
+    "GET /api/attachments/{attachment_id}",
+    "DELETE /api/attachments/{attachment_id}",
+}
+REVIEWER = {
+    "GET /api/reviews",
+    "GET /api/reviews/{assignment_id}",
+    "POST /api/reviews/{assignment_id}/conflict",
+    "PUT /api/reviews/{assignment_id}",
+}
+STAFF_ONLY = {
+    "POST /api/calls",
+    "PUT /api/calls/{call_id}",
+    "POST /api/calls/{call_id}/publish",
+    "POST /api/calls/{call_id}/close",
+    "POST /api/calls/{call_id}/documents",
+    "DELETE /api/calls/{call_id}/documents/{document_id}",
+    "POST /api/applications/{application_id}/clarifications",
+    "POST /api/applications/{application_id}/eligibility",
+    "POST /api/calls/{call_id}/assignments",
+    "GET /api/calls/{call_id}/ranking",
+    "GET /api/calls/{call_id}/export.csv",
+    "GET /api/calls/{call_id}/export.xlsx",
+}
+
+
+def _in(labels: set[str]):
+    return lambda ctx: ctx.operation.label in labels
+
+
+# Ids of the seeded rows by path parameter name, filled in by the `world` fixture before any case is drawn.
+_IDS: dict[str, list[int]] = {}
+
+
+@SCHEMA.hook("flatmap_path_parameters")
+def seeded_ids(context: Any, path_parameters: dict[str, Any] | None) -> st.SearchStrategy:
+    """Either the generated ids or those of the seeded rows, so the fuzzer gets into the handlers."""
+    if not path_parameters:
+        return st.just(path_parameters)
+    seeded = {
+        name: st.sampled_from(_IDS[name]) if name in _IDS else st.just(value)
+        for name, value in path_parameters.items()
+    }
+    return st.one_of(st.just(path_parameters), st.fixed_dictionaries(seeded))
+
+
+@pytest.fixture(scope="module")
+async def world(database) -> World:
+    transport = httpx.ASGITransport(app=APP, client=("127.0.9.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        seeded = await seed(client)
+    _IDS.update(seeded.ids)
+    return seeded
+
+
+def test_every_api_operation_is_fuzzed_as_its_role() -> None:
+    """A new route must be put in one of the groups, or it would escape the fuzzing."""
+    labels = {
+        result.ok().label for result in SCHEMA.get_all_operations() if result.ok().path.startswith("/api/")
+    }
+    groups = [PUBLIC, APPLICANT, REVIEWER, STAFF_ONLY]
+    assert sorted(labels - set().union(*groups)) == []
+    assert sorted(set().union(*groups) - labels) == []
+    assert sum(len(g) for g in groups) == len(set().union(*groups))  # no operation in two groups
+
+
+async def test_the_fuzzed_schema_is_the_one_served(client) -> None:
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    assert response.json() == RAW_SCHEMA
+
+
+@SCHEMA.include(_in(PUBLIC)).parametrize()
+@fuzz_settings(40)
+def test_public_api_anonymously(case, world: World) -> None:
+    case.call_and_validate(checks=CHECKS)
+
+
+@SCHEMA.include(_in(APPLICANT)).parametrize()
+@fuzz_settings(40)
+def test_applicant_api(case, world: World) -> None:
+    case.call_and_validate(headers=world.applicant, checks=CHECKS)
+
+
+@SCHEMA.include(_in(REVIEWER)).parametrize()
+@fuzz_settings(40)
+def test_reviewer_api(case, world: World) -> None:
+    case.call_and_validate(headers=world.reviewer, checks=CHECKS)
+
+
+@GUARD_SCHEMA.include(_in(STAFF_ONLY)).parametrize()
+@fuzz_settings(10)
+def test_staff_api_refuses_an_applicant(case, world: World) -> None:
+    response = case.call_and_validate(headers=world.applicant, checks=CHECKS)
+    assert response.status_code == 403, response.text
+
+
+@GUARD_SCHEMA.include(_in(APPLICANT | REVIEWER | STAFF_ONLY)).parametrize()
+@fuzz_settings(5)
+def test_guarded_api_refuses_a_request_without_a_token(case, world: World) -> None:
+    response = case.call_and_validate(checks=CHECKS)
+    assert response.status_code == 401, response.text

@@ -1,0 +1,171 @@
+"""Access table, part 1: site pages, accounts, registry, calls, static files and the schema."""
+
+from __future__ import annotations
+
+from tests.helpers import call_payload
+from tests.security.table import EXE, LOGIN, Case, To, everyone, signed_in, staff_api, staff_page
+
+_DRAFT_CALL = call_payload(title="LEAK-DRAFT-CALL title", reviewers_per_application=1)
+
+CASES = [
+    # --- site-wide pages ---------------------------------------------------------------
+    Case("GET /docs/api", "/docs/api", everyone(200)),
+    Case("GET /lang/{code:str}", "/lang/en?next=/calls", everyone(To("/calls"))),
+    Case("GET /", "/", everyone(200)),
+    Case("GET /static/{file_path:path}", "/static/css/site.css", everyone(200)),
+    Case("HEAD /static/{file_path:path}", "/static/css/site.css", everyone(200)),
+    Case("GET /schema", "/schema", everyone(200)),
+    Case("GET /schema/openapi.json", "/schema/openapi.json", everyone(200)),
+    Case("GET /schema/{path:str}", "/schema/swagger", everyone(404)),
+    Case("ASGI /admin", "/admin", everyone(To("/admin/")), why="the panel itself: test_admin_access.py"),
+    # --- accounts ------------------------------------------------------------------------
+    Case(
+        "GET /api/me",
+        "/api/me",
+        signed_in(200, 401),
+        shows={"a": "{email_a}", "b": "{email_b}", "s": "{email_s}"},
+    ),
+    Case(
+        "POST /api/auth/register",
+        "/api/auth/register",
+        everyone(409),
+        json={
+            "email": "{email_a}",
+            "password": "correct-horse-battery",
+            "name": "Somebody",
+            "organisation": {
+                "name": "Another",
+                "registration_number": "49999999999",
+                "legal_form": "association",
+                "municipality_code": "LV-016",
+            },
+        },
+        why="an existing e-mail: refused for everyone, and the answer does not echo it",
+    ),
+    Case(
+        "POST /api/auth/register",
+        "/api/auth/register",
+        everyone(409),
+        json={
+            "email": "someone-else-{role}@example.lv",
+            "password": "correct-horse-battery",
+            "name": "Somebody",
+            "organisation": {
+                "name": "Another",
+                "registration_number": "{regno_a}",
+                "legal_form": "association",
+                "municipality_code": "LV-016",
+            },
+        },
+        why="an organisation registered already: its members are not named",
+    ),
+    Case(
+        "POST /api/auth/token",
+        "/api/auth/token",
+        everyone(200),
+        json={"email": "{email_c}", "password": "correct-horse-battery"},
+    ),
+    Case(
+        "GET /account", "/account", signed_in(200, LOGIN), shows={"a": "Biedrība Alfa", "b": "Biedrība Beta"}
+    ),
+    Case("GET /account/password", "/account/password", signed_in(200, LOGIN)),
+    Case(
+        "POST /account/password",
+        "/account/password",
+        signed_in(422, LOGIN),
+        form={"current_password": "x", "new_password": "abcdefgh1", "new_password2": "different1"},
+    ),
+    Case("GET /login", "/login", everyone(200)),
+    Case(
+        "POST /login",
+        "/login",
+        everyone(401),
+        form={"email": "nobody-{role}@example.lv", "password": "wrong-password"},
+    ),
+    Case("POST /logout", "/logout", everyone(To("/")), form={}, fresh=True),
+    Case("GET /register", "/register", everyone(200)),
+    Case(
+        "POST /register",
+        "/register",
+        everyone(409),
+        form={
+            "email": "someone-{role}@example.lv",
+            "name": "Somebody",
+            "password": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+            "org_name": "Another",
+            "org_registration_number": "{regno_a}",
+            "org_legal_form": "association",
+            "org_municipality_code": "LV-016",
+        },
+    ),
+    # --- registry ----------------------------------------------------------------------------
+    Case("GET /api/registry/municipalities", "/api/registry/municipalities", everyone(200)),
+    Case("GET /api/registry/schools", "/api/registry/schools?municipality=LV-016", everyone(200)),
+    Case("GET /registry", "/registry", everyone(200)),
+    Case(
+        "GET /registry/{code:str}", "/registry/LV-016", everyone(200), shows={"anon": "Drošības pamatskola"}
+    ),
+    # --- calls ---------------------------------------------------------------------------------
+    Case(
+        "GET /api/calls",
+        "/api/calls",
+        everyone(200),
+        shows={"s": "LEAK-DRAFT-CALL", "anon": "Open security call"},
+    ),
+    Case("GET /api/calls/{call_id:int}", "/api/calls/{call_open}", everyone(200)),
+    Case(
+        "GET /api/calls/{call_id:int}",
+        "/api/calls/{call_draft}",
+        everyone(404) | {"s": 200},
+        why="a draft call exists only for staff",
+    ),
+    Case(
+        "POST /api/calls", "/api/calls", staff_api(201), json=call_payload(title="Made by the access table")
+    ),
+    Case("PUT /api/calls/{call_id:int}", "/api/calls/{call_draft}", staff_api(200), json=_DRAFT_CALL),
+    Case("POST /api/calls/{call_id:int}/publish", "/api/calls/{call_open}/publish", staff_api(409)),
+    Case("POST /api/calls/{call_id:int}/close", "/api/calls/{call_decided}/close", staff_api(409)),
+    Case(
+        "POST /api/calls/{call_id:int}/documents",
+        "/api/calls/{call_open}/documents",
+        staff_api(415),
+        files={"file": ("rules.pdf", EXE, "application/pdf")},
+    ),
+    Case("GET /api/calls/{call_id:int}/documents", "/api/calls/{call_open}/documents", everyone(200)),
+    Case(
+        "GET /api/calls/{call_id:int}/documents",
+        "/api/calls/{call_draft}/documents",
+        everyone(404) | {"s": 200},
+    ),
+    Case(
+        "GET /api/calls/{call_id:int}/documents/{document_id:int}",
+        "/api/calls/{call_open}/documents/{doc_open}",
+        everyone(200),
+    ),
+    Case(
+        "GET /api/calls/{call_id:int}/documents/{document_id:int}",
+        "/api/calls/{call_draft}/documents/{doc_draft}",
+        everyone(404) | {"s": 200},
+    ),
+    Case(
+        "GET /api/calls/{call_id:int}/documents/{document_id:int}",
+        "/api/calls/{call_open}/documents/{doc_draft}",
+        everyone(404),
+        why="a document is reached only through its own call",
+    ),
+    Case(
+        "DELETE /api/calls/{call_id:int}/documents/{document_id:int}",
+        "/api/calls/{call_open}/documents/{doc_doomed}",
+        staff_api(204),
+    ),
+    Case("GET /calls", "/calls", everyone(200)),
+    Case("GET /calls/{call_id:int}", "/calls/{call_open}", everyone(200)),
+    Case("GET /calls/{call_id:int}", "/calls/{call_draft}", everyone(404) | {"s": 200}),
+    Case(
+        "POST /calls/{call_id:int}/documents",
+        "/calls/{call_open}/documents",
+        staff_page(To("/calls/{call_open}?document=missing")),
+        form={"title": "No file"},
+    ),
+]

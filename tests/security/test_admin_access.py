@@ -1,0 +1,120 @@
+"""The admin panel (one mount, /admin/…): table data and forms for staff only, whatever the path says.
+
+tests/integration/test_admin_panel.py covers the panel's own features (role forms, read-only
+tables, its login limit); here every role meets the panel's API on the seeded world.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from grants.accounts.tables import Organisation, UserRole
+from grants.core.auth import SESSION_COOKIE
+from tests.security.conftest import raw_request
+from tests.security.world import ROLES
+
+pytestmark = pytest.mark.integration
+
+NOT_STAFF = [role for role in ROLES if role not in ("anon", "s")]
+TABLE_READS = [
+    "/admin/api/tables/",
+    "/admin/api/tables/organisation/",
+    "/admin/api/tables/piccolo_user/",
+    "/admin/api/tables/organisation/{org_a}/",
+    "/admin/api/tables/application/",
+    "/admin/api/tables/grant_call/",
+    "/admin/api/tables/audit_log/",
+    "/admin/api/forms/",
+    "/admin/api/meta/",
+    "/admin/api/openapi.json",
+]
+
+
+async def panel_csrf(client) -> dict[str, str]:
+    if "csrftoken" not in client.cookies:
+        await client.get("/admin/")
+    return {"X-CSRFToken": client.cookies["csrftoken"]}
+
+
+async def test_staff_read_the_panel_tables(world, browsers):
+    staff = browsers["s"]
+    organisations = await staff.get("/admin/api/tables/organisation/?__page_size=100&name=Biedrība Alfa")
+    assert organisations.status_code == 200
+    assert organisations.headers["content-type"] == "application/json"
+    assert [row["name"] for row in organisations.json()["rows"]] == ["Biedrība Alfa"]
+    users = await staff.get(f"/admin/api/tables/piccolo_user/?username={world.emails['a']}")
+    assert [row["username"] for row in users.json()["rows"]] == [world.emails["a"]]
+
+
+@pytest.mark.parametrize("role", [*NOT_STAFF, "anon"])
+@pytest.mark.parametrize("path", TABLE_READS)
+async def test_panel_tables_are_closed_to_everyone_but_staff(role, path, world, browsers):
+    response = await browsers[role].get(path.format(**world.ids))
+    assert response.status_code == (401 if role == "anon" else 403)
+    assert response.headers["content-type"] == "application/json"
+    assert "Biedrība Alfa" not in response.text
+    assert "@example.lv" not in response.text
+
+
+@pytest.mark.parametrize("role", NOT_STAFF)
+async def test_panel_writes_are_closed_to_everyone_but_staff(role, world, browsers):
+    client = browsers[role]
+    headers = await panel_csrf(client)
+    org_a = world.ids["org_a"]
+    attempts = [
+        await client.patch(
+            f"/admin/api/tables/organisation/{org_a}/", json={"name": "Taken"}, headers=headers
+        ),
+        await client.delete(f"/admin/api/tables/organisation/{org_a}/", headers=headers),
+        await client.post(
+            "/admin/api/tables/organisation/",
+            json={"name": "Planted", "registration_number": "40000000001"},
+            headers=headers,
+        ),
+        await client.post(
+            "/admin/api/forms/grant-a-role/",
+            json={"email": world.emails[role], "role": "staff", "municipality_code": ""},
+            headers=headers,
+        ),
+    ]
+    assert [response.status_code for response in attempts] == [403, 403, 403, 403]
+    assert await Organisation.select(Organisation.name).where(Organisation.id == org_a) == [
+        {"name": "Biedrība Alfa"}
+    ]
+    assert (
+        await UserRole.count().where((UserRole.user == world.user_ids[role]) & (UserRole.role == "staff"))
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/api/user/../tables/organisation/",
+        "/admin/api/links/../tables/organisation/",
+        "/admin/api/change-password/../tables/piccolo_user/",
+        "/admin/api//tables/organisation/",
+        "/admin/api/./tables/organisation/",
+        "/admin/api/tables/organisation",
+    ],
+)
+@pytest.mark.parametrize("role", ["r", "a"])
+async def test_panel_path_tricks_do_not_reach_tables(app, world, role, path):
+    cookie = (b"cookie", f"{SESSION_COOKIE}={world.sessions[role]}".encode())
+    status, body = await raw_request(app, "GET", path, [cookie])
+    assert status in (401, 403, 404, 405, 307)
+    assert b"Biedr" not in body
+    assert b"@example.lv" not in body
+
+
+async def test_reviewer_reaches_only_who_they_are_in_the_panel(world, browsers):
+    me = await browsers["r"].get("/admin/api/user/")
+    assert me.status_code == 200
+    assert me.json()["username"] == world.emails["r"]
+    links = await browsers["r"].get("/admin/api/links/")
+    assert links.status_code == 200
+    # Sidebar links only: names and local paths, no table data.
+    assert all(path.startswith("/") for path in json.loads(links.text).values())
+    assert json.loads(links.text)["My reviews"] == "/reviews"
