@@ -10,6 +10,7 @@ Redis), so the limit holds across all worker processes.
 from __future__ import annotations
 
 import json
+import posixpath
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -68,7 +69,9 @@ class AdminAccess:
         if path == LOGIN_PATH and scope["method"] == "POST":
             await self._login(scope, receive, send)
             return
-        if path.startswith("/api/") and not path.startswith(OPEN_TO_PANEL_USERS):
+        # Judged on the normalised path: "/api/user/../tables/x" is a table path, whatever the app below does.
+        checked = "/" + posixpath.normpath(path).lstrip("/") + ("/" if path.endswith("/") else "")
+        if checked.startswith("/api/") and not checked.startswith(OPEN_TO_PANEL_USERS):
             token = _cookie(scope, SESSION_COOKIE)
             principal = await accounts.principal_for_session(token) if token else None
             if principal is None:

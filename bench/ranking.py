@@ -147,7 +147,7 @@ def _section(db: Database, result: dict[str, Any]) -> Section:
 def _notes(db: Database, result: dict[str, Any]) -> list[str]:
     counts = result["counts"]
     pooled = "the asyncpg pool started as the app starts it"
-    per_query = "a SQLite connection per query, as Piccolo opens them"
+    per_query = "the app's SQLite engine: SELECTs on reused connections, the long ones in a reader thread"
     notes = [
         f"Data: 1 call with {len(CRITERIA)} quality criteria (weights "
         f"{', '.join(w for _, w, _ in CRITERIA)}; K2 has a minimum of 4 points; threshold {THRESHOLD}), "

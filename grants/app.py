@@ -22,7 +22,7 @@ from grants.core.auth import AuthMiddleware, public
 from grants.core.db import configure
 from grants.core.i18n import LanguageMiddleware
 from grants.core.inputs import refuse_nul_characters
-from grants.core.security import BearerAwareCSRFMiddleware, allowed_hosts, security_headers
+from grants.core.security import BearerAwareCSRFMiddleware, add_security_headers, allowed_hosts
 from grants.core.web import PagesController, error_handlers, template_engine
 from grants.registry import controllers as registry
 from grants.reporting import controllers as reporting
@@ -82,7 +82,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LanguageMiddleware,
             AuthMiddleware(session_resolver=principal_for_session, token_resolver=principal_for_token),
             DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),
-            security_headers,
         ],
         template_config=TemplateConfig(instance=template_engine()),
         openapi_config=OpenAPIConfig(
@@ -93,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),
         exception_handlers=error_handlers(),
+        # App-level, not middleware: also on 404s of unmatched paths and on refusals by the CSRF check.
+        before_send=[add_security_headers],
         before_request=refuse_nul_characters,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],

@@ -13,6 +13,8 @@ from grants.core.money import MoneyError, format_cents, parse_cents
 
 TEXT_LIMITS = {"title": 300, "summary": 5000, "objectives": 5000, "target_group": 5000, "partners": 3000}
 MAX_LINES = 100
+# One line at most, so that MAX_LINES lines still fit the database's 32-bit integer columns.
+MAX_LINE_CENTS = 10_000_000  # 100,000.00 EUR
 MAX_EVENTS = 200
 
 
@@ -90,6 +92,11 @@ def parse_lines(items: Any, errors: dict[str, str]) -> list[LineData]:
                 raise MoneyError("zero")
         except MoneyError:
             errors[f"{prefix}.unit_cost"] = _("Enter the unit cost in euros, e.g. 120.50.")
+            unit = 0
+        if quantity * unit > MAX_LINE_CENTS:
+            errors[f"{prefix}.unit_cost"] = _("A budget line can be at most {amount} EUR.").format(
+                amount=format_cents(MAX_LINE_CENTS)
+            )
             unit = 0
         lines.append(LineData(str(category), description, quantity, unit))
     return lines

@@ -64,24 +64,8 @@ def _set_security_headers(message: Message, scope: Scope) -> None:
     )
 
 
-def security_headers(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                _set_security_headers(message, scope)
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
-
-
 async def add_security_headers(message: Message, scope: Scope) -> None:
-    """The same headers as a `before_send` hook of the app.
+    """The security headers on every answer: a `before_send` hook of the app.
 
     Route middleware never sees a 404 for a path no route matches, nor a refusal by a
     middleware that runs before it (the CSRF check); an app-level hook sees every answer.

@@ -60,7 +60,8 @@ def server(database: str) -> Iterator[str]:
     log_path = Path(os.environ["GRANTS_VAR_DIR"]) / f"e2e-server-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     grants = Path(sys.executable).with_name("grants")
-    env = dict(os.environ, BASE_URL=base_url, DB_POOL="0")
+    # A connection pool, as in production (the in-process test app runs without one).
+    env = dict(os.environ, BASE_URL=base_url, DB_POOL="1")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(grants), "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -1,6 +1,7 @@
-"""Accessibility: axe-core in the browser on the public pages, the login and registration,
-every step of the application form and the municipality dashboard, in Latvian and in English.
-No violation of impact "serious" or "critical" may remain."""
+"""Accessibility: axe-core in the browser on the public pages, the login and registration, every
+step of the application form (also sent back with errors), the grantee's award and event pages and
+the municipality dashboard with data, in Latvian and in English. No violation of impact "serious"
+or "critical" may remain; the message lists each with its nodes and help URL."""
 
 from __future__ import annotations
 
@@ -116,6 +117,7 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "home": (None, "/"),
     "calls": (None, "/calls"),
     "call": (None, "/calls/{call}"),
+    "call-with-apply-form": ("applicant", "/calls/{call}"),
     "login": (None, "/login"),
     "register": (None, "/register"),
     "my-applications": ("applicant", "/my/"),

@@ -67,6 +67,32 @@ async def test_sqlite_more_concurrent_selects_than_readers_all_answer(sqlite_eng
     assert answers == [[{"y": 1 + n}] for n in range(40)]
 
 
+async def test_sqlite_select_longer_than_the_inline_budget_still_answers(sqlite_engine):
+    counted = await sqlite_engine.run_ddl(
+        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 200000) SELECT count(*) AS n FROM c"
+    )
+
+    assert counted == [{"n": 200_000}]
+
+
+async def test_sqlite_select_on_a_locked_file_waits_without_holding_up_the_event_loop(sqlite_engine):
+    assert await sqlite_engine.run_ddl("SELECT x FROM t") == [{"x": 1}]  # both kinds of connection open
+    writer = sqlite3.connect(sqlite_engine.path, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")  # no WAL in this file: readers must wait for the writer
+    writer.execute("INSERT INTO t VALUES (5)")
+    try:
+        reading = asyncio.ensure_future(sqlite_engine.run_ddl("SELECT x FROM t ORDER BY x"))
+        ticks = 0
+        for _ in range(10):  # the loop keeps running while the SELECT waits
+            await asyncio.sleep(0.02)
+            ticks += 1
+        assert (ticks, reading.done()) == (10, False)
+        writer.execute("COMMIT")
+        assert await reading == [{"x": 1}, {"x": 5}]
+    finally:
+        writer.close()
+
+
 async def test_frozen_query_sees_rows_written_after_it_was_frozen(database):
     entity_id = uuid.uuid4().hex
     query = frozen(lambda: AuditEntry.select(AuditEntry.action).where(AuditEntry.entity_id == entity_id))

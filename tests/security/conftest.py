@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import AsyncIterator
 
@@ -80,10 +81,10 @@ async def new_browser(app) -> AsyncIterator:
         await client.aclose()
 
 
-@pytest.fixture(scope="module", autouse=True)
-async def postgres_pool(database) -> AsyncIterator[None]:
-    """On PostgreSQL, a connection pool while a module of this suite runs, as in production:
-    without one every query opens a connection, and the table's thousand requests take minutes."""
+@contextlib.asynccontextmanager
+async def pooled() -> AsyncIterator[None]:
+    """On PostgreSQL, a connection pool for the block, as in production: without one every query
+    opens a connection of its own, and the table's thousand requests take minutes."""
     from piccolo.engine.postgres import PostgresEngine
 
     from grants.core.db import engine
@@ -99,9 +100,17 @@ async def postgres_pool(database) -> AsyncIterator[None]:
         await db.close_connection_pool()
 
 
+@pytest.fixture(scope="module", autouse=True)
+async def postgres_pool(database) -> AsyncIterator[None]:
+    """A pool while a module of this suite runs; the other suites keep theirs as they are."""
+    async with pooled():
+        yield
+
+
 @pytest.fixture(scope="session")
 async def world(app) -> World:
-    return await build_world()
+    async with pooled():  # a session fixture is made before the module's pool opens
+        return await build_world()
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,9 @@ TABLE_READS = [
     "/admin/api/tables/application/",
     "/admin/api/tables/grant_call/",
     "/admin/api/tables/audit_log/",
+    "/admin/api/tables/award/",
+    "/admin/api/tables/agreement/",
+    "/admin/api/tables/payment/",
     "/admin/api/forms/",
     "/admin/api/meta/",
     "/admin/api/openapi.json",
@@ -40,6 +43,8 @@ async def panel_csrf(client) -> dict[str, str]:
 
 async def test_staff_read_the_panel_tables(world, browsers):
     staff = browsers["s"]
+    agreements = await staff.get(f"/admin/api/tables/agreement/?award={world.ids['award_a']}")
+    assert [row["number"] for row in agreements.json()["rows"]] == ["SEC-A-1"]
     organisations = await staff.get("/admin/api/tables/organisation/?__page_size=100&name=Biedrība Alfa")
     assert organisations.status_code == 200
     assert organisations.headers["content-type"] == "application/json"
@@ -104,7 +109,7 @@ async def test_panel_writes_are_closed_to_everyone_but_staff(role, world, browse
 async def test_panel_path_tricks_do_not_reach_tables(app, world, role, path):
     cookie = (b"cookie", f"{SESSION_COOKIE}={world.sessions[role]}".encode())
     status, body = await raw_request(app, "GET", path, [cookie])
-    assert status in (401, 403, 404, 405, 307)
+    assert status == 403  # judged on the normalised path, before piccolo-admin sees it
     assert b"Biedr" not in body
     assert b"@example.lv" not in body
 

@@ -9,14 +9,6 @@ from tests.security.conftest import browser
 
 pytestmark = pytest.mark.integration
 
-# Route middleware never sees these answers; grants.core.security.add_security_headers does, once
-# grants/app.py passes it as `before_send=[add_security_headers]` (left to the lead: app.py is shared).
-NOT_WIRED = pytest.mark.xfail(
-    strict=True,
-    reason="security headers need core.security.add_security_headers wired as before_send in app.py",
-)
-
-
 def directives(policy: str) -> dict[str, list[str]]:
     parsed: dict[str, list[str]] = {}
     for part in policy.split(";"):
@@ -55,7 +47,7 @@ PAGES = [
     ("anon", "GET", "/", 200),
     ("anon", "GET", "/calls/{call_open}", 200),
     ("anon", "GET", "/login", 200),
-    pytest.param("anon", "GET", "/no-such-page", 404, marks=NOT_WIRED),
+    pytest.param("anon", "GET", "/no-such-page", 404),
     ("anon", "GET", "/my/", 302),
     ("a", "GET", "/my/applications/{a_sub}/review", 200),
     ("b", "GET", "/my/applications/{a_sub}/review", 404),
@@ -76,7 +68,6 @@ async def test_pages_carry_the_security_headers(browsers, world, role, method, u
     assert_ours(response)
 
 
-@NOT_WIRED
 async def test_a_refused_form_post_carries_the_security_headers(app):
     async with browser(app) as client:
         await client.get("/login")

@@ -105,11 +105,6 @@ async def test_next_never_leads_off_the_site(client, target):
         assert "planted" not in response.headers.get("set-cookie", "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grants/applications/rules.py takes a unit cost whose amount the int4 columns cannot hold: "
-    "500 on PostgreSQL, stored on SQLite (reported; rules.py is not the security suite's to change)",
-)
 @pytest.mark.parametrize(("unit_cost", "quantity"), [("21474836.48", 1), ("99999999999.99", 100000)])
 async def test_budget_line_beyond_what_the_database_holds_is_refused(client, unit_cost, quantity):
     call = await published_call(client)
