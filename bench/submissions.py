@@ -127,11 +127,8 @@ async def _check(
         return False, None
     if stored["status"] == "submitted":
         return False, "submitted without a 200 answer"
-    if (
-        journey.error
-        and journey.error.startswith("fill")
-        and (stored["budget_lines"] or stored["planned_events"])
-    ):
+    half = (stored["budget_lines"] or stored["planned_events"]) and not complete
+    if journey.error and journey.error.startswith("fill") and half:
         return False, "a failed fill left part of its lines"
     return False, None
 

@@ -154,7 +154,7 @@ async def rows(selected: Filter, batch: int = CSV_BATCH) -> AsyncIterator[dict[s
 
 def header() -> list[str]:
     return [
-        _("Payment"),
+        _("Payment no."),
         _("Kind"),
         _("Amount (EUR)"),
         _("Due on"),

@@ -19,7 +19,8 @@ from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.awards import lifecycle, payments, register
-from grants.awards.tables import Award, AwardStatus, PaymentKind
+from grants.awards.labels import award_statuses, payment_kinds
+from grants.awards.tables import Award
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
@@ -37,22 +38,6 @@ def _me(request: AnyRequest) -> Principal:
     principal = current(request)
     assert principal is not None  # the guard ran first
     return principal
-
-
-def award_statuses() -> dict[str, str]:
-    return {
-        AwardStatus.awarded: _("Awarded, agreement not signed"),
-        AwardStatus.agreement_signed: _("Agreement signed"),
-        AwardStatus.in_progress: _("In progress"),
-        AwardStatus.final_report_submitted: _("Final report submitted"),
-        AwardStatus.closed: _("Closed"),
-        AwardStatus.declined: _("Declined"),
-        AwardStatus.terminated: _("Terminated"),
-    }
-
-
-def payment_kinds() -> dict[str, str]:
-    return {PaymentKind.advance: _("Advance"), PaymentKind.final: _("Final payment")}
 
 
 def register_filters() -> dict[str, str]:

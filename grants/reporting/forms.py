@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from grants.awards.tables import AwardStatus
 from grants.core.i18n import _
 from grants.core.money import format_cents
 from grants.reporting.tables import GRADE_BANDS, EventStatus, ReviewStatus
@@ -52,22 +51,6 @@ def reviews() -> dict[str, str]:
         ReviewStatus.accepted: _("Accepted"),
         ReviewStatus.returned: _("Returned for correction"),
     }
-
-
-def award_statuses() -> dict[str, str]:
-    return {
-        AwardStatus.awarded: _("Awarded, agreement not signed yet"),
-        AwardStatus.agreement_signed: _("Agreement signed"),
-        AwardStatus.in_progress: _("In progress"),
-        AwardStatus.final_report_submitted: _("Final report submitted"),
-        AwardStatus.closed: _("Closed"),
-        AwardStatus.declined: _("Declined"),
-        AwardStatus.terminated: _("Terminated"),
-    }
-
-
-def payment_kinds() -> dict[str, str]:
-    return {"advance": _("Advance"), "final": _("Final payment")}
 
 
 def _iso(day: date | None) -> str:

@@ -6,20 +6,16 @@ from datetime import date
 
 from babel.dates import format_date
 
+from grants.awards import labels as awards_labels
 from grants.awards.tables import AwardStatus
 from grants.core.i18n import _, get_language
 
 
 def award_statuses() -> dict[str, str]:
-    """A funded project's state (a declined award is never shown as a project)."""
-    return {
-        AwardStatus.awarded: _("Awarded"),
-        AwardStatus.agreement_signed: _("Agreement signed"),
-        AwardStatus.in_progress: _("In progress"),
-        AwardStatus.final_report_submitted: _("Final report submitted"),
-        AwardStatus.closed: _("Completed"),
-        AwardStatus.terminated: _("Terminated"),
-    }
+    """A funded project's state for the public (a declined award is never shown as a project)."""
+    labels = awards_labels.award_statuses()
+    del labels[AwardStatus.declined]
+    return {**labels, AwardStatus.awarded: _("Awarded")}
 
 
 def band_labels() -> dict[str, str]:

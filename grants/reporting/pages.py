@@ -19,6 +19,7 @@ from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
+from grants.awards import labels as award_labels
 from grants.awards import lifecycle
 from grants.awards.payments import payments_of
 from grants.awards.service import list_awards
@@ -51,8 +52,8 @@ def labels() -> dict[str, Any]:
         "kinds": dict(application_forms.event_kinds()),
         "event_statuses": forms.event_statuses(),
         "reviews": forms.reviews(),
-        "award_statuses": forms.award_statuses(),
-        "payment_kinds": forms.payment_kinds(),
+        "award_statuses": award_labels.award_statuses(),
+        "payment_kinds": award_labels.payment_kinds(),
         "bands": forms.band_labels(),
         "band_order": GRADE_BANDS,
     }

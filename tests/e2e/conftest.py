@@ -1,8 +1,8 @@
 """Browser tests: the app served by `grants serve` in a process of its own, driven by Debian's chromium.
 
 The server runs against the suite's database (the environment tests/conftest.py
-sets is inherited), so data seeded here through the services is what the browser
-sees. Without chromium or axe-core the tests are skipped with the reason, except
+sets is inherited), so data the tests seed through the services or the server's
+API is what the browser sees. Without chromium or axe-core the tests are skipped with the reason, except
 in CI (CI=true), where a missing tool fails them.
 """
 

@@ -22,7 +22,7 @@ async def staff_record_agreement(staff: Page, story: Story) -> None:
         "section", has=staff.get_by_role("heading", name=f"{story.reference} · {story.project}")
     )
     await expect(award.locator("dt:has-text('Grant') + dd")).to_have_text(story.amount)
-    await expect(award.locator(".award-status")).to_have_text("Awarded, agreement not signed")
+    await expect(award.locator(".award-status")).to_have_text(re.compile(r"^Awarded, agreement not signed"))
     await award.get_by_label("Agreement number").fill(f"{story.reference}/L")
     await award.get_by_label("Signed agreement").set_input_files(
         {"name": "ligums.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Ligums")}

@@ -17,7 +17,8 @@ from grants.accounts.service import ensure_user
 from grants.core.auth import Role
 from tests.conftest import unique_email
 from tests.e2e.axe import axe_script, blocking_violations, describe
-from tests.e2e.story import past_period
+from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.story import past_period, site_login
 from tests.helpers import (
     PASSWORD,
     bearer,
@@ -152,13 +153,8 @@ async def sessions(browser, server: str, seeded: Seeded) -> dict[str, dict]:
     """Each role logged in once through the login page; its cookies are reused by every test."""
     states = {}
     for role, email in (("applicant", seeded.applicant), ("coordinator", seeded.coordinator)):
-        context = await browser.new_context(base_url=server)
-        page = await context.new_page()
-        await page.goto("/login")
-        await page.locator("#f-email").fill(email)
-        await page.locator("#f-password").fill(PASSWORD)
-        await page.locator("main button[type=submit]").click()
-        await expect(page).to_have_url(f"{server}/account")
+        context = await browser.new_context(base_url=server, locale="en-GB")
+        await site_login(await context.new_page(), email)
         states[role] = await context.storage_state()
         await context.close()
     return states
@@ -176,6 +172,7 @@ async def test_page_has_no_serious_accessibility_violations(
     context = await browser.new_context(
         base_url=server, bypass_csp=True, storage_state=sessions[who] if who else None
     )
+    context.set_default_timeout(TIMEOUT_MS)
     try:
         await context.add_cookies([{"name": "lang", "value": language, "url": server}])
         page = await context.new_page()

@@ -1,4 +1,9 @@
-"""Seeded data for the fuzz run: one of everything the API's id paths name, owned by the fuzzing users."""
+"""Seeded data for the fuzz run: one of everything the API's id paths name, owned by the fuzzing users.
+
+The fuzzing applicant is a grantee (an award with its agreement signed, an event reported with a
+photo) and has three applications to an open call: a draft with a file, one under clarification
+and one assigned to the fuzzing reviewer.
+"""
 
 from __future__ import annotations
 
@@ -8,48 +13,63 @@ import httpx
 
 from grants.accounts.service import user_id_by_email
 from grants.core.auth import Role
-from tests.helpers import (
-    bearer,
-    complete_application,
-    make_school,
-    make_user,
-    published_call,
-    register_applicant,
-    staff_headers,
-)
+from tests.helpers import bearer, complete_application, make_user, published_call
+from tests.integration.report_helpers import image_bytes, report, running_award
 from tests.samples import pdf_bytes
+
+MUNICIPALITY = "LV-016"  # of the calls, the school and the coordinator
 
 
 @dataclass
 class World:
     applicant: dict[str, str]
     reviewer: dict[str, str]
+    coordinator: dict[str, str]
     staff: dict[str, str]
-    # Path parameter name -> ids that exist and that the role may use.
-    ids: dict[str, list[int]] = field(default_factory=dict)
+    # Path parameter name -> values that exist and that the role may use,
+    ids: dict[str, list[int | str]] = field(default_factory=dict)
+    # and those that the DELETE operations use instead.
+    deletable: dict[str, list[int | str]] = field(default_factory=dict)
+
+
+def _created(response: httpx.Response) -> int:
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
 
 
 async def seed(client: httpx.AsyncClient) -> World:
-    staff = await staff_headers(client)
+    award = await running_award(client)
+    applicant, staff, school = award["applicant"], award["staff"], award["school"]
+    event = await report(client, award)
+    # Two photos and two files: one for the fuzzer to delete, one to read.
+    photos = [
+        _created(
+            await client.post(
+                f"/api/events/{event['id']}/photos",
+                files={"file": (f"foto-{n}.jpg", image_bytes(64, 48), "image/jpeg")},
+                headers=applicant,
+            )
+        )
+        for n in (1, 2)
+    ]
+
     # Room for the drafts the fuzzer starts, beyond the three seeded here.
     call = await published_call(client, applications_per_organisation=20)
-    document = await client.post(
-        f"/api/calls/{call['id']}/documents",
-        params={"title": "Nolikums"},
-        files={"file": ("nolikums.pdf", pdf_bytes(), "application/pdf")},
-        headers=staff,
+    document = _created(
+        await client.post(
+            f"/api/calls/{call['id']}/documents",
+            params={"title": "Nolikums"},
+            files={"file": ("nolikums.pdf", pdf_bytes(), "application/pdf")},
+            headers=staff,
+        )
     )
-    assert document.status_code == 201, document.text
-    school = await make_school()
-    email, _org = await register_applicant(client)
-    applicant = await bearer(client, email)
 
     async def new_application(title: str) -> int:
-        created = await client.post(
-            f"/api/calls/{call['id']}/applications", json={"title": title}, headers=applicant
+        app_id = _created(
+            await client.post(
+                f"/api/calls/{call['id']}/applications", json={"title": title}, headers=applicant
+            )
         )
-        assert created.status_code == 201, created.text
-        app_id = created.json()["id"]
         filled = await client.patch(
             f"/api/applications/{app_id}", json=complete_application(school), headers=applicant
         )
@@ -57,23 +77,28 @@ async def seed(client: httpx.AsyncClient) -> World:
         return app_id
 
     draft = await new_application("Melnraksts")
-    uploaded = await client.post(
-        f"/api/applications/{draft}/attachments",
-        files={"file": ("plans.pdf", pdf_bytes(), "application/pdf")},
-        headers=applicant,
-    )
-    assert uploaded.status_code == 201, uploaded.text
+    attachments = [
+        _created(
+            await client.post(
+                f"/api/applications/{draft}/attachments",
+                files={"file": (f"plans-{n}.pdf", pdf_bytes(), "application/pdf")},
+                headers=applicant,
+            )
+        )
+        for n in (1, 2)
+    ]
 
     # A second application, submitted and then asked a question, so the answer path exists.
     asked = await new_application("Precizējams")
     submitted = await client.post(f"/api/applications/{asked}/submit", headers=applicant)
     assert submitted.status_code == 200, submitted.text
-    question = await client.post(
-        f"/api/applications/{asked}/clarifications",
-        json={"question": "Kur notiks nometne?", "due_at": "2030-01-01T12:00:00+02:00"},
-        headers=staff,
+    question = _created(
+        await client.post(
+            f"/api/applications/{asked}/clarifications",
+            json={"question": "Kur notiks nometne?", "due_at": "2030-01-01T12:00:00+02:00"},
+            headers=staff,
+        )
     )
-    assert question.status_code == 201, question.text
 
     # A third, eligible, assigned to the fuzzing reviewer.
     reviewed = await new_application("Vērtējams")
@@ -94,13 +119,22 @@ async def seed(client: httpx.AsyncClient) -> World:
     return World(
         applicant=applicant,
         reviewer=reviewer,
+        coordinator=await bearer(client, await make_user(Role.coordinator, MUNICIPALITY)),
         staff=staff,
         ids={
             "call_id": [call["id"]],
-            "document_id": [document.json()["id"]],
+            "document_id": [document],
             "application_id": [draft, asked],
-            "attachment_id": [uploaded.json()["id"]],
-            "clarification_id": [question.json()["id"]],
+            "attachment_id": attachments[1:],
+            "clarification_id": [question],
             "assignment_id": [assigned.json()["created"][0]],
+            "award_id": [award["award_id"]],
+            "event_id": [event["id"]],
+            "photo_id": photos[1:],
+            "code": [MUNICIPALITY],
+        },
+        deletable={
+            "attachment_id": attachments[:1],
+            "photo_id": photos[:1],
         },
     )

@@ -98,7 +98,7 @@ async def test_the_csv_export_equals_the_register(client):
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     lines = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert lines[0][:4] == ["Payment", "Kind", "Amount (EUR)", "Due on"]
+    assert lines[0][:4] == ["Payment no.", "Kind", "Amount (EUR)", "Due on"]
     expected = [
         [
             str(r["id"]),
