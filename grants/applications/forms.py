@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from grants.applications.tables import ApplicationStatus, BudgetCategory, EventKind
-from grants.core.i18n import _
+from grants.core.filetypes import DOCUMENT_TYPES, EXTENSIONS
+from grants.core.i18n import _, get_language
 from grants.core.money import MoneyError, format_cents, parse_cents
 
 PROJECT_FIELDS = ("title", "summary", "objectives", "target_group", "partners", "start_date", "end_date")
@@ -26,7 +30,7 @@ BLANK_ROWS = 3
 MAX_BLANK_ROWS = 30
 MAX_FORM_ROWS = 500  # a posted index beyond this is not a row anyone typed
 
-STEPS = ("project", "events", "budget", "review")
+STEPS = ("project", "events", "budget", "attachments", "review")
 # Which step fixes a problem or an error, by the first part of its key.
 FIELD_STEPS = {
     **{field: "project" for field in PROJECT_FIELDS},
@@ -41,8 +45,23 @@ def step_names() -> dict[str, str]:
         "project": _("Project"),
         "events": _("Schools and events"),
         "budget": _("Budget"),
+        "attachments": _("Attachments"),
         "review": _("Review and submit"),
     }
+
+
+def document_accept() -> str:
+    """The file input's accept attribute: the extensions of the document types (the server sniffs anyway)."""
+    return ",".join(ext for kind in sorted(DOCUMENT_TYPES) for ext in EXTENSIONS[kind])
+
+
+def file_size(size: int) -> str:
+    """A file's size as people read it: bytes, kB or MB (of 1024, so the 10 MB limit reads 10 MB)."""
+    if size < 1024:
+        return _("{n} B").format(n=size)
+    unit, divisor = (_("{n} kB"), 1024) if size < 1024 * 1024 else (_("{n} MB"), 1024 * 1024)
+    shown = (Decimal(size) / divisor).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return unit.format(n=format_decimal(shown, format="#,##0.#", locale=get_language()))
 
 
 def event_kinds() -> list[tuple[str, str]]:

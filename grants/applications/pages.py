@@ -16,15 +16,18 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.applications import forms, service
+from grants.applications import attachments, forms, service
 from grants.applications.tables import ApplicationStatus
 from grants.calls import service as calls
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.params import PathId
+from grants.core.storage import StorageError
 from grants.core.time import now
+from grants.core.uploads import form_file, upload_limit, upload_refusal
 from grants.registry.service import list_schools
+from grants.settings import get_settings
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]
@@ -47,6 +50,8 @@ def _notices() -> dict[str, str]:
         "submitted": _("The application is submitted. You will hear from us after the deadline."),
         "withdrawn": _("The application is withdrawn."),
         "answered": _("Your answer is sent and the application is submitted again."),
+        "attached": _("The file is attached."),
+        "removed": _("The file is removed."),
     }
 
 
@@ -107,6 +112,14 @@ async def _page(
             else app["requested_cents"]
         )
         context["category_options"] = forms.budget_categories()
+    elif step == "attachments":
+        context |= {
+            "files": sorted(app["attachments"], key=lambda f: f["id"]),
+            "file_size": forms.file_size,
+            "accept": forms.document_accept(),
+            "limit": forms.file_size(get_settings().upload_max_bytes),
+            "max_files": attachments.MAX_FILES_PER_APPLICATION,
+        }
     else:
         closes_at = call["closes_at"]
         context |= {
@@ -163,6 +176,28 @@ async def _apply_page(
         "message": message,
     }
     return Template("applications/apply.html", context=context, status_code=status)
+
+
+async def _file(
+    request: AnyRequest, application_id: int, attachment_id: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The application and one of its files; NotFound for a file of another application."""
+    app = await _load(request, application_id)
+    file = next((f for f in app["attachments"] if f["id"] == attachment_id), None)
+    if file is None:
+        raise NotFound
+    return app, file
+
+
+def _remove_page(app: dict[str, Any], file: dict[str, Any], message: str | None, status: int) -> Template:
+    context = {
+        "app": app,
+        "file": file,
+        "size": forms.file_size(file["size"]),
+        "editable": app["status"] in service.EDITABLE,
+        "message": message,
+    }
+    return Template("applications/remove_file.html", context=context, status_code=status)
 
 
 class ApplicationPages(Controller):
@@ -241,9 +276,52 @@ class ApplicationPages(Controller):
         next_url = (
             f"/my/applications/{application_id}/budget?blank={forms.blank_after_save(rows)}"
             if data.get("action") == "more"
-            else f"/my/applications/{application_id}/review"
+            else f"/my/applications/{application_id}/attachments"
         )
         return await _save(request, app, "budget", {forms.LINES: rows.items}, next_url, rows=rows)
+
+    @get("/applications/{application_id:int}/attachments")
+    async def attachments(
+        self, request: AnyRequest, application_id: PathId, done: FromQuery[str | None] = None
+    ) -> Template:
+        return await _page(await _load(request, application_id), "attachments", done=done)
+
+    @post(
+        "/applications/{application_id:int}/attachments",
+        status_code=HTTP_200_OK,
+        request_max_body_size=upload_limit(),
+    )
+    async def attach(self, request: AnyRequest, application_id: PathId) -> Response[Any]:
+        app = await _load(request, application_id)
+        upload = await form_file(request)
+        if upload is None:
+            return await _page(app, "attachments", errors={"file": _("Choose a file to upload.")}, status=422)
+        try:
+            await attachments.add_attachment(application_id, _applicant(request), *upload)
+        except (StorageError, ValidationFailed, Conflict) as exc:
+            text, code = upload_refusal(exc)
+            return await _page(app, "attachments", errors={"file": text}, status=code)
+        return Redirect(f"/my/applications/{application_id}/attachments?done=attached")
+
+    @get("/applications/{application_id:int}/attachments/{attachment_id:int}/remove")
+    async def remove_form(
+        self, request: AnyRequest, application_id: PathId, attachment_id: PathId
+    ) -> Template:
+        app, file = await _file(request, application_id, attachment_id)
+        return _remove_page(app, file, None, HTTP_200_OK)
+
+    @post(
+        "/applications/{application_id:int}/attachments/{attachment_id:int}/remove", status_code=HTTP_200_OK
+    )
+    async def remove(
+        self, request: AnyRequest, application_id: PathId, attachment_id: PathId
+    ) -> Response[Any]:
+        app, file = await _file(request, application_id, attachment_id)
+        try:
+            await attachments.remove_attachment(attachment_id, _applicant(request))
+        except Conflict as exc:
+            return _remove_page(app, file, exc.message, 409)
+        return Redirect(f"/my/applications/{application_id}/attachments?done=removed")
 
     # --- review, submission, withdrawal, clarification ----------------------------
 

@@ -85,7 +85,7 @@ async def _locked_call(call_id: int) -> dict[str, Any]:
     return call
 
 
-async def _room(call: dict[str, Any]) -> Room:
+async def room_of(call: dict[str, Any]) -> Room:
     rows = await Award.select(Award.amount_cents).where(
         (Award.call == call["id"]) & Award.status.not_in(list(RELEASED))
     )
@@ -203,7 +203,7 @@ async def award(
         if errors:
             raise ValidationFailed(errors)
         cents = base if override is None else override
-        room = await _room(call)
+        room = await room_of(call)
         if refusal := room.refusal(cents):
             raise Conflict(refusal)
         details: dict[str, Any] = {"how": "override" if override is not None or not passed else "manual"}
@@ -214,6 +214,30 @@ async def award(
         if not passed:
             details["passed"] = False
         return await _create(call, ranked, application_id, cents, actor, **details)
+
+
+def auto_plan(call: dict[str, Any], ranked: list[Ranked], room: Room) -> list[tuple[Ranked, str, int]]:
+    """What awarding down the ranking decides for each undecided application, in ranking order:
+    ("awarded", cents), ("reserve", 0) or ("rejected", 0). Takes the awards from `room`.
+
+    The first passed application that does not fit stops the awarding (see auto_award).
+    """
+    plan: list[tuple[Ranked, str, int]] = []
+    full = False
+    for row in ranked:
+        if row.status not in _AWARDABLE_VALUES:
+            continue  # decided already: awarded, rejected
+        if not row.passed:
+            plan.append((row, "rejected", 0))
+            continue
+        cents = base_amount(call, row.requested_cents)
+        if not full and room.refusal(cents) is None:
+            room.take(cents)
+            plan.append((row, "awarded", cents))
+            continue
+        full = True
+        plan.append((row, "reserve", 0))
+    return plan
 
 
 async def auto_award(call_id: int, actor: Principal) -> dict[str, Any]:
@@ -229,26 +253,18 @@ async def auto_award(call_id: int, actor: Principal) -> dict[str, Any]:
     rejected: list[int] = []
     async with write_transaction():
         call = await _locked_call(call_id)
-        room = await _room(call)
-        full = False
-        for ranked in await ranking.ranking(call_id):
-            if ranked.status not in _AWARDABLE_VALUES:
-                continue  # decided already: awarded, rejected
+        plan = auto_plan(call, await ranking.ranking(call_id), await room_of(call))
+        for ranked, outcome, cents in plan:
             target = ranked.application_id
-            if not ranked.passed:
+            if outcome == "awarded":
+                awarded.append(await _create(call, ranked, target, cents, actor, how="auto"))
+            elif outcome == "rejected":
                 if await applications.set_status(
                     target, AWARDABLE, ApplicationStatus.rejected, actor, how="auto", score=_score(ranked)
                 ):
                     await notify.decision(target, "rejected", call, ranked)
                     rejected.append(target)
-                continue
-            cents = base_amount(call, ranked.requested_cents)
-            if not full and room.refusal(cents) is None:
-                awarded.append(await _create(call, ranked, target, cents, actor, how="auto"))
-                room.take(cents)
-                continue
-            full = True
-            if ranked.status == ApplicationStatus.reserve or await applications.set_status(
+            elif ranked.status == ApplicationStatus.reserve or await applications.set_status(
                 target, AWARDABLE, ApplicationStatus.reserve, actor, how="auto", score=_score(ranked)
             ):
                 await notify.decision(target, "reserve", call, ranked)
@@ -266,7 +282,7 @@ async def next_reserve(call_id: int, actor: Principal) -> dict[str, Any]:
     """Award the best ranked application on the reserve list that fits what is left."""
     async with write_transaction():
         call = await _locked_call(call_id)
-        room = await _room(call)
+        room = await room_of(call)
         if room.used_count >= call["quota"]:
             raise Conflict(room.refusal(0) or "")
         for ranked in await ranking.ranking(call_id):

@@ -7,18 +7,17 @@ that award with the messages next to its fields, and 422 (or 409).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.awards import lifecycle, payments, register
+from grants.awards.decision_pages import AwardDecisionPages
 from grants.awards.labels import award_statuses, payment_kinds
 from grants.awards.tables import Award
 from grants.core.auth import Principal, Role, current, roles
@@ -26,7 +25,7 @@ from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.params import MAX_ID, PathId
 from grants.core.storage import DOCUMENT_TYPES, TooLarge, UnsupportedType, get_storage
-from grants.core.uploads import upload_limit
+from grants.core.uploads import form_file, upload_limit
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]
@@ -168,25 +167,21 @@ class StaffAwardPages(Controller):
         await lifecycle.reportable_award(award_id, me)
         form = await request.form()
         number, signed_on = str(form.get("number", "")), str(form.get("signed_on", ""))
-        upload = form.get("file")
+        upload = await form_file(request)
         kept = {f"number.{award_id}": number, f"signed_on.{award_id}": signed_on}
         errors: dict[str, str] = {}
         try:
             lifecycle.check_agreement(number, signed_on)
         except ValidationFailed as exc:
             errors = exc.errors
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if upload is None:
             errors["file"] = _("Choose the signed agreement's file.")
         if errors:
             return await _awards_page(award_id=award_id, errors=_keyed(errors, award_id), form=kept, code=422)
-        assert isinstance(upload, UploadFile)
-
-        async def chunks() -> AsyncIterator[bytes]:
-            while block := await upload.read(256 * 1024):
-                yield block
-
+        assert upload is not None
+        filename, chunks = upload
         try:
-            stored = await get_storage().save(chunks(), upload.filename, allowed=DOCUMENT_TYPES)
+            stored = await get_storage().save(chunks, filename, allowed=DOCUMENT_TYPES)
             await lifecycle.sign_agreement(award_id, me, number=number, signed_on=signed_on, document=stored)  # type: ignore[arg-type]
         except (TooLarge, UnsupportedType) as exc:
             errors = {"file": exc.message}
@@ -298,4 +293,4 @@ async def _terminate_page(
     return Template("staff/awards_terminate.html", context=context, status_code=code)
 
 
-handlers = [StaffAwardPages]
+handlers = [StaffAwardPages, AwardDecisionPages]

@@ -388,8 +388,24 @@ async def criteria_of(call_id: int) -> list[dict[str, Any]]:
     return await Criterion.select().where(Criterion.call == call_id).order_by(Criterion.position)
 
 
+# What a list of calls shows (the pages' cards, the API's CallOut, the staff table); one call's
+# page and detail read CALL_COLUMNS. Fewer columns: less for SQLite or asyncpg to convert per row.
+LIST_COLUMNS = (
+    Call.id,
+    Call.title,
+    Call.status,
+    Call.budget_cents,
+    Call.max_amount_cents,
+    Call.fixed_amount,
+    Call.quota,
+    Call.opens_at,
+    Call.closes_at,
+    *CALL_COLUMNS[1:],
+)
+
+
 def _calls_query(include_draft: bool) -> Any:
-    query = Call.select(*CALL_COLUMNS).order_by(Call.closes_at, ascending=False)
+    query = Call.select(*LIST_COLUMNS).order_by(Call.closes_at, ascending=False)
     return query if include_draft else query.where(Call.status.is_in(PUBLIC_STATUSES))
 
 

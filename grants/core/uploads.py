@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from litestar import Request
+from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Response, Stream
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _
 from grants.core.storage import NotFound as StorageNotFound
-from grants.core.storage import TooLarge, UnsupportedType, download_headers, get_storage
+from grants.core.storage import StorageError, TooLarge, UnsupportedType, download_headers, get_storage
 from grants.settings import get_settings
 
 T = TypeVar("T")
@@ -157,6 +159,38 @@ async def receive_file(
         raise HTTPException(status_code=413, detail=exc.message) from None
     except UnsupportedType as exc:
         raise HTTPException(status_code=415, detail=exc.message) from None
+
+
+async def form_file(
+    request: Request[Any, Any, Any], field_name: str = "file"
+) -> tuple[str, AsyncIterator[bytes]] | None:
+    """A page form's file as (name, chunks), or None when none was chosen.
+
+    Pages read the parsed form: the CSRF check has read the body already, so the stream is gone.
+    """
+    form = await request.form()
+    upload = form.get(field_name)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+
+    async def chunks() -> AsyncIterator[bytes]:
+        while block := await upload.read(256 * 1024):
+            yield block
+
+    return upload.filename, chunks()
+
+
+def upload_refusal(exc: StorageError | ValidationFailed | Conflict) -> tuple[str, int]:
+    """What a page says next to its file field about a refused upload, and the status it answers with."""
+    if isinstance(exc, TooLarge):
+        return exc.message, 413
+    if isinstance(exc, UnsupportedType):
+        return exc.message, 415
+    if isinstance(exc, ValidationFailed):
+        return next(iter(exc.errors.values()), exc.message or ""), 422
+    if isinstance(exc, Conflict):
+        return exc.message, 409
+    return exc.message, 422
 
 
 def upload_limit() -> int:

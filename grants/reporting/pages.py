@@ -8,11 +8,9 @@ what was typed, the message next to the field and 422 (409, 413 or 415).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Response, Template
@@ -29,8 +27,8 @@ from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import parse_cents
 from grants.core.params import PathId
-from grants.core.storage import StorageError, TooLarge, UnsupportedType
-from grants.core.uploads import upload_limit
+from grants.core.storage import StorageError
+from grants.core.uploads import form_file, upload_limit, upload_refusal
 from grants.registry.service import list_schools
 from grants.reporting import final, forms, photos, service
 from grants.reporting.deadlines import final_report_due
@@ -183,32 +181,6 @@ def _cancel_page(
     return Template("reporting/cancel.html", context=context, status_code=status)
 
 
-async def _upload_chunks(request: AnyRequest) -> tuple[str, AsyncIterator[bytes]] | None:
-    """The form's file (the CSRF check has read the form already), or None when none was chosen."""
-    form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return None
-
-    async def chunks() -> AsyncIterator[bytes]:
-        while block := await upload.read(256 * 1024):
-            yield block
-
-    return upload.filename, chunks()
-
-
-def _upload_refusal(exc: Exception) -> tuple[str, int]:
-    if isinstance(exc, TooLarge):
-        return exc.message, 413
-    if isinstance(exc, UnsupportedType):
-        return exc.message, 415
-    if isinstance(exc, ValidationFailed):
-        return next(iter(exc.errors.values()), exc.message or ""), 422
-    if isinstance(exc, Conflict):
-        return exc.message, 409
-    return str(getattr(exc, "message", exc)), 422
-
-
 class ReportPages(Controller):
     path = "/my"
     guards = [roles(Role.applicant)]
@@ -285,7 +257,7 @@ class ReportPages(Controller):
 
     @post("/events/{event_id:int}/photos", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
     async def add_photo(self, request: AnyRequest, event_id: PathId) -> Response[Any]:
-        upload = await _upload_chunks(request)
+        upload = await form_file(request)
         if upload is None:
             return await _event_page(
                 request, event_id, errors={"file": _("Choose a photo to upload.")}, status=422
@@ -293,7 +265,7 @@ class ReportPages(Controller):
         try:
             await photos.add_photo(event_id, _grantee(request), *upload)
         except (StorageError, ValidationFailed, Conflict) as exc:
-            text, code = _upload_refusal(exc)
+            text, code = upload_refusal(exc)
             return await _event_page(request, event_id, errors={"file": text}, status=code)
         return Redirect(f"/my/events/{event_id}?done=photo")
 
@@ -386,7 +358,7 @@ class ReportPages(Controller):
         request_max_body_size=upload_limit(),
     )
     async def attach_final(self, request: AnyRequest, award_id: PathId) -> Response[Any]:
-        upload = await _upload_chunks(request)
+        upload = await form_file(request)
         if upload is None:
             return await _award_page(
                 request, award_id, errors={"file": _("Choose a file to upload.")}, status=422
@@ -394,6 +366,6 @@ class ReportPages(Controller):
         try:
             await final.add_attachment(award_id, _grantee(request), *upload)
         except (StorageError, ValidationFailed, Conflict) as exc:
-            text, code = _upload_refusal(exc)
+            text, code = upload_refusal(exc)
             return await _award_page(request, award_id, errors={"file": text}, status=code)
         return Redirect(f"/my/awards/{award_id}?done=attached#final-report")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -13,9 +13,10 @@ from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
-from grants.core.openapi import errors
+from grants.core.openapi import errors, file_download
 from grants.core.params import PathId
-from grants.scoring import ranking, service
+from grants.core.uploads import download_response
+from grants.scoring import files, ranking, service
 from grants.scoring.exports import ExportApi
 from grants.scoring.pages import ReviewPages
 from grants.scoring.schemas import (
@@ -218,6 +219,18 @@ class ReviewerApi(Controller):
     )
     async def review(self, request: Request[Any, Any, Any], assignment_id: PathId) -> ReviewOut:
         return await review_out(assignment_id, _me(request))
+
+    @get(
+        "/{assignment_id:int}/attachments/{attachment_id:int}",
+        summary="Download a file of the application under review (after declaring no conflict)",
+        response_class=None,
+        responses=file_download(401, 403, 404),
+    )
+    async def attachment(
+        self, request: Request[Any, Any, Any], assignment_id: PathId, attachment_id: PathId
+    ) -> Response[Any]:
+        row = await files.reviewer_attachment(assignment_id, attachment_id, _me(request))
+        return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
     @put(
         "/{assignment_id:int}",

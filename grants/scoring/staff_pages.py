@@ -8,6 +8,7 @@ to the fields and 422 (or 409).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -37,6 +38,11 @@ AnyRequest = Request[Any, Any, Any]
 
 CHECKABLE = (ApplicationStatus.submitted, ApplicationStatus.eligible, ApplicationStatus.ineligible)
 HIGH_SPREAD_SHARE = Decimal("0.2")  # a spread of a fifth of the maximum total asks for a second look
+
+# What other packages add to the ranking page: (call, rows, query) -> more context. grants.awards
+# registers the award decision here, so the page shows its forms while scoring never imports awards.
+RankingPanel = Callable[[dict[str, Any], list[dict[str, Any]], Mapping[str, str]], Awaitable[dict[str, Any]]]
+RANKING_PANELS: list[RankingPanel] = []
 
 
 def _me(request: AnyRequest) -> Principal:
@@ -348,27 +354,46 @@ class StaffReviewPages(Controller):
         return Redirect(f"/staff/calls/{app['call']}?checked={application_id}#app-{application_id}")
 
     @get("/calls/{call_id:int}/ranking")
-    async def ranking(self, call_id: PathId) -> Template:
-        call = await exports.call_or_404(call_id)
-        criteria = await exports.quality_criteria(call_id)
-        rows = await exports.table(call_id)
-        best = max_total(criteria)
-        for row in rows:
-            row["high_spread"] = (
-                row["spread"] is not None and best > 0 and row["spread"] >= best * HIGH_SPREAD_SHARE
-            )
-        last, count, total = reach(rows, call)
-        context = {
-            "call": call,
-            "criteria": criteria,
-            "ranked": [r for r in rows if r["rank"] is not None],
-            "unranked": [r for r in rows if r["rank"] is None],
-            "max_total": best,
-            "high_spread_from": best * HIGH_SPREAD_SHARE,
-            "reach_after": last,
-            "reach_count": count,
-            "reach_total": total,
-            "statuses": application_forms.statuses(),
-            "number": number,
-        }
-        return Template("staff/ranking.html", context=context)
+    async def ranking(self, request: AnyRequest, call_id: PathId) -> Template:
+        return await ranking_page(call_id, query=dict(request.query_params))
+
+
+async def ranking_page(
+    call_id: int,
+    *,
+    query: Mapping[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    form: dict[str, str] | None = None,
+    status: int = HTTP_200_OK,
+) -> Template:
+    """The ranking of a call, with what the registered panels add (the award decision's forms)."""
+    call = await exports.call_or_404(call_id)
+    criteria = await exports.quality_criteria(call_id)
+    rows = await exports.table(call_id)
+    best = max_total(criteria)
+    for row in rows:
+        row["high_spread"] = (
+            row["spread"] is not None and best > 0 and row["spread"] >= best * HIGH_SPREAD_SHARE
+        )
+    last, count, total = reach(rows, call)
+    context = {
+        "call": call,
+        "criteria": criteria,
+        "ranked": [r for r in rows if r["rank"] is not None],
+        "unranked": [r for r in rows if r["rank"] is None],
+        "max_total": best,
+        "high_spread_from": best * HIGH_SPREAD_SHARE,
+        "reach_after": last,
+        "reach_count": count,
+        "reach_total": total,
+        "statuses": application_forms.statuses(),
+        "number": number,
+        "errors": errors or {},
+        "message": message,
+        "form": form or {},
+        "decision": None,
+    }
+    for panel in RANKING_PANELS:
+        context |= await panel(call, rows, query or {})
+    return Template("staff/ranking.html", context=context, status_code=status)

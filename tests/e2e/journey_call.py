@@ -12,7 +12,7 @@ from playwright.async_api import Page, expect
 from grants.core.time import now, to_riga
 from tests.conftest import unique_email, unique_org_number
 from tests.e2e.panel import create_row, moment, open_add_form, panel_login, pick, row_id, run_form
-from tests.e2e.story import Story, csrf_header
+from tests.e2e.story import Story
 from tests.helpers import PASSWORD
 from tests.samples import pdf_bytes
 
@@ -142,23 +142,21 @@ async def ngo_applies(ngo: Page, story: Story) -> None:
         await ngo.get_by_label(f"Unit cost, EUR, row {row}").fill(unit_cost)
     await story.shoot(ngo, "the budget step")
     await ngo.get_by_role("button", name="Save and continue").click()
+    await expect(ngo.locator("h1")).to_have_text("Attachments")
+
+    # The attachments step: the PDF goes in through the file input and the step's own form.
+    pdf = {"name": "tames-pamatojums.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    await ngo.get_by_label("File to attach").set_input_files(pdf)
+    await story.shoot(ngo, "the attachments step")
+    await ngo.get_by_role("button", name="Attach the file").click()
+    await expect(ngo.get_by_role("status")).to_contain_text("The file is attached.")
+    await expect(ngo.locator("#files tbody td a[download]")).to_have_text(["tames-pamatojums.pdf"])
+    await ngo.get_by_role("link", name="Continue to the review").click()
     await expect(ngo.locator("h1")).to_have_text("Review and submit")
     await expect(ngo.locator("dl.facts dt:has-text('Requested amount') + dd")).to_have_text(story.amount)
     await expect(ngo.locator("#h-problems + p")).to_have_text("The application is complete.")
-
-    # The portal's steps have no file field, so the page's own session (its cookie and CSRF
-    # token) posts the PDF to the attachments API, as a script on the page would.
-    uploaded = await ngo.request.post(
-        f"/api/applications/{story.application_id}/attachments",
-        multipart={
-            "file": {"name": "tames-pamatojums.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
-        },
-        headers=await csrf_header(ngo),
-    )
-    assert uploaded.status == 201, await uploaded.text()
-    await ngo.reload()
-    files = ngo.locator("section", has=ngo.get_by_role("heading", name="Attached files"))
-    await expect(files.get_by_role("link")).to_have_text(["tames-pamatojums.pdf"])
+    files = ngo.locator("section", has=ngo.get_by_role("heading", name="Attachments"))
+    await expect(files.get_by_role("listitem").get_by_role("link")).to_have_text(["tames-pamatojums.pdf"])
     await story.shoot(ngo, "the review step before submitting")
 
     await ngo.get_by_role("button", name="Submit the application").click()

@@ -8,7 +8,7 @@ import re
 from playwright.async_api import Page, expect
 
 from tests.e2e.panel import panel_login, run_form
-from tests.e2e.story import Story, csrf_header
+from tests.e2e.story import Story
 
 SCORES = ({"K1": "8", "K2": "7"}, {"K1": "9", "K2": "6"})  # totals 2×8+7 = 23 and 2×9+6 = 24
 
@@ -67,6 +67,9 @@ async def reviewer_scores(
     await reviewer.get_by_role("button", name="Send the declaration").click()
     await expect(reviewer.get_by_role("status")).to_contain_text("You declared no conflict of interest.")
     await expect(reviewer.locator("#h-application + dl")).to_contain_text(story.organisation)
+    await expect(reviewer.locator("section[aria-labelledby=h-application] li a[download]")).to_have_text(
+        ["tames-pamatojums.pdf"]
+    )
     for code, value in points.items():
         await reviewer.get_by_label(re.compile(rf"^Points for {code} ")).fill(value)
     await reviewer.get_by_label("Overall comment").fill("Labi pamatots projekts.")
@@ -85,16 +88,18 @@ async def staff_award(staff: Page, ngo: Page, story: Story) -> None:
     await expect(ranked.nth(3)).to_have_text("23.50")  # the mean of 23 and 24
     await expect(ranked.nth(4)).to_have_text("2")
     await expect(ranked.nth(6)).to_have_text("Yes")
-    await expect(ranked.last).to_have_text("Under review")
+    await expect(ranked.nth(10)).to_have_text("Under review")  # then the column of the award form
     await story.shoot(staff, "the ranking")
 
-    # Down the ranking within the budget and quota. No page has an award button: the ranking page's
-    # session (its cookie and CSRF token) posts to the award API, as a script on it would.
-    awarded = await staff.request.post(
-        f"/api/calls/{story.call_id}/awards", data={"auto": True}, headers=await csrf_header(staff)
+    # Down the ranking within the budget and quota: the button, then the page saying what will happen.
+    await staff.get_by_role("link", name="Award down the ranking").click()
+    await expect(staff.locator("h1")).to_have_text("Award down the ranking?")
+    await expect(staff.locator("#plan-awarded")).to_contain_text(f"1. {story.reference}")
+    await story.shoot(staff, "staff confirm the award down the ranking")
+    await staff.get_by_role("button", name="Yes, award down the ranking").click()
+    await expect(staff.get_by_role("status")).to_have_text(
+        "Awarded down the ranking: 1 project. On the reserve list: 0; rejected: 0. The call is decided."
     )
-    assert awarded.status == 201, await awarded.text()
-    await staff.reload()
     await expect(ranked.last).to_have_text("Awarded")
     await story.shoot(staff, "staff award")
 

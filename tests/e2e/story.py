@@ -66,8 +66,3 @@ async def site_login(page: Page, email: str) -> None:
     await page.locator("#f-password").fill(PASSWORD)  # a password input has no role to find it by
     await page.locator("main").get_by_role("button", name="Log in").click()
     await expect(page.locator("h1")).to_have_text("My account")
-
-
-async def csrf_header(page: Page) -> dict[str, str]:
-    """The CSRF token of the page's forms, as a header for a request the page's session makes."""
-    return {"x-csrftoken": await page.locator("input[name=_csrf_token]").first.input_value()}

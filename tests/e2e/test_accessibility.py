@@ -125,7 +125,7 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "apply": ("applicant", "/my/calls/{call}/apply"),
     **{
         f"application-{step}": ("applicant", f"/my/applications/{{application}}/{step}")
-        for step in ("project", "events", "budget", "review")
+        for step in ("project", "events", "budget", "attachments", "review")
     },
     "application-project-errors": ("applicant", "/my/applications/{application}/project"),
     "my-awards": ("applicant", "/my/awards"),

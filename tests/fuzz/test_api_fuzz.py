@@ -1,19 +1,21 @@
 """Schemathesis against our own OpenAPI schema (/schema/openapi.json), in process over ASGI.
 
-Each operation is fuzzed as the role it is for, with a valid bearer token, and half the time
-with the ids of seeded rows in its path so that the requests reach past the 404. Checks: no
-5xx, a documented status code, a body and content type as the schema says. Staff-only
-operations are fuzzed as an applicant (they must answer 403, documented) and every guarded
-operation without a token (401, documented). The seed is fixed (derandomize), so a run is
-repeatable in CI.
+Each operation is fuzzed as the role it is for, with a valid bearer token: the public API
+anonymously, the applicant's (a grantee too: events, photos, final report), the reviewer's and the
+municipality coordinator's; half the time with the ids of seeded rows in the path, so that the
+requests get past the 404 (tests/fuzz/world.py). Checks: no 5xx, a documented status code, a body
+and content type as the schema says. Staff-only operations are fuzzed as an applicant (each must
+answer its documented 403) and every guarded operation without a token (its documented 401). The
+seeds are fixed (derandomize), so a run is repeatable in CI.
 
-Not fuzzed: the admin panel (a mounted app outside the schema) and the bodies of the two
-multipart uploads — the schema does not describe their body (they stream `request` by hand),
-so schemathesis sends them without a file; they are still checked for the 400 that earns.
+Not fuzzed: the admin panel (a mounted app outside the schema), and the files of the multipart
+uploads: the schema does not describe those bodies (the routes stream `request` by hand), so
+schemathesis sends them without a file, and they are held to their documented 400.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -22,7 +24,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from piccolo.engine.postgres import PostgresEngine
 from schemathesis.checks import not_a_server_error
+from schemathesis.python.asgi import shutdown_lifespans
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -30,11 +34,29 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from grants.app import create_app
+from grants.core.db import engine
 from tests.fuzz.world import World, seed
 
 pytestmark = pytest.mark.integration
 
 APP = create_app()
+
+
+async def _pool_up() -> None:
+    if isinstance(engine(), PostgresEngine) and engine().pool is None:
+        await engine().start_connection_pool()
+
+
+async def _pool_down() -> None:
+    if isinstance(engine(), PostgresEngine) and engine().pool is not None:
+        await engine().close_connection_pool()
+
+
+# The fuzzed app gets a connection pool on PostgreSQL, as in production (the test process otherwise
+# opens a connection per query): started with the app in the event loop schemathesis runs it in,
+# and closed with this module (see `world`), before any other test uses the engine from its own loop.
+APP.on_startup.append(_pool_up)
+APP.on_shutdown.append(_pool_down)
 # The schema the app serves at /schema/openapi.json (a test below holds the two equal), read without a
 # request so that importing this module needs no database yet.
 RAW_SCHEMA = msgspec.json.decode(msgspec.json.encode(APP.openapi_schema.to_schema()))
@@ -118,6 +140,7 @@ REVIEWER = {
     "GET /api/reviews/{assignment_id}",
     "POST /api/reviews/{assignment_id}/conflict",
     "PUT /api/reviews/{assignment_id}",
+    "GET /api/reviews/{assignment_id}/attachments/{attachment_id}",
 }
 COORDINATOR = {"GET /api/municipalities/{code}/activities"}
 STAFF_ONLY = {
@@ -151,10 +174,10 @@ def _in(labels: set[str]):
     return lambda ctx: ctx.operation.label in labels
 
 
-# Ids of the seeded rows by path parameter name, filled in by the `world` fixture before any case is drawn;
-# DELETE operations get their own, so that the rows the other operations read stay.
+# Ids of the seeded rows by path parameter name, and those of the operations with rows of their own
+# (World.own), filled in by the `world` fixture before any case is drawn.
 _IDS: dict[str, list[int | str]] = {}
-_DELETABLE: dict[str, list[int | str]] = {}
+_OWN: dict[str, dict[str, list[int | str]]] = {}
 
 
 @SCHEMA.hook("flatmap_path_parameters")
@@ -162,7 +185,7 @@ def seeded_ids(context: Any, path_parameters: dict[str, Any] | None) -> st.Searc
     """Either the generated ids or those of the seeded rows, so the fuzzer gets into the handlers."""
     if not path_parameters:
         return st.just(path_parameters)
-    known = {**_IDS, **_DELETABLE} if context.operation.method.upper() == "DELETE" else _IDS
+    known = _IDS | _OWN.get(context.operation.label, {})
     seeded = {
         name: st.sampled_from(known[name]) if name in known else st.just(value)
         for name, value in path_parameters.items()
@@ -171,13 +194,14 @@ def seeded_ids(context: Any, path_parameters: dict[str, Any] | None) -> st.Searc
 
 
 @pytest.fixture(scope="module")
-async def world(database) -> World:
+async def world(database) -> AsyncIterator[World]:
     transport = httpx.ASGITransport(app=APP, client=("127.0.9.1", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         seeded = await seed(client)
     _IDS.update(seeded.ids)
-    _DELETABLE.update(seeded.deletable)
-    return seeded
+    _OWN.update(seeded.own)
+    yield seeded
+    shutdown_lifespans()  # the app's on_shutdown, in schemathesis's loop: the pool closes
 
 
 def test_every_api_operation_is_fuzzed_as_its_role() -> None:

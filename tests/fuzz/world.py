@@ -1,8 +1,8 @@
 """Seeded data for the fuzz run: one of everything the API's id paths name, owned by the fuzzing users.
 
 The fuzzing applicant is a grantee (an award with its agreement signed, an event reported with a
-photo) and has three applications to an open call: a draft with a file, one under clarification
-and one assigned to the fuzzing reviewer.
+photo) and has applications to an open call: a draft with files, one under clarification, one
+assigned to the fuzzing reviewer, and a draft each for the submit and withdraw operations.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ class World:
     staff: dict[str, str]
     # Path parameter name -> values that exist and that the role may use,
     ids: dict[str, list[int | str]] = field(default_factory=dict)
-    # and those that the DELETE operations use instead.
-    deletable: dict[str, list[int | str]] = field(default_factory=dict)
+    # and, for the operations that end a row's life, rows of their own, so the others keep theirs
+    # (and the ids an operation needs from elsewhere).
+    own: dict[str, dict[str, list[int | str]]] = field(default_factory=dict)
 
 
 def _created(response: httpx.Response) -> int:
@@ -100,8 +101,18 @@ async def seed(client: httpx.AsyncClient) -> World:
         )
     )
 
-    # A third, eligible, assigned to the fuzzing reviewer.
+    to_submit = await new_application("Iesniedzams")
+    to_withdraw = await new_application("Atsaucams")
+
+    # One more, eligible, assigned to the fuzzing reviewer.
     reviewed = await new_application("Vērtējams")
+    reviewed_file = _created(
+        await client.post(
+            f"/api/applications/{reviewed}/attachments",
+            files={"file": ("budzets.pdf", pdf_bytes(), "application/pdf")},
+            headers=applicant,
+        )
+    )
     assert (await client.post(f"/api/applications/{reviewed}/submit", headers=applicant)).status_code == 200
     eligible = await client.post(
         f"/api/applications/{reviewed}/eligibility", json={"checks": {"A1": True}}, headers=staff
@@ -133,8 +144,14 @@ async def seed(client: httpx.AsyncClient) -> World:
             "photo_id": photos[1:],
             "code": [MUNICIPALITY],
         },
-        deletable={
-            "attachment_id": attachments[:1],
-            "photo_id": photos[:1],
+        own={
+            "DELETE /api/attachments/{attachment_id}": {"attachment_id": attachments[:1]},
+            "DELETE /api/event-photos/{photo_id}": {"photo_id": photos[:1]},
+            "POST /api/applications/{application_id}/submit": {"application_id": [to_submit]},
+            "POST /api/applications/{application_id}/withdraw": {"application_id": [to_withdraw]},
+            # not an operation that ends a row's life: the file has to be one of the reviewed application
+            "GET /api/reviews/{assignment_id}/attachments/{attachment_id}": {
+                "attachment_id": [reviewed_file]
+            },
         },
     )

@@ -141,7 +141,7 @@ async def test_whole_journey_from_the_call_page_to_submission(client, make_clien
     saved = await post_form(client, f"/my/applications/{application_id}/budget", BUDGET)
     assert (saved.status_code, saved.headers["location"]) == (
         302,
-        f"/my/applications/{application_id}/review",
+        f"/my/applications/{application_id}/attachments",
     )
     budget = await client.get(f"/my/applications/{application_id}/budget")
     assert (

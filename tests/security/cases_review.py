@@ -92,10 +92,35 @@ CASES = [
         "GET /api/attachments/{attachment_id:int}",
         "/api/attachments/{att_a_sub}",
         owner_api(200, staff=200),
-        shows={"a": "LEAK-A-BODY", "s": "LEAK-A-BODY"},
+        shows={"a": "LEAK-A-SUBBODY", "s": "LEAK-A-SUBBODY"},
     ),
     Case("DELETE /api/attachments/{attachment_id:int}", "/api/attachments/{att_a_sub}", owner_api(409)),
     # --- the applicant portal ------------------------------------------------------------------
+    Case(
+        "GET /my/applications/{application_id:int}/attachments",
+        "/my/applications/{a_draft}/attachments",
+        owner_page(200),
+        shows={"a": "LEAK-A-DRAFTFILE"},
+    ),
+    Case(
+        "POST /my/applications/{application_id:int}/attachments",
+        "/my/applications/{a_sub}/attachments",
+        owner_page(409),
+        form={},
+        files={"file": ("more.pdf", PDF, "application/pdf")},
+    ),
+    Case(
+        "GET /my/applications/{application_id:int}/attachments/{attachment_id:int}/remove",
+        "/my/applications/{a_draft}/attachments/{att_a_draft}/remove",
+        owner_page(200),
+        shows={"a": "LEAK-A-DRAFTFILE"},
+    ),
+    Case(
+        "POST /my/applications/{application_id:int}/attachments/{attachment_id:int}/remove",
+        "/my/applications/{a_sub}/attachments/{att_a_sub}/remove",
+        owner_page(409),
+        form={},
+    ),
     Case("GET /my", "/my/", page({"a": 200, "b": 200}), shows={"a": "LEAK-A-DRAFT", "b": "LEAK-B-DRAFT"}),
     Case("GET /my/calls/{call_id:int}/apply", "/my/calls/{call_open}/apply", page({"a": 200, "b": 200})),
     Case(
@@ -212,6 +237,24 @@ CASES = [
     Case(
         "POST /reviews/{assignment_id:int}/conflict", "/reviews/{asg_r}/conflict", reviewer_page(422), form={}
     ),
+    Case(
+        "GET /api/reviews/{assignment_id:int}/attachments/{attachment_id:int}",
+        "/api/reviews/{asg_r}/attachments/{att_a_sub}",
+        reviewer_api(200),
+        shows={"r": "LEAK-A-SUBBODY"},
+    ),
+    Case(
+        "GET /api/reviews/{assignment_id:int}/attachments/{attachment_id:int}",
+        "/api/reviews/{asg_r2_conflict}/attachments/{att_a_sub}",
+        api({"r": 404, "r2": 404}),
+        why="a declared conflict closes the application's files to its reviewer",
+    ),
+    Case(
+        "GET /api/reviews/{assignment_id:int}/attachments/{attachment_id:int}",
+        "/api/reviews/{asg_r2}/attachments/{att_a_sub}",
+        api({"r": 404, "r2": 404}),
+        why="the file is not of the application under that review",
+    ),
     # --- review: staff -----------------------------------------------------------------------
     Case(
         "POST /api/applications/{application_id:int}/eligibility",
@@ -274,6 +317,30 @@ CASES = [
         "POST /api/calls/{call_id:int}/awards/next-reserve",
         "/api/calls/{call_decided}/awards/next-reserve",
         staff_api(409),
+    ),
+    Case(
+        "GET /staff/calls/{call_id:int}/awards/auto",
+        "/staff/calls/{call_decided}/awards/auto",
+        staff_page(200),
+    ),
+    Case(
+        "POST /staff/calls/{call_id:int}/awards",
+        "/staff/calls/{call_open}/awards",
+        staff_page(409),
+        form={"application_id": "{a_sub}"},
+        why="awards wait for the deadline: nothing changes",
+    ),
+    Case(
+        "POST /staff/calls/{call_id:int}/awards/auto",
+        "/staff/calls/{call_open}/awards/auto",
+        staff_page(409),
+        form={},
+    ),
+    Case(
+        "POST /staff/calls/{call_id:int}/awards/next-reserve",
+        "/staff/calls/{call_open}/awards/next-reserve",
+        staff_page(409),
+        form={},
     ),
     Case(
         "POST /api/awards/{award_id:int}/decline",

@@ -41,7 +41,8 @@ SECRETS: dict[str, frozenset[str]] = {
     "LEAK-A-BUDGET": frozenset({"a", "s", "r"}),
     "LEAK-A-EVENT": frozenset({"a", "s", "r"}),
     "LEAK-A-FILE": frozenset({"a", "s", "r"}),  # the file's name; the reviewer sees the list
-    "LEAK-A-BODY": frozenset({"a", "s"}),  # the file's content: reviewers do not download
+    "LEAK-A-BODY": frozenset({"a", "s"}),  # the file's content: the draft's file, no reviewer's
+    "LEAK-A-SUBBODY": frozenset({"a", "s", "r"}),  # the submitted one's: its reviewer downloads it
     "LEAK-A-CLAR": frozenset({"a", "s"}),
     "LEAK-R-COMMENT": frozenset({"r", "s"}),
     "LEAKREVIEWERNAME": frozenset({"r", "s"}),  # applicants never learn who reviewed them
@@ -229,7 +230,7 @@ async def build_world() -> World:
         open_call, a, school16, "LEAK-A-SUB", planned_events=events, budget_lines=lines
     )
     world.ids["a_sub"] = a_sub
-    world.ids["att_a_sub"] = await _attach(a_sub, a, "LEAK-A-FILE.pdf", pdf("LEAK-A-BODY"))
+    world.ids["att_a_sub"] = await _attach(a_sub, a, "LEAK-A-FILE.pdf", pdf("LEAK-A-SUBBODY"))
     await applications.submit(a_sub, a)
     asked = await applications.ask_clarification(
         a_sub, staff, "LEAK-A-CLAR question", now() + timedelta(days=3)
