@@ -161,6 +161,8 @@ async def test_a_turned_phone_photo_is_shown_upright(client):
     Image.new("RGB", (800, 400), (200, 50, 50)).save(out, format="JPEG", exif=exif)
     created = await upload(client, event["id"], award["applicant"], "telefons.jpg", out.getvalue())
     assert (created.json()["width"], created.json()["height"]) == (400, 800)
-    thumb = await client.get(f"/api/event-photos/{created.json()['id']}/thumbnail", headers=award["applicant"])
+    thumb = await client.get(
+        f"/api/event-photos/{created.json()['id']}/thumbnail", headers=award["applicant"]
+    )
     with Image.open(io.BytesIO(thumb.content)) as image:
         assert image.size == (160, 320)

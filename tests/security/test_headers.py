@@ -9,6 +9,7 @@ from tests.security.conftest import browser
 
 pytestmark = pytest.mark.integration
 
+
 def directives(policy: str) -> dict[str, list[str]]:
     parsed: dict[str, list[str]] = {}
     for part in policy.split(";"):
