@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from grants.awards import lifecycle, payments, service
@@ -27,6 +27,8 @@ from grants.core.auth import Principal, Role, authenticated, current, roles
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
+from grants.core.openapi import errors
+from grants.core.params import PathId
 
 staff = roles(Role.staff)
 applicant_or_staff = roles(Role.applicant, Role.staff)
@@ -51,9 +53,10 @@ class AwardStaffApi(Controller):
             "409 when the budget or the quota would be exceeded. An `amount` below the requested one, "
             "or an application that did not pass, needs a `reason`."
         ),
+        responses=errors(401, 403, 404, 409, 422),
     )
     async def award(
-        self, request: Request[Any, Any, Any], call_id: FromPath[int], data: JSONBody[AwardIn]
+        self, request: Request[Any, Any, Any], call_id: PathId, data: JSONBody[AwardIn]
     ) -> AwardOut | AutoAwardOut:
         if data.auto:
             result = await service.auto_award(call_id, _me(request))
@@ -73,8 +76,9 @@ class AwardStaffApi(Controller):
         "/{call_id:int}/awards/next-reserve",
         status_code=HTTP_201_CREATED,
         summary="Award the best ranked reserve application that fits the remaining budget and quota",
+        responses=errors(401, 403, 404, 409, 422),
     )
-    async def next_reserve(self, request: Request[Any, Any, Any], call_id: FromPath[int]) -> AwardOut:
+    async def next_reserve(self, request: Request[Any, Any, Any], call_id: PathId) -> AwardOut:
         return AwardOut(**await service.next_reserve(call_id, _me(request)))
 
 
@@ -86,6 +90,7 @@ class AwardApi(Controller):
         "/",
         guards=[authenticated],
         summary="The caller's organisation's awards (staff: all), with their payments and agreement",
+        responses=errors(401),
     )
     async def list_awards(self, request: Request[Any, Any, Any]) -> list[AwardListOut]:
         me = _me(request)
@@ -119,11 +124,12 @@ class AwardApi(Controller):
         guards=[applicant_or_staff],
         status_code=HTTP_200_OK,
         summary="Decline an award before the agreement (the grantee; staff with a reason)",
+        responses=errors(401, 403, 404, 409, 422),
     )
     async def decline(
         self,
         request: Request[Any, Any, Any],
-        award_id: FromPath[int],
+        award_id: PathId,
         data: JSONBody[DeclineIn | None] = None,
     ) -> AwardOut:
         reason = data.reason if data is not None else ""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import applicant_headers, post_form, published_call, register_applicant
+from grants.core.auth import SESSION_COOKIE
+from tests.helpers import PASSWORD, applicant_headers, post_form, published_call, register_applicant
 
 pytestmark = pytest.mark.integration
 
@@ -56,5 +57,6 @@ async def test_nul_character_in_query_is_refused(client):
 
 async def test_nul_character_in_a_form_is_refused(client):
     email, _ = await register_applicant(client)
-    response = await post_form(client, "/login", {"email": email + "\x00", "password": "x"})
+    response = await post_form(client, "/login", {"email": email + "\x00", "password": PASSWORD})
     assert response.status_code == 400
+    assert SESSION_COOKIE not in client.cookies

@@ -54,7 +54,7 @@ async def seed(client: httpx.AsyncClient) -> World:
         for n in (1, 2)
     ]
 
-    # Room for the drafts the fuzzer starts, beyond the three seeded here.
+    # Room for the drafts the fuzzer starts, beyond those seeded here.
     call = await published_call(client, applications_per_organisation=20)
     document = _created(
         await client.post(

@@ -84,7 +84,7 @@ PAGES = [
     ("grantee", "/my/awards/{finished}", ["FINISHED", "NARRATIVE", "RESULTS", "FINALCOMMENT"]),
     ("staff", "/staff/awards", PROJECT),
     ("staff", "/staff/payments", ["PAYNOTE"]),
-    ("staff", "/staff/reports", ["EVTITLE"]),
+    ("staff", "/staff/reports?call={call}", ["EVTITLE"]),
     ("staff", "/staff/reports/events/{event}", ["EVTITLE", "EVDESC"]),
     ("staff", "/staff/reports/final/{finished}", ["NARRATIVE", "RESULTS"]),
     ("coordinator", "/municipality/LV-016", PROJECT),
