@@ -83,8 +83,19 @@ async def database() -> AsyncIterator[str]:
     from grants.cli import migrate
 
     await migrate()
-    yield os.environ["DATABASE_URL"]
-    if _PG_DB:
+    if not _PG_DB:
+        yield os.environ["DATABASE_URL"]
+        return
+    # One pool for the whole run, as in production: a new PostgreSQL connection per query would make
+    # the suite several times slower. Every test runs in the session's event loop, so sharing it is safe.
+    from grants.core.db import engine
+
+    await engine().start_connection_pool(min_size=1, max_size=20)
+    try:
+        yield os.environ["DATABASE_URL"]
+    finally:
+        if engine().pool is not None:
+            await engine().close_connection_pool()
         await _drop_pg_database()
 
 

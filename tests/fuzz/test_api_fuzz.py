@@ -42,14 +42,19 @@ pytestmark = pytest.mark.integration
 APP = create_app()
 
 
+_STARTED: list[bool] = []  # whether this module started the pool (the suite may run one already)
+
+
 async def _pool_up() -> None:
     if isinstance(engine(), PostgresEngine) and engine().pool is None:
         await engine().start_connection_pool()
+        _STARTED.append(True)
 
 
 async def _pool_down() -> None:
-    if isinstance(engine(), PostgresEngine) and engine().pool is not None:
+    if _STARTED and engine().pool is not None:
         await engine().close_connection_pool()
+        _STARTED.clear()
 
 
 # The fuzzed app gets a connection pool on PostgreSQL, as in production (the test process otherwise
@@ -195,6 +200,11 @@ def seeded_ids(context: Any, path_parameters: dict[str, Any] | None) -> st.Searc
 
 @pytest.fixture(scope="module")
 async def world(database) -> AsyncIterator[World]:
+    # The suite's pool lives in the session's event loop; schemathesis runs the app in a loop of its
+    # own, which needs its own pool: the suite's is set aside while this module runs.
+    suite_pool = isinstance(engine(), PostgresEngine) and engine().pool is not None
+    if suite_pool:
+        await engine().close_connection_pool()
     transport = httpx.ASGITransport(app=APP, client=("127.0.9.1", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         seeded = await seed(client)
@@ -202,6 +212,8 @@ async def world(database) -> AsyncIterator[World]:
     _OWN.update(seeded.own)
     yield seeded
     shutdown_lifespans()  # the app's on_shutdown, in schemathesis's loop: the pool closes
+    if suite_pool:
+        await engine().start_connection_pool(min_size=1, max_size=20)
 
 
 def test_every_api_operation_is_fuzzed_as_its_role() -> None:

@@ -106,6 +106,9 @@ async def test_frozen_query_sees_rows_written_after_it_was_frozen(database):
 @pytest.mark.skipif(DATABASE_LABEL != "PostgreSQL", reason="the connection pool is PostgreSQL's")
 async def test_postgres_pooled_connection_comes_back_clean_after_a_failed_transaction(database):
     db = engine()
+    suite_pool = db.pool is not None  # the suite's own pool is set aside for this test's single connection
+    if suite_pool:
+        await db.close_connection_pool()
     await db.start_connection_pool(min_size=1, max_size=1)  # one connection: the next query gets it back
     try:
         entity_id = uuid.uuid4().hex
@@ -121,3 +124,5 @@ async def test_postgres_pooled_connection_comes_back_clean_after_a_failed_transa
         assert await AuditEntry.raw("SELECT now() AS at") != first
     finally:
         await db.close_connection_pool()
+        if suite_pool:
+            await db.start_connection_pool(min_size=1, max_size=20)
