@@ -88,8 +88,11 @@ async def list_municipalities(current_only: bool = False) -> list[dict[str, Any]
         read_at = time.monotonic()
         rows = sorted(await _ALL_MUNICIPALITIES().run(), key=lambda row: sort_key(row["name"]))
         _municipalities = (read_at, rows)
-    rows = [dict(row) for row in _municipalities[1]]  # the caller's to change
-    return [row for row in rows if is_current(row)] if current_only else rows
+    rows = _municipalities[1]
+    if current_only:
+        today = now().date()
+        rows = [row for row in rows if is_current(row, today)]
+    return [dict(row) for row in rows]  # copies: the caller's to change
 
 
 async def get_municipality(code: str) -> dict[str, Any] | None:
