@@ -32,6 +32,8 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
         raise _refuse("path")
     if _FORM_NUL.search(request.scope.get("query_string", b"")):
         raise _refuse("query")
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return  # no handler reads a body on these: nothing to read on the hot path of every page
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         return  # streamed by the upload routes, never read whole here

@@ -20,7 +20,6 @@ from grants.applications import forms as application_forms
 from grants.awards import labels as award_labels
 from grants.awards import lifecycle
 from grants.awards.payments import payments_of
-from grants.awards.service import list_awards
 from grants.calls.tables import Call
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, NotFound, ValidationFailed
@@ -189,9 +188,7 @@ class ReportPages(Controller):
     @get("/awards", name="my_awards")
     async def awards(self, request: AnyRequest) -> Template:
         principal = _grantee(request)
-        rows = await awards_with_facts(
-            [await lifecycle.reportable_award(a["id"], principal) for a in await list_awards(principal)]
-        )
+        rows = await awards_with_facts(await lifecycle.reportable_awards(principal))
         return Template("reporting/awards.html", context={"awards": rows, **labels()})
 
     @get("/awards/{award_id:int}")
