@@ -382,7 +382,7 @@ def _peak_kb() -> int:
 
 
 async def _measure(mode: str, out: Path) -> dict[str, Any]:
-    from grants.reporting import exports
+    from grants.reporting.exports import events as exports
     from grants.reporting.tables import EventReport
 
     await EventReport.select(EventReport.id).limit(1)  # the connection and the imports, before the clock

@@ -12,22 +12,22 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from admin.mount import admin_mount
-from grants.accounts import controllers as accounts
+from grants.accounts import api as accounts
 from grants.accounts.service import principal_for_session, principal_for_token
-from grants.applications import controllers as applications
+from grants.applications import api as applications
 from grants.awards import controllers as awards
-from grants.calls import controllers as calls
+from grants.calls import api as calls
 from grants.core import db as core_db
-from grants.core.auth import AuthMiddleware, public
+from grants.core.auth import AuthMiddleware, caller_dependencies, public
 from grants.core.db import configure
 from grants.core.i18n import LanguageMiddleware
 from grants.core.inputs import refuse_nul_characters
 from grants.core.security import BearerAwareCSRFMiddleware, add_security_headers, allowed_hosts
 from grants.core.web import PagesController, error_handlers, template_engine
-from grants.registry import controllers as registry
-from grants.reporting import controllers as reporting
-from grants.reporting import public_controllers as reporting_public
-from grants.scoring import controllers as scoring
+from grants.registry import api as registry
+from grants.reporting import api as reporting
+from grants.reporting.pages import public as reporting_public
+from grants.scoring import api as scoring
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
 CSRF_COOKIE = "grants_csrf"  # its own name: piccolo-admin has a "csrftoken" of its own
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuthMiddleware(session_resolver=principal_for_session, token_resolver=principal_for_token),
             DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),
         ],
+        dependencies=caller_dependencies(),
         template_config=TemplateConfig(instance=template_engine()),
         openapi_config=OpenAPIConfig(
             title="Grants API",

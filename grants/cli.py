@@ -114,7 +114,7 @@ def cmd_import_schools(args: argparse.Namespace) -> None:
         TimeRemainingColumn,
     )
 
-    from grants.registry.importer import ImportFileError, count_rows
+    from grants.registry.rules import ImportFileError, count_rows
     from grants.registry.service import import_schools
 
     path = Path(args.file)

@@ -9,8 +9,7 @@ from litestar.params import FromQuery, JSONBody
 from litestar.response import Response, Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from grants.awards import lifecycle, payments, register
-from grants.awards.multipart import receive_form
+from grants.awards import queries as register
 from grants.awards.schemas import (
     AgreementOut,
     LowerIn,
@@ -22,11 +21,12 @@ from grants.awards.schemas import (
     TerminatedOut,
     TerminateIn,
 )
+from grants.awards.service import lifecycle, payments
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.filetypes import content_disposition
 from grants.core.openapi import errors, file_download
 from grants.core.params import PathId
-from grants.core.uploads import download_response, upload_limit
+from grants.core.uploads import download_response, receive_form, upload_limit
 
 staff = roles(Role.staff)
 applicant_or_staff = roles(Role.applicant, Role.staff)

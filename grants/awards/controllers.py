@@ -11,8 +11,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from grants.awards import lifecycle, payments, service
 from grants.awards.api import handlers as agreement_handlers
+from grants.awards.pages.staff import handlers as staff_page_handlers
 from grants.awards.schemas import (
     AgreementBrief,
     AutoAwardOut,
@@ -22,7 +22,8 @@ from grants.awards.schemas import (
     DeclineIn,
     PaymentOut,
 )
-from grants.awards.staff_pages import handlers as staff_page_handlers
+from grants.awards.service import decision as service
+from grants.awards.service import lifecycle, payments
 from grants.core.auth import Principal, Role, authenticated, current, roles
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _

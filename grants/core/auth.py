@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar._parsers import parse_cookie_string
 from litestar.connection import ASGIConnection
+from litestar.di import Provide
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -91,6 +92,25 @@ class AuthMiddleware(ASGIMiddleware):
 
 def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
     return connection.scope.get("user")
+
+
+# --- the caller as a dependency ------------------------------------------------
+# app.py provides these to every handler: a handler names `me` (signed in, behind a guard that
+# requires it) or `viewer` (maybe nobody, on a public route) instead of reading the scope itself.
+
+
+async def provide_me(request: Request[Any, Any, Any]) -> Principal:
+    """The signed-in caller. The route's guard has already refused anonymous callers with 401."""
+    return _require_principal(request)
+
+
+async def provide_viewer(request: Request[Any, Any, Any]) -> Principal | None:
+    """The caller if signed in, else None: for pages everyone may see but some see more of."""
+    return current(request)
+
+
+def caller_dependencies() -> dict[str, Provide]:
+    return {"me": Provide(provide_me), "viewer": Provide(provide_viewer)}
 
 
 # --- guards -----------------------------------------------------------------

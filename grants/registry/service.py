@@ -13,7 +13,7 @@ from grants.core.db import frozen, write_transaction
 from grants.core.i18n import _, sort_key
 from grants.core.time import now
 from grants.registry.data import all_municipalities
-from grants.registry.importer import SchoolRow, check_row, read_rows
+from grants.registry.rules import SchoolRow, check_row, read_rows
 from grants.registry.tables import Municipality, School
 
 MUNICIPALITY_COLUMNS = (

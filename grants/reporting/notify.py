@@ -12,7 +12,8 @@ from typing import Any
 
 from grants.accounts.service import member_emails
 from grants.applications.tables import Application, PlannedEvent
-from grants.awards.tables import Award, AwardStatus
+from grants.awards.states import RUNNING
+from grants.awards.tables import Award
 from grants.core import mail
 from grants.core.db import write_transaction
 from grants.core.i18n import DEFAULT_LANGUAGE
@@ -29,7 +30,6 @@ FINAL_RETURNED_SUBJECT = mail.N_("The final report of %(reference)s is returned 
 FINAL_DUE_SUBJECT = mail.N_("The final report of %(reference)s is due on %(due_on)s")
 FINAL_OVERDUE_SUBJECT = mail.N_("The final report of %(reference)s is overdue")
 EVENT_OVERDUE_SUBJECT = mail.N_("Please report the event “%(event_title)s” of %(reference)s")
-RUNNING = (AwardStatus.agreement_signed.value, AwardStatus.in_progress.value)
 
 
 async def _send(organisation_id: int, subject: str, template: str, context: dict[str, Any], key: str) -> int:

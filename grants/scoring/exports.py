@@ -33,7 +33,7 @@ from grants.core.money import format_cents
 from grants.core.openapi import errors
 from grants.core.params import PathId
 from grants.core.time import to_riga
-from grants.scoring import ranking
+from grants.scoring import queries as ranking
 
 CSV_TYPE = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -12,7 +12,7 @@ import pytest
 
 from grants.accounts.service import load_principal, member_emails, user_id_by_email
 from grants.applications.tables import Application
-from grants.awards import lifecycle
+from grants.awards.service import lifecycle
 from grants.awards.tables import Agreement, Award, Payment
 from grants.core.auth import Role
 from grants.core.errors import Conflict, NotFound

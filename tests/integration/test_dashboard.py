@@ -16,7 +16,7 @@ import pytest
 
 from grants.core.auth import Role
 from grants.core.money import display_cents, format_cents
-from grants.reporting.charts import Series, bar_chart
+from grants.reporting.pages.municipality_charts import Series, bar_chart
 from tests import reporting_data as data
 from tests.helpers import applicant_headers, bearer, login, make_user, register_applicant, staff_headers
 

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from grants.core.auth import Role
-from grants.reporting.exports import HEADER, event_csv
+from grants.reporting.exports.events import HEADER, event_csv
 from tests import reporting_data as data
 from tests.helpers import applicant_headers, bearer, make_user, staff_headers
 

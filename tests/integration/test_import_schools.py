@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from grants.core.i18n import DEFAULT_LANGUAGE, set_language
-from grants.registry.importer import ImportFileError
+from grants.registry.rules import ImportFileError
 from grants.registry.service import import_schools
 from grants.registry.tables import Municipality, School
 from tests.school_csv import registration_numbers, write_csv

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from grants.awards.tables import Award
-from grants.reporting.opendata import IDENTIFIER_PREFIX
+from grants.reporting.exports.open_data import IDENTIFIER_PREFIX
 from grants.settings import PROJECT_ROOT
 from tests import reporting_data as data
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from grants.awards import register
+from grants.awards import queries as register
 from grants.awards.tables import Payment
 from grants.core.auth import Role
 from tests.helpers import applicant_headers, bearer, eligible_applications, make_user, sign, staff_headers

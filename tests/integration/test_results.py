@@ -10,7 +10,7 @@ import pytest
 
 from grants.core.auth import Role
 from grants.core.money import display_cents
-from grants.reporting.results import PER_PAGE
+from grants.reporting.queries.results import PER_PAGE
 from tests import reporting_data as data
 from tests.helpers import login, make_user
 

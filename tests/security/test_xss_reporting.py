@@ -29,10 +29,11 @@ class Scene:
 @pytest.fixture(scope="module")
 async def scene(app) -> Scene:
     from grants.accounts.service import load_principal, register, start_session, user_id_by_email
-    from grants.awards import payments
+    from grants.awards.service import payments
     from grants.awards.tables import Payment
     from grants.core.time import now
-    from grants.reporting import final, service
+    from grants.reporting.service import events as service
+    from grants.reporting.service import final
     from tests.security.world import decided_call
 
     scene = Scene()

@@ -150,7 +150,7 @@ async def decided_call(
     staff: Any, municipality: str, winners: list[tuple[Any, str, str]]
 ) -> tuple[int, list]:
     """A call past its deadline with each (applicant, school, title) awarded; returns (call, awards)."""
-    from grants.awards import service as awards
+    from grants.awards.service import decision as awards
     from grants.calls import service as calls
     from grants.calls.tables import Call
     from grants.core.time import now

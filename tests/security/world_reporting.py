@@ -34,7 +34,7 @@ def photo_png() -> bytes:
 
 
 async def sign_agreement(award_id: int, staff: Any, number: str, marker: str) -> None:
-    from grants.awards import lifecycle
+    from grants.awards.service import lifecycle
     from grants.core.storage import get_storage
     from grants.core.time import now
 
@@ -61,7 +61,8 @@ def held_event(school: str, title: str, description: str) -> dict[str, Any]:
 async def build_reporting(world: World, staff: Any, a: Any, b: Any) -> None:
     from grants.accounts.service import load_principal
     from grants.awards.tables import Payment
-    from grants.reporting import final, photos, service
+    from grants.reporting.service import events as service
+    from grants.reporting.service import final, photos
 
     world.secrets |= REPORTING_SECRETS
     ids = world.ids

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from grants.awards import lifecycle
-from grants.awards.tables import Award, AwardStatus
+from grants.awards.service import lifecycle
+from grants.awards.states import RUNNING
+from grants.awards.tables import Award
 from grants.core import audit
 from grants.core.auth import Principal, Role
 from grants.core.db import for_update, write_transaction
@@ -25,7 +26,7 @@ from grants.reporting import notify
 from grants.reporting.deadlines import final_report_due
 from grants.reporting.tables import FinalReport, FinalReportAttachment, ReviewStatus
 
-SUBMITTABLE = (AwardStatus.agreement_signed.value, AwardStatus.in_progress.value)
+SUBMITTABLE = RUNNING
 TEXT_LIMIT = 20_000
 COMMENT_LIMIT = 2000
 MAX_ATTACHMENTS = 20

@@ -17,9 +17,9 @@ from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
-from grants.awards import labels as award_labels
-from grants.awards import lifecycle
-from grants.awards.payments import payments_of
+from grants.awards import states as award_labels
+from grants.awards.service import lifecycle
+from grants.awards.service.payments import payments_of
 from grants.calls.tables import Call
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, NotFound, ValidationFailed
@@ -29,8 +29,10 @@ from grants.core.params import PathId
 from grants.core.storage import StorageError
 from grants.core.uploads import form_file, upload_limit, upload_refusal
 from grants.registry.service import list_schools
-from grants.reporting import final, forms, photos, service
+from grants.reporting import forms
 from grants.reporting.deadlines import final_report_due
+from grants.reporting.service import events as service
+from grants.reporting.service import final, photos
 from grants.reporting.tables import GRADE_BANDS, EventStatus, ReviewStatus
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]

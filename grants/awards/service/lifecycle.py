@@ -17,7 +17,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from grants.awards import notify, payments, state
+from grants.awards import notify
+from grants.awards.service import lock as state
+from grants.awards.service import payments
 from grants.awards.tables import Agreement, Award, AwardStatus, PaymentKind
 from grants.core import audit
 from grants.core.auth import Principal, Role

@@ -15,7 +15,7 @@ from piccolo.query.functions.datetime import Month, Year
 from grants.awards.tables import Award, AwardStatus, Payment
 from grants.calls.tables import Call, CallStatus
 from grants.core.i18n import sort_key
-from grants.reporting.reach import (
+from grants.reporting.queries.reach import (
     PROJECT_COLUMNS,
     counted_events,
     live_awards,
@@ -24,7 +24,7 @@ from grants.reporting.reach import (
     reaching,
     schools_reached,
 )
-from grants.reporting.results import EVENT_COLUMNS, event_totals
+from grants.reporting.queries.results import EVENT_COLUMNS, event_totals
 from grants.reporting.tables import EventReport
 
 

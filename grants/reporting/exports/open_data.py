@@ -31,8 +31,8 @@ import msgspec
 from grants.awards.tables import Award
 from grants.core.money import format_cents
 from grants.core.time import to_riga
-from grants.reporting.exports import spreadsheet_safe
-from grants.reporting.reach import live_awards, municipalities_reached, paid_cents, places
+from grants.reporting.exports.events import spreadsheet_safe
+from grants.reporting.queries.reach import live_awards, municipalities_reached, paid_cents, places
 
 IDENTIFIER_PREFIX = "360G-pumpurs-"
 RECIPIENT_SCHEME = "LV-RE"

@@ -33,7 +33,7 @@ from grants.core.errors import NotFound
 from grants.core.filetypes import content_disposition
 from grants.core.openapi import errors
 from grants.core.params import MAX_ID
-from grants.reporting.reach import counted_events, places
+from grants.reporting.queries.reach import counted_events, places
 from grants.reporting.tables import EventReport
 
 CSV_TYPE = "text/csv"

@@ -17,7 +17,7 @@ from piccolo.query.functions.aggregate import Count, Max, Min, Sum
 from grants.awards.tables import Award
 from grants.calls.tables import Call, CallStatus
 from grants.core.time import riga_local, to_riga
-from grants.reporting.reach import (
+from grants.reporting.queries.reach import (
     PROJECT_COLUMNS,
     band_sums,
     bands_of,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from grants.awards import state
+from grants.awards.service import lock as state
 from grants.awards.tables import AwardStatus, Payment, PaymentKind
 from grants.core import audit
 from grants.core.auth import Principal

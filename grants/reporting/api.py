@@ -19,8 +19,8 @@ from grants.core.money import format_cents
 from grants.core.openapi import errors, file_download
 from grants.core.params import PathId
 from grants.core.uploads import download_response, receive_file, upload_limit
-from grants.reporting import final, photos, service
-from grants.reporting.pages import ReportPages
+from grants.reporting.pages.portal import ReportPages
+from grants.reporting.pages.staff import StaffReportPages
 from grants.reporting.schemas import (
     EventIn,
     EventOut,
@@ -31,7 +31,8 @@ from grants.reporting.schemas import (
     ReviewIn,
     event_dict,
 )
-from grants.reporting.staff_pages import StaffReportPages
+from grants.reporting.service import events as service
+from grants.reporting.service import final, photos
 
 grantee_or_staff = roles(Role.applicant, Role.staff)
 staff = roles(Role.staff)

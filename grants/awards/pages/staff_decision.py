@@ -19,15 +19,16 @@ from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.awards import service
+from grants.awards.service import decision as service
 from grants.calls import service as calls
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _, ngettext
 from grants.core.money import format_cents
 from grants.core.params import PathId
-from grants.scoring import exports, ranking
-from grants.scoring import staff_pages as ranking_pages
+from grants.scoring import exports
+from grants.scoring import queries as ranking
+from grants.scoring.pages import staff as ranking_pages
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]

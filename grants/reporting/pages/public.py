@@ -22,10 +22,11 @@ from grants.core.auth import current, public
 from grants.core.errors import NotFound
 from grants.core.params import PathId
 from grants.registry.service import list_municipalities
-from grants.reporting import opendata, results
-from grants.reporting.dashboard_pages import MunicipalityApi, MunicipalityPages
-from grants.reporting.exports import EventExportApi
-from grants.reporting.labels import award_statuses, band_labels
+from grants.reporting.exports import open_data as opendata
+from grants.reporting.exports.events import EventExportApi
+from grants.reporting.pages.municipality import MunicipalityApi, MunicipalityPages
+from grants.reporting.queries import results
+from grants.reporting.states import award_statuses, band_labels
 from grants.settings import get_settings
 
 PAGE_MAX_AGE = 300

@@ -31,7 +31,7 @@ from grants.core.storage import (
     kept_if_recorded,
 )
 from grants.core.storage import NotFound as StorageNotFound
-from grants.reporting import service
+from grants.reporting.service import events as service
 from grants.reporting.tables import EventPhoto
 
 MAX_PHOTOS_PER_EVENT = 20

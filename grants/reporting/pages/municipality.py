@@ -19,10 +19,8 @@ from grants.core.errors import NotFound
 from grants.core.i18n import _, get_language
 from grants.core.money import display_cents, format_cents
 from grants.core.openapi import errors
-from grants.reporting import dashboard
-from grants.reporting.charts import Series, bar_chart
-from grants.reporting.exports import csv_stream, event_csv
-from grants.reporting.labels import award_statuses, band_labels, month_label
+from grants.reporting.exports.events import csv_stream, event_csv
+from grants.reporting.pages.municipality_charts import Series, bar_chart
 from grants.reporting.public_schemas import (
     ActivitiesOut,
     EventOut,
@@ -31,7 +29,9 @@ from grants.reporting.public_schemas import (
     SchoolReachOut,
     TotalsOut,
 )
-from grants.reporting.reach import BAND_COLUMNS, Places, places
+from grants.reporting.queries import dashboard
+from grants.reporting.queries.reach import BAND_COLUMNS, Places, places
+from grants.reporting.states import award_statuses, band_labels, month_label
 from grants.reporting.tables import GRADE_BANDS
 
 staff_or_coordinator = roles(Role.staff, Role.coordinator)

@@ -15,14 +15,15 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.awards import lifecycle
+from grants.awards.service import lifecycle
 from grants.awards.tables import Award
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _
 from grants.core.params import MAX_ID, PathId
-from grants.reporting import final, service
-from grants.reporting.pages import award_facts, labels
+from grants.reporting.pages.portal import award_facts, labels
+from grants.reporting.service import events as service
+from grants.reporting.service import final
 from grants.reporting.tables import EventReport, EventStatus, FinalReport, ReviewStatus
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]

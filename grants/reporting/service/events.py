@@ -14,8 +14,9 @@ from datetime import date
 from typing import Any
 
 from grants.applications.tables import PlannedEvent
-from grants.awards import lifecycle
-from grants.awards.tables import Award, AwardStatus
+from grants.awards.service import lifecycle
+from grants.awards.states import RUNNING
+from grants.awards.tables import Award
 from grants.core import audit
 from grants.core.auth import Principal, Role
 from grants.core.db import for_update, write_transaction
@@ -29,7 +30,7 @@ from grants.reporting.deadlines import event_report_due
 from grants.reporting.rules import BAND_FIELDS, FIELDS, clean_event
 from grants.reporting.tables import EventPhoto, EventReport, EventStatus, ReviewStatus
 
-REPORTABLE = (AwardStatus.agreement_signed.value, AwardStatus.in_progress.value)
+REPORTABLE = RUNNING
 COMMENT_LIMIT = 2000
 # Which way a report may move when it is edited: planned → held | cancelled, never back.
 MOVES = {

@@ -6,7 +6,7 @@ from datetime import date
 
 from babel.dates import format_date
 
-from grants.awards import labels as awards_labels
+from grants.awards import states as awards_labels
 from grants.awards.tables import AwardStatus
 from grants.core.i18n import _, get_language
 

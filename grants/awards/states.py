@@ -1,9 +1,13 @@
-"""How the awards' codes read on pages and in exports, in the reader's language."""
+"""The award's states in one place: how each reads (pages, exports, mails) and which group it is in."""
 
 from __future__ import annotations
 
 from grants.awards.tables import AwardStatus, PaymentKind
 from grants.core.i18n import _
+
+# A running project: its agreement is signed and it is not finished. The grantee reports events and
+# the final report, and the reminders go out, only while the award is in one of these.
+RUNNING = (AwardStatus.agreement_signed.value, AwardStatus.in_progress.value)
 
 
 def award_statuses() -> dict[str, str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from grants.awards import state
+from grants.awards.service import lock as state
 from grants.awards.tables import Award, Payment
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _

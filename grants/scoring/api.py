@@ -16,9 +16,11 @@ from grants.core.money import format_cents
 from grants.core.openapi import errors, file_download
 from grants.core.params import PathId
 from grants.core.uploads import download_response
-from grants.scoring import files, ranking, service
+from grants.scoring import files, service
+from grants.scoring import queries as ranking
 from grants.scoring.exports import ExportApi
-from grants.scoring.pages import ReviewPages
+from grants.scoring.pages.reviewer import ReviewPages
+from grants.scoring.pages.staff import StaffReviewPages
 from grants.scoring.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -30,7 +32,6 @@ from grants.scoring.schemas import (
     ReviewOut,
     StatusOut,
 )
-from grants.scoring.staff_pages import StaffReviewPages
 
 staff = roles(Role.staff)
 reviewer = roles(Role.reviewer)

@@ -16,9 +16,10 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.awards import lifecycle, payments, register
-from grants.awards.decision_pages import AwardDecisionPages
-from grants.awards.labels import award_statuses, payment_kinds
+from grants.awards import queries as register
+from grants.awards.pages.staff_decision import AwardDecisionPages
+from grants.awards.service import lifecycle, payments
+from grants.awards.states import award_statuses, payment_kinds
 from grants.awards.tables import Award
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, NotFound, ValidationFailed

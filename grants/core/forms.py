@@ -1,0 +1,60 @@
+"""How a page form ends: a redirect when the service took it, or the same form again with its errors.
+
+A page handler reads the typed text, hands the service call to `submit_form` and says where to go
+on success and how to draw the form again. Every refusal a service raises (bad input, a clash with
+the state, a refused upload) becomes one `Refusal`, so no handler catches service errors itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from inspect import isawaitable
+from typing import Any, TypeVar
+
+from litestar.response import Redirect, Response
+
+from grants.core.errors import Conflict, ValidationFailed
+from grants.core.storage import StorageError
+from grants.core.uploads import upload_refusal
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a form was refused: messages by field, one for the whole form, and the status to answer."""
+
+    status_code: int
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+
+def refusal_of(exc: ValidationFailed | Conflict | StorageError, file_field: str = "file") -> Refusal:
+    """Bad input is 422 with its fields; a clash with the state 409 with its message; a refused
+    upload the storage's message on the file field, with its status (413, 415 or 422)."""
+    if isinstance(exc, ValidationFailed):
+        return Refusal(422, dict(exc.errors), exc.message)
+    if isinstance(exc, Conflict):
+        return Refusal(409, {}, exc.message)
+    text, code = upload_refusal(exc)
+    return Refusal(code, {file_field: text})
+
+
+Again = Callable[[Refusal], Awaitable[Response[Any]] | Response[Any]]
+
+
+async def submit_form(
+    action: Awaitable[T],
+    *,
+    done: str | Callable[[T], str],
+    again: Again,
+    file_field: str = "file",
+) -> Response[Any]:
+    """Run the service call; redirect to `done` (or `done(result)`), or answer `again(refusal)`."""
+    try:
+        result = await action
+    except (ValidationFailed, Conflict, StorageError) as exc:
+        page = again(refusal_of(exc, file_field))
+        return await page if isawaitable(page) else page
+    return Redirect(done(result) if callable(done) else done)
