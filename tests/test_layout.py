@@ -1,0 +1,109 @@
+"""The house rules of DESIGN.md ("Layout"), checked on the tree: every domain has the same rooms,
+a room that grows becomes a folder of the same name, and no file grows past 400 lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAINS = ("registry", "accounts", "calls", "applications", "scoring", "awards", "reporting")
+ROOMS = frozenset(
+    {
+        "__init__",
+        "tables",
+        "states",
+        "rules",
+        "service",
+        "queries",
+        "schemas",
+        "api",
+        "pages",
+        "forms",
+        "exports",
+        "notify",
+        "piccolo_app",
+    }
+)
+FOLDER_ROOMS = frozenset({"service", "queries", "pages", "exports", "schemas", "api"})
+AUDIENCES = ("portal", "staff", "reviewer", "public", "municipality")
+MAX_LINES = 400
+
+
+def misplaced(domain_dir: Path) -> list[str]:
+    """The names in a domain package that are not rooms of the layout (or not where a room may be)."""
+    wrong: list[str] = []
+    for entry in sorted(domain_dir.iterdir()):
+        if entry.name in {"__pycache__", "piccolo_migrations"}:
+            continue
+        if entry.is_dir():
+            if entry.name not in FOLDER_ROOMS:
+                wrong.append(f"{entry.name}/")
+                continue
+            for module in sorted(entry.glob("*.py")):
+                if (
+                    entry.name == "pages"
+                    and module.stem != "__init__"
+                    and not module.stem.startswith(AUDIENCES)
+                ):
+                    wrong.append(f"pages/{module.name}")
+            if not (entry / "__init__.py").exists():
+                wrong.append(f"{entry.name}/__init__.py missing")
+            if (domain_dir / f"{entry.name}.py").exists():
+                wrong.append(f"{entry.name}.py beside {entry.name}/")
+        elif entry.suffix == ".py" and entry.stem not in ROOMS:
+            wrong.append(entry.name)
+    return wrong
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_domain_modules_are_rooms_of_the_layout(domain: str) -> None:
+    assert misplaced(ROOT / "grants" / domain) == []
+
+
+def test_layout_check_names_a_module_outside_the_rooms(tmp_path: Path) -> None:
+    domain = tmp_path / "awards"
+    (domain / "pages").mkdir(parents=True)
+    for name in (
+        "__init__.py",
+        "tables.py",
+        "lifecycle.py",
+        "pages/__init__.py",
+        "pages/staff.py",
+        "pages/decision.py",
+    ):
+        (domain / name).write_text("")
+    (domain / "helpers").mkdir()
+    assert misplaced(domain) == ["helpers/", "lifecycle.py", "pages/decision.py"]
+
+
+def test_every_domain_exports_its_routes() -> None:
+    import importlib
+
+    missing = [
+        d
+        for d in DOMAINS
+        if not isinstance(getattr(importlib.import_module(f"grants.{d}"), "routes", None), list)
+    ]
+    assert missing == []
+
+
+def long_files() -> list[str]:
+    files = [
+        path
+        for folder in ("grants", "admin", "tests", "bench")
+        for path in (ROOT / folder).rglob("*.py")
+        if "piccolo_migrations" not in path.parts
+    ]
+    return sorted(
+        f"{path.relative_to(ROOT)}: {count}"
+        for path in files
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    )
+
+
+def test_no_file_over_400_lines() -> None:
+    assert long_files() == []
