@@ -48,6 +48,7 @@ test: dev browser
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: dev
 	$(BIN)/python -m bench
