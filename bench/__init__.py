@@ -16,8 +16,10 @@ Layout:
 - `profile.py`   py-spy samples of a server under load, summed by kind of code;
 - `http_throughput.py` (a) HTTP throughput and latency of the calls page and API;
 - `ranking.py`   (b) the ranking of 10,000 applications, in a child process of
-  its own that loads the data in bulk and checks every result;
-- `export.py`    (c) the CSV export of 100,000 event reports;
+  its own (`ranking_child.py`) that loads the data in bulk (`ranking_data.py`)
+  and checks every result (`ranking_check.py`);
+- `export.py`    (c) the CSV export of 100,000 event reports, each measurement in
+  a child process (`export_child.py`) on data from `export_data.py`;
 - `upload_memory.py` (d) the server's peak memory growth during a 25 MB upload;
 - `submissions.py` (e) 200 organisations submitting at once: errors, lost ones;
 - `api.py`       the applicant's side of the JSON API, for (d) and (e);
