@@ -90,7 +90,7 @@ async def load(rng: random.Random) -> dict[str, int]:
                 {
                     "call": calls[n % CALLS],
                     "organisation": orgs[n],
-                    "reference": f"BEN-2026-{n + 1:05d}",
+                    "reference": f"BEX-2026-{n + 1:05d}",  # not the ranking benchmark's BEN-…: both load into one database
                     "status": "awarded",
                     "title": f"Bench project {n + 1}",
                     "requested_cents": 460_000,
