@@ -19,7 +19,7 @@ from typing import Any
 from litestar import Litestar, Request
 from litestar._parsers import parse_cookie_string
 from litestar.connection import ASGIConnection
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -95,8 +95,8 @@ def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
 
 
 # --- the caller as a dependency ------------------------------------------------
-# app.py provides these to every handler: a handler names `me` (signed in, behind a guard that
-# requires it) or `viewer` (maybe nobody, on a public route) instead of reading the scope itself.
+# app.py provides these to every handler: a handler declares `me: Me` (signed in, behind a guard
+# that requires it) or `viewer: Viewer` (maybe nobody, on a public route) instead of reading the scope.
 
 
 async def provide_me(request: Request[Any, Any, Any]) -> Principal:
@@ -107,6 +107,11 @@ async def provide_me(request: Request[Any, Any, Any]) -> Principal:
 async def provide_viewer(request: Request[Any, Any, Any]) -> Principal | None:
     """The caller if signed in, else None: for pages everyone may see but some see more of."""
     return current(request)
+
+
+# The handler's annotation: `me: Me`, `viewer: Viewer` (marked, so Litestar does not have to infer it).
+Me = NamedDependency[Principal]
+Viewer = NamedDependency[Principal | None]
 
 
 def caller_dependencies() -> dict[str, Provide]:
