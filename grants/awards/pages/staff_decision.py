@@ -27,7 +27,7 @@ from grants.core.i18n import _, ngettext
 from grants.core.money import format_cents
 from grants.core.params import PathId
 from grants.scoring import exports
-from grants.scoring import queries as ranking
+from grants.scoring.queries import ranking
 from grants.scoring.pages import staff as ranking_pages
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
