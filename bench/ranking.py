@@ -509,8 +509,8 @@ def _compare(
 async def _child() -> dict[str, Any]:
     from grants.calls.tables import Call
     from grants.core.db import configure, engine
-    from grants.scoring.queries import ranking
     from grants.scoring.api import ranking_rows
+    from grants.scoring.queries import ranking
     from grants.scoring.tables import Score
     from grants.settings import get_settings
 

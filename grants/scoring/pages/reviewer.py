@@ -188,11 +188,10 @@ class ReviewPages(Controller):
                 status=refusal.status_code,
             )
 
+        released, opened = f"/reviews?released={assignment_id}", f"/reviews/{assignment_id}?done=opened"
         return await submit_form(
             forms.declare_conflict(assignment_id, me, choice, reason),
-            done=f"/reviews?released={assignment_id}"
-            if choice == "yes"
-            else f"/reviews/{assignment_id}?done=opened",
+            done=released if choice == "yes" else opened,
             again=again,
         )
 
