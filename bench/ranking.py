@@ -145,7 +145,7 @@ def _notes(db: Database, result: dict[str, Any]) -> list[str]:
         f"Every result was checked against a Python computation from the raw rows: all "
         f"{counts['applications']:,} applications' score, spread, pass/fail, rank and criterion marks, "
         "with the mean and with the median.",
-        "The ranking API row is grants.scoring.controllers.ranking_rows(): both calls and the rows "
+        "The ranking API row is grants.scoring.api.ranking_rows(): both calls and the rows "
         "the staff ranking endpoint returns.",
         f"Load average of the machine (1 min) before and after the timed runs: "
         f"{result['load'][0]:.1f}, {result['load'][1]:.1f} on {result['cores']} cores; other work on the "

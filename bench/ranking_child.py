@@ -49,8 +49,8 @@ async def _time(runs: int, fn: Callable[[], Awaitable[Any]]) -> tuple[list[list[
 async def _child() -> dict[str, Any]:
     from grants.calls.tables import Call
     from grants.core.db import configure, engine
-    from grants.scoring import queries as ranking
     from grants.scoring.api import ranking_rows
+    from grants.scoring.queries import ranking
     from grants.scoring.tables import Score
     from grants.settings import get_settings
 

@@ -12,6 +12,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from admin.mount import admin_mount
+from grants import scoring
 from grants.accounts import api as accounts
 from grants.accounts.service import principal_for_session, principal_for_token
 from grants.applications import api as applications
@@ -27,7 +28,6 @@ from grants.core.web import PagesController, error_handlers, template_engine
 from grants.registry import api as registry
 from grants.reporting import api as reporting
 from grants.reporting.pages import public as reporting_public
-from grants.scoring import api as scoring
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
 CSRF_COOKIE = "grants_csrf"  # its own name: piccolo-admin has a "csrftoken" of its own
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *registry.handlers,
             *calls.handlers,
             *applications.handlers,
-            *scoring.handlers,
+            *scoring.routes,
             *awards.handlers,
             *reporting.handlers,
             *reporting_public.handlers,

@@ -16,7 +16,7 @@ from grants.core import mail
 from grants.core.i18n import DEFAULT_LANGUAGE
 from grants.core.money import format_cents
 from grants.core.time import format_day
-from grants.scoring.queries import Ranked
+from grants.scoring.queries.ranking import Ranked
 from grants.scoring.tables import Assignment, AssignmentStatus
 
 SUBJECTS = {

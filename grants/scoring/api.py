@@ -1,26 +1,27 @@
-"""The staff and reviewer API of the review: eligibility, assignments, ranking, scoring."""
+"""The staff and reviewer API of the review: eligibility, assignments, scoring, the ranking and its exports."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post, put
+import anyio.to_thread
+from litestar import Controller, Response, get, post, put
 from litestar.params import JSONBody
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from grants.accounts.tables import Organisation
-from grants.core.auth import Principal, Role, current, roles
+from grants.core.auth import Principal, Role, roles
 from grants.core.errors import ValidationFailed
+from grants.core.filetypes import content_disposition
 from grants.core.i18n import _
 from grants.core.money import format_cents
 from grants.core.openapi import errors, file_download
 from grants.core.params import PathId
 from grants.core.uploads import download_response
-from grants.scoring import files, service
-from grants.scoring import queries as ranking
-from grants.scoring.exports import ExportApi
-from grants.scoring.pages.reviewer import ReviewPages
-from grants.scoring.pages.staff import StaffReviewPages
+from grants.scoring import service
+from grants.scoring.exports import CSV_TYPE, XLSX_TYPE, csv_lines, filename, ranking_export, xlsx_bytes
+from grants.scoring.queries import ranking
+from grants.scoring.queries.reviews import my_assignments, organisation_name, review_view, reviewer_attachment
 from grants.scoring.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -35,12 +36,6 @@ from grants.scoring.schemas import (
 
 staff = roles(Role.staff)
 reviewer = roles(Role.reviewer)
-
-
-def _me(request: Request[Any, Any, Any]) -> Principal:
-    principal = current(request)
-    assert principal is not None  # the guards ran first
-    return principal
 
 
 def _text(value: Any) -> str | None:
@@ -78,11 +73,9 @@ class ReviewStaffApi(Controller):
         responses=errors(401, 403, 404, 409, 422),
     )
     async def eligibility(
-        self, request: Request[Any, Any, Any], application_id: PathId, data: JSONBody[EligibilityIn]
+        self, me: Principal, application_id: PathId, data: JSONBody[EligibilityIn]
     ) -> StatusOut:
-        return StatusOut(
-            status=await service.check_eligibility(application_id, _me(request), data.checks, data.note)
-        )
+        return StatusOut(status=await service.check_eligibility(application_id, me, data.checks, data.note))
 
     @post(
         "/calls/{call_id:int}/assignments",
@@ -91,16 +84,16 @@ class ReviewStaffApi(Controller):
         responses=errors(401, 403, 404, 409, 422),
     )
     async def assign(
-        self, request: Request[Any, Any, Any], call_id: PathId, data: JSONBody[AssignmentIn]
+        self, me: Principal, call_id: PathId, data: JSONBody[AssignmentIn]
     ) -> AssignmentsCreatedOut:
         if data.auto:
             panel = data.reviewer_ids if isinstance(data.reviewer_ids, list) else None
-            return AssignmentsCreatedOut(created=await service.auto_assign(call_id, _me(request), panel))
+            return AssignmentsCreatedOut(created=await service.auto_assign(call_id, me, panel))
         if not isinstance(data.application_id, int) or not isinstance(data.reviewer_id, int):
             raise ValidationFailed(
                 {"application_id": _("Give application_id and reviewer_id, or auto: true.")}
             )
-        created = await service.assign(call_id, data.application_id, data.reviewer_id, _me(request))
+        created = await service.assign(call_id, data.application_id, data.reviewer_id, me)
         return AssignmentsCreatedOut(created=[created])
 
     @get(
@@ -153,16 +146,9 @@ def _reviewer_application(application: dict[str, Any], organisation: str | None)
 
 
 async def review_out(assignment_id: int, principal: Principal) -> ReviewOut:
-    view = await service.review_view(assignment_id, principal)
+    view = await review_view(assignment_id, principal)
     row, application = view["assignment"], view["application"]
-    organisation = None
-    if application["organisation"] is not None:
-        org = (
-            await Organisation.select(Organisation.name)
-            .where(Organisation.id == application["organisation"])
-            .first()
-        )
-        organisation = org["name"] if org else None
+    organisation = await organisation_name(application["organisation"])
     return ReviewOut(
         id=row["id"],
         application_id=row["application"],
@@ -194,10 +180,10 @@ class ReviewerApi(Controller):
     guards = [reviewer]
 
     @get("/", summary="The caller's assignments", responses=errors(401, 403))
-    async def list_reviews(self, request: Request[Any, Any, Any]) -> list[AssignmentOut]:
+    async def list_reviews(self, me: Principal) -> list[AssignmentOut]:
         return [
             AssignmentOut(id=r["id"], application_id=r["application"], call_id=r["call"], status=r["status"])
-            for r in await service.my_assignments(_me(request))
+            for r in await my_assignments(me)
         ]
 
     @post(
@@ -206,20 +192,16 @@ class ReviewerApi(Controller):
         summary="Declare a conflict of interest (true releases the assignment) or none",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def conflict(
-        self, request: Request[Any, Any, Any], assignment_id: PathId, data: JSONBody[ConflictIn]
-    ) -> StatusOut:
-        return StatusOut(
-            status=await service.declare_conflict(assignment_id, _me(request), data.conflict, data.reason)
-        )
+    async def conflict(self, me: Principal, assignment_id: PathId, data: JSONBody[ConflictIn]) -> StatusOut:
+        return StatusOut(status=await service.declare_conflict(assignment_id, me, data.conflict, data.reason))
 
     @get(
         "/{assignment_id:int}",
         summary="The application as the reviewer may see it, with the scores",
         responses=errors(401, 403, 404, 409),
     )
-    async def review(self, request: Request[Any, Any, Any], assignment_id: PathId) -> ReviewOut:
-        return await review_out(assignment_id, _me(request))
+    async def review(self, me: Principal, assignment_id: PathId) -> ReviewOut:
+        return await review_out(assignment_id, me)
 
     @get(
         "/{assignment_id:int}/attachments/{attachment_id:int}",
@@ -227,10 +209,8 @@ class ReviewerApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def attachment(
-        self, request: Request[Any, Any, Any], assignment_id: PathId, attachment_id: PathId
-    ) -> Response[Any]:
-        row = await files.reviewer_attachment(assignment_id, attachment_id, _me(request))
+    async def attachment(self, me: Principal, assignment_id: PathId, attachment_id: PathId) -> Response[Any]:
+        row = await reviewer_attachment(assignment_id, attachment_id, me)
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
     @put(
@@ -238,13 +218,45 @@ class ReviewerApi(Controller):
         summary="Save scores; submit: true locks them",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def score(
-        self, request: Request[Any, Any, Any], assignment_id: PathId, data: JSONBody[ReviewIn]
-    ) -> ReviewOut:
-        await service.save_scores(
-            assignment_id, _me(request), data.scores, data.comments, data.comment, data.submit
+    async def score(self, me: Principal, assignment_id: PathId, data: JSONBody[ReviewIn]) -> ReviewOut:
+        await service.save_scores(assignment_id, me, data.scores, data.comments, data.comment, data.submit)
+        return await review_out(assignment_id, me)
+
+
+class ExportApi(Controller):
+    path = "/api/calls"
+    tags = ["review"]
+    guards = [staff]
+
+    @get(
+        "/{call_id:int}/export.csv",
+        summary="The applications of the call with scores and decisions, in ranking order (CSV)",
+        responses=errors(401, 403, 404),
+    )
+    async def export_csv(self, call_id: PathId) -> Stream:
+        call, head, records = await ranking_export(call_id)
+        return Stream(
+            csv_lines(head, records),
+            media_type=CSV_TYPE,
+            headers={
+                "Content-Disposition": content_disposition(filename(call, "csv")),
+                "Cache-Control": "private, no-store",
+            },
         )
-        return await review_out(assignment_id, _me(request))
 
-
-handlers = [ReviewStaffApi, ReviewerApi, ReviewPages, StaffReviewPages, ExportApi]
+    @get(
+        "/{call_id:int}/export.xlsx",
+        summary="The applications of the call with scores and decisions, in ranking order (XLSX)",
+        responses=errors(401, 403, 404),
+    )
+    async def export_xlsx(self, call_id: PathId) -> Response[bytes]:
+        call, head, records = await ranking_export(call_id)
+        content = await anyio.to_thread.run_sync(xlsx_bytes, _("Ranking"), head, records)
+        return Response(
+            content,
+            media_type=XLSX_TYPE,
+            headers={
+                "Content-Disposition": content_disposition(filename(call, "xlsx")),
+                "Cache-Control": "private, no-store",
+            },
+        )

@@ -1,8 +1,7 @@
 """Eligibility, reviewer assignments, conflicts of interest and scores: the only writer of their rows.
 
-Assignment: pending → coi_declared | submitted. A reviewer reaches an
-application only through their own assignment, and only after declaring no
-conflict; other reviewers' scores only after submitting their own.
+Assignment: pending → coi_declared | submitted. Each write locks, writes and audits in one
+transaction; the reads are in grants.scoring.queries.
 """
 
 from __future__ import annotations
@@ -10,35 +9,19 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from piccolo.apps.user.tables import BaseUser
-
-from grants.accounts.service import member_emails
-from grants.accounts.tables import Membership, UserRole
 from grants.applications import service as applications
 from grants.applications.tables import Application, ApplicationStatus
-from grants.calls.tables import Call, Criterion, CriterionKind
-from grants.core import audit, mail
-from grants.core.auth import Principal, Role
+from grants.calls.tables import Call, CriterionKind
+from grants.core import audit
+from grants.core.auth import Principal
 from grants.core.db import for_update, write_transaction
 from grants.core.errors import Conflict, NotFound, ValidationFailed
-from grants.core.i18n import DEFAULT_LANGUAGE, _
+from grants.core.i18n import _
 from grants.core.time import now
+from grants.scoring import notify, rules
+from grants.scoring.queries.reviews import criteria, members_of, own_assignment, reviewers
+from grants.scoring.states import ACTIVE, CHECKABLE, REVIEWABLE
 from grants.scoring.tables import Assignment, AssignmentStatus, EligibilityCheck, Score
-
-COMMENT_LIMIT = 5000
-ACTIVE = [AssignmentStatus.pending.value, AssignmentStatus.submitted.value]
-REVIEWABLE = (ApplicationStatus.eligible, ApplicationStatus.in_review)
-INELIGIBLE_SUBJECT = mail.N_("Application %(reference)s is not eligible")
-ASSIGNED_SUBJECT = mail.N_("New applications to review")
-
-
-async def _criteria(call_id: int, kind: CriterionKind) -> list[dict[str, Any]]:
-    return (
-        await Criterion.select()
-        .where((Criterion.call == call_id) & (Criterion.kind == kind))
-        .order_by(Criterion.position)
-    )
-
 
 # --- eligibility ----------------------------------------------------------------------------------
 
@@ -47,23 +30,16 @@ async def check_eligibility(application_id: int, actor: Principal, checks: dict[
     app = await Application.select().where(Application.id == application_id).first()
     if app is None:
         raise NotFound
-    codes = [c["code"] for c in await _criteria(app["call"], CriterionKind.eligibility)]
-    errors = {
-        f"checks.{code}": _("Answer yes or no.") for code in codes if not isinstance(checks.get(code), bool)
-    }
-    errors |= {f"checks.{code}": _("The call has no such criterion.") for code in checks if code not in codes}
+    eligibility = await criteria(app["call"], CriterionKind.eligibility)
+    codes = [c["code"] for c in eligibility]
+    errors = rules.eligibility_errors(codes, checks)
     if errors:
         raise ValidationFailed(errors)
     result = ApplicationStatus.eligible if all(checks[c] for c in codes) else ApplicationStatus.ineligible
     failed = [c for c in codes if not checks[c]]
     async with write_transaction():
         moved = await applications.set_status(
-            application_id,
-            (ApplicationStatus.submitted, ApplicationStatus.eligible, ApplicationStatus.ineligible),
-            result,
-            actor,
-            checks=checks,
-            note=note,
+            application_id, CHECKABLE, result, actor, checks=checks, note=note
         )
         if not moved:
             raise Conflict(_("Only a submitted application can be checked for eligibility."))
@@ -74,36 +50,12 @@ async def check_eligibility(application_id: int, actor: Principal, checks: dict[
             )
         )
         if result == ApplicationStatus.ineligible:
-            titles = {c["code"]: c["title"] for c in await _criteria(app["call"], CriterionKind.eligibility)}
-            for address in await member_emails(app["organisation"]):
-                await mail.enqueue(
-                    address,
-                    INELIGIBLE_SUBJECT,
-                    "ineligible",
-                    {
-                        "reference": app["reference"],
-                        "title": app["title"],
-                        "note": note,
-                        "failed": [f"{code} {titles[code]}" for code in failed],
-                    },
-                    dedupe_key=f"ineligible:{application_id}:{now().date()}:{address}",
-                )
+            titles = {c["code"]: c["title"] for c in eligibility}
+            await notify.tell_ineligible(app, [f"{code} {titles[code]}" for code in failed], note)
     return result.value
 
 
 # --- assignments ----------------------------------------------------------------------------------
-
-
-async def reviewers() -> list[int]:
-    rows = await UserRole.select(UserRole.user).where(UserRole.role == Role.reviewer).order_by(UserRole.user)
-    return sorted({r["user"] for r in rows})
-
-
-async def _members_of(organisation_id: int) -> set[int]:
-    return {
-        r["user"]
-        for r in await Membership.select(Membership.user).where(Membership.organisation == organisation_id)
-    }
 
 
 async def _lock_call(call_id: int) -> dict[str, Any]:
@@ -127,7 +79,7 @@ async def assign(call_id: int, application_id: int, reviewer_id: int, actor: Pri
             raise Conflict(_("Only an eligible application can be given to reviewers."))
         if reviewer_id not in await reviewers():
             raise ValidationFailed({"reviewer_id": _("This user is not a reviewer.")})
-        if reviewer_id in await _members_of(app["organisation"]):
+        if reviewer_id in await members_of(app["organisation"]):
             raise Conflict(_("A member of the applying organisation cannot review its application."))
         earlier = (
             await Assignment.select(Assignment.status)
@@ -155,37 +107,8 @@ async def _create_assignments(call_id: int, pairs: list[tuple[int, int]], actor:
         await audit.record(
             "assign", "application", application_id, actor=actor, after={"reviewer": reviewer_id}
         )
-    await _tell_reviewers(pairs)
+    await notify.tell_reviewers(pairs)
     return ids
-
-
-async def _tell_reviewers(pairs: list[tuple[int, int]]) -> None:
-    by_reviewer: dict[int, list[int]] = {}
-    for application_id, reviewer_id in pairs:
-        by_reviewer.setdefault(reviewer_id, []).append(application_id)
-    if not by_reviewer:
-        return
-    emails = {
-        r["id"]: r["email"]
-        for r in await BaseUser.select(BaseUser.id, BaseUser.email).where(
-            BaseUser.id.is_in(list(by_reviewer))
-        )
-    }
-    refs = {
-        r["id"]: (r["reference"], r["title"])
-        for r in await Application.select(Application.id, Application.reference, Application.title).where(
-            Application.id.is_in([a for a, _ in pairs])
-        )
-    }
-    for reviewer_id, application_ids in by_reviewer.items():
-        if emails.get(reviewer_id):
-            await mail.enqueue(
-                emails[reviewer_id],
-                ASSIGNED_SUBJECT,
-                "reviews_assigned",
-                {"applications": [refs[a] for a in application_ids]},
-                language=DEFAULT_LANGUAGE,
-            )
 
 
 async def auto_assign(call_id: int, actor: Principal, panel: list[int] | None = None) -> list[int]:
@@ -225,7 +148,7 @@ async def auto_assign(call_id: int, actor: Principal, panel: list[int] | None = 
         pairs: list[tuple[int, int]] = []
         for app in apps:
             if app["organisation"] not in members:
-                members[app["organisation"]] = await _members_of(app["organisation"])
+                members[app["organisation"]] = await members_of(app["organisation"])
             for _slot in range(call["reviewers_per_application"] - active[app["id"]]):
                 candidates = [
                     r
@@ -244,39 +167,12 @@ async def auto_assign(call_id: int, actor: Principal, panel: list[int] | None = 
 # --- the reviewer's side ----------------------------------------------------------------------------
 
 
-async def my_assignments(reviewer: Principal) -> list[dict[str, Any]]:
-    return (
-        await Assignment.select(
-            Assignment.id,
-            Assignment.application,
-            Assignment.call,
-            Assignment.status,
-            Assignment.conflict,
-            Assignment.call.closes_at.as_alias("call_closes_at"),
-            Assignment.call.title.as_alias("call_title"),
-            Assignment.application.reference.as_alias("reference"),
-        )
-        .where(Assignment.reviewer == reviewer.user_id)
-        .order_by(Assignment.id)
-    )
-
-
-async def _own(assignment_id: int, reviewer: Principal, lock: bool = False) -> dict[str, Any]:
-    query = Assignment.select().where(
-        (Assignment.id == assignment_id) & (Assignment.reviewer == reviewer.user_id)
-    )
-    row = await (for_update(query) if lock else query).first()
-    if row is None:
-        raise NotFound  # someone else's assignment is as invisible as a missing one
-    return row
-
-
 async def declare_conflict(assignment_id: int, reviewer: Principal, conflict: bool, reason: str) -> str:
     reason = reason.strip()
     if conflict and not reason:
         raise ValidationFailed({"reason": _("Say briefly what the conflict of interest is.")})
     async with write_transaction():
-        row = await _own(assignment_id, reviewer, lock=True)
+        row = await own_assignment(assignment_id, reviewer, lock=True)
         if row["conflict"] is not None:
             raise Conflict(_("The conflict of interest has been declared already."))
         changes: dict[Any, Any] = {
@@ -296,59 +192,6 @@ async def declare_conflict(assignment_id: int, reviewer: Principal, conflict: bo
     return (AssignmentStatus.coi_declared if conflict else AssignmentStatus.pending).value
 
 
-async def review_view(assignment_id: int, reviewer: Principal) -> dict[str, Any]:
-    row = await _own(assignment_id, reviewer)
-    if row["conflict"] != "no":
-        raise Conflict(_("Declare first whether you have a conflict of interest with this application."))
-    staff_view = Principal(user_id=0, email="", name="", roles=frozenset({Role.staff}))
-    application = await applications.get_application(row["application"], staff_view)
-    call = application["call_row"]
-    criteria = await _criteria(call["id"], CriterionKind.quality)
-    mine = await _scores_of([assignment_id])
-    others: list[dict[str, Any]] = []
-    if row["status"] == AssignmentStatus.submitted:
-        peers = await Assignment.select(Assignment.id, Assignment.comment).where(
-            (Assignment.application == row["application"])
-            & (Assignment.id != assignment_id)
-            & (Assignment.status == AssignmentStatus.submitted)
-        )
-        peer_scores = await _scores_of([p["id"] for p in peers])
-        others = [{"scores": peer_scores.get(p["id"], {}), "comment": p["comment"]} for p in peers]
-    if call["blind_review"]:
-        application = anonymise(application)
-    return {
-        "assignment": row,
-        "application": application,
-        "criteria": criteria,
-        "scores": mine.get(assignment_id, {}),
-        "others": others,
-    }
-
-
-def anonymise(application: dict[str, Any]) -> dict[str, Any]:
-    """What a blind review hides: who applies, who they are with, what their files are called."""
-    hidden = dict(application)
-    hidden["organisation"] = None
-    hidden["partners"] = ""
-    hidden["attachments"] = [
-        {**a, "filename": _("Attachment {n}").format(n=i + 1)}
-        for i, a in enumerate(application["attachments"])
-    ]
-    return hidden
-
-
-async def _scores_of(assignment_ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:
-    if not assignment_ids:
-        return {}
-    rows = await Score.select(
-        Score.assignment, Score.points, Score.comment, Score.criterion.code.as_alias("code")
-    ).where(Score.assignment.is_in(assignment_ids))
-    result: dict[int, dict[str, dict[str, Any]]] = {}
-    for r in rows:
-        result.setdefault(r["assignment"], {})[r["code"]] = {"points": r["points"], "comment": r["comment"]}
-    return result
-
-
 async def save_scores(
     assignment_id: int,
     reviewer: Principal,
@@ -358,33 +201,11 @@ async def save_scores(
     submit: bool,
 ) -> str:
     async with write_transaction():
-        row = await _own(assignment_id, reviewer, lock=True)
+        row = await own_assignment(assignment_id, reviewer, lock=True)
         if row["conflict"] != "no" or row["status"] != AssignmentStatus.pending:
             raise Conflict(_("These scores can no longer be changed."))
-        criteria = {c["code"]: c for c in await _criteria(row["call"], CriterionKind.quality)}
-        errors: dict[str, str] = {}
-        for code, value in points.items():
-            criterion = criteria.get(code)
-            if criterion is None:
-                errors[f"scores.{code}"] = _("The call has no such criterion.")
-            elif (
-                not isinstance(value, int)
-                or isinstance(value, bool)
-                or not 0 <= value <= criterion["max_points"]
-            ):
-                errors[f"scores.{code}"] = _("Give 0 to {max} points.").format(max=criterion["max_points"])
-        for code, text in comments.items():
-            if len(text) > COMMENT_LIMIT:
-                errors[f"comments.{code}"] = _("At most {n} characters.").format(n=COMMENT_LIMIT)
-            elif text.strip() and code not in points:
-                # A criterion's comment is kept with its points; without them it would be lost silently.
-                errors[f"scores.{code}"] = _("Give points as well, so that the comment can be saved.")
-        if submit:
-            errors |= {
-                f"scores.{code}": _("Score this criterion before submitting.")
-                for code in criteria
-                if code not in points
-            }
+        quality = {c["code"]: c for c in await criteria(row["call"], CriterionKind.quality)}
+        errors = rules.score_errors(quality, points, comments, submit)
         if errors:
             raise ValidationFailed(errors)
         await Score.delete().where(Score.assignment == assignment_id)
@@ -393,14 +214,14 @@ async def save_scores(
                 *[
                     Score(
                         assignment=assignment_id,
-                        criterion=criteria[code]["id"],
+                        criterion=quality[code]["id"],
                         points=value,
                         comment=comments.get(code, ""),
                     )
                     for code, value in points.items()
                 ]
             )
-        changes: dict[Any, Any] = {Assignment.comment: comment[:10000]}
+        changes: dict[Any, Any] = {Assignment.comment: comment[: rules.OVERALL_LIMIT]}
         if submit:
             changes |= {Assignment.status: AssignmentStatus.submitted, Assignment.submitted_at: now()}
         await Assignment.update(changes).where(Assignment.id == assignment_id)

@@ -69,7 +69,7 @@ def _expected(apps: list[int], aggregation: str) -> tuple[list[tuple], dict[int,
 async def test_ranking_and_breakdown_match_a_python_computation_for_every_group_size(client):
     from grants.calls.tables import Call, Criterion
     from grants.core.time import now
-    from grants.scoring import queries as ranking
+    from grants.scoring.queries import ranking
     from grants.scoring.tables import Assignment, Score
 
     call_id, apps = await eligible_applications(len(SHEETS), score_threshold=str(THRESHOLD))

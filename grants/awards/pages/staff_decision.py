@@ -27,8 +27,8 @@ from grants.core.i18n import _, ngettext
 from grants.core.money import format_cents
 from grants.core.params import PathId
 from grants.scoring import exports
-from grants.scoring import queries as ranking
 from grants.scoring.pages import staff as ranking_pages
+from grants.scoring.queries import ranking
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]

@@ -34,8 +34,8 @@ from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import MoneyError, format_cents, parse_cents
 from grants.core.time import now
-from grants.scoring import queries as ranking
-from grants.scoring.queries import Ranked
+from grants.scoring.queries import ranking
+from grants.scoring.queries.ranking import Ranked
 
 AWARDABLE = (ApplicationStatus.eligible, ApplicationStatus.in_review, ApplicationStatus.reserve)
 _AWARDABLE_VALUES = {s.value for s in AWARDABLE}

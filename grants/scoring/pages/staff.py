@@ -16,27 +16,24 @@ from babel.numbers import format_decimal
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
-from litestar.response import Redirect, Response, Template
+from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
-from piccolo.query.functions.aggregate import Count
 
-from grants.accounts.tables import Organisation, UserRole
 from grants.applications import forms as application_forms
 from grants.applications import service as applications
-from grants.applications.tables import Application, ApplicationStatus
+from grants.applications.tables import ApplicationStatus
 from grants.calls import service as calls
-from grants.calls.tables import CallStatus, CriterionKind
-from grants.core.auth import Principal, Role, current, roles
-from grants.core.errors import Conflict, NotFound, ValidationFailed
+from grants.core.auth import Principal, Role, roles
+from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _, get_language, ngettext
 from grants.core.params import PathId
-from grants.scoring import exports, service
-from grants.scoring.tables import Assignment, EligibilityCheck
+from grants.scoring import exports, forms, service
+from grants.scoring.queries import progress
+from grants.scoring.states import CHECKABLE, REVIEWABLE, call_statuses
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]
 
-CHECKABLE = (ApplicationStatus.submitted, ApplicationStatus.eligible, ApplicationStatus.ineligible)
 HIGH_SPREAD_SHARE = Decimal("0.2")  # a spread of a fifth of the maximum total asks for a second look
 
 # What other packages add to the ranking page: (call, rows, query) -> more context. grants.awards
@@ -45,42 +42,8 @@ RankingPanel = Callable[[dict[str, Any], list[dict[str, Any]], Mapping[str, str]
 RANKING_PANELS: list[RankingPanel] = []
 
 
-def _me(request: AnyRequest) -> Principal:
-    principal = current(request)
-    assert principal is not None  # the guard ran first
-    return principal
-
-
-def call_statuses() -> dict[str, str]:
-    return {
-        CallStatus.draft: _("Draft"),
-        CallStatus.published: _("Published"),
-        CallStatus.closed: _("Closed"),
-        CallStatus.in_review: _("In review"),
-        CallStatus.decided: _("Decided"),
-        CallStatus.archived: _("Archived"),
-    }
-
-
 def number(value: Decimal | None) -> str:
     return "—" if value is None else format_decimal(value, format="#,##0.00", locale=get_language())
-
-
-def display_name(row: dict[str, Any]) -> str:
-    name = f"{row.get('first_name') or ''} {row.get('last_name') or ''}".strip()
-    return f"{name} ({row['email']})" if name else row["email"]
-
-
-async def reviewer_list() -> list[dict[str, Any]]:
-    """Users holding the reviewer role, for the panel's checkboxes and the manual form."""
-    rows = await UserRole.select(
-        UserRole.user.id.as_alias("id"),
-        UserRole.user.email.as_alias("email"),
-        UserRole.user.first_name.as_alias("first_name"),
-        UserRole.user.last_name.as_alias("last_name"),
-    ).where(UserRole.role == Role.reviewer)
-    unique = {r["id"]: r | {"label": display_name(r)} for r in rows}
-    return sorted(unique.values(), key=lambda r: (r["label"].casefold(), r["id"]))
 
 
 def max_total(criteria: list[dict[str, Any]]) -> Decimal:
@@ -114,50 +77,18 @@ async def _call_page(
     status: int = HTTP_200_OK,
     notice: str | None = None,
 ) -> Template:
-    call = await exports.call_or_404(call_id)
-    apps = (
-        await Application.select(
-            Application.id,
-            Application.reference,
-            Application.title,
-            Application.status,
-            Application.submitted_at,
-            Application.requested_cents,
-            Application.organisation.name.as_alias("organisation_name"),
-        )
-        .where(
-            (Application.call == call_id)
-            & (Application.status != ApplicationStatus.draft)
-            & Application.submitted_at.is_not_null()
-        )
-        .order_by(Application.submitted_at)
-        .order_by(Application.id)
-    )
-    ids = [a["id"] for a in apps] or [0]
-    checks = {
-        c["application"]: c
-        for c in await EligibilityCheck.select().where(EligibilityCheck.application.is_in(ids))
-    }
-    assignments: dict[int, list[dict[str, Any]]] = {}
-    for row in (
-        await Assignment.select(
-            Assignment.all_columns(),
-            Assignment.reviewer.email.as_alias("email"),
-            Assignment.reviewer.first_name.as_alias("first_name"),
-            Assignment.reviewer.last_name.as_alias("last_name"),
-        )
-        .where(Assignment.call == call_id)
-        .order_by(Assignment.id)
-    ):
-        assignments.setdefault(row["application"], []).append(row | {"label": display_name(row)})
+    call = await progress.call_or_404(call_id)
+    apps = await progress.submitted_applications(call_id)
+    checks = await progress.eligibility_checks([a["id"] for a in apps])
+    assignments = await progress.assignments_by_application(call_id)
     context = {
         "call": call,
         "call_status": call_statuses().get(call["status"], call["status"]),
         "applications": apps,
         "checks": checks,
         "assignments": assignments,
-        "assignable": [a for a in apps if a["status"] in service.REVIEWABLE],
-        "reviewers": await reviewer_list(),
+        "assignable": [a for a in apps if a["status"] in REVIEWABLE],
+        "reviewers": await progress.reviewer_list(),
         "statuses": application_forms.statuses(),
         "checkable": [s.value for s in CHECKABLE],
         "errors": errors or {},
@@ -165,16 +96,19 @@ async def _call_page(
         "form": form or {},
         "notice": notice,
     }
-    return Template("staff/call.html", context=context, status_code=status)
+    return Template("scoring/staff/call.html", context=context, status_code=status)
+
+
+def _call_again(call_id: int, refusal: Refusal, form: dict[str, str]) -> Awaitable[Template]:
+    """The call's page again with the refused form, its messages and status."""
+    return _call_page(
+        call_id, errors=refusal.errors, message=refusal.message, form=form, status=refusal.status_code
+    )
 
 
 async def _notice(call_id: int, done: str | None, count: int | None, checked: int | None) -> str | None:
     if checked is not None:
-        app = (
-            await Application.select(Application.reference, Application.status)
-            .where((Application.id == checked) & (Application.call == call_id))
-            .first()
-        )
+        app = await progress.application_in_call(call_id, checked)
         if app is not None and app["status"] == ApplicationStatus.eligible:
             return _("Eligibility check saved: %(reference)s is eligible.") % {"reference": app["reference"]}
         if app is not None and app["status"] == ApplicationStatus.ineligible:
@@ -196,7 +130,7 @@ async def _notice(call_id: int, done: str | None, count: int | None, checked: in
 
 async def _eligibility_page(
     application_id: int,
-    request: AnyRequest,
+    me: Principal,
     *,
     answers: dict[str, str] | None = None,
     note: str | None = None,
@@ -204,23 +138,14 @@ async def _eligibility_page(
     message: str | None = None,
     status: int = HTTP_200_OK,
 ) -> Template:
-    app = await applications.get_application(application_id, _me(request))
-    criteria = [c for c in await calls.criteria_of(app["call"]) if c["kind"] == CriterionKind.eligibility]
-    earlier = (
-        await EligibilityCheck.select()
-        .where(EligibilityCheck.application == application_id)
-        .output(load_json=True)
-        .first()
-    )
+    app = await applications.get_application(application_id, me)
+    criteria = await progress.eligibility_criteria(app["call"])
+    earlier = await progress.eligibility_check(application_id)
     if answers is None:
         saved = earlier["checks"] if earlier else {}
         answers = {code: ("yes" if value else "no") for code, value in saved.items()}
         note = earlier["note"] if earlier else ""
-    organisation = (
-        await Organisation.select(Organisation.name, Organisation.registration_number)
-        .where(Organisation.id == app["organisation"])
-        .first()
-    )
+    organisation = await progress.organisation(app["organisation"])
     labels = application_forms.statuses()
     context = {
         "app": app,
@@ -238,7 +163,7 @@ async def _eligibility_page(
         "errors": errors or {},
         "message": message,
     }
-    return Template("staff/eligibility.html", context=context, status_code=status)
+    return Template("scoring/staff/eligibility.html", context=context, status_code=status)
 
 
 class StaffReviewPages(Controller):
@@ -248,18 +173,13 @@ class StaffReviewPages(Controller):
 
     @get("/calls", name="staff_calls")
     async def call_list(self) -> Template:
-        counts: dict[int, dict[str, int]] = {}
-        for row in await Application.select(
-            Application.call, Application.status, Count(Application.id, alias="n")
-        ).group_by(Application.call, Application.status):
-            counts.setdefault(row["call"], {})[row["status"]] = row["n"]
         context = {
             "calls": await calls.list_calls(include_draft=True),
-            "counts": counts,
+            "counts": await progress.status_counts(),
             "statuses": application_forms.statuses(),
             "call_statuses": call_statuses(),
         }
-        return Template("staff/calls.html", context=context)
+        return Template("scoring/staff/calls.html", context=context)
 
     @get("/calls/{call_id:int}")
     async def call_page(
@@ -272,86 +192,59 @@ class StaffReviewPages(Controller):
         return await _call_page(call_id, notice=await _notice(call_id, done, count, checked))
 
     @post("/calls/{call_id:int}/auto-assign", status_code=HTTP_200_OK)
-    async def auto_assign(self, request: AnyRequest, call_id: PathId, data: Form) -> Response[Any]:
-        ticked = [
-            int(key.removeprefix("reviewer."))
-            for key in data
-            if key.startswith("reviewer.") and key.removeprefix("reviewer.").isdigit()
-        ]
-        try:
-            created = await service.auto_assign(call_id, _me(request), ticked or None)
-        except ValidationFailed as exc:
-            return await _call_page(call_id, errors=exc.errors, form=data, status=422)
-        except Conflict as exc:
-            return await _call_page(call_id, message=exc.message, form=data, status=409)
-        return Redirect(f"/staff/calls/{call_id}?done=auto&count={len(created)}#assignments")
+    async def auto_assign(self, me: Principal, call_id: PathId, data: Form) -> Response[Any]:
+        return await submit_form(
+            service.auto_assign(call_id, me, forms.ticked_reviewers(data) or None),
+            done=lambda created: f"/staff/calls/{call_id}?done=auto&count={len(created)}#assignments",
+            again=lambda refusal: _call_again(call_id, refusal, data),
+        )
 
     @post("/calls/{call_id:int}/assign", status_code=HTTP_200_OK)
-    async def assign(self, request: AnyRequest, call_id: PathId, data: Form) -> Response[Any]:
-        application_id, reviewer_id = data.get("application_id", ""), data.get("reviewer_id", "")
-        errors = {}
-        if not application_id.isdigit():
-            errors["application_id"] = _("Choose an application.")
-        if not reviewer_id.isdigit():
-            errors["reviewer_id"] = _("Choose a reviewer.")
-        if not errors:
-            try:
-                await service.assign(call_id, int(application_id), int(reviewer_id), _me(request))
-            except ValidationFailed as exc:
-                errors = exc.errors
-            except NotFound:
-                await exports.call_or_404(call_id)
-                errors = {"application_id": _("Choose an application.")}
-            except Conflict as exc:
-                return await _call_page(call_id, message=exc.message, form=data, status=409)
-        if errors:
-            return await _call_page(call_id, errors=errors, form=data, status=422)
-        return Redirect(f"/staff/calls/{call_id}?done=assigned#app-{application_id}")
+    async def assign(self, me: Principal, call_id: PathId, data: Form) -> Response[Any]:
+        return await submit_form(
+            forms.assign(call_id, data, me),
+            done=f"/staff/calls/{call_id}?done=assigned#app-{data.get('application_id', '')}",
+            again=lambda refusal: _call_again(call_id, refusal, data),
+        )
 
     @post("/assignments/{assignment_id:int}/reopen", status_code=HTTP_200_OK)
-    async def reopen(self, request: AnyRequest, assignment_id: PathId, data: Form) -> Response[Any]:
-        row = (
-            await Assignment.select(Assignment.call, Assignment.application)
-            .where(Assignment.id == assignment_id)
-            .first()
-        )
-        if row is None:
-            raise NotFound
+    async def reopen(self, me: Principal, assignment_id: PathId, data: Form) -> Response[Any]:
+        row = await progress.assignment_place(assignment_id)
         reason = data.get("reason", "")
         form = {f"reason.{assignment_id}": reason}
-        try:
-            await service.reopen(assignment_id, _me(request), reason)
-        except ValidationFailed as exc:
-            errors = {f"{key}.{assignment_id}": text for key, text in exc.errors.items()}
-            return await _call_page(row["call"], errors=errors, form=form, status=422)
-        except Conflict as exc:
-            return await _call_page(row["call"], message=exc.message, form=form, status=409)
-        return Redirect(f"/staff/calls/{row['call']}?done=reopened#app-{row['application']}")
+
+        def again(refusal: Refusal) -> Awaitable[Template]:
+            errors = {f"{key}.{assignment_id}": text for key, text in refusal.errors.items()}
+            return _call_again(row["call"], Refusal(refusal.status_code, errors, refusal.message), form)
+
+        return await submit_form(
+            service.reopen(assignment_id, me, reason),
+            done=f"/staff/calls/{row['call']}?done=reopened#app-{row['application']}",
+            again=again,
+        )
 
     @get("/applications/{application_id:int}/eligibility")
-    async def eligibility_form(self, request: AnyRequest, application_id: PathId) -> Template:
-        return await _eligibility_page(application_id, request)
+    async def eligibility_form(self, me: Principal, application_id: PathId) -> Template:
+        return await _eligibility_page(application_id, me)
 
     @post("/applications/{application_id:int}/eligibility", status_code=HTTP_200_OK)
-    async def eligibility(self, request: AnyRequest, application_id: PathId, data: Form) -> Response[Any]:
-        app = await applications.get_application(application_id, _me(request))
-        codes = [
-            c["code"] for c in await calls.criteria_of(app["call"]) if c["kind"] == CriterionKind.eligibility
-        ]
-        answers = {code: data.get(f"checks.{code}", "") for code in codes}
-        checks = {code: value == "yes" for code, value in answers.items() if value in ("yes", "no")}
+    async def eligibility(self, me: Principal, application_id: PathId, data: Form) -> Response[Any]:
+        app = await applications.get_application(application_id, me)
+        answers = forms.eligibility_answers(data, await progress.eligibility_criteria(app["call"]))
         note = data.get("note", "").strip()
-        try:
-            await service.check_eligibility(application_id, _me(request), checks, note)
-        except ValidationFailed as exc:
-            return await _eligibility_page(
-                application_id, request, answers=answers, note=note, errors=exc.errors, status=422
-            )
-        except Conflict as exc:
-            return await _eligibility_page(
-                application_id, request, answers=answers, note=note, message=exc.message, status=409
-            )
-        return Redirect(f"/staff/calls/{app['call']}?checked={application_id}#app-{application_id}")
+        return await submit_form(
+            forms.check_eligibility(application_id, me, answers, note),
+            done=f"/staff/calls/{app['call']}?checked={application_id}#app-{application_id}",
+            again=lambda refusal: _eligibility_page(
+                application_id,
+                me,
+                answers=answers,
+                note=note,
+                errors=refusal.errors,
+                message=refusal.message,
+                status=refusal.status_code,
+            ),
+        )
 
     @get("/calls/{call_id:int}/ranking")
     async def ranking(self, request: AnyRequest, call_id: PathId) -> Template:

@@ -24,8 +24,9 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from grants.applications.tables import Application
+from grants.applications.tables import Application, ApplicationStatus
 from grants.calls.tables import Call, Criterion
+from grants.core.time import to_riga
 
 RANKED_STATUSES = ("eligible", "in_review", "awarded", "reserve", "rejected")
 
@@ -314,3 +315,55 @@ async def breakdown(call_id: int) -> dict[int, dict[str, Decimal | None]]:
         if marks:
             result[row["application_id"]] = marks
     return result
+
+
+async def table(call_id: int) -> list[dict[str, Any]]:
+    """Every submitted application of the call with its scores: the ranked ones in ranking order,
+    then the others (waiting for the check, in clarification, not eligible, withdrawn) by
+    submission time, without a rank. For the staff ranking page and the CSV and XLSX exports."""
+    apps = {
+        a["id"]: a
+        for a in await Application.select(
+            Application.id,
+            Application.reference,
+            Application.title,
+            Application.status,
+            Application.submitted_at,
+            Application.requested_cents,
+            Application.organisation.name.as_alias("organisation_name"),
+            Application.organisation.registration_number.as_alias("registration_number"),
+        ).where((Application.call == call_id) & (Application.status != ApplicationStatus.draft))
+    }
+    marks = await breakdown(call_id)
+    rows: list[dict[str, Any]] = []
+    for r in await ranking(call_id):
+        rows.append(
+            apps.pop(r.application_id)
+            | {
+                "application_id": r.application_id,
+                "score": r.score,
+                "scores_count": r.scores_count,
+                "spread": r.spread,
+                "passed": r.passed,
+                "rank": r.rank,
+                "criteria": marks.get(r.application_id, {}),
+            }
+        )
+    unranked = sorted(
+        (a for a in apps.values() if a["submitted_at"] is not None),
+        key=lambda a: (to_riga(a["submitted_at"]), a["id"]),
+    )
+    for a in unranked:
+        rows.append(
+            a
+            | {
+                "application_id": a["id"],
+                "score": None,
+                "scores_count": 0,
+                "spread": None,
+                "passed": None,
+                "rank": None,
+                "criteria": {},
+            }
+        )
+    return rows

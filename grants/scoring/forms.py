@@ -1,0 +1,145 @@
+"""The review's page forms: typed text to the service's input, and the errors only a page can see.
+
+Each action here raises ValidationFailed for what the form got wrong, so that the page ends
+every form through grants.core.forms.submit_form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from grants.core.auth import Principal
+from grants.core.errors import NotFound, ValidationFailed
+from grants.core.i18n import _
+from grants.scoring import service
+from grants.scoring.queries.progress import call_or_404
+from grants.scoring.rules import COMMENT_LIMIT, OVERALL_LIMIT
+
+WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,9}$")
+
+
+# --- the reviewer's forms -------------------------------------------------------------------------
+
+
+def saved_form(view: dict[str, Any]) -> dict[str, str]:
+    """The scoring form as saved: points and comments per criterion, and the overall comment."""
+    form = {"comment": view["assignment"]["comment"] or ""}
+    for criterion in view["criteria"]:
+        saved = view["scores"].get(criterion["code"])
+        form[f"scores.{criterion['code']}"] = str(saved["points"]) if saved else ""
+        form[f"comments.{criterion['code']}"] = saved["comment"] if saved else ""
+    return form
+
+
+def typed_form(data: dict[str, str], criteria: list[dict[str, Any]]) -> dict[str, str]:
+    """The scoring form as typed: only the fields of these criteria."""
+    form = {"comment": str(data.get("comment", ""))}
+    for criterion in criteria:
+        for group in ("scores", "comments"):
+            key = f"{group}.{criterion['code']}"
+            form[key] = str(data.get(key, ""))
+    return form
+
+
+def read_scores(
+    form: dict[str, str], criteria: list[dict[str, Any]]
+) -> tuple[dict[str, int], dict[str, str], dict[str, str]]:
+    """Typed text to the service's points and comments, with the errors only the page can see."""
+    points: dict[str, int] = {}
+    comments: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for criterion in criteria:
+        code = criterion["code"]
+        raw = form[f"scores.{code}"].strip()
+        comment = form[f"comments.{code}"]
+        comments[code] = comment
+        if len(comment) > COMMENT_LIMIT:
+            errors[f"comments.{code}"] = _("At most {n} characters.").format(n=COMMENT_LIMIT)
+        if not raw:
+            if comment.strip():
+                # The service says the same; saying it here too lists every problem at once.
+                errors[f"scores.{code}"] = _("Give points as well, so that the comment can be saved.")
+            continue
+        if not raw.isascii() or not WHOLE_NUMBER.match(raw):
+            errors[f"scores.{code}"] = _("Enter a whole number from 0 to {max}.").format(
+                max=criterion["max_points"]
+            )
+            continue
+        points[code] = int(raw)
+        if not 0 <= points[code] <= criterion["max_points"]:
+            # The service says the same; saying it here too lists every problem at once.
+            errors[f"scores.{code}"] = _("Give 0 to {max} points.").format(max=criterion["max_points"])
+    if len(form["comment"]) > OVERALL_LIMIT:
+        errors["comment"] = _("At most {n} characters.").format(n=OVERALL_LIMIT)
+    return points, comments, errors
+
+
+async def save_scores(
+    assignment_id: int,
+    me: Principal,
+    form: dict[str, str],
+    criteria: list[dict[str, Any]],
+    *,
+    submit: bool,
+    confirm: bool,
+) -> str:
+    """Save the typed scores; to submit, every criterion scored and the box ticked."""
+    points, comments, errors = read_scores(form, criteria)
+    if submit:
+        for criterion in criteria:
+            key = f"scores.{criterion['code']}"
+            if criterion["code"] not in points and key not in errors:
+                errors[key] = _("Score this criterion before submitting.")
+        if not confirm:
+            errors["confirm"] = _("Tick the box to confirm that the scores are final.")
+    if errors:
+        raise ValidationFailed(errors)
+    return await service.save_scores(assignment_id, me, points, comments, form["comment"], submit)
+
+
+async def declare_conflict(assignment_id: int, me: Principal, choice: str, reason: str) -> str:
+    """The declaration's yes or no, and the reason for a yes."""
+    if choice not in ("yes", "no"):
+        raise ValidationFailed({"conflict": _("Answer yes or no.")})
+    return await service.declare_conflict(assignment_id, me, choice == "yes", reason)
+
+
+# --- the staff's forms ----------------------------------------------------------------------------
+
+
+def ticked_reviewers(data: dict[str, str]) -> list[int]:
+    """The reviewers ticked for the panel ("reviewer.<id>" fields)."""
+    return [
+        int(key.removeprefix("reviewer."))
+        for key in data
+        if key.startswith("reviewer.") and key.removeprefix("reviewer.").isdigit()
+    ]
+
+
+async def assign(call_id: int, data: dict[str, str], me: Principal) -> int:
+    """Give the chosen application to the chosen reviewer; an application not of this call is as
+    unchosen as a missing one (a missing call is NotFound)."""
+    application_id, reviewer_id = data.get("application_id", ""), data.get("reviewer_id", "")
+    errors = {}
+    if not application_id.isdigit():
+        errors["application_id"] = _("Choose an application.")
+    if not reviewer_id.isdigit():
+        errors["reviewer_id"] = _("Choose a reviewer.")
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        return await service.assign(call_id, int(application_id), int(reviewer_id), me)
+    except NotFound:
+        await call_or_404(call_id)
+        raise ValidationFailed({"application_id": _("Choose an application.")}) from None
+
+
+def eligibility_answers(data: dict[str, str], criteria: list[dict[str, Any]]) -> dict[str, str]:
+    """The typed answer ("yes", "no" or "") to each eligibility criterion, by code."""
+    return {c["code"]: data.get(f"checks.{c['code']}", "") for c in criteria}
+
+
+async def check_eligibility(application_id: int, me: Principal, answers: dict[str, str], note: str) -> str:
+    checks = {code: value == "yes" for code, value in answers.items() if value in ("yes", "no")}
+    return await service.check_eligibility(application_id, me, checks, note)
