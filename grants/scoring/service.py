@@ -12,7 +12,7 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
-from grants.accounts.service import member_emails
+from grants.accounts.queries import member_emails
 from grants.accounts.tables import Membership, UserRole
 from grants.applications import service as applications
 from grants.applications.tables import Application, ApplicationStatus
