@@ -12,6 +12,7 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
+from grants.accounts import queries as account_queries
 from grants.accounts import service as accounts
 from grants.core.auth import Principal, Role
 from grants.core.errors import ValidationFailed
@@ -33,11 +34,11 @@ class RevokeRole(BaseModel):
 
 async def panel_actor(request: Request) -> Principal | None:
     """The staff member behind a panel request, for the audit log."""
-    return await accounts.load_principal(request.user.user.id, via="admin")
+    return await account_queries.load_principal(request.user.user.id, via="admin")
 
 
 async def _user_id(email: str) -> int:
-    user_id = await accounts.user_id_by_email(email)
+    user_id = await account_queries.user_id_by_email(email)
     if user_id is None:
         # piccolo-admin shows a ValueError's message to the user.
         raise ValueError(_("No user has the e-mail address {email}.").format(email=email))
@@ -48,7 +49,7 @@ async def grant_role(request: Request, data: GrantRole) -> str:
     user_id = await _user_id(data.email)
     role = Role(data.role)
     try:
-        municipality_id = await accounts.municipality_id_for_role(
+        municipality_id = await account_queries.municipality_id_for_role(
             role, data.municipality_code.strip().upper()
         )
     except ValidationFailed as exc:

@@ -12,9 +12,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from admin.mount import admin_mount
-from grants import scoring
-from grants.accounts import api as accounts
-from grants.accounts.service import principal_for_session, principal_for_token
+from grants import accounts, registry, scoring
+from grants.accounts.queries import principal_for_token
+from grants.accounts.service import principal_for_session
 from grants.applications import api as applications
 from grants.awards import controllers as awards
 from grants.calls import api as calls
@@ -25,7 +25,6 @@ from grants.core.i18n import LanguageMiddleware
 from grants.core.inputs import refuse_nul_characters
 from grants.core.security import BearerAwareCSRFMiddleware, add_security_headers, allowed_hosts
 from grants.core.web import PagesController, error_handlers, template_engine
-from grants.registry import api as registry
 from grants.reporting import api as reporting
 from grants.reporting.pages import public as reporting_public
 from grants.settings import PROJECT_ROOT, Settings, get_settings
@@ -61,8 +60,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             PagesController,
-            *accounts.handlers,
-            *registry.handlers,
+            *accounts.routes,
+            *registry.routes,
             *calls.handlers,
             *applications.handlers,
             *scoring.routes,

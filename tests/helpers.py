@@ -185,14 +185,15 @@ async def applicant_headers(client: httpx.AsyncClient) -> dict[str, str]:
 async def eligible_applications(count: int, **call_overrides) -> tuple[int, list[int]]:
     """A published call with `count` submitted, eligible applications from as many organisations,
     made through the services (the API paths have tests of their own). Returns (call id, app ids)."""
-    from grants.accounts.service import load_principal, register
+    from grants.accounts.queries import load_principal
+    from grants.accounts.service import register
     from grants.applications import service as applications
     from grants.calls import service as calls
     from grants.scoring import service as scoring
 
     school = await make_school()
     staff_email = await make_user(Role.staff)
-    from grants.accounts.service import user_id_by_email
+    from grants.accounts.queries import user_id_by_email
 
     staff = await load_principal(await user_id_by_email(staff_email))
     payload = call_payload(quota=max(count, 1), budget=f"{4600 * max(count, 1)}.00", **call_overrides)

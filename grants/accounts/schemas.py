@@ -1,3 +1,5 @@
+"""Request and response Structs of the accounts API."""
+
 from __future__ import annotations
 
 from datetime import datetime

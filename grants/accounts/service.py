@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 import secrets
 from datetime import datetime, timedelta
 from functools import cache
@@ -12,6 +10,8 @@ from typing import Any
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
+from grants.accounts.queries import current_municipality_id, load_principal, municipality_id_for_role
+from grants.accounts.rules import EMAIL, ORG_REG_NO, check_password, normalise_email, split_name, token_hash
 from grants.accounts.tables import ApiToken, LegalForm, Membership, Organisation, UserRole
 from grants.core import audit, mail
 from grants.core.auth import Principal, Role
@@ -20,12 +20,8 @@ from grants.core.errors import Conflict, InvalidCredentials, TooManyAttempts, Va
 from grants.core.i18n import _
 from grants.core.ratelimit import LoginLimiter, build_limiter
 from grants.core.time import now
-from grants.registry.tables import Municipality
 from grants.settings import get_settings
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ORG_REG_NO = re.compile(r"^\d{11}$")
-MIN_PASSWORD = 8
 PANEL_ROLES = {Role.staff, Role.reviewer}  # roles that log in to the admin panel
 
 
@@ -33,34 +29,6 @@ PANEL_ROLES = {Role.staff, Role.reviewer}  # roles that log in to the admin pane
 def limiter() -> LoginLimiter:
     s = get_settings()
     return build_limiter(s.redis_url, s.login_max_failures, s.login_window_seconds)
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def split_name(name: str) -> tuple[str, str]:
-    first, _, last = name.strip().rpartition(" ")
-    return (first, last) if first else (last, "")
-
-
-def check_password(password: str, field: str = "password") -> dict[str, str]:
-    if len(password) < MIN_PASSWORD:
-        return {field: _("The password must be at least {n} characters long.").format(n=MIN_PASSWORD)}
-    if len(password) > 128:
-        return {field: _("The password must be at most 128 characters long.")}
-    return {}
-
-
-async def _current_municipality_id(code: str) -> int | None:
-    row = (
-        await Municipality.select(Municipality.id, Municipality.valid_to)
-        .where(Municipality.code == code)
-        .first()
-    )
-    if row is None or (row["valid_to"] is not None and row["valid_to"] <= now().date()):
-        return None
-    return row["id"]
 
 
 async def register(email: str, password: str, name: str, organisation: dict[str, Any]) -> tuple[int, int]:
@@ -81,7 +49,7 @@ async def register(email: str, password: str, name: str, organisation: dict[str,
     legal_form = str(organisation.get("legal_form", ""))
     if legal_form not in {f.value for f in LegalForm}:
         errors["organisation.legal_form"] = _("Choose the legal form.")
-    municipality_id = await _current_municipality_id(str(organisation.get("municipality_code", "")))
+    municipality_id = await current_municipality_id(str(organisation.get("municipality_code", "")))
     if municipality_id is None:
         errors["organisation.municipality_code"] = _("Choose a municipality.")
     if errors:
@@ -123,7 +91,7 @@ async def register(email: str, password: str, name: str, organisation: dict[str,
         await mail.enqueue(
             email,
             mail.WELCOME_SUBJECT,
-            "welcome",
+            "accounts/mail/welcome",
             {"organisation": org_name, "name": name.strip()},
             dedupe_key=f"welcome:{org.id}",
         )
@@ -163,79 +131,17 @@ async def end_session(token: str) -> None:
     await SessionsBase.remove_session(token)
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 async def issue_token(user_id: int) -> tuple[str, datetime]:
     token = secrets.token_urlsafe(32)
     expires_at = now() + timedelta(hours=get_settings().token_hours)
-    await ApiToken.insert(ApiToken(user=user_id, token_hash=_token_hash(token), expires_at=expires_at))
+    await ApiToken.insert(ApiToken(user=user_id, token_hash=token_hash(token), expires_at=expires_at))
     return token, expires_at
 
 
-async def load_principal(
-    user_id: int, via: str = "session", session_token: str | None = None
-) -> Principal | None:
-    user = (
-        await BaseUser.select(BaseUser.id, BaseUser.email, BaseUser.first_name, BaseUser.last_name)
-        .where((BaseUser.id == user_id) & BaseUser.active.eq(True))
-        .first()
-    )
-    if user is None:
-        return None
-    grants = await UserRole.select(UserRole.role, UserRole.municipality.code.as_alias("code")).where(
-        UserRole.user == user_id
-    )
-    membership = (
-        await Membership.select(Membership.organisation)
-        .where(Membership.user == user_id)
-        .order_by(Membership.id)
-        .first()
-    )
-    return Principal(
-        user_id=user["id"],
-        email=user["email"],
-        name=" ".join(p for p in (user["first_name"], user["last_name"]) if p) or user["email"],
-        roles=frozenset(Role(g["role"]) for g in grants),
-        municipalities=frozenset(g["code"] for g in grants if g["role"] == Role.coordinator and g["code"]),
-        organisation_id=membership["organisation"] if membership else None,
-        via=via,
-        session_token=session_token,
-    )
-
-
 async def principal_for_session(token: str) -> Principal | None:
+    """The caller behind a session cookie; each use extends the session (a write, hence here)."""
     user_id = await SessionsBase.get_user_id(token, increase_expiry=timedelta(minutes=20))
     return await load_principal(user_id, "session", token) if user_id else None
-
-
-async def principal_for_token(token: str) -> Principal | None:
-    row = (
-        await ApiToken.select(ApiToken.user, ApiToken.expires_at)
-        .where(ApiToken.token_hash == _token_hash(token))
-        .first()
-    )
-    if row is None or row["expires_at"] <= now():
-        return None
-    return await load_principal(row["user"], "token")
-
-
-async def organisation_of(principal: Principal) -> dict[str, Any] | None:
-    """The caller's organisation as the account page shows it."""
-    if principal.organisation_id is None:
-        return None
-    return await (
-        Organisation.select(
-            Organisation.name,
-            Organisation.registration_number,
-            Organisation.legal_form,
-            Organisation.municipality.name.as_alias("municipality_name"),
-            Organisation.municipality.code.as_alias("municipality_code"),
-        )
-        .where(Organisation.id == principal.organisation_id)
-        .first()
-    )
 
 
 async def change_password(principal: Principal, current: str, new: str) -> None:
@@ -330,26 +236,3 @@ async def _sync_panel_flags(user_id: int) -> None:
     await BaseUser.update(
         {BaseUser.admin: bool(held & PANEL_ROLES), BaseUser.superuser: Role.staff in held}
     ).where(BaseUser.id == user_id)
-
-
-async def user_id_by_email(email: str) -> int | None:
-    row = await BaseUser.select(BaseUser.id).where(BaseUser.username == normalise_email(email)).first()
-    return row["id"] if row else None
-
-
-async def municipality_id_for_role(role: Role, municipality_code: str | None) -> int | None:
-    """The municipality a role is scoped to: required for coordinators, none for the rest."""
-    if role != Role.coordinator:
-        return None
-    municipality_id = await _current_municipality_id(municipality_code or "")
-    if municipality_id is None:
-        raise ValidationFailed({"municipality": _("A coordinator needs a current municipality code.")})
-    return municipality_id
-
-
-async def member_emails(organisation_id: int) -> list[str]:
-    """Where an organisation's mail goes: its active members' addresses."""
-    rows = await Membership.select(Membership.user.email.as_alias("email")).where(
-        (Membership.organisation == organisation_id) & Membership.user.active.eq(True)
-    )
-    return sorted({row["email"] for row in rows if row["email"]})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from grants.accounts.service import member_emails
+from grants.accounts.queries import member_emails
 from grants.applications.tables import Application, ApplicationStatus, PlannedEvent
 from grants.calls.tables import CallStatus
 from grants.core import mail

@@ -26,7 +26,7 @@ from grants.core.params import PathId
 from grants.core.storage import StorageError
 from grants.core.time import now
 from grants.core.uploads import form_file, upload_limit, upload_refusal
-from grants.registry.service import list_schools
+from grants.registry.queries import list_schools
 from grants.settings import get_settings
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grants.accounts.service import member_emails
+from grants.accounts.queries import member_emails
 from grants.applications.tables import Application
 from grants.core import mail
 from grants.core.i18n import DEFAULT_LANGUAGE

@@ -25,7 +25,7 @@ from grants.core.params import PathId
 from grants.core.storage import TooLarge, UnsupportedType
 from grants.core.time import now
 from grants.core.uploads import download_response, receive_file, upload_limit
-from grants.registry.service import list_municipalities
+from grants.registry.queries import list_municipalities
 
 staff_only = roles(Role.staff)
 

@@ -23,11 +23,13 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a form was refused: messages by field, one for the whole form, and the status to answer."""
+    """Why a form was refused: messages by field, one for the whole form, and the status to answer;
+    for a clash about one field (a Conflict with a `field`), its name."""
 
     status_code: int
     errors: dict[str, str] = field(default_factory=dict)
     message: str | None = None
+    field_name: str | None = None
 
 
 def refusal_of(exc: ValidationFailed | Conflict | StorageError, file_field: str = "file") -> Refusal:
@@ -36,7 +38,7 @@ def refusal_of(exc: ValidationFailed | Conflict | StorageError, file_field: str 
     if isinstance(exc, ValidationFailed):
         return Refusal(422, dict(exc.errors), exc.message)
     if isinstance(exc, Conflict):
-        return Refusal(409, {}, exc.message)
+        return Refusal(409, {}, exc.message, exc.field)
     text, code = upload_refusal(exc)
     return Refusal(code, {file_field: text})
 

@@ -1,7 +1,6 @@
 """E-mail through an outbox: written in the caller's transaction, sent by `grants send-mail`.
 
-`enqueue()` renders templates/mail/<name>.txt, or templates/<name>.txt for a
-domain's "<domain>/mail/<name>" (and .html if there is one) in
+`enqueue()` renders templates/<domain>/mail/<name>.txt (and .html if there is one) in
 the recipient's language and inserts an `outbox` row in the caller's
 transaction: mail caused by a change that rolls back disappears with it, mail
 caused by a change that commits is never lost. Without SMTP_URL the row and
@@ -28,32 +27,37 @@ retry carries the same Message-ID, so the receiving side can tell.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import smtplib
-import ssl
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from datetime import timedelta
+from email.utils import make_msgid
 from functools import cache
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 
 from grants.core.db import write_transaction
 from grants.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_language, gettext, ngettext, set_language
+from grants.core.smtp import (
+    ConnectFailed,
+    Connection,
+    SmtpServer,
+    build_message,
+    describe,
+    permanent_refusal,
+    sender_domain,
+)
 from grants.core.tables import OutboxMessage, OutboxStatus
 from grants.core.time import now
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
 log = logging.getLogger("grants.mail")
 
-TEMPLATES = PROJECT_ROOT / "templates" / "mail"
+# A mail template is named from templates/, e.g. "accounts/mail/welcome". The old flat folder
+# templates/mail/ is searched too, until every domain's mail templates have moved out of it.
+TEMPLATES = (PROJECT_ROOT / "templates", PROJECT_ROOT / "templates" / "mail")
 MAX_ATTEMPTS = 6
 STUCK_AFTER = timedelta(minutes=15)
-SMTP_TIMEOUT = 30  # seconds, for connecting and for each SMTP command
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
@@ -72,7 +76,7 @@ def retry_delay(attempts: int) -> timedelta:
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader([TEMPLATES, PROJECT_ROOT / "templates"]),
+        loader=FileSystemLoader(list(TEMPLATES)),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined,  # a missing variable fails at enqueue, not as a blank in the mail
         extensions=["jinja2.ext.i18n"],
@@ -106,10 +110,6 @@ def render(
     return " ".join(translated.split())[:300], text, html
 
 
-def _domain(settings: Settings) -> str:
-    return urlparse(settings.base_url).hostname or "localhost"
-
-
 async def enqueue(
     to: str,
     subject: str,
@@ -141,7 +141,7 @@ async def enqueue(
             status=OutboxStatus.pending,
             next_attempt_at=moment,
             dedupe_key=dedupe_key,
-            message_id=make_msgid(domain=_domain(get_settings())),
+            message_id=make_msgid(domain=sender_domain(get_settings())),
         )
     )
     if dedupe_key is not None:
@@ -154,115 +154,6 @@ async def enqueue(
     message_id = int(rows[0]["id"])
     log.info("mail queued: to %s, subject %r, outbox id %s", to, subject_text, message_id)
     return message_id
-
-
-@dataclass(frozen=True)
-class SmtpServer:
-    """SMTP_URL: smtp://[user:password@]host[:25][?starttls=1][&from=addr] or smtps://…[:465]."""
-
-    host: str
-    port: int
-    tls: str  # "" | "starttls" | "ssl"
-    username: str
-    password: str
-    sender: str
-
-    @classmethod
-    def from_url(cls, url: str, settings: Settings) -> SmtpServer:
-        parsed = urlparse(url)
-        query = parse_qs(parsed.query)
-        secure = parsed.scheme == "smtps"
-        starttls = query.get("starttls", ["0"])[0].lower() in {"1", "true", "yes"}
-        return cls(
-            host=parsed.hostname or "localhost",
-            port=parsed.port or (465 if secure else 25),
-            tls="ssl" if secure else ("starttls" if starttls else ""),
-            username=unquote(parsed.username or ""),
-            password=unquote(parsed.password or ""),
-            sender=query.get("from", [f"noreply@{_domain(settings)}"])[0],
-        )
-
-
-class ConnectFailed(Exception):
-    """The server could not be reached, or refused the TLS or the login."""
-
-
-class _Connection:
-    """One SMTP session reused for a run; used from a worker thread, one call at a time."""
-
-    def __init__(self, server: SmtpServer) -> None:
-        self.server = server
-        self.smtp: smtplib.SMTP | None = None
-
-    def send(self, message: EmailMessage) -> None:
-        if self.smtp is not None:
-            try:
-                self.smtp.noop()
-            except (smtplib.SMTPException, OSError):
-                self.close()
-        if self.smtp is None:
-            try:
-                self.smtp = self._open()
-            except Exception as exc:  # refused, TLS, login; smtplib sends only ASCII credentials
-                raise ConnectFailed(_describe(exc)) from exc
-        try:
-            self.smtp.send_message(message)
-        except BaseException:
-            self.close()
-            raise
-
-    def _open(self) -> smtplib.SMTP:
-        s = self.server
-        context = ssl.create_default_context()
-        if s.tls == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=SMTP_TIMEOUT, context=context)
-        else:
-            smtp = smtplib.SMTP(s.host, s.port, timeout=SMTP_TIMEOUT)
-        try:
-            if s.tls == "starttls":
-                smtp.starttls(context=context)
-            if s.username:
-                smtp.login(s.username, s.password)
-        except BaseException:
-            smtp.close()
-            raise
-        return smtp
-
-    def close(self) -> None:
-        if self.smtp is not None:
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                self.smtp.quit()
-            self.smtp.close()
-            self.smtp = None
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:2000]
-
-
-def _permanent(exc: BaseException) -> bool:
-    """Refusals that another attempt would not change: the recipient, the content, the message itself."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _msg in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPDataError):
-        return exc.smtp_code >= 500
-    return False
-
-
-def _build(row: dict[str, Any], sender: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = row["to_address"]
-    message["Subject"] = row["subject"]
-    message["Message-ID"] = row["message_id"]
-    created = row["created_at"]
-    message["Date"] = format_datetime(created if created.tzinfo else created.replace(tzinfo=UTC))
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(row["body_text"], cte="quoted-printable")
-    if row["body_html"]:
-        message.add_alternative(row["body_html"], subtype="html", cte="quoted-printable")
-    message["Content-Language"] = row["language"]  # after the content: set_content drops Content-* headers
-    return message
 
 
 @dataclass
@@ -335,9 +226,9 @@ async def _finish(row_id: int, **values: Any) -> None:
 
 async def _record_failure(row: dict[str, Any], exc: BaseException, permanent: bool = False) -> bool:
     """Store the error; schedule a retry, or give up. True when the message is now failed."""
-    error = str(exc) if isinstance(exc, ConnectFailed) else _describe(exc)
+    error = str(exc) if isinstance(exc, ConnectFailed) else describe(exc)
     attempts = row["attempts"]
-    if permanent or _permanent(exc) or attempts >= MAX_ATTEMPTS:
+    if permanent or permanent_refusal(exc) or attempts >= MAX_ATTEMPTS:
         await _finish(row["id"], status=OutboxStatus.failed, last_error=error, claimed_at=None)
         log.error(
             "mail %s to %s: attempt %s failed, gave up: %s", row["id"], row["to_address"], attempts, error
@@ -380,14 +271,14 @@ async def _deliver(server: SmtpServer, limit: int, report: DeliveryReport) -> No
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    connection = _Connection(server)
+    connection = Connection(server)
     try:
         for candidate in due:
             row = await _claim(candidate["id"])
             if row is None:
                 continue  # another worker took it, or it is no longer due
             try:
-                message = _build(row, server.sender)
+                message = build_message(row, server.sender)
             except ValueError as exc:  # a header the message cannot carry: no attempt will help
                 report.failed += await _record_failure(row, exc, permanent=True)
                 continue

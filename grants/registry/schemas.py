@@ -1,3 +1,5 @@
+"""Response Structs of the registry API."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,31 +1,88 @@
-"""The registry's rules: loading municipalities, resolving mergers, importing schools."""
+"""Writes of the registry: the built-in municipality list and the school register import."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from grants.core.db import frozen, write_transaction
-from grants.core.i18n import _, sort_key
-from grants.core.time import now
-from grants.registry.data import all_municipalities
+from grants.core.db import write_transaction
+from grants.core.i18n import _
+from grants.registry.queries import MUNICIPALITY_COLUMNS, forget_municipalities
 from grants.registry.rules import SchoolRow, check_row, read_rows
 from grants.registry.tables import Municipality, School
 
-MUNICIPALITY_COLUMNS = (
-    Municipality.id,
-    Municipality.code,
-    Municipality.name,
-    Municipality.short_name,
-    Municipality.kind,
-    Municipality.valid_from,
-    Municipality.valid_to,
-    Municipality.successor.code.as_alias("successor_code"),
-)
+# Latvia's municipalities since the 2021 reform, and the mergers we must resolve:
+# (code, name, short name, kind, valid_from, valid_to, successor code). valid_to is exclusive: the
+# first day the municipality no longer existed; valid_from is None where it existed before the 2021
+# reform under the same code.
+REFORM_2021 = date(2021, 7, 1)
+
+STATE_CITIES = [
+    ("LV-RIX", "Rīga", "RIX"),
+    ("LV-DGV", "Daugavpils", "DGV"),
+    ("LV-JEL", "Jelgava", "JEL"),
+    ("LV-JUR", "Jūrmala", "JUR"),
+    ("LV-LPX", "Liepāja", "LPX"),
+    ("LV-REZ", "Rēzekne", "REZ"),
+    ("LV-VEN", "Ventspils", "VEN"),
+]
+
+NOVADI = [
+    ("LV-011", "Ādažu novads", "ADA"),
+    ("LV-002", "Aizkraukles novads", "AIZ"),
+    ("LV-007", "Alūksnes novads", "ALU"),
+    ("LV-111", "Augšdaugavas novads", "AUG"),
+    ("LV-015", "Balvu novads", "BAL"),
+    ("LV-016", "Bauskas novads", "BAU"),
+    ("LV-022", "Cēsu novads", "CES"),
+    ("LV-112", "Dienvidkurzemes novads", "DKN"),
+    ("LV-026", "Dobeles novads", "DOB"),
+    ("LV-033", "Gulbenes novads", "GUL"),
+    ("LV-041", "Jelgavas novads", "JNO"),
+    ("LV-042", "Jēkabpils novads", "JEK"),
+    ("LV-047", "Krāslavas novads", "KRA"),
+    ("LV-050", "Kuldīgas novads", "KUL"),
+    ("LV-052", "Ķekavas novads", "KEK"),
+    ("LV-054", "Limbažu novads", "LIM"),
+    ("LV-056", "Līvānu novads", "LIV"),
+    ("LV-058", "Ludzas novads", "LUD"),
+    ("LV-059", "Madonas novads", "MAD"),
+    ("LV-062", "Mārupes novads", "MAR"),
+    ("LV-067", "Ogres novads", "OGR"),
+    ("LV-068", "Olaines novads", "OLA"),
+    ("LV-073", "Preiļu novads", "PRE"),
+    ("LV-077", "Rēzeknes novads", "RNO"),
+    ("LV-080", "Ropažu novads", "ROP"),
+    ("LV-087", "Salaspils novads", "SAL"),
+    ("LV-088", "Saldus novads", "SLD"),
+    ("LV-089", "Saulkrastu novads", "SAU"),
+    ("LV-091", "Siguldas novads", "SIG"),
+    ("LV-094", "Smiltenes novads", "SMI"),
+    ("LV-097", "Talsu novads", "TAL"),
+    ("LV-099", "Tukuma novads", "TUK"),
+    ("LV-101", "Valkas novads", "VLK"),
+    ("LV-113", "Valmieras novads", "VLM"),
+    ("LV-106", "Ventspils novads", "VNO"),
+]
+
+# Municipalities that no longer exist, with the one that took them over.
+FORMER = [
+    ("LV-102", "Varakļānu novads", "VAR", None, date(2025, 7, 1), "LV-059"),
+    ("LV-105", "Vecumnieku novads", "VEC", None, REFORM_2021, "LV-016"),
+    ("LV-046", "Kokneses novads", "KOK", None, REFORM_2021, "LV-002"),
+    ("LV-069", "Ozolnieku novads", "OZO", None, REFORM_2021, "LV-041"),
+    ("LV-107", "Viesītes novads", "VIE", None, REFORM_2021, "LV-042"),
+]
+
+
+def all_municipalities() -> list[tuple[str, str, str, str, date | None, date | None, str | None]]:
+    rows: list[tuple[str, str, str, str, date | None, date | None, str | None]] = []
+    rows += [(c, n, s, "state_city", None, None, None) for c, n, s in STATE_CITIES]
+    rows += [(c, n, s, "novads", REFORM_2021, None, None) for c, n, s in NOVADI]
+    rows += [(c, n, s, "novads", f, t, succ) for c, n, s, f, t, succ in FORMER]
+    return rows
 
 
 async def sync_municipalities() -> int:
@@ -61,99 +118,6 @@ async def sync_municipalities() -> int:
                 changed += 1
     forget_municipalities()
     return changed
-
-
-def is_current(row: dict[str, Any], today: date | None = None) -> bool:
-    today = today or now().date()
-    return row["valid_to"] is None or row["valid_to"] > today
-
-
-_ALL_MUNICIPALITIES = frozen(lambda: Municipality.select(*MUNICIPALITY_COLUMNS))
-
-# The municipality list is on most public pages and changes a few times a decade (by `grants migrate`
-# or a staff edit in the admin panel): a copy read in the last few seconds serves. This process's
-# own sync forgets it at once; another process's change shows within the TTL.
-MUNICIPALITIES_TTL = 10.0
-_municipalities: tuple[float, list[dict[str, Any]]] | None = None
-
-
-def forget_municipalities() -> None:
-    global _municipalities
-    _municipalities = None
-
-
-async def list_municipalities(current_only: bool = False) -> list[dict[str, Any]]:
-    global _municipalities
-    if _municipalities is None or time.monotonic() - _municipalities[0] > MUNICIPALITIES_TTL:
-        read_at = time.monotonic()
-        rows = sorted(await _ALL_MUNICIPALITIES().run(), key=lambda row: sort_key(row["name"]))
-        _municipalities = (read_at, rows)
-    rows = _municipalities[1]
-    if current_only:
-        today = now().date()
-        rows = [row for row in rows if is_current(row, today)]
-    return [dict(row) for row in rows]  # copies: the caller's to change
-
-
-async def get_municipality(code: str) -> dict[str, Any] | None:
-    return await Municipality.select(*MUNICIPALITY_COLUMNS).where(Municipality.code == code).first()
-
-
-def successor_map(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """Each code to the code of the municipality that exists today (itself if it still does)."""
-    direct = {row["code"]: row["successor_code"] for row in rows}
-    resolved: dict[str, str] = {}
-    for code in direct:
-        seen = {code}
-        target = code
-        while direct.get(target):
-            target = direct[target]
-            if target in seen:  # a loop in the data must not hang a request
-                break
-            seen.add(target)
-        resolved[code] = target
-    return resolved
-
-
-async def resolve_current(code: str) -> str:
-    rows = await Municipality.select(
-        Municipality.code, Municipality.successor.code.as_alias("successor_code")
-    )
-    return successor_map(rows).get(code, code)
-
-
-async def codes_merged_into(code: str) -> list[str]:
-    """The code itself and every former municipality that now resolves to it."""
-    rows = await Municipality.select(
-        Municipality.code, Municipality.successor.code.as_alias("successor_code")
-    )
-    resolved = successor_map(rows)
-    return sorted(c for c, target in resolved.items() if target == code or c == code)
-
-
-def school_row(row: dict[str, Any], today: date | None = None) -> dict[str, Any]:
-    today = today or now().date()
-    since, until = row["pumpurs_since"], row["pumpurs_until"]
-    row["pumpurs"] = since is not None and since <= today and (until is None or until >= today)
-    return row
-
-
-async def list_schools(municipality_code: str | None = None) -> list[dict[str, Any]]:
-    query = School.select(
-        School.id,
-        School.registration_number,
-        School.name,
-        School.kind,
-        School.pumpurs_since,
-        School.pumpurs_until,
-        School.municipality.code.as_alias("municipality_code"),
-        School.municipality.name.as_alias("municipality_name"),
-    )
-    if municipality_code:
-        query = query.where(School.municipality.code.is_in(await codes_merged_into(municipality_code)))
-    today = now().date()
-    rows = sorted(await query, key=lambda row: sort_key(row["name"]))
-    return [school_row(row, today) for row in rows]
 
 
 @dataclass

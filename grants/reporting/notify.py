@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from grants.accounts.service import member_emails
+from grants.accounts.queries import member_emails
 from grants.applications.tables import Application, PlannedEvent
 from grants.awards.states import RUNNING
 from grants.awards.tables import Award

@@ -7,7 +7,7 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
-from grants.accounts.service import member_emails
+from grants.accounts.queries import member_emails
 from grants.applications.tables import Application
 from grants.core import mail
 from grants.core.i18n import DEFAULT_LANGUAGE

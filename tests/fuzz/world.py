@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from grants.accounts.service import user_id_by_email
+from grants.accounts.queries import user_id_by_email
 from grants.core.auth import Role
 from tests.helpers import bearer, complete_application, make_user, published_call
 from tests.integration.report_helpers import image_bytes, report, running_award

@@ -129,6 +129,26 @@ async def test_register_page_shows_errors_next_to_fields_and_keeps_input(client)
     assert SESSION_COOKIE not in client.cookies
 
 
+async def test_register_page_puts_a_clash_next_to_its_field_and_a_mismatch_next_to_password2(client):
+    email, _ = await register_applicant(client)
+    form = {
+        "name": "Jānis Ozols",
+        "email": email,
+        "password": PASSWORD,
+        "password2": PASSWORD,
+        "org_name": "Biedrība Ozols",
+        "org_registration_number": unique_org_number(),
+        "org_legal_form": "association",
+        "org_municipality_code": "LV-016",
+    }
+    response = await post_form(client, "/register", form)
+    assert response.status_code == 409
+    assert 'id="f-email-error">An account with this e-mail address already exists.<' in response.text
+    response = await post_form(client, "/register", form | {"email": unique_email(), "password2": "other"})
+    assert response.status_code == 422
+    assert 'id="f-password2-error">The passwords do not match.<' in response.text
+
+
 async def test_register_page_logs_the_new_applicant_in(client):
     email = unique_email()
     response = await post_form(

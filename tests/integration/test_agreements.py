@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grants.accounts.service import load_principal, member_emails, user_id_by_email
+from grants.accounts.queries import load_principal, member_emails, user_id_by_email
 from grants.applications.tables import Application
 from grants.awards.service import lifecycle
 from grants.awards.tables import Agreement, Award, Payment

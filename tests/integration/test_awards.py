@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from grants.accounts.service import load_principal, member_emails, user_id_by_email
+from grants.accounts.queries import load_principal, member_emails, user_id_by_email
 from grants.applications.tables import Application
 from grants.awards.tables import Award
 from grants.calls.tables import Call

@@ -109,7 +109,7 @@ async def queue(to: str | None = None, **kwargs) -> int:
     message_id = await enqueue(
         to or unique_email("ngo"),
         kwargs.pop("subject", SUBJECT),
-        "welcome",
+        "accounts/mail/welcome",
         {"organisation": ORGANISATION, "name": "Anna Bērziņa"},
         **kwargs,
     )
@@ -174,7 +174,11 @@ async def test_enqueue_renders_in_the_recipients_language_and_restores_the_calle
 
 async def test_enqueue_html_escapes_the_context_and_text_keeps_it(outbox):
     message_id = await enqueue(
-        unique_email(), WELCOME_SUBJECT, "welcome", {"organisation": "<b>Biedrība</b>"}, language="en"
+        unique_email(),
+        WELCOME_SUBJECT,
+        "accounts/mail/welcome",
+        {"organisation": "<b>Biedrība</b>"},
+        language="en",
     )
     stored = await row(message_id)
     assert stored["subject"] == "Your organisation is registered in Grants"
@@ -199,7 +203,9 @@ async def test_enqueue_same_dedupe_key_twice_keeps_one_row(outbox):
 
 
 async def queue_or_none(**kwargs) -> int | None:
-    return await enqueue(unique_email(), SUBJECT, "welcome", {"organisation": ORGANISATION}, **kwargs)
+    return await enqueue(
+        unique_email(), SUBJECT, "accounts/mail/welcome", {"organisation": ORGANISATION}, **kwargs
+    )
 
 
 async def test_enqueue_in_a_rolled_back_transaction_leaves_no_row(outbox):

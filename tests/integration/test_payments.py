@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from grants.accounts.service import load_principal, user_id_by_email
+from grants.accounts.queries import load_principal, user_id_by_email
 from grants.awards.service import lifecycle, payments
 from grants.awards.tables import Award, Payment, PaymentKind
 from grants.calls.tables import Call

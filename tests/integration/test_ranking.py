@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pytest
 
-from grants.accounts.service import user_id_by_email
+from grants.accounts.queries import user_id_by_email
 from grants.core.auth import Role
 from tests.helpers import eligible_applications, make_user
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from grants.accounts.service import user_id_by_email
+from grants.accounts.queries import user_id_by_email
 from grants.core.auth import Role
 from grants.scoring.tables import Assignment
 from tests.helpers import bearer, eligible_applications, make_user, staff_headers

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from grants.accounts.service import load_principal, register, user_id_by_email
+from grants.accounts.queries import load_principal, user_id_by_email
+from grants.accounts.service import register
 from grants.applications import attachments
 from grants.applications import service as applications
 from grants.calls import service as calls

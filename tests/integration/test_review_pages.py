@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from grants.accounts.service import user_id_by_email
+from grants.accounts.queries import user_id_by_email
 from grants.core.auth import Role
 from grants.scoring.tables import Assignment
 from tests.conftest import unique_email
@@ -201,7 +201,8 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
 
 async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
     """One eligible application from an organisation with this name, with a named file."""
-    from grants.accounts.service import load_principal, register
+    from grants.accounts.queries import load_principal
+    from grants.accounts.service import register
     from grants.applications import attachments
     from grants.applications import service as applications
     from grants.calls import service as calls

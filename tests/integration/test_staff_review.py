@@ -10,7 +10,8 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from grants.accounts.service import load_principal, register, user_id_by_email
+from grants.accounts.queries import load_principal, user_id_by_email
+from grants.accounts.service import register
 from grants.applications import service as applications
 from grants.applications.tables import Application
 from grants.calls import service as calls

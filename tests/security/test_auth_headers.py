@@ -129,7 +129,8 @@ async def test_bad_token_is_not_rescued_by_a_session_cookie(browsers):
 
 
 async def test_token_of_a_deactivated_user_is_401(api):
-    from grants.accounts.service import issue_token, user_id_by_email
+    from grants.accounts.queries import user_id_by_email
+    from grants.accounts.service import issue_token
 
     email = await make_user(Role.staff)
     user_id = await user_id_by_email(email)
@@ -140,7 +141,8 @@ async def test_token_of_a_deactivated_user_is_401(api):
 
 
 async def test_expired_session_is_signed_out(new_browser):
-    from grants.accounts.service import start_session, user_id_by_email
+    from grants.accounts.queries import user_id_by_email
+    from grants.accounts.service import start_session
 
     email = await make_user(Role.applicant)
     session = await start_session(await user_id_by_email(email))

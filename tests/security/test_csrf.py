@@ -31,7 +31,8 @@ class Scene:
 
 @pytest.fixture(scope="module")
 async def scene(app) -> Scene:
-    from grants.accounts.service import load_principal, register, user_id_by_email
+    from grants.accounts.queries import load_principal, user_id_by_email
+    from grants.accounts.service import register
     from grants.applications import service as applications
     from grants.scoring import service as scoring
     from tests.helpers import organisation
@@ -52,7 +53,8 @@ async def scene(app) -> Scene:
 
 
 async def signed_in(new_browser, email: str):
-    from grants.accounts.service import start_session, user_id_by_email
+    from grants.accounts.queries import user_id_by_email
+    from grants.accounts.service import start_session
 
     return new_browser(await start_session(await user_id_by_email(email)))
 
@@ -73,7 +75,7 @@ async def test_login_form_needs_the_token(new_browser):
 
 
 async def test_register_form_needs_the_token(new_browser):
-    from grants.accounts.service import user_id_by_email
+    from grants.accounts.queries import user_id_by_email
 
     client = new_browser()
     email = unique_email("csrf-reg")
@@ -175,7 +177,8 @@ async def test_cookie_session_api_call_needs_the_header_token(new_browser, scene
 async def test_session_in_one_of_two_cookie_headers_still_needs_the_token(app, scene):
     """HTTP/2 lets a browser split its cookies over several headers: the CSRF check must see the
     session wherever the authentication finds it."""
-    from grants.accounts.service import start_session, user_id_by_email
+    from grants.accounts.queries import user_id_by_email
+    from grants.accounts.service import start_session
 
     session = await start_session(await user_id_by_email(scene.applicant))
     headers = [

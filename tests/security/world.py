@@ -80,7 +80,8 @@ class World:
 
 
 async def _user(world: World, key: str, role: Role, municipality: str | None = None, name: str = "") -> Any:
-    from grants.accounts.service import ensure_user, load_principal
+    from grants.accounts.queries import load_principal
+    from grants.accounts.service import ensure_user
 
     email = unique_email(key)
     user_id = await ensure_user(email, PASSWORD, role, municipality, name or f"Person {key.upper()}")
@@ -89,7 +90,8 @@ async def _user(world: World, key: str, role: Role, municipality: str | None = N
 
 
 async def _applicant(world: World, key: str, municipality: str, org_name: str) -> Any:
-    from grants.accounts.service import load_principal, register
+    from grants.accounts.queries import load_principal
+    from grants.accounts.service import register
 
     email = unique_email(key)
     org = organisation(name=org_name, municipality_code=municipality)

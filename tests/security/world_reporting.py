@@ -59,7 +59,7 @@ def held_event(school: str, title: str, description: str) -> dict[str, Any]:
 
 
 async def build_reporting(world: World, staff: Any, a: Any, b: Any) -> None:
-    from grants.accounts.service import load_principal
+    from grants.accounts.queries import load_principal
     from grants.awards.tables import Payment
     from grants.reporting.service import events as service
     from grants.reporting.service import final, photos

@@ -8,7 +8,8 @@ import pytest
 from jinja2 import UndefinedError
 
 from grants.core.i18n import get_language, set_language
-from grants.core.mail import WELCOME_SUBJECT, DeliveryReport, SmtpServer, enqueue, render, retry_delay
+from grants.core.mail import WELCOME_SUBJECT, DeliveryReport, enqueue, render, retry_delay
+from grants.core.smtp import SmtpServer
 from grants.settings import Settings
 
 pytestmark = pytest.mark.unit
@@ -49,7 +50,9 @@ def test_smtp_server_from_url(url, expected):
 def test_render_welcome_in_latvian_restores_the_callers_language():
     set_language("en")
     try:
-        subject, text, html = render(WELCOME_SUBJECT, "welcome", {"organisation": "Biedrība “Tests”"}, "lv")
+        subject, text, html = render(
+            WELCOME_SUBJECT, "accounts/mail/welcome", {"organisation": "Biedrība “Tests”"}, "lv"
+        )
         assert get_language() == "en"
     finally:
         set_language("lv")
@@ -60,20 +63,20 @@ def test_render_welcome_in_latvian_restores_the_callers_language():
 
 def test_render_subject_takes_values_from_the_context_on_one_line():
     subject, _text, _html = render(
-        "Reminder:\n%(organisation)s", "welcome", {"organisation": "Biedrība “Tests”"}, "en"
+        "Reminder:\n%(organisation)s", "accounts/mail/welcome", {"organisation": "Biedrība “Tests”"}, "en"
     )
     assert subject == "Reminder: Biedrība “Tests”"
 
 
 def test_render_missing_variable_fails_instead_of_sending_a_blank():
     with pytest.raises(UndefinedError, match="organisation"):
-        render(WELCOME_SUBJECT, "welcome", {}, "en")
+        render(WELCOME_SUBJECT, "accounts/mail/welcome", {}, "en")
 
 
 @pytest.mark.parametrize("address", ["", "no-at-sign", "a@b.lv\r\nBcc: x@y.lv", "two words@b.lv"])
 async def test_enqueue_refuses_what_is_not_an_address(address):
     with pytest.raises(ValueError, match="not an e-mail address"):
-        await enqueue(address, WELCOME_SUBJECT, "welcome", {"organisation": "X"})
+        await enqueue(address, WELCOME_SUBJECT, "accounts/mail/welcome", {"organisation": "X"})
 
 
 def test_delivery_report_summary_names_stuck_ids():

@@ -28,7 +28,7 @@ from grants.core.money import parse_cents
 from grants.core.params import PathId
 from grants.core.storage import StorageError
 from grants.core.uploads import form_file, upload_limit, upload_refusal
-from grants.registry.service import list_schools
+from grants.registry.queries import list_schools
 from grants.reporting import forms
 from grants.reporting.deadlines import final_report_due
 from grants.reporting.service import events as service

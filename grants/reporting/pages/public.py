@@ -21,7 +21,7 @@ from grants.applications.forms import event_kinds
 from grants.core.auth import current, public
 from grants.core.errors import NotFound
 from grants.core.params import PathId
-from grants.registry.service import list_municipalities
+from grants.registry.queries import list_municipalities
 from grants.reporting.exports import open_data as opendata
 from grants.reporting.exports.events import EventExportApi
 from grants.reporting.pages.municipality import MunicipalityApi, MunicipalityPages
@@ -107,7 +107,7 @@ class ResultsPages(Controller):
         school = await results.school_activity(registration_number)
         if school is None:
             raise NotFound
-        return public_page(request, "registry/school.html", {"school": school})
+        return public_page(request, "registry/public/school.html", {"school": school})
 
     @get("/open-data", name="open_data")
     async def open_data(self, request: Request[Any, Any, Any]) -> Template:

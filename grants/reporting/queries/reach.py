@@ -5,7 +5,7 @@ event there, or when it reported an event held there. It belongs to a municipali
 the municipality ran its call or when it reaches one of the municipality's schools.
 
 Mergers: a school registered under a municipality that no longer exists counts under the one that
-exists today, the end of the successor chain (grants.registry.service.successor_map), so today's
+exists today, the end of the successor chain (grants.registry.queries.successor_map), so today's
 totals never lose a school that was registered before a merger.
 
 Counted events (`counted_events`): held, not returned by staff for correction, of a project that was
@@ -23,7 +23,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 from grants.applications.tables import PlannedEvent
 from grants.awards.tables import Award, AwardStatus, Payment
 from grants.core.i18n import sort_key
-from grants.registry.service import successor_map
+from grants.registry.queries import successor_map
 from grants.registry.tables import Municipality, School
 from grants.reporting.tables import GRADE_BANDS, EventReport, EventStatus, ReviewStatus
 

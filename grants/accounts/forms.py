@@ -1,0 +1,36 @@
+"""The account pages' forms: their text to the service, and the service's field names back to the form's."""
+
+from __future__ import annotations
+
+from grants.accounts import service
+from grants.core.auth import Principal
+from grants.core.errors import ValidationFailed
+from grants.core.forms import Refusal
+from grants.core.i18n import _
+
+
+async def register(data: dict[str, str]) -> int:
+    """The register form (the organisation's fields start with `org_`); the new user's id."""
+    if data.get("password", "") != data.get("password2", ""):
+        raise ValidationFailed({"password2": _("The passwords do not match.")})
+    organisation = {key[4:]: value for key, value in data.items() if key.startswith("org_")}
+    user_id, _org_id = await service.register(
+        data.get("email", ""), data.get("password", ""), data.get("name", ""), organisation
+    )
+    return user_id
+
+
+def register_errors(refusal: Refusal) -> dict[str, str]:
+    """The refusal's messages under the form's names (`org_name` for the service's `organisation.name`);
+    a clash stands on the field it is about."""
+    if refusal.status_code == 409:
+        errors = {refusal.field_name or "": refusal.message or ""}
+    else:
+        errors = refusal.errors
+    return {field.replace("organisation.", "org_"): message for field, message in errors.items()}
+
+
+async def change_password(me: Principal, data: dict[str, str]) -> None:
+    if data.get("new_password", "") != data.get("new_password2", ""):
+        raise ValidationFailed({"new_password2": _("The passwords do not match.")})
+    await service.change_password(me, data.get("current_password", ""), data.get("new_password", ""))
