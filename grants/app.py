@@ -12,6 +12,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from admin.mount import admin_mount
+from grants import reporting
 from grants.accounts import api as accounts
 from grants.accounts.service import principal_for_session, principal_for_token
 from grants.applications import api as applications
@@ -25,8 +26,6 @@ from grants.core.inputs import refuse_nul_characters
 from grants.core.security import BearerAwareCSRFMiddleware, add_security_headers, allowed_hosts
 from grants.core.web import PagesController, error_handlers, template_engine
 from grants.registry import api as registry
-from grants.reporting import api as reporting
-from grants.reporting.pages import public as reporting_public
 from grants.scoring import api as scoring
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -67,8 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *applications.handlers,
             *scoring.handlers,
             *awards.handlers,
-            *reporting.handlers,
-            *reporting_public.handlers,
+            *reporting.routes,
             admin_mount,
             create_static_files_router(
                 path="/static",

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from grants.applications.tables import PlannedEvent
-from grants.reporting.deadlines import EVENT_REMINDER_DAYS, FINAL_REMINDER_DAYS, FINAL_REPORT_DAYS
+from grants.reporting.rules import EVENT_REMINDER_DAYS, FINAL_REMINDER_DAYS, FINAL_REPORT_DAYS
 from grants.reporting.notify import remind_reports
 from tests.integration.report_helpers import (
     email_of,
