@@ -12,7 +12,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from admin.mount import admin_mount
-from grants import accounts, registry, scoring
+from grants import accounts, registry, reporting, scoring
 from grants.accounts.queries import principal_for_token
 from grants.accounts.service import principal_for_session
 from grants.applications import api as applications
@@ -25,8 +25,6 @@ from grants.core.i18n import LanguageMiddleware
 from grants.core.inputs import refuse_nul_characters
 from grants.core.security import BearerAwareCSRFMiddleware, add_security_headers, allowed_hosts
 from grants.core.web import PagesController, error_handlers, template_engine
-from grants.reporting import api as reporting
-from grants.reporting.pages import public as reporting_public
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
 CSRF_COOKIE = "grants_csrf"  # its own name: piccolo-admin has a "csrftoken" of its own
@@ -66,8 +64,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *applications.handlers,
             *scoring.routes,
             *awards.handlers,
-            *reporting.handlers,
-            *reporting_public.handlers,
+            *reporting.routes,
             admin_mount,
             create_static_files_router(
                 path="/static",

@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from grants.core.i18n import _
+from grants.applications import forms as application_forms
+from grants.awards import states as award_labels
 from grants.core.money import format_cents
-from grants.reporting.tables import GRADE_BANDS, EventStatus, ReviewStatus
+from grants.reporting import states
+from grants.reporting.tables import GRADE_BANDS, EventStatus
 
 EVENT_FIELDS = (
     "status",
@@ -28,28 +30,16 @@ BAND_INPUTS = {band: f"participants_by_grade.{band}" for band in GRADE_BANDS}
 FINAL_FIELDS = ("narrative", "results", "spent")
 
 
-def band_labels() -> dict[str, str]:
+def labels() -> dict[str, Any]:
+    """The labels the report pages show: kinds, states, award facts and grade bands."""
     return {
-        "1-4": _("Grades 1–4"),
-        "5-9": _("Grades 5–9"),
-        "10-12": _("Grades 10–12"),
-        "vocational": _("Vocational courses"),
-    }
-
-
-def event_statuses() -> dict[str, str]:
-    return {
-        EventStatus.planned: _("Planned"),
-        EventStatus.held: _("Held"),
-        EventStatus.cancelled: _("Cancelled"),
-    }
-
-
-def reviews() -> dict[str, str]:
-    return {
-        ReviewStatus.pending: _("Waiting for review"),
-        ReviewStatus.accepted: _("Accepted"),
-        ReviewStatus.returned: _("Returned for correction"),
+        "kinds": dict(application_forms.event_kinds()),
+        "event_statuses": states.event_statuses(),
+        "reviews": states.reviews(),
+        "award_statuses": award_labels.award_statuses(),
+        "payment_kinds": award_labels.payment_kinds(),
+        "bands": states.band_labels(),
+        "band_order": GRADE_BANDS,
     }
 
 

@@ -17,7 +17,7 @@ from grants.awards.tables import Award
 from grants.core import mail
 from grants.core.db import write_transaction
 from grants.core.i18n import DEFAULT_LANGUAGE
-from grants.reporting.deadlines import (
+from grants.reporting.rules import (
     EVENT_REMINDER_DAYS,
     FINAL_REMINDER_DAYS,
     final_report_due,
@@ -62,7 +62,9 @@ async def event_returned(event: dict[str, Any], award: dict[str, Any], comment: 
         "event_id": event["id"],
     }
     key = f"event-returned:{event['id']}:{moment.isoformat()}"
-    return await _send(award["organisation"], EVENT_RETURNED_SUBJECT, "report_event_returned", context, key)
+    return await _send(
+        award["organisation"], EVENT_RETURNED_SUBJECT, "reporting/mail/report_event_returned", context, key
+    )
 
 
 async def final_returned(award: dict[str, Any], comment: str, moment: datetime) -> int:
@@ -73,7 +75,9 @@ async def final_returned(award: dict[str, Any], comment: str, moment: datetime) 
         "award_id": award["id"],
     }
     key = f"final-returned:{award['id']}:{moment.isoformat()}"
-    return await _send(award["organisation"], FINAL_RETURNED_SUBJECT, "report_final_returned", context, key)
+    return await _send(
+        award["organisation"], FINAL_RETURNED_SUBJECT, "reporting/mail/report_final_returned", context, key
+    )
 
 
 # --- reminders ------------------------------------------------------------------------------
@@ -114,7 +118,7 @@ async def remind_final_reports(today: date, awards: list[dict[str, Any]]) -> int
             queued += await _send(
                 award["organisation"],
                 FINAL_OVERDUE_SUBJECT if overdue else FINAL_DUE_SUBJECT,
-                "report_final_overdue" if overdue else "report_final_due",
+                "reporting/mail/report_final_overdue" if overdue else "reporting/mail/report_final_due",
                 context,
                 f"final-{'overdue' if overdue else 'due'}:{award['id']}",
             )
@@ -169,7 +173,11 @@ async def remind_events(today: date, awards: list[dict[str, Any]]) -> int:
         }
         async with write_transaction():
             queued += await _send(
-                award["organisation"], EVENT_OVERDUE_SUBJECT, "report_event_overdue", context, key
+                award["organisation"],
+                EVENT_OVERDUE_SUBJECT,
+                "reporting/mail/report_event_overdue",
+                context,
+                key,
             )
     return queued
 

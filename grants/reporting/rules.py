@@ -1,23 +1,55 @@
-"""What makes an event report valid: the fields a client sends, checked and turned into columns.
+"""Pure rules of reporting: when reports are due, and what makes an event report valid.
 
-Counts are whole numbers from 0 and the grade bands add up to the total; a held
-event has a day that is neither in the future (Riga time) nor before the
-project starts; the school is one of the register's.
+Due days and reminders: the programme's days, in one place. An event report: counts are whole
+numbers from 0 and the grade bands add up to the total; a held event has a day that is neither
+in the future (Riga time) nor before the project starts; the school is one of the register's
+(the caller looks its id up: these rules read no database).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from grants.applications.tables import EventKind
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
-from grants.registry.tables import School
-from grants.reporting.deadlines import riga_today
-from grants.reporting.tables import GRADE_BANDS, EventStatus
+from grants.core.money import MoneyError, format_cents, parse_cents
+from grants.core.time import now, to_riga
+from grants.reporting.states import DECISIONS
+from grants.reporting.tables import GRADE_BANDS, EventStatus, ReviewStatus
+
+EVENT_REPORT_DAYS = 30  # a held event is expected to be reported within this many days
+FINAL_REPORT_DAYS = 30  # the final report is due this many days after the project's end date
+FINAL_REMINDER_DAYS = 14  # the reminder goes out this many days before the final report is due
+EVENT_REMINDER_DAYS = 14  # a planned event unreported this many days after its date is reminded of
+
+
+def riga_today() -> date:
+    """Today on the clocks of Riga: the day that counts for "not in the future" and for due dates."""
+    return to_riga(now()).date()
+
+
+def _after(day: date | None, days: int) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:  # a day near 9999-12-31 has no due day
+        return None
+
+
+def final_report_due(end_date: date | None) -> date | None:
+    return _after(end_date, FINAL_REPORT_DAYS)
+
+
+def event_report_due(day: date | None) -> date | None:
+    return _after(day, EVENT_REPORT_DAYS)
+
 
 LIMITS = {"title": 300, "description": 5000, "cancel_reason": 2000}
+COMMENT_LIMIT = 2000  # a review's comment
+TEXT_LIMIT = 20_000  # each text of the final report
 MAX_PARTICIPANTS = 100_000
 # Each grade band and the column that counts it.
 BAND_FIELDS = {
@@ -90,19 +122,13 @@ def _in_project(day: date | None, award: dict[str, Any]) -> bool:
     return day is None or start is None or end is None or start <= day <= end
 
 
-async def _school_id(number: str) -> int | None:
-    row = await School.select(School.id).where(School.registration_number == number).first()
-    return row["id"] if row else None
-
-
-async def clean_event(values: dict[str, Any], award: dict[str, Any]) -> dict[str, Any]:
-    """The report's columns from the merged values, or ValidationFailed with every problem."""
+def clean_event(values: dict[str, Any], award: dict[str, Any], school_id: int | None) -> dict[str, Any]:
+    """The report's columns from the merged values, or ValidationFailed with every problem.
+    `school_id`: the register's id of the school `values` name, None when it has none."""
     errors: dict[str, str] = {}
     status = values.get("status") or EventStatus.held.value
     if status not in {s.value for s in EventStatus}:
         errors["status"] = _("The status is planned, held or cancelled.")
-    school = str(values.get("school") or "").strip()
-    school_id = await _school_id(school) if school else None
     if school_id is None:
         errors["school"] = _("Choose a school from the register.")
     kind = values.get("kind")
@@ -170,3 +196,50 @@ def _held(
     clean |= {BAND_FIELDS[band]: count for band, count in bands.items()}
     if not clean["description"] and "description" not in errors:
         errors["description"] = _("Describe the event.")
+
+
+def review_verdict(decision: str, comment: str | None) -> tuple[ReviewStatus, str]:
+    """A staff review's decision (states.DECISIONS) and comment, checked: (the review state, the comment)."""
+    comment = (comment or "").strip()
+    errors: dict[str, str] = {}
+    verdict = DECISIONS.get(decision)
+    if verdict is None:
+        errors["decision"] = _("Choose accept or return.")
+    if len(comment) > COMMENT_LIMIT:
+        errors["comment"] = _("At most {n} characters.").format(n=COMMENT_LIMIT)
+    elif verdict == ReviewStatus.returned and not comment:
+        errors["comment"] = _("Say what the grantee should correct.")
+    if errors or verdict is None:
+        raise ValidationFailed(errors)
+    return verdict, comment
+
+
+def clean_final(data: dict[str, Any], award: dict[str, Any]) -> dict[str, Any]:
+    """The final report's columns from what the grantee sent, or ValidationFailed with every problem."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    for field, message in (
+        ("narrative", _("Tell what the project did.")),
+        ("results", _("Give the results against the objectives of the application.")),
+    ):
+        text = str(data.get(field) or "").strip()
+        if len(text) > TEXT_LIMIT:
+            errors[field] = _("At most {n} characters.").format(n=TEXT_LIMIT)
+        elif not text:
+            errors[field] = message
+        clean[field] = text
+    spent = data.get("spent")
+    try:
+        if not isinstance(spent, str):
+            raise MoneyError("not a string")
+        clean["spent_cents"] = parse_cents(spent)
+    except MoneyError:
+        errors["spent"] = _("Enter the amount spent in euros with at most two decimals, e.g. 4512.40.")
+    else:
+        if clean["spent_cents"] > award["amount_cents"]:
+            errors["spent"] = _("The amount spent cannot be more than the award of {amount} EUR.").format(
+                amount=format_cents(award["amount_cents"])
+            )
+    if errors:
+        raise ValidationFailed(errors)
+    return clean

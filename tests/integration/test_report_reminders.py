@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from grants.applications.tables import PlannedEvent
-from grants.reporting.deadlines import EVENT_REMINDER_DAYS, FINAL_REMINDER_DAYS, FINAL_REPORT_DAYS
 from grants.reporting.notify import remind_reports
+from grants.reporting.rules import EVENT_REMINDER_DAYS, FINAL_REMINDER_DAYS, FINAL_REPORT_DAYS
 from tests.integration.report_helpers import (
     email_of,
     outbox_for,

@@ -35,6 +35,7 @@ async def scene(app) -> Scene:
     from grants.core.time import now
     from grants.reporting.service import events as service
     from grants.reporting.service import final
+    from grants.reporting.service.review import Report, review
     from tests.security.world import decided_call
 
     scene = Scene()
@@ -56,7 +57,7 @@ async def scene(app) -> Scene:
         award, grantee, held_event(school, payload("EVTITLE"), payload("EVDESC"))
     )
     returned = await service.create_event(award, grantee, held_event(school, payload("EVTWO"), "Fine"))
-    await service.review_event(returned["id"], staff, "return", payload("EVCOMMENT"))
+    await review(Report.event, returned["id"], staff, "return", payload("EVCOMMENT"))
     advance = await Payment.select(Payment.id).where(Payment.award == award).first()
     await payments.mark_paid(advance["id"], staff, (now().date()).isoformat(), payload("PAYNOTE"))
     await final.submit(
@@ -64,7 +65,7 @@ async def scene(app) -> Scene:
         grantee,
         {"narrative": payload("NARRATIVE"), "results": payload("RESULTS"), "spent": "10.00"},
     )
-    await final.review(finished, staff, "return", payload("FINALCOMMENT"))
+    await review(Report.final, finished, staff, "return", payload("FINALCOMMENT"))
     scene.ids = {
         "call": call_id,
         "award": award,

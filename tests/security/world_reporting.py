@@ -63,6 +63,7 @@ async def build_reporting(world: World, staff: Any, a: Any, b: Any) -> None:
     from grants.awards.tables import Payment
     from grants.reporting.service import events as service
     from grants.reporting.service import final, photos
+    from grants.reporting.service.review import Report, review
 
     world.secrets |= REPORTING_SECRETS
     ids = world.ids
@@ -84,7 +85,7 @@ async def build_reporting(world: World, staff: Any, a: Any, b: Any) -> None:
         ids["award_a"], a, held_event(ids["school16"], "Returned workshop Alfa", "LEAK-A-EVDESC again")
     )
     ids["event_a_returned"] = returned["id"]
-    await service.review_event(returned["id"], staff, "return", "LEAK-A-RETURNED: count again")
+    await review(Report.event, returned["id"], staff, "return", "LEAK-A-RETURNED: count again")
 
     locked = await service.create_event(
         ids["award_a"], a, held_event(ids["school16"], "Accepted workshop Alfa", "LEAK-A-EVDESC accepted")
@@ -92,7 +93,7 @@ async def build_reporting(world: World, staff: Any, a: Any, b: Any) -> None:
     ids["event_a_accepted"] = locked["id"]
     kept = await photos.add_photo(locked["id"], a, "LEAK-A-PHOTO kept.png", chunks_of(photo_png()))
     ids["photo_a_locked"] = kept["id"]
-    await service.review_event(locked["id"], staff, "accept", "")
+    await review(Report.event, locked["id"], staff, "accept", "")
 
     await final.submit(
         ids["award_a_fin"],

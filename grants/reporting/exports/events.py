@@ -18,21 +18,16 @@ import csv
 import io
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, get
-from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from grants.calls.tables import Call
-from grants.core.auth import Role, roles
 from grants.core.db import engine
 from grants.core.errors import NotFound
 from grants.core.filetypes import content_disposition
-from grants.core.openapi import errors
-from grants.core.params import MAX_ID
 from grants.reporting.queries.reach import counted_events, places
 from grants.reporting.tables import EventReport
 
@@ -197,31 +192,15 @@ def csv_stream(chunks: AsyncIterator[bytes], filename: str) -> Stream:
     )
 
 
-class EventExportApi(Controller):
-    path = "/api/reports"
-    tags = ["reporting"]
-    guards = [roles(Role.staff)]
-
-    @get(
-        "/events.csv",
-        media_type=CSV_TYPE,
-        summary="Every event report as CSV, streamed; filter by `municipality` (mergers included) or `call`",
-        responses=errors(401, 403, 404),
-    )
-    async def events_csv(
-        self,
-        municipality: FromQuery[str | None] = None,
-        call: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
-    ) -> Stream:
-        codes = None
-        if municipality:
-            where = await places()
-            if municipality not in where.names:
-                raise NotFound
-            codes = where.merged_into(municipality)
-        if call is not None and not await Call.exists().where(Call.id == call):
+async def export_codes(municipality: str | None, call_id: int | None) -> list[str] | None:
+    """The municipality codes to export (mergers included; None: all). NotFound for an unknown
+    municipality or call."""
+    codes = None
+    if municipality:
+        where = await places()
+        if municipality not in where.names:
             raise NotFound
-        name = "-".join(
-            ["event-reports", *([municipality] if municipality else []), *([f"call-{call}"] if call else [])]
-        )
-        return csv_stream(event_csv(codes, call), f"{name}.csv")
+        codes = where.merged_into(municipality)
+    if call_id is not None and not await Call.exists().where(Call.id == call_id):
+        raise NotFound
+    return codes

@@ -11,76 +11,39 @@ import dataclasses
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
-from litestar.response import Redirect, Response, Template
+from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
-from grants.awards import states as award_labels
 from grants.awards.service import lifecycle
-from grants.awards.service.payments import payments_of
-from grants.calls.tables import Call
-from grants.core.auth import Principal, Role, current, roles
-from grants.core.errors import Conflict, NotFound, ValidationFailed
+from grants.core.auth import Principal, Role, provide_me, roles
+from grants.core.errors import NotFound
+from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
-from grants.core.money import parse_cents
 from grants.core.params import PathId
-from grants.core.storage import StorageError
-from grants.core.uploads import form_file, upload_limit, upload_refusal
+from grants.core.uploads import form_file, upload_limit
 from grants.registry.queries import list_schools
 from grants.reporting import forms
-from grants.reporting.deadlines import final_report_due
+from grants.reporting.queries.awards import award_facts, awards_with_facts, call_municipality
+from grants.reporting.queries.events import find_photo, get_event, list_events, unreported_planned
+from grants.reporting.queries.final import find_report
 from grants.reporting.service import events as service
 from grants.reporting.service import final, photos
-from grants.reporting.tables import GRADE_BANDS, EventStatus, ReviewStatus
+from grants.reporting.tables import EventStatus, ReviewStatus
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-AnyRequest = Request[Any, Any, Any]
 
 
-def _grantee(request: AnyRequest) -> Principal:
+async def provide_grantee(request: Request[Any, Any, Any]) -> Principal:
     """The caller as a grantee only: here even a staff member sees just their organisation's awards."""
-    principal = current(request)
-    assert principal is not None  # the guard ran first
-    return dataclasses.replace(principal, roles=frozenset({Role.applicant}))
-
-
-def labels() -> dict[str, Any]:
-    return {
-        "kinds": dict(application_forms.event_kinds()),
-        "event_statuses": forms.event_statuses(),
-        "reviews": forms.reviews(),
-        "award_statuses": award_labels.award_statuses(),
-        "payment_kinds": award_labels.payment_kinds(),
-        "bands": forms.band_labels(),
-        "band_order": GRADE_BANDS,
-    }
-
-
-async def awards_with_facts(awards: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What the pages show about awards besides their reports: agreement, payments, the final due day."""
-    ids = [a["id"] for a in awards]
-    agreements = await lifecycle.agreements_of(ids)
-    paid = await payments_of(ids)
-    return [
-        award
-        | {
-            "agreement": agreements.get(award["id"]),
-            "payments": [p | {"amount_cents": parse_cents(p["amount"])} for p in paid.get(award["id"], [])],
-            "final_due": final_report_due(award["end_date"]),
-            "reportable": award["status"] in service.REPORTABLE,
-        }
-        for award in awards
-    ]
-
-
-async def award_facts(award: dict[str, Any]) -> dict[str, Any]:
-    return (await awards_with_facts([award]))[0]
+    return dataclasses.replace(await provide_me(request), roles=frozenset({Role.applicant}))
 
 
 async def _award_page(
-    request: AnyRequest,
+    me: Principal,
     award_id: int,
     *,
     final_values: dict[str, str] | None = None,
@@ -89,13 +52,12 @@ async def _award_page(
     status: int = HTTP_200_OK,
     done: str | None = None,
 ) -> Template:
-    principal = _grantee(request)
-    award = await award_facts(await lifecycle.reportable_award(award_id, principal))
-    report = await final.find_report(award_id, principal)
+    award = await award_facts(await lifecycle.reportable_award(award_id, me))
+    report = await find_report(award_id, me)
     context = {
         "award": award,
-        "planned": await service.unreported_planned(award),
-        "events": await service.list_events(award_id, principal),
+        "planned": await unreported_planned(award),
+        "events": await list_events(award_id, me),
         "report": report,
         "final_values": final_values if final_values is not None else forms.final_form(report),
         "can_submit_final": award["reportable"]
@@ -104,9 +66,9 @@ async def _award_page(
         "errors": errors or {},
         "message": message,
         "notice": _notices().get(done or ""),
-        **labels(),
+        **forms.labels(),
     }
-    return Template("reporting/award.html", context=context, status_code=status)
+    return Template("reporting/portal/award.html", context=context, status_code=status)
 
 
 def _notices() -> dict[str, str]:
@@ -121,7 +83,6 @@ def _notices() -> dict[str, str]:
 
 
 async def _event_form_page(
-    request: AnyRequest,
     award: dict[str, Any],
     form: dict[str, str] | None,
     *,
@@ -141,24 +102,22 @@ async def _event_form_page(
         "message": message,
         "notice": _notices().get(done or ""),
         "form": None,
-        **labels(),
+        **forms.labels(),
     }
     if editable or form is not None:
-        call = (
-            await Call.select(Call.municipality.code.as_alias("code")).where(Call.id == award["call"]).first()
-        )
-        local = await list_schools(call["code"]) if call else []
+        code = await call_municipality(award["call"])
+        local = await list_schools(code) if code else []
         context |= {
             "form": form if form is not None else forms.event_form(event),
             "school_groups": application_forms.school_groups(local, await list_schools()),
             "kind_options": application_forms.event_kinds(),
             "band_inputs": forms.BAND_INPUTS,
         }
-    return Template("reporting/event.html", context=context, status_code=status)
+    return Template("reporting/portal/event.html", context=context, status_code=status)
 
 
 async def _event_page(
-    request: AnyRequest,
+    me: Principal,
     event_id: int,
     *,
     form: dict[str, str] | None = None,
@@ -167,131 +126,150 @@ async def _event_page(
     status: int = HTTP_200_OK,
     done: str | None = None,
 ) -> Template:
-    principal = _grantee(request)
-    event = await service.get_event(event_id, principal)
-    award = await award_facts(await lifecycle.reportable_award(event["award"], principal))
+    event = await get_event(event_id, me)
+    award = await award_facts(await lifecycle.reportable_award(event["award"], me))
     return await _event_form_page(
-        request, award, form, event=event, errors=errors, message=message, status=status, done=done
+        award, form, event=event, errors=errors, message=message, status=status, done=done
     )
 
 
 def _cancel_page(
-    award: dict[str, Any], title: str, action: str, reason: str, errors: dict[str, str], status: int
+    award: dict[str, Any], title: str, action: str, reason: str, refusal: Refusal | None = None
 ) -> Template:
+    """The confirmation of a cancellation; a refusal's message stands next to the reason."""
+    errors = {}
+    if refusal is not None:
+        errors = refusal.errors if refusal.status_code == 422 else {"cancel_reason": refusal.message or ""}
     context = {"award": award, "title": title, "action": action, "reason": reason, "errors": errors}
-    return Template("reporting/cancel.html", context=context, status_code=status)
+    return Template(
+        "reporting/portal/cancel.html",
+        context=context,
+        status_code=refusal.status_code if refusal else HTTP_200_OK,
+    )
+
+
+async def _planned(me: Principal, award_id: int, planned_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    award = await lifecycle.reportable_award(award_id, me)
+    planned = next((p for p in await unreported_planned(award) if p["id"] == planned_id), None)
+    if planned is None:
+        raise NotFound
+    return award, planned
 
 
 class ReportPages(Controller):
     path = "/my"
     guards = [roles(Role.applicant)]
+    dependencies = {"me": Provide(provide_grantee)}
     include_in_schema = False
 
     @get("/awards", name="my_awards")
-    async def awards(self, request: AnyRequest) -> Template:
-        principal = _grantee(request)
-        rows = await awards_with_facts(await lifecycle.reportable_awards(principal))
-        return Template("reporting/awards.html", context={"awards": rows, **labels()})
+    async def awards(self, me: Principal) -> Template:
+        rows = await awards_with_facts(await lifecycle.reportable_awards(me))
+        return Template("reporting/portal/awards.html", context={"awards": rows, **forms.labels()})
 
     @get("/awards/{award_id:int}")
-    async def award(
-        self, request: AnyRequest, award_id: PathId, done: FromQuery[str | None] = None
-    ) -> Template:
-        return await _award_page(request, award_id, done=done)
+    async def award(self, me: Principal, award_id: PathId, done: FromQuery[str | None] = None) -> Template:
+        return await _award_page(me, award_id, done=done)
 
     @get("/awards/{award_id:int}/events/new")
     async def new_event(
         self,
-        request: AnyRequest,
+        me: Principal,
         award_id: PathId,
         planned: FromQuery[int | None] = None,
         status: FromQuery[str | None] = None,
     ) -> Template:
-        award = await award_facts(await lifecycle.reportable_award(award_id, _grantee(request)))
+        award = await award_facts(await lifecycle.reportable_award(award_id, me))
         planned_row = None
         if planned is not None:
-            planned_row = next(
-                (p for p in await service.unreported_planned(award) if p["id"] == planned), None
-            )
+            planned_row = next((p for p in await unreported_planned(award) if p["id"] == planned), None)
             if planned_row is None:
                 raise NotFound
         if not award["reportable"]:
             message = _("Events are reported only after the agreement is signed and before the final report.")
-            return await _event_form_page(request, award, None, message=message, status=409)
+            return await _event_form_page(award, None, message=message, status=409)
         form = forms.event_form(planned=planned_row)
         if status == EventStatus.planned and planned_row is None:
             form["status"] = EventStatus.planned.value
-        return await _event_form_page(request, award, form)
+        return await _event_form_page(award, form)
 
     @post("/awards/{award_id:int}/events", status_code=HTTP_200_OK)
-    async def create_event(self, request: AnyRequest, award_id: PathId, data: Form) -> Response[Any]:
-        principal = _grantee(request)
-        award = await award_facts(await lifecycle.reportable_award(award_id, principal))
+    async def create_event(self, me: Principal, award_id: PathId, data: Form) -> Response[Any]:
+        award = await award_facts(await lifecycle.reportable_award(award_id, me))
         typed, payload = forms.read_event(data)
-        try:
-            created = await service.create_event(award_id, principal, payload)
-        except ValidationFailed as exc:
-            return await _event_form_page(request, award, typed, errors=exc.errors, status=422)
-        except Conflict as exc:
-            return await _event_form_page(request, award, typed, message=exc.message, status=409)
-        return Redirect(f"/my/events/{created['id']}?done=reported")
+        return await submit_form(
+            service.create_event(award_id, me, payload),
+            done=lambda created: f"/my/events/{created['id']}?done=reported",
+            again=lambda refusal: _event_form_page(
+                award,
+                typed,
+                errors=refusal.errors if refusal.status_code == 422 else None,
+                message=refusal.message if refusal.status_code == 409 else None,
+                status=refusal.status_code,
+            ),
+        )
 
     @get("/events/{event_id:int}")
-    async def event(
-        self, request: AnyRequest, event_id: PathId, done: FromQuery[str | None] = None
-    ) -> Template:
-        return await _event_page(request, event_id, done=done)
+    async def event(self, me: Principal, event_id: PathId, done: FromQuery[str | None] = None) -> Template:
+        return await _event_page(me, event_id, done=done)
 
     @post("/events/{event_id:int}", status_code=HTTP_200_OK)
-    async def update_event(self, request: AnyRequest, event_id: PathId, data: Form) -> Response[Any]:
+    async def update_event(self, me: Principal, event_id: PathId, data: Form) -> Response[Any]:
         typed, payload = forms.read_event(data)
         payload.pop("planned_event_id", None)
-        try:
-            await service.update_event(event_id, _grantee(request), payload)
-        except ValidationFailed as exc:
-            return await _event_page(request, event_id, form=typed, errors=exc.errors, status=422)
-        except Conflict as exc:
-            return await _event_page(request, event_id, form=typed, message=exc.message, status=409)
-        return Redirect(f"/my/events/{event_id}?done=reported")
+        return await submit_form(
+            service.update_event(event_id, me, payload),
+            done=f"/my/events/{event_id}?done=reported",
+            again=lambda refusal: _event_page(
+                me,
+                event_id,
+                form=typed,
+                errors=refusal.errors if refusal.status_code == 422 else None,
+                message=refusal.message if refusal.status_code == 409 else None,
+                status=refusal.status_code,
+            ),
+        )
 
     @post("/events/{event_id:int}/photos", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
-    async def add_photo(self, request: AnyRequest, event_id: PathId) -> Response[Any]:
+    async def add_photo(
+        self, request: Request[Any, Any, Any], me: Principal, event_id: PathId
+    ) -> Response[Any]:
         upload = await form_file(request)
         if upload is None:
             return await _event_page(
-                request, event_id, errors={"file": _("Choose a photo to upload.")}, status=422
+                me, event_id, errors={"file": _("Choose a photo to upload.")}, status=422
             )
-        try:
-            await photos.add_photo(event_id, _grantee(request), *upload)
-        except (StorageError, ValidationFailed, Conflict) as exc:
-            text, code = upload_refusal(exc)
-            return await _event_page(request, event_id, errors={"file": text}, status=code)
-        return Redirect(f"/my/events/{event_id}?done=photo")
+        return await submit_form(
+            photos.add_photo(event_id, me, *upload),
+            done=f"/my/events/{event_id}?done=photo",
+            again=lambda refusal: _event_page(
+                me, event_id, errors=_on_file(refusal), status=refusal.status_code
+            ),
+        )
 
     @post("/event-photos/{photo_id:int}/remove", status_code=HTTP_200_OK)
-    async def remove_photo(self, request: AnyRequest, photo_id: PathId) -> Response[Any]:
-        event_id = (await photos.find_photo(photo_id, _grantee(request)))["event"]
-        try:
-            await photos.remove_photo(photo_id, _grantee(request))
-        except Conflict as exc:
-            return await _event_page(request, event_id, message=exc.message, status=409)
-        return Redirect(f"/my/events/{event_id}?done=removed")
+    async def remove_photo(self, me: Principal, photo_id: PathId) -> Response[Any]:
+        event_id = (await find_photo(photo_id, me))["event"]
+        return await submit_form(
+            photos.remove_photo(photo_id, me),
+            done=f"/my/events/{event_id}?done=removed",
+            again=lambda refusal: _event_page(
+                me, event_id, message=refusal.message, status=refusal.status_code
+            ),
+        )
 
     # --- cancelling, with a confirmation ---------------------------------------------------------
 
     @get("/awards/{award_id:int}/planned/{planned_id:int}/cancel")
-    async def cancel_planned_form(
-        self, request: AnyRequest, award_id: PathId, planned_id: PathId
-    ) -> Template:
-        award, planned = await self._planned(request, award_id, planned_id)
-        action = f"/my/awards/{award_id}/planned/{planned_id}/cancel"
-        return _cancel_page(award, planned["title"], action, "", {}, HTTP_200_OK)
+    async def cancel_planned_form(self, me: Principal, award_id: PathId, planned_id: PathId) -> Template:
+        award, planned = await _planned(me, award_id, planned_id)
+        return _cancel_page(award, planned["title"], f"/my/awards/{award_id}/planned/{planned_id}/cancel", "")
 
     @post("/awards/{award_id:int}/planned/{planned_id:int}/cancel", status_code=HTTP_200_OK)
     async def cancel_planned(
-        self, request: AnyRequest, award_id: PathId, planned_id: PathId, data: Form
+        self, me: Principal, award_id: PathId, planned_id: PathId, data: Form
     ) -> Response[Any]:
-        award, planned = await self._planned(request, award_id, planned_id)
+        award, planned = await _planned(me, award_id, planned_id)
         reason = data.get("cancel_reason", "")
         payload = {
             "planned_event_id": planned_id,
@@ -299,72 +277,71 @@ class ReportPages(Controller):
             "cancel_reason": reason,
         }
         action = f"/my/awards/{award_id}/planned/{planned_id}/cancel"
-        try:
-            await service.create_event(award_id, _grantee(request), payload)
-        except ValidationFailed as exc:
-            return _cancel_page(award, planned["title"], action, reason, exc.errors, 422)
-        except Conflict as exc:
-            return _cancel_page(award, planned["title"], action, reason, {"cancel_reason": exc.message}, 409)
-        return Redirect(f"/my/awards/{award_id}?done=cancelled")
-
-    async def _planned(
-        self, request: AnyRequest, award_id: int, planned_id: int
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        award = await lifecycle.reportable_award(award_id, _grantee(request))
-        planned = next((p for p in await service.unreported_planned(award) if p["id"] == planned_id), None)
-        if planned is None:
-            raise NotFound
-        return award, planned
+        return await submit_form(
+            service.create_event(award_id, me, payload),
+            done=f"/my/awards/{award_id}?done=cancelled",
+            again=lambda refusal: _cancel_page(award, planned["title"], action, reason, refusal),
+        )
 
     @get("/events/{event_id:int}/cancel")
-    async def cancel_event_form(self, request: AnyRequest, event_id: PathId) -> Template:
-        event = await service.get_event(event_id, _grantee(request))
-        award = await lifecycle.reportable_award(event["award"], _grantee(request))
-        return _cancel_page(award, event["title"], f"/my/events/{event_id}/cancel", "", {}, HTTP_200_OK)
+    async def cancel_event_form(self, me: Principal, event_id: PathId) -> Template:
+        event = await get_event(event_id, me)
+        award = await lifecycle.reportable_award(event["award"], me)
+        return _cancel_page(award, event["title"], f"/my/events/{event_id}/cancel", "")
 
     @post("/events/{event_id:int}/cancel", status_code=HTTP_200_OK)
-    async def cancel_event(self, request: AnyRequest, event_id: PathId, data: Form) -> Response[Any]:
-        event = await service.get_event(event_id, _grantee(request))
-        award = await lifecycle.reportable_award(event["award"], _grantee(request))
+    async def cancel_event(self, me: Principal, event_id: PathId, data: Form) -> Response[Any]:
+        event = await get_event(event_id, me)
+        award = await lifecycle.reportable_award(event["award"], me)
         reason = data.get("cancel_reason", "")
-        action = f"/my/events/{event_id}/cancel"
-        try:
-            await service.update_event(
-                event_id, _grantee(request), {"status": EventStatus.cancelled.value, "cancel_reason": reason}
-            )
-        except ValidationFailed as exc:
-            return _cancel_page(award, event["title"], action, reason, exc.errors, 422)
-        except Conflict as exc:
-            return _cancel_page(award, event["title"], action, reason, {"cancel_reason": exc.message}, 409)
-        return Redirect(f"/my/awards/{event['award']}?done=cancelled")
+        return await submit_form(
+            service.update_event(
+                event_id, me, {"status": EventStatus.cancelled.value, "cancel_reason": reason}
+            ),
+            done=f"/my/awards/{event['award']}?done=cancelled",
+            again=lambda refusal: _cancel_page(
+                award, event["title"], f"/my/events/{event_id}/cancel", reason, refusal
+            ),
+        )
 
     # --- the final report ------------------------------------------------------------------------
 
     @post("/awards/{award_id:int}/final-report", status_code=HTTP_200_OK)
-    async def submit_final(self, request: AnyRequest, award_id: PathId, data: Form) -> Response[Any]:
+    async def submit_final(self, me: Principal, award_id: PathId, data: Form) -> Response[Any]:
         values = forms.read_final(data)
-        try:
-            await final.submit(award_id, _grantee(request), values)
-        except ValidationFailed as exc:
-            return await _award_page(request, award_id, final_values=values, errors=exc.errors, status=422)
-        except Conflict as exc:
-            return await _award_page(request, award_id, final_values=values, message=exc.message, status=409)
-        return Redirect(f"/my/awards/{award_id}?done=final#final-report")
+        return await submit_form(
+            final.submit(award_id, me, values),
+            done=f"/my/awards/{award_id}?done=final#final-report",
+            again=lambda refusal: _award_page(
+                me,
+                award_id,
+                final_values=values,
+                errors=refusal.errors if refusal.status_code == 422 else None,
+                message=refusal.message if refusal.status_code == 409 else None,
+                status=refusal.status_code,
+            ),
+        )
 
     @post(
         "/awards/{award_id:int}/final-report/attachments",
         status_code=HTTP_200_OK,
         request_max_body_size=upload_limit(),
     )
-    async def attach_final(self, request: AnyRequest, award_id: PathId) -> Response[Any]:
+    async def attach_final(
+        self, request: Request[Any, Any, Any], me: Principal, award_id: PathId
+    ) -> Response[Any]:
         upload = await form_file(request)
         if upload is None:
-            return await _award_page(
-                request, award_id, errors={"file": _("Choose a file to upload.")}, status=422
-            )
-        try:
-            await final.add_attachment(award_id, _grantee(request), *upload)
-        except (StorageError, ValidationFailed, Conflict) as exc:
-            text, code = upload_refusal(exc)
-            return await _award_page(request, award_id, errors={"file": text}, status=code)
-        return Redirect(f"/my/awards/{award_id}?done=attached#final-report")
+            return await _award_page(me, award_id, errors={"file": _("Choose a file to upload.")}, status=422)
+        return await submit_form(
+            final.add_attachment(award_id, me, *upload),
+            done=f"/my/awards/{award_id}?done=attached#final-report",
+            again=lambda refusal: _award_page(
+                me, award_id, errors=_on_file(refusal), status=refusal.status_code
+            ),
+        )
+
+
+def _on_file(refusal: Refusal) -> dict[str, str]:
+    """Any refusal of an upload form, as the message next to its file input."""
+    return {"file": next(iter(refusal.errors.values()), refusal.message or "")}

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.exceptions import PermissionDeniedException
 from piccolo.query.functions.aggregate import Count, Sum
 from piccolo.query.functions.datetime import Month, Year
 
 from grants.awards.tables import Award, AwardStatus, Payment
 from grants.calls.tables import Call, CallStatus
-from grants.core.i18n import sort_key
+from grants.core.auth import Principal, Role
+from grants.core.errors import NotFound
+from grants.core.i18n import _, sort_key
 from grants.reporting.queries.reach import (
     PROJECT_COLUMNS,
+    Places,
     counted_events,
     live_awards,
     paid_cents,
@@ -26,6 +30,17 @@ from grants.reporting.queries.reach import (
 )
 from grants.reporting.queries.results import EVENT_COLUMNS, event_totals
 from grants.reporting.tables import EventReport
+
+
+async def visible_places(code: str, principal: Principal) -> Places:
+    """The registry, once the caller may see this municipality's figures: staff, and coordinators of
+    the municipality or of the one it merged into. An unknown code is 404, anyone else 403."""
+    where = await places()
+    if code not in where.names:
+        raise NotFound
+    if not (principal.has(Role.staff) or {code, where.today(code)} & principal.municipalities):
+        raise PermissionDeniedException(_("You do not have access to this page."))
+    return where
 
 
 def in_schools(codes: list[str]) -> Any:

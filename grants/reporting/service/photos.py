@@ -13,24 +13,16 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio.to_thread
-from litestar.response import Response, Stream
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from grants.core import audit
 from grants.core.auth import Principal
 from grants.core.db import write_transaction
-from grants.core.errors import Conflict, NotFound, ValidationFailed
+from grants.core.errors import Conflict, ValidationFailed
 from grants.core.filetypes import JPEG, PNG
 from grants.core.i18n import _
-from grants.core.storage import (
-    IMAGE_TYPES,
-    StoredFile,
-    UnsupportedType,
-    download_headers,
-    get_storage,
-    kept_if_recorded,
-)
-from grants.core.storage import NotFound as StorageNotFound
+from grants.core.storage import IMAGE_TYPES, StoredFile, UnsupportedType, get_storage, kept_if_recorded
+from grants.reporting.queries.events import find_photo
 from grants.reporting.service import events as service
 from grants.reporting.tables import EventPhoto
 
@@ -141,28 +133,6 @@ async def add_photo(
         "width": width,
         "height": height,
     }
-
-
-async def thumbnail_response(row: dict[str, Any]) -> Response[Any]:
-    """The thumbnail streamed by the app, also on S3: pages show it in <img>, and their
-    Content-Security-Policy takes images from this site only, not from a signed S3 address."""
-    try:
-        chunks = await get_storage().open(row["thumbnail_key"])
-    except StorageNotFound:
-        raise NotFound from None
-    headers = download_headers(f"thumbnail-{row['filename']}", row["content_type"])
-    return Stream(
-        chunks, headers=headers | {"Cache-Control": "private, max-age=3600"}, media_type=row["content_type"]
-    )
-
-
-async def find_photo(photo_id: int, principal: Principal) -> dict[str, Any]:
-    """The photo if its event is visible to the caller; NotFound otherwise (never 403)."""
-    row = await EventPhoto.select().where(EventPhoto.id == photo_id).first()
-    if row is None:
-        raise NotFound
-    await service.event_row(row["event"], principal)
-    return row
 
 
 async def remove_photo(photo_id: int, principal: Principal) -> int:

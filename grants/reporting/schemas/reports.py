@@ -1,7 +1,5 @@
 """Request and response models of the reporting API (event reports, photos, the final report)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 
@@ -65,7 +63,7 @@ class EventOut(msgspec.Struct):
 
 
 class ReviewIn(msgspec.Struct):
-    decision: str  # events: "accept" | "return"; final report: "approve" | "return"
+    decision: str  # "accept" | "return" (states.DECISIONS; the final report's "approve" is "accept")
     comment: str = ""
 
 
@@ -99,3 +97,8 @@ class FinalReportOut(msgspec.Struct):
 def event_dict(data: EventIn) -> dict[str, Any]:
     """The fields the client sent, as plain values for the service."""
     return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not UNSET}
+
+
+# OpenAPI names clashing components by their module paths (schemas_EventOut, reporting_schemas_ReviewIn):
+# these two keep the path they were published under. No string annotations here, so none is resolved there.
+EventOut.__module__ = ReviewIn.__module__ = "grants.reporting.schemas"

@@ -1,4 +1,4 @@
-"""The reporting API: event reports with photos and the final report, for grantees and staff.
+"""The report API: event reports with photos and the final report, for grantees and staff.
 
 Thin: parse, call the service, shape the answer. Whoever is not staff nor a
 member of the award's organisation gets 404 from the services, never the data.
@@ -11,17 +11,20 @@ from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import JSONBody
-from litestar.response import Response
+from litestar.response import Response, Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from grants.core.auth import Principal, Role, current, roles
+from grants.core.auth import Principal, Role, roles
+from grants.core.errors import NotFound
 from grants.core.money import format_cents
 from grants.core.openapi import errors, file_download
 from grants.core.params import PathId
+from grants.core.storage import NotFound as StorageNotFound
+from grants.core.storage import download_headers, get_storage
 from grants.core.uploads import download_response, receive_file, upload_limit
-from grants.reporting.pages.portal import ReportPages
-from grants.reporting.pages.staff import StaffReportPages
-from grants.reporting.schemas import (
+from grants.reporting.queries.events import find_photo, get_event, list_events
+from grants.reporting.queries.final import find_attachment, get_report
+from grants.reporting.schemas.reports import (
     EventIn,
     EventOut,
     FinalAttachmentOut,
@@ -33,15 +36,10 @@ from grants.reporting.schemas import (
 )
 from grants.reporting.service import events as service
 from grants.reporting.service import final, photos
+from grants.reporting.service.review import Report, review
 
 grantee_or_staff = roles(Role.applicant, Role.staff)
 staff = roles(Role.staff)
-
-
-def _me(request: Request[Any, Any, Any]) -> Principal:
-    principal = current(request)
-    assert principal is not None  # the guards ran first
-    return principal
 
 
 def photo_out(row: dict[str, Any]) -> PhotoOut:
@@ -98,6 +96,19 @@ def final_out(row: dict[str, Any]) -> FinalReportOut:
     )
 
 
+async def thumbnail_response(row: dict[str, Any]) -> Response[Any]:
+    """The thumbnail streamed by the app, also on S3: pages show it in <img>, and their
+    Content-Security-Policy takes images from this site only, not from a signed S3 address."""
+    try:
+        chunks = await get_storage().open(row["thumbnail_key"])
+    except StorageNotFound:
+        raise NotFound from None
+    headers = download_headers(f"thumbnail-{row['filename']}", row["content_type"])
+    return Stream(
+        chunks, headers=headers | {"Cache-Control": "private, max-age=3600"}, media_type=row["content_type"]
+    )
+
+
 class EventReportApi(Controller):
     path = "/api"
     tags = ["reports"]
@@ -114,32 +125,28 @@ class EventReportApi(Controller):
             "report not yet submitted, or when the planned event is reported already."
         ),
     )
-    async def create(
-        self, request: Request[Any, Any, Any], award_id: PathId, data: JSONBody[EventIn]
-    ) -> EventOut:
-        return event_out(await service.create_event(award_id, _me(request), event_dict(data)))
+    async def create(self, me: Principal, award_id: PathId, data: JSONBody[EventIn]) -> EventOut:
+        return event_out(await service.create_event(award_id, me, event_dict(data)))
 
     @get(
         "/awards/{award_id:int}/events",
         summary="The award's event reports, with their photos",
         responses=errors(401, 403, 404),
     )
-    async def list_events(self, request: Request[Any, Any, Any], award_id: PathId) -> list[EventOut]:
-        return [event_out(row) for row in await service.list_events(award_id, _me(request))]
+    async def list_events(self, me: Principal, award_id: PathId) -> list[EventOut]:
+        return [event_out(row) for row in await list_events(award_id, me)]
 
     @get("/events/{event_id:int}", summary="One event report", responses=errors(401, 403, 404))
-    async def get_event(self, request: Request[Any, Any, Any], event_id: PathId) -> EventOut:
-        return event_out(await service.get_event(event_id, _me(request)))
+    async def get_event(self, me: Principal, event_id: PathId) -> EventOut:
+        return event_out(await get_event(event_id, me))
 
     @patch(
         "/events/{event_id:int}",
         summary="Change an event report until it is accepted (a returned one waits for review again)",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def update(
-        self, request: Request[Any, Any, Any], event_id: PathId, data: JSONBody[EventIn]
-    ) -> EventOut:
-        return event_out(await service.update_event(event_id, _me(request), event_dict(data)))
+    async def update(self, me: Principal, event_id: PathId, data: JSONBody[EventIn]) -> EventOut:
+        return event_out(await service.update_event(event_id, me, event_dict(data)))
 
     @post(
         "/events/{event_id:int}/review",
@@ -148,10 +155,9 @@ class EventReportApi(Controller):
         summary="Accept a reported event (it is locked then) or return it with a comment (staff)",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def review(
-        self, request: Request[Any, Any, Any], event_id: PathId, data: JSONBody[ReviewIn]
-    ) -> EventOut:
-        return event_out(await service.review_event(event_id, _me(request), data.decision, data.comment))
+    async def review(self, me: Principal, event_id: PathId, data: JSONBody[ReviewIn]) -> EventOut:
+        await review(Report.event, event_id, me, data.decision, data.comment)
+        return event_out(await get_event(event_id, me))
 
     @post(
         "/events/{event_id:int}/photos",
@@ -161,9 +167,9 @@ class EventReportApi(Controller):
         responses=errors(401, 403, 404, 409, 413, 415, 422),
         description="415 for anything that is not a JPEG or PNG image by its content; 422 above 40 megapixels.",
     )
-    async def add_photo(self, request: Request[Any, Any, Any], event_id: PathId) -> PhotoOut:
+    async def add_photo(self, request: Request[Any, Any, Any], me: Principal, event_id: PathId) -> PhotoOut:
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
-            return await photos.add_photo(event_id, _me(request), filename, chunks)
+            return await photos.add_photo(event_id, me, filename, chunks)
 
         created = await receive_file(request, store)
         return photo_out(created)
@@ -174,8 +180,8 @@ class EventReportApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def photo(self, request: Request[Any, Any, Any], photo_id: PathId) -> Response[Any]:
-        row = await photos.find_photo(photo_id, _me(request))
+    async def photo(self, me: Principal, photo_id: PathId) -> Response[Any]:
+        row = await find_photo(photo_id, me)
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
     @get(
@@ -184,8 +190,8 @@ class EventReportApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def thumbnail(self, request: Request[Any, Any, Any], photo_id: PathId) -> Response[Any]:
-        return await photos.thumbnail_response(await photos.find_photo(photo_id, _me(request)))
+    async def thumbnail(self, me: Principal, photo_id: PathId) -> Response[Any]:
+        return await thumbnail_response(await find_photo(photo_id, me))
 
     @delete(
         "/event-photos/{photo_id:int}",
@@ -193,8 +199,8 @@ class EventReportApi(Controller):
         summary="Remove a photo from a report not yet accepted",
         responses=errors(401, 403, 404, 409),
     )
-    async def remove_photo(self, request: Request[Any, Any, Any], photo_id: PathId) -> None:
-        await photos.remove_photo(photo_id, _me(request))
+    async def remove_photo(self, me: Principal, photo_id: PathId) -> None:
+        await photos.remove_photo(photo_id, me)
 
 
 class FinalReportApi(Controller):
@@ -213,10 +219,10 @@ class FinalReportApi(Controller):
         ),
     )
     async def submit(
-        self, request: Request[Any, Any, Any], award_id: PathId, data: JSONBody[FinalReportIn]
+        self, me: Principal, award_id: PathId, data: JSONBody[FinalReportIn]
     ) -> Response[FinalReportOut]:
         payload = {"narrative": data.narrative, "results": data.results, "spent": data.spent}
-        row, created = await final.submit(award_id, _me(request), payload)
+        row, created = await final.submit(award_id, me, payload)
         return Response(final_out(row), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get(
@@ -224,8 +230,8 @@ class FinalReportApi(Controller):
         summary="The award's final report; 404 before it is submitted",
         responses=errors(401, 403, 404),
     )
-    async def get_report(self, request: Request[Any, Any, Any], award_id: PathId) -> FinalReportOut:
-        return final_out(await final.get_report(award_id, _me(request)))
+    async def get_report(self, me: Principal, award_id: PathId) -> FinalReportOut:
+        return final_out(await get_report(award_id, me))
 
     @post(
         "/awards/{award_id:int}/final-report/review",
@@ -234,10 +240,9 @@ class FinalReportApi(Controller):
         summary="Approve the final report (the final payment falls due) or return it with a comment (staff)",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def review(
-        self, request: Request[Any, Any, Any], award_id: PathId, data: JSONBody[ReviewIn]
-    ) -> FinalReportOut:
-        return final_out(await final.review(award_id, _me(request), data.decision, data.comment))
+    async def review(self, me: Principal, award_id: PathId, data: JSONBody[ReviewIn]) -> FinalReportOut:
+        await review(Report.final, award_id, me, data.decision, data.comment)
+        return final_out(await get_report(award_id, me))
 
     @post(
         "/awards/{award_id:int}/final-report/attachments",
@@ -246,9 +251,11 @@ class FinalReportApi(Controller):
         summary="Attach a file to the submitted final report (multipart `file`): PDF, DOCX, ODT, XLSX, ODS, JPEG, PNG",
         responses=errors(401, 403, 404, 409, 413, 415),
     )
-    async def attach(self, request: Request[Any, Any, Any], award_id: PathId) -> FinalAttachmentOut:
+    async def attach(
+        self, request: Request[Any, Any, Any], me: Principal, award_id: PathId
+    ) -> FinalAttachmentOut:
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
-            return await final.add_attachment(award_id, _me(request), filename, chunks)
+            return await final.add_attachment(award_id, me, filename, chunks)
 
         return FinalAttachmentOut(**await receive_file(request, store))
 
@@ -258,9 +265,6 @@ class FinalReportApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def download(self, request: Request[Any, Any, Any], attachment_id: PathId) -> Response[Any]:
-        row = await final.find_attachment(attachment_id, _me(request))
+    async def download(self, me: Principal, attachment_id: PathId) -> Response[Any]:
+        row = await find_attachment(attachment_id, me)
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
-
-
-handlers = [EventReportApi, FinalReportApi, ReportPages, StaffReportPages]

@@ -1,7 +1,5 @@
 """Response models of the municipality activities API and the public results."""
 
-from __future__ import annotations
-
 from datetime import date
 
 import msgspec
@@ -69,3 +67,9 @@ class ActivitiesOut(msgspec.Struct):
     projects: list[ProjectOut]
     events: list[EventOut]
     totals: TotalsOut
+
+
+# OpenAPI names clashing components by their module paths (public_schemas_EventOut,
+# reporting_public_schemas_MunicipalityRef): these two keep the path they were published under.
+# No string annotations here, so none is resolved there.
+EventOut.__module__ = MunicipalityRef.__module__ = "grants.reporting.public_schemas"

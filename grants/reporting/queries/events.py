@@ -1,0 +1,131 @@
+"""Reads of event reports and their photos, each behind the award's visibility (its organisation or
+staff; anyone else gets NotFound, never 403)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from grants.applications.tables import PlannedEvent
+from grants.awards.service import lifecycle
+from grants.core.auth import Principal
+from grants.core.errors import NotFound
+from grants.core.params import MAX_ID
+from grants.registry.tables import School
+from grants.reporting.rules import BAND_FIELDS, event_report_due
+from grants.reporting.tables import EventPhoto, EventReport, ReviewStatus
+
+
+async def event_row(event_id: int, principal: Principal) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The report and its award, if the caller may see them (its organisation or staff); NotFound otherwise."""
+    row = await EventReport.select().where(EventReport.id == event_id).first()
+    if row is None:
+        raise NotFound
+    award = await lifecycle.reportable_award(row["award"], principal)
+    return row, award
+
+
+def _event_query() -> Any:
+    return EventReport.select(
+        EventReport.all_columns(exclude=[EventReport.school]),
+        EventReport.school.registration_number.as_alias("school"),
+        EventReport.school.name.as_alias("school_name"),
+        EventReport.school.municipality.code.as_alias("municipality_code"),
+        EventReport.school.municipality.name.as_alias("municipality_name"),
+    )
+
+
+async def _with_photos(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    photos = (
+        await EventPhoto.select(
+            EventPhoto.id,
+            EventPhoto.event,
+            EventPhoto.filename,
+            EventPhoto.content_type,
+            EventPhoto.size,
+            EventPhoto.width,
+            EventPhoto.height,
+        )
+        .where(EventPhoto.event.is_in([r["id"] for r in rows]))
+        .order_by(EventPhoto.id)
+        if rows
+        else []
+    )
+    for row in rows:
+        row["photos"] = [p for p in photos if p["event"] == row["id"]]
+        row["participants_by_grade"] = {band: row[column] for band, column in BAND_FIELDS.items()}
+        row["due_on"] = event_report_due(row["held_on"] or row["planned_on"])
+        row["editable"] = row["review"] != ReviewStatus.accepted
+    return rows
+
+
+async def get_event(event_id: int, principal: Principal) -> dict[str, Any]:
+    await event_row(event_id, principal)
+    rows = await _with_photos(await _event_query().where(EventReport.id == event_id))
+    return rows[0]
+
+
+async def list_events(award_id: int, principal: Principal) -> list[dict[str, Any]]:
+    """The award's reports in the order they were (to be) held."""
+    await lifecycle.reportable_award(award_id, principal)
+    rows = await _event_query().where(EventReport.award == award_id).order_by(EventReport.id)
+    rows.sort(key=lambda r: (r["held_on"] or r["planned_on"] or date.max, r["id"]))
+    return await _with_photos(rows)
+
+
+async def unreported_planned(award: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events planned in the application that no report refers to yet (the award already checked)."""
+    reported = await EventReport.select(EventReport.planned_event).where(
+        (EventReport.award == award["id"]) & EventReport.planned_event.is_not_null()
+    )
+    taken = {r["planned_event"] for r in reported}
+    rows = await (
+        PlannedEvent.select(
+            PlannedEvent.all_columns(exclude=[PlannedEvent.school]),
+            PlannedEvent.school.registration_number.as_alias("school"),
+            PlannedEvent.school.name.as_alias("school_name"),
+        )
+        .where(PlannedEvent.application == award["application"])
+        .order_by(PlannedEvent.position)
+    )
+    return [r for r in rows if r["id"] not in taken]
+
+
+async def planned_event(planned_event_id: Any, award: dict[str, Any]) -> dict[str, Any] | None:
+    """An event planned in the award's application, by an id a client sent; None if it is not one."""
+    if (
+        not isinstance(planned_event_id, int)
+        or isinstance(planned_event_id, bool)
+        or not 0 < planned_event_id <= MAX_ID
+    ):
+        return None
+    return await (
+        PlannedEvent.select(
+            PlannedEvent.all_columns(exclude=[PlannedEvent.school]),
+            PlannedEvent.school.registration_number.as_alias("school"),
+        )
+        .where((PlannedEvent.id == planned_event_id) & (PlannedEvent.application == award["application"]))
+        .first()
+    )
+
+
+async def school_id(registration_number: str) -> int | None:
+    """The register's id of a school by its registration number."""
+    if not registration_number:
+        return None
+    row = await School.select(School.id).where(School.registration_number == registration_number).first()
+    return row["id"] if row else None
+
+
+async def registration_number(school: int) -> str:
+    row = await School.select(School.registration_number).where(School.id == school).first()
+    return row["registration_number"] if row else ""
+
+
+async def find_photo(photo_id: int, principal: Principal) -> dict[str, Any]:
+    """The photo if its event is visible to the caller; NotFound otherwise (never 403)."""
+    row = await EventPhoto.select().where(EventPhoto.id == photo_id).first()
+    if row is None:
+        raise NotFound
+    await event_row(row["event"], principal)
+    return row

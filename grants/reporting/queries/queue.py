@@ -1,0 +1,97 @@
+"""The staff's review queue: event and final reports by review state and call, a page at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grants.awards.tables import Award
+from grants.reporting.tables import EventReport, EventStatus, FinalReport
+
+PAGE_SIZE = 25
+
+
+def _event_filter(review: str, call_id: int | None) -> Any:
+    where = EventReport.status != EventStatus.planned  # a plan is not a report yet
+    if review != "all":
+        where &= EventReport.review == review
+    if call_id is not None:
+        where &= EventReport.award.call == call_id
+    return where
+
+
+def _final_filter(review: str, call_id: int | None) -> Any:
+    where = FinalReport.id.is_not_null()
+    if review != "all":
+        where &= FinalReport.review == review
+    if call_id is not None:
+        where &= FinalReport.award.call == call_id
+    return where
+
+
+async def _event_rows(where: Any, page: int) -> list[dict[str, Any]]:
+    return await (
+        EventReport.select(
+            EventReport.id,
+            EventReport.award,
+            EventReport.title,
+            EventReport.kind,
+            EventReport.status,
+            EventReport.held_on,
+            EventReport.participants,
+            EventReport.review,
+            EventReport.reported_at,
+            EventReport.school.name.as_alias("school_name"),
+            EventReport.award.application.reference.as_alias("reference"),
+            EventReport.award.application.organisation.name.as_alias("organisation_name"),
+        )
+        .where(where)
+        .order_by(EventReport.reported_at)
+        .order_by(EventReport.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+
+
+async def _final_rows(where: Any, page: int) -> list[dict[str, Any]]:
+    return await (
+        FinalReport.select(
+            FinalReport.id,
+            FinalReport.award,
+            FinalReport.review,
+            FinalReport.submitted_at,
+            FinalReport.spent_cents,
+            FinalReport.award.amount_cents.as_alias("amount_cents"),
+            FinalReport.award.application.reference.as_alias("reference"),
+            FinalReport.award.application.title.as_alias("title"),
+            FinalReport.award.application.organisation.name.as_alias("organisation_name"),
+        )
+        .where(where)
+        .order_by(FinalReport.submitted_at)
+        .order_by(FinalReport.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+
+
+async def queue_page(
+    kind: str, review: str, call_id: int | None, page: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """(how many reports match, this page of them); `kind` "events" or "final", `review` a state or "all"."""
+    if kind == "events":
+        where = _event_filter(review, call_id)
+        return await EventReport.count().where(where), await _event_rows(where, page)
+    where = _final_filter(review, call_id)
+    return await FinalReport.count().where(where), await _final_rows(where, page)
+
+
+async def pending_counts() -> dict[str, int]:
+    """How many event and final reports wait for review, over every call."""
+    return {
+        "events": await EventReport.count().where(_event_filter("pending", None)),
+        "final": await FinalReport.count().where(_final_filter("pending", None)),
+    }
+
+
+async def calls_with_awards() -> list[dict[str, Any]]:
+    rows = await Award.select(Award.call.id.as_alias("id"), Award.call.title.as_alias("title")).distinct()
+    return sorted(rows, key=lambda r: (r["title"].casefold(), r["id"]))

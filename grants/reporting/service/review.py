@@ -1,0 +1,86 @@
+"""The staff's review of a report, one transition for event reports and the final report alike.
+
+A report waiting for review (`pending`) is accepted or returned to the grantee
+with a comment. An accepted event report can no longer change; an accepted
+final report makes the final payment due (awards.lifecycle). A returned report
+mails the grantee, who corrects it and it waits again.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from grants.awards.service import lifecycle
+from grants.awards.service.lock import locked_award
+from grants.awards.states import RUNNING
+from grants.core import audit
+from grants.core.auth import Principal, Role
+from grants.core.db import for_update, write_transaction
+from grants.core.errors import Conflict, NotFound
+from grants.core.i18n import _
+from grants.core.time import now
+from grants.reporting import notify
+from grants.reporting.queries.events import event_row
+from grants.reporting.rules import review_verdict
+from grants.reporting.service.events import lock_event
+from grants.reporting.states import ACCEPT, RETURN
+from grants.reporting.tables import EventReport, EventStatus, FinalReport, ReviewStatus
+
+
+class Report(StrEnum):
+    event = "event_report"  # found by the event report's id
+    final = "final_report"  # found by the award's id
+
+
+async def review(report: Report, key: int, principal: Principal, decision: str, comment: str) -> None:
+    """Staff accept a report or return it to the grantee with a comment (states.DECISIONS)."""
+    if not principal.has(Role.staff):
+        raise NotFound
+    verdict, comment = review_verdict(decision, comment)
+    table = EventReport if report == Report.event else FinalReport
+    async with write_transaction():
+        if report == Report.event:
+            _event, award = await event_row(key, principal)
+            running = (await locked_award(award["id"]))["status"] in RUNNING
+            row = await lock_event(key)
+            if row["status"] == EventStatus.planned or row["review"] != ReviewStatus.pending:
+                raise Conflict(_("Only a reported event waiting for review can be accepted or returned."))
+            if verdict == ReviewStatus.returned and not running:
+                raise Conflict(
+                    _("The award no longer takes event reports, so the report cannot be returned.")
+                )
+        else:
+            award = await lifecycle.reportable_award(key, principal)
+            await locked_award(key)
+            row = await for_update(FinalReport.select().where(FinalReport.award == key)).first()
+            if row is None:
+                raise NotFound
+            if row["review"] != ReviewStatus.pending:
+                raise Conflict(_("Only a final report waiting for review can be approved or returned."))
+        moment = now()
+        await table.update(
+            {
+                table.review: verdict,
+                table.review_comment: comment,
+                table.reviewed_by: principal.user_id,
+                table.reviewed_at: moment,
+            }
+        ).where(table.id == row["id"])
+        await audit.record(
+            ACCEPT if verdict == ReviewStatus.accepted else RETURN,
+            report.value,
+            row["id"],
+            actor=principal,
+            before={"review": row["review"]},
+            after={"review": verdict.value},
+            comment=comment,
+            **({"award": key} if report == Report.final else {}),
+        )
+        if report == Report.event:
+            if verdict == ReviewStatus.returned:
+                await notify.event_returned(row, award, comment, moment)
+        elif verdict == ReviewStatus.accepted:
+            await lifecycle.final_report_approved(key, principal)
+        else:
+            await lifecycle.final_report_returned(key, principal)
+            await notify.final_returned(award, comment, moment)
