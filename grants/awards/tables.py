@@ -34,8 +34,10 @@ class Award(Table, tablename="award"):
     status = Varchar(length=30, choices=AwardStatus, default=AwardStatus.awarded, index=True)
     decided_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
     decided_at = Timestamptz(default=TimestamptzNow())
-    reason = Text(default="")  # why the amount or the choice differs from the ranking, or the decline
+    reason = Text(default="")  # why the amount or the choice differs from the ranking
+    decline_reason = Text(default="")
     termination_reason = Text(default="")
+    final_report_approved_at = Timestamptz(null=True, default=None)
 
 
 class Agreement(Table, tablename="agreement"):

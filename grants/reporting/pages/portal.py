@@ -17,9 +17,8 @@ from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
+from grants.awards import queries as award_queries
 from grants.awards import states as award_labels
-from grants.awards.service import lifecycle
-from grants.awards.service.payments import payments_of
 from grants.calls.tables import Call
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, NotFound, ValidationFailed
@@ -61,8 +60,8 @@ def labels() -> dict[str, Any]:
 async def awards_with_facts(awards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What the pages show about awards besides their reports: agreement, payments, the final due day."""
     ids = [a["id"] for a in awards]
-    agreements = await lifecycle.agreements_of(ids)
-    paid = await payments_of(ids)
+    agreements = await award_queries.agreements_of(ids)
+    paid = await award_queries.payments_of(ids)
     return [
         award
         | {
@@ -90,7 +89,7 @@ async def _award_page(
     done: str | None = None,
 ) -> Template:
     principal = _grantee(request)
-    award = await award_facts(await lifecycle.reportable_award(award_id, principal))
+    award = await award_facts(await award_queries.reportable_award(award_id, principal))
     report = await final.find_report(award_id, principal)
     context = {
         "award": award,
@@ -169,7 +168,7 @@ async def _event_page(
 ) -> Template:
     principal = _grantee(request)
     event = await service.get_event(event_id, principal)
-    award = await award_facts(await lifecycle.reportable_award(event["award"], principal))
+    award = await award_facts(await award_queries.reportable_award(event["award"], principal))
     return await _event_form_page(
         request, award, form, event=event, errors=errors, message=message, status=status, done=done
     )
@@ -190,7 +189,7 @@ class ReportPages(Controller):
     @get("/awards", name="my_awards")
     async def awards(self, request: AnyRequest) -> Template:
         principal = _grantee(request)
-        rows = await awards_with_facts(await lifecycle.reportable_awards(principal))
+        rows = await awards_with_facts(await award_queries.reportable_awards(principal))
         return Template("reporting/awards.html", context={"awards": rows, **labels()})
 
     @get("/awards/{award_id:int}")
@@ -207,7 +206,7 @@ class ReportPages(Controller):
         planned: FromQuery[int | None] = None,
         status: FromQuery[str | None] = None,
     ) -> Template:
-        award = await award_facts(await lifecycle.reportable_award(award_id, _grantee(request)))
+        award = await award_facts(await award_queries.reportable_award(award_id, _grantee(request)))
         planned_row = None
         if planned is not None:
             planned_row = next(
@@ -226,7 +225,7 @@ class ReportPages(Controller):
     @post("/awards/{award_id:int}/events", status_code=HTTP_200_OK)
     async def create_event(self, request: AnyRequest, award_id: PathId, data: Form) -> Response[Any]:
         principal = _grantee(request)
-        award = await award_facts(await lifecycle.reportable_award(award_id, principal))
+        award = await award_facts(await award_queries.reportable_award(award_id, principal))
         typed, payload = forms.read_event(data)
         try:
             created = await service.create_event(award_id, principal, payload)
@@ -310,7 +309,7 @@ class ReportPages(Controller):
     async def _planned(
         self, request: AnyRequest, award_id: int, planned_id: int
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        award = await lifecycle.reportable_award(award_id, _grantee(request))
+        award = await award_queries.reportable_award(award_id, _grantee(request))
         planned = next((p for p in await service.unreported_planned(award) if p["id"] == planned_id), None)
         if planned is None:
             raise NotFound
@@ -319,13 +318,13 @@ class ReportPages(Controller):
     @get("/events/{event_id:int}/cancel")
     async def cancel_event_form(self, request: AnyRequest, event_id: PathId) -> Template:
         event = await service.get_event(event_id, _grantee(request))
-        award = await lifecycle.reportable_award(event["award"], _grantee(request))
+        award = await award_queries.reportable_award(event["award"], _grantee(request))
         return _cancel_page(award, event["title"], f"/my/events/{event_id}/cancel", "", {}, HTTP_200_OK)
 
     @post("/events/{event_id:int}/cancel", status_code=HTTP_200_OK)
     async def cancel_event(self, request: AnyRequest, event_id: PathId, data: Form) -> Response[Any]:
         event = await service.get_event(event_id, _grantee(request))
-        award = await lifecycle.reportable_award(event["award"], _grantee(request))
+        award = await award_queries.reportable_award(event["award"], _grantee(request))
         reason = data.get("cancel_reason", "")
         action = f"/my/events/{event_id}/cancel"
         try:

@@ -15,7 +15,7 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.awards.service import lifecycle
+from grants.awards import queries as award_queries
 from grants.awards.tables import Award
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, ValidationFailed
@@ -119,7 +119,7 @@ async def _event_page(
     done: str | None = None,
 ) -> Template:
     event = await service.get_event(event_id, _me(request))
-    award = await award_facts(await lifecycle.reportable_award(event["award"], _me(request)))
+    award = await award_facts(await award_queries.reportable_award(event["award"], _me(request)))
     context = {
         "event": event,
         "award": award,
@@ -147,7 +147,7 @@ async def _final_page(
     done: str | None = None,
 ) -> Template:
     report = await final.get_report(award_id, _me(request))
-    award = await award_facts(await lifecycle.reportable_award(award_id, _me(request)))
+    award = await award_facts(await award_queries.reportable_award(award_id, _me(request)))
     events = await service.list_events(award_id, _me(request))
     held = [e for e in events if e["status"] == EventStatus.held]
     context = {

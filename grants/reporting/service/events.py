@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from grants.applications.tables import PlannedEvent
+from grants.awards import queries as award_queries
 from grants.awards.service import lifecycle
 from grants.awards.states import RUNNING
 from grants.awards.tables import Award
@@ -103,7 +104,7 @@ async def event_row(event_id: int, principal: Principal) -> tuple[dict[str, Any]
     row = await EventReport.select().where(EventReport.id == event_id).first()
     if row is None:
         raise NotFound
-    award = await lifecycle.reportable_award(row["award"], principal)
+    award = await award_queries.reportable_award(row["award"], principal)
     return row, award
 
 
@@ -130,7 +131,7 @@ def _values_of(row: dict[str, Any], school: str) -> dict[str, Any]:
 async def create_event(award_id: int, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
     """Plan, report (held) or cancel an event of the award, one planned in the application or a new one."""
     _check_writer(principal)
-    award = await lifecycle.reportable_award(award_id, principal)
+    award = await award_queries.reportable_award(award_id, principal)
     _check_running(award)  # a state conflict first: no input makes a closed award take reports
     values = {key: data[key] for key in FIELDS if key in data and data[key] is not None}
     planned = None
@@ -334,7 +335,7 @@ async def get_event(event_id: int, principal: Principal) -> dict[str, Any]:
 
 async def list_events(award_id: int, principal: Principal) -> list[dict[str, Any]]:
     """The award's reports in the order they were (to be) held."""
-    await lifecycle.reportable_award(award_id, principal)
+    await award_queries.reportable_award(award_id, principal)
     rows = await _event_query().where(EventReport.award == award_id).order_by(EventReport.id)
     rows.sort(key=lambda r: (r["held_on"] or r["planned_on"] or date.max, r["id"]))
     return await _with_photos(rows)

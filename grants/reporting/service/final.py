@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from grants.awards import queries as award_queries
 from grants.awards.service import lifecycle
 from grants.awards.states import RUNNING
 from grants.awards.tables import Award
@@ -73,7 +74,7 @@ async def submit(award_id: int, principal: Principal, data: dict[str, Any]) -> t
     """Submit the final report, or submit a returned one again; (the report, whether it is new)."""
     if not principal.has(Role.applicant, Role.staff):
         raise NotFound
-    award = await lifecycle.reportable_award(award_id, principal)
+    award = await award_queries.reportable_award(award_id, principal)
     clean = _clean(data, award)
     async with write_transaction():
         status = await _locked_status(award_id)
@@ -126,7 +127,7 @@ async def review(award_id: int, principal: Principal, decision: str, comment: st
         errors["comment"] = _("Say what the grantee should correct.")
     if errors:
         raise ValidationFailed(errors)
-    award = await lifecycle.reportable_award(award_id, principal)
+    award = await award_queries.reportable_award(award_id, principal)
     verdict = ReviewStatus.accepted if decision == "approve" else ReviewStatus.returned
     async with write_transaction():
         await _locked_status(award_id)
@@ -164,7 +165,7 @@ async def review(award_id: int, principal: Principal, decision: str, comment: st
 
 async def find_report(award_id: int, principal: Principal) -> dict[str, Any] | None:
     """The award's final report with its files, or None before the first submission."""
-    award = await lifecycle.reportable_award(award_id, principal)
+    award = await award_queries.reportable_award(award_id, principal)
     row = await FinalReport.select().where(FinalReport.award == award_id).first()
     if row is None:
         return None
@@ -192,7 +193,7 @@ async def get_report(award_id: int, principal: Principal) -> dict[str, Any]:
 
 async def _open_report(award_id: int, principal: Principal, lock: bool = False) -> dict[str, Any]:
     """The report files may be added to: submitted and not approved yet."""
-    await lifecycle.reportable_award(award_id, principal)
+    await award_queries.reportable_award(award_id, principal)
     query = FinalReport.select().where(FinalReport.award == award_id)
     row = await (for_update(query) if lock else query).first()
     if row is None:
@@ -254,5 +255,5 @@ async def find_attachment(attachment_id: int, principal: Principal) -> dict[str,
     )
     if row is None:
         raise NotFound
-    await lifecycle.reportable_award(row["award"], principal)
+    await award_queries.reportable_award(row["award"], principal)
     return row
