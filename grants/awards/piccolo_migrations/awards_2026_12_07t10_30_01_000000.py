@@ -49,7 +49,7 @@ UPDATE award SET final_report_approved_at = (
 async def back_fill() -> None:
     await Award.raw(APPROVED_FROM_AUDIT)
     await Award.raw(APPROVED_FROM_PAYMENT)
-    declined = await Award.raw("SELECT id, reason FROM award WHERE status = 'declined'")
+    declined = await Award.raw("SELECT id, reason FROM award WHERE status = 'declined' AND decline_reason = ''")
     for row in declined:
         decided = await Award.raw(
             "SELECT data FROM audit_log WHERE entity = 'award' AND action = 'award' AND entity_id = {}"

@@ -6,7 +6,7 @@ awarded → agreement_signed (the agreement is recorded; the advance falls due)
         → closed (the final report approved and every payment paid);
 or terminated by staff, with a reason, from any of these before closed: the
 unpaid payments go, the paid ones stay. Declining (before the agreement) is
-service.decline.
+decision.decline. The allowed moves are states.TRANSITIONS.
 
 Each transition runs in a write transaction that locks the award's row and
 writes one audit row; nested in a caller's transaction it becomes part of it.
@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from grants.awards import notify, rules
-from grants.awards.queries import paid_total, payment_out
+from grants.awards.queries import AGREEMENT_COLUMNS, paid_total, payment_out
 from grants.awards.service import lock, payments
 from grants.awards.states import STARTED, TRANSITIONS
 from grants.awards.tables import Agreement, Award, AwardStatus, PaymentKind
@@ -30,17 +30,6 @@ from grants.core.i18n import _
 from grants.core.money import format_cents
 from grants.core.storage import StoredFile, kept_if_recorded
 from grants.core.time import now
-
-AGREEMENT_COLUMNS = (
-    Agreement.id,
-    Agreement.award,
-    Agreement.number,
-    Agreement.signed_on,
-    Agreement.filename,
-    Agreement.content_type,
-    Agreement.size,
-    Agreement.sha256,
-)
 
 
 def _staff(actor: Principal) -> None:
