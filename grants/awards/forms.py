@@ -1,4 +1,5 @@
-"""Page form text → service input: the staff's agreement form with its uploaded file."""
+"""Page form text → service input: the award form of the ranking page, and the agreement form with
+its uploaded file."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from grants.awards import rules
-from grants.awards.service import lifecycle
+from grants.awards.service import decision, lifecycle
 from grants.core.auth import Principal
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
@@ -36,3 +37,17 @@ async def sign_agreement(
         signed_on=signed_on,  # type: ignore[arg-type]  # checked and parsed there
         document=stored,
     )
+
+
+def number(value: str | None) -> int | None:
+    """An id typed in a form, or None."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 10 else None
+
+
+async def award(call_id: int, me: Principal, data: dict[str, str]) -> dict[str, Any]:
+    """Award the application the form names, at the amount typed (empty: the full amount)."""
+    target = number(data.get("application_id"))
+    if target is None:
+        raise ValidationFailed({}, _("Choose an application to award."))
+    amount = data.get("amount", "").strip()
+    return await decision.award(call_id, me, target, amount or None, data.get("reason", ""))

@@ -89,10 +89,9 @@ def _award_again(
     named for the form of `key` (an award's or a payment's) on a page of many (422)."""
 
     def again(refusal: Refusal) -> Any:
-        if refusal.status_code == 409:
-            return _awards_page(award_id=award_id, message=refusal.message, form=kept, code=409)
         errors = {f"{rename(field)}.{key}": text for field, text in refusal.errors.items()}
-        return _awards_page(award_id=award_id, errors=errors, form=kept, code=422)
+        code = 409 if refusal.status_code == 409 else 422  # a refused file too: the form is at fault
+        return _awards_page(award_id=award_id, errors=errors, message=refusal.message, form=kept, code=code)
 
     return again
 
@@ -171,7 +170,7 @@ class StaffAwardPages(Controller):
                 award_id,
                 reason=reason,
                 errors=refusal.errors,
-                message=refusal.message if refusal.status_code == 409 else None,
+                message=refusal.message,
                 code=refusal.status_code,
             ),
         )

@@ -18,21 +18,16 @@ from litestar.params import Body
 from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.awards import queries, rules
+from grants.awards import forms, queries, rules
 from grants.awards.pages.staff_ranking import ranking_page
 from grants.awards.service import decision as service
 from grants.core.auth import Principal, Role, roles
 from grants.core.forms import submit_form
-from grants.core.i18n import _
 from grants.core.params import PathId
 from grants.scoring import exports
 from grants.scoring import queries as ranking
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 10 else None
 
 
 async def preview(call: dict[str, Any], room: rules.Room) -> dict[str, list[dict[str, Any]]]:
@@ -81,20 +76,19 @@ class AwardDecisionPages(Controller):
 
     @post("/{call_id:int}/awards", status_code=HTTP_200_OK)
     async def award(self, me: Principal, call_id: PathId, data: Form) -> Response[Any]:
-        target = _number(data.get("application_id"))
-        if target is None:
-            message = _("Choose an application to award.")
-            return await ranking_page(call_id, message=message, status=422)
-        amount, reason = data.get("amount", "").strip(), data.get("reason", "")
-        kept = {f"amount.{target}": amount, f"reason.{target}": reason}
+        target = forms.number(data.get("application_id"))
+        kept = {
+            f"amount.{target}": data.get("amount", "").strip(),
+            f"reason.{target}": data.get("reason", ""),
+        }
         return await submit_form(
-            service.award(call_id, me, target, amount or None, reason),
+            forms.award(call_id, me, data),
             done=f"/staff/calls/{call_id}/ranking?done=awarded&application={target}#app-{target}",
             again=lambda refusal: ranking_page(
                 call_id,
                 errors={f"{field}.{target}": text for field, text in refusal.errors.items()},
-                message=refusal.message if refusal.status_code == 409 else None,
-                form=kept,
+                message=refusal.message,
+                form=kept if target is not None else {},
                 status=refusal.status_code,
             ),
         )

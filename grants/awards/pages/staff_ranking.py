@@ -19,7 +19,7 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
-from grants.awards import queries, rules
+from grants.awards import forms, queries, rules
 from grants.awards.service.decision import can_decide
 from grants.awards.states import AWARDABLE_VALUES
 from grants.core.auth import Role, roles
@@ -56,14 +56,10 @@ def budget_line(call: dict[str, Any], rows: list[dict[str, Any]]) -> tuple[int |
     return last, len(funded), sum(cents for _, cents in funded)
 
 
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 10 else None
-
-
 def _notice(rows: list[dict[str, Any]], query: Mapping[str, str]) -> str | None:
     done = query.get("done")
     if done == "auto":
-        counts = {key: _number(query.get(key)) or 0 for key in ("awarded", "reserve", "rejected")}
+        counts = {key: forms.number(query.get(key)) or 0 for key in ("awarded", "reserve", "rejected")}
         return " ".join(
             [
                 ngettext(
@@ -77,7 +73,7 @@ def _notice(rows: list[dict[str, Any]], query: Mapping[str, str]) -> str | None:
             ]
         )
     if done in ("awarded", "reserve"):
-        target = _number(query.get("application"))
+        target = forms.number(query.get("application"))
         row = next((r for r in rows if r["application_id"] == target), None)
         if row is not None:
             text = (
