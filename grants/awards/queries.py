@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from grants.awards.rules import Room, today
-from grants.awards.states import award_statuses
-from grants.awards.tables import RELEASED, Agreement, Award, AwardStatus, Payment
+from grants.awards.states import RELEASED, award_statuses
+from grants.awards.tables import Agreement, Award, AwardStatus, Payment
 from grants.core.auth import Principal, Role
 from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _

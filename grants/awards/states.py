@@ -12,6 +12,9 @@ from grants.core.i18n import _
 # the final report, and the reminders go out, only while the award is in one of these.
 RUNNING = (AwardStatus.agreement_signed.value, AwardStatus.in_progress.value)
 
+# Awards that no longer take a share of the call's budget and quota.
+RELEASED = (AwardStatus.declined.value, AwardStatus.terminated.value)
+
 # Awards whose payments may still be added, paid or lowered.
 PAYABLE = (*RUNNING, AwardStatus.final_report_submitted.value)
 

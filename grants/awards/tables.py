@@ -20,10 +20,6 @@ class AwardStatus(StrEnum):
     terminated = "terminated"
 
 
-# Awards that no longer take a share of the call's budget and quota.
-RELEASED = (AwardStatus.declined.value, AwardStatus.terminated.value)
-
-
 class Award(Table, tablename="award"):
     """One grant: an application's share of its call's budget and quota while not declined or terminated."""
 
