@@ -1,8 +1,10 @@
 """Back-fill of the columns the migration before added (Piccolo runs a migration's raw steps before
-its column changes, so this is a migration of its own): an award's final report counts as approved when the audit log has its
-"final_report_approved" row, or a final payment exists (the one made on approval);
-a declined award's `reason` held the decline's reason, which moves to
-`decline_reason`, and `reason` gets the decision's reason back from the "award" audit row.
+its column changes, so this is a migration of its own).
+
+An award's final report counts as approved when the audit log has its "final_report_approved" row,
+or a final payment exists (made on approval). A declined award's `reason` held the decline's reason:
+it moves to `decline_reason` (rows with one already are left alone), and `reason` gets the decision's
+reason back from the "award" audit row.
 """
 
 import json
