@@ -12,11 +12,10 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from admin.mount import admin_mount
-from grants import accounts, registry, reporting, scoring
+from grants import accounts, awards, registry, reporting, scoring
 from grants.accounts.queries import principal_for_token
 from grants.accounts.service import principal_for_session
 from grants.applications import api as applications
-from grants.awards import controllers as awards
 from grants.calls import api as calls
 from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, caller_dependencies, public
@@ -63,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *calls.handlers,
             *applications.handlers,
             *scoring.routes,
-            *awards.handlers,
+            *awards.routes,
             *reporting.routes,
             admin_mount,
             create_static_files_router(

@@ -1,1 +1,10 @@
-"""Awards: the decision within the call's budget and quota, declines and the reserve list."""
+"""Awards: the decision within the call's budget and quota (awards, the reserve list, declines), the
+signed agreement, the payments and their register, termination, and the ranking page staff decide on.
+
+`routes` is every handler of the domain, the one thing app.py takes from here.
+"""
+
+from grants.awards import api
+from grants.awards.pages import staff, staff_decision, staff_ranking
+
+routes = [*api.handlers, *staff.handlers, *staff_ranking.handlers, *staff_decision.handlers]

@@ -68,7 +68,7 @@ async def decision(
         if await mail.enqueue(
             address,
             SUBJECTS[decision],
-            f"decision_{decision}",
+            f"awards/mail/decision_{decision}",
             context,
             language=DEFAULT_LANGUAGE,  # staff decide; the applicant reads it in the default language
             dedupe_key=f"decision:{application_id}:{decision}:{address}",
@@ -113,7 +113,11 @@ async def agreement_signed(
         "advance_due": format_day(advance["due_on"], DEFAULT_LANGUAGE) if advance else "",
     }
     return await _to_members(
-        award["organisation"], AGREEMENT_SUBJECT, "agreement_signed", context, f"agreement:{award['id']}"
+        award["organisation"],
+        AGREEMENT_SUBJECT,
+        "awards/mail/agreement_signed",
+        context,
+        f"agreement:{award['id']}",
     )
 
 
@@ -125,5 +129,9 @@ async def terminated(award: dict[str, Any], reason: str) -> int:
         "reason": reason,
     }
     return await _to_members(
-        award["organisation"], TERMINATED_SUBJECT, "award_terminated", context, f"terminated:{award['id']}"
+        award["organisation"],
+        TERMINATED_SUBJECT,
+        "awards/mail/award_terminated",
+        context,
+        f"terminated:{award['id']}",
     )

@@ -1,23 +1,24 @@
-"""The payment register for staff: every payment with its award, organisation, call and municipality,
-filtered and paged, and the same as a CSV file streamed a page at a time.
+"""Every read of the awards: the awards a caller may see, their agreements and payments, what a call's
+awards already take of its budget, the staff's awards page and the payment register.
 
-The CSV reads the rows in batches in the register's order (due date, then id),
-each batch starting after the last row of the one before (keyset paging), so
-neither the query nor the response ever holds the whole register.
+Lists read their payments and agreements in one query for all their awards, never one per award.
+The register is filtered and paged; `rows` reads it in batches in the register's order (due date,
+then id), each batch starting after the last row of the one before (keyset paging), so a CSV
+export never holds the whole register.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from grants.awards.service import lock as state
-from grants.awards.tables import Award, Payment
-from grants.core.errors import ValidationFailed
+from grants.awards.rules import Room, today
+from grants.awards.states import RELEASED, award_statuses
+from grants.awards.tables import Agreement, Award, AwardStatus, Payment
+from grants.core.auth import Principal, Role
+from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
 from grants.core.params import MAX_ID
@@ -25,7 +26,223 @@ from grants.core.params import MAX_ID
 FILTERS = ("unpaid", "paid", "overdue")
 MAX_PER_PAGE = 200
 CSV_BATCH = 500
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
+AGREEMENT_COLUMNS = (
+    Agreement.id,
+    Agreement.award,
+    Agreement.number,
+    Agreement.signed_on,
+    Agreement.filename,
+    Agreement.content_type,
+    Agreement.size,
+    Agreement.sha256,
+)
+
+
+def award_columns() -> tuple[Any, ...]:
+    return (
+        Award.all_columns(),
+        Award.application.organisation.as_alias("organisation"),
+        Award.application.reference.as_alias("reference"),
+        Award.application.title.as_alias("title"),
+        Award.application.start_date.as_alias("start_date"),
+        Award.application.end_date.as_alias("end_date"),
+        Award.call.advance_percent.as_alias("advance_percent"),
+        Award.call.title.as_alias("call_title"),
+    )
+
+
+def payment_out(row: dict[str, Any]) -> dict[str, Any]:
+    """A payment as the API shows it."""
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "amount": format_cents(row["amount_cents"]),
+        "due_on": row["due_on"],
+        "paid_on": row["paid_on"],
+    }
+
+
+async def list_awards(principal: Principal) -> list[dict[str, Any]]:
+    """The caller's organisation's awards; staff see all."""
+    query = Award.select(
+        Award.id,
+        Award.call,
+        Award.application,
+        Award.application.reference.as_alias("reference"),
+        Award.amount_cents,
+        Award.status,
+    ).order_by(Award.id)
+    if not principal.has(Role.staff):
+        if principal.organisation_id is None:
+            return []
+        query = query.where(Award.application.organisation == principal.organisation_id)
+    return await query
+
+
+async def reportable_award(award_id: int, principal: Principal) -> dict[str, Any]:
+    """The award for staff, or for a member of the organisation it was awarded to; NotFound otherwise."""
+    row = await Award.select(*award_columns()).where(Award.id == award_id).first()
+    if row is None:
+        raise NotFound
+    own = principal.has(Role.applicant) and row["organisation"] == principal.organisation_id
+    if not (principal.has(Role.staff) or own):
+        raise NotFound
+    return row
+
+
+async def reportable_awards(principal: Principal) -> list[dict[str, Any]]:
+    """Every award `reportable_award` would give the principal, in one query: staff all, a grantee its own."""
+    query = Award.select(*award_columns()).order_by(Award.id)
+    if not principal.has(Role.staff):
+        if not principal.has(Role.applicant) or principal.organisation_id is None:
+            return []
+        query = query.where(Award.application.organisation == principal.organisation_id)
+    return await query
+
+
+async def agreement_document(award_id: int, principal: Principal) -> dict[str, Any]:
+    """Where the signed agreement is stored, for staff and the grantee; NotFound for anyone else."""
+    await reportable_award(award_id, principal)
+    row = (
+        await Agreement.select(Agreement.storage_key, Agreement.filename, Agreement.content_type)
+        .where(Agreement.award == award_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return row
+
+
+async def agreements_by_award(organisation_id: int | None = None) -> dict[int, dict[str, Any]]:
+    """Every award's agreement (of one organisation's awards when given) in one query."""
+    query = Agreement.select(Agreement.award, Agreement.number, Agreement.signed_on)
+    if organisation_id is not None:
+        query = query.where(Agreement.award.application.organisation == organisation_id)
+    return {row["award"]: row for row in await query}
+
+
+async def agreements_of(award_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The agreements of these awards (a page of them) in one query."""
+    if not award_ids:
+        return {}
+    rows = await Agreement.select(*AGREEMENT_COLUMNS).where(Agreement.award.is_in(award_ids))
+    return {row["award"]: row for row in rows}
+
+
+async def payments_by_award(organisation_id: int | None = None) -> dict[int, list[dict[str, Any]]]:
+    """Every award's payments in one query (of one organisation's awards when given), by award,
+    in the order they fall due."""
+    query = Payment.select(
+        Payment.id, Payment.award, Payment.kind, Payment.amount_cents, Payment.due_on, Payment.paid_on
+    )
+    if organisation_id is not None:
+        query = query.where(Payment.award.application.organisation == organisation_id)
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in await query.order_by(Payment.due_on).order_by(Payment.id):
+        grouped.setdefault(row["award"], []).append(payment_out(row))
+    return grouped
+
+
+async def payments_of(award_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The payments of these awards (a page of them) in one query, by award, as they fall due."""
+    if not award_ids:
+        return {}
+    rows = await (
+        Payment.select(*Payment.all_columns())
+        .where(Payment.award.is_in(award_ids))
+        .order_by(Payment.due_on)
+        .order_by(Payment.id)
+    )
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["award"], []).append(
+            payment_out(row) | {"note": row["note"], "amount_cents": row["amount_cents"]}
+        )
+    return grouped
+
+
+async def award_of_payment(payment_id: int) -> int:
+    """The award a payment belongs to; NotFound for no such payment."""
+    row = await Payment.select(Payment.award).where(Payment.id == payment_id).first()
+    if row is None:
+        raise NotFound
+    return row["award"]
+
+
+async def paid_total(award_id: int) -> int:
+    """What the award's payments add up to, paid or not, in cents."""
+    rows = await Payment.select(Payment.amount_cents).where(Payment.award == award_id)
+    return sum(r["amount_cents"] for r in rows)
+
+
+async def room_of(call: dict[str, Any]) -> Room:
+    """What the call's live awards take of its budget and quota."""
+    rows = await Award.select(Award.amount_cents).where(
+        (Award.call == call["id"]) & Award.status.not_in(list(RELEASED))
+    )
+    # A terminated award keeps what was paid out of it (its unpaid payments are removed): that money
+    # is spent, so only the rest of its amount returns to the budget.
+    spent = await Payment.select(Payment.amount_cents).where(
+        (Payment.award.call == call["id"]) & (Payment.award.status == AwardStatus.terminated)
+    )
+    used = sum(r["amount_cents"] for r in rows) + sum(r["amount_cents"] for r in spent)
+    return Room(call["budget_cents"], call["quota"], used, len(rows))
+
+
+async def awards_page(
+    status: str | None, call_id: int | None, award_id: int | None, page: int, per_page: int
+) -> dict[str, Any]:
+    """A page of the staff's award list (newest first) with its agreements and payments."""
+    condition: Any = Award.id.is_not_null()
+    if status in award_statuses():
+        condition &= Award.status == status
+    else:
+        status = None
+    if call_id is not None:
+        condition &= Award.call == call_id
+    if award_id is not None:
+        condition &= Award.id == award_id
+    total = await Award.count().where(condition)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    rows = (
+        await Award.select(
+            Award.id,
+            Award.status,
+            Award.amount_cents,
+            Award.termination_reason,
+            Award.call.as_alias("call_id"),
+            Award.call.title.as_alias("call_title"),
+            Award.call.municipality.name.as_alias("municipality"),
+            Award.application.as_alias("application_id"),
+            Award.application.reference.as_alias("reference"),
+            Award.application.title.as_alias("title"),
+            Award.application.organisation.name.as_alias("organisation"),
+        )
+        .where(condition)
+        .order_by(Award.id, ascending=False)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    ids = [r["id"] for r in rows]
+    return {
+        "awards": rows,
+        "agreements": await agreements_of(ids),
+        "payments": await payments_of(ids),
+        "status": status,
+        "page": page,
+        "pages": pages,
+        "total": total,
+    }
+
+
+async def calls_with_awards() -> list[dict[str, Any]]:
+    """The calls that have any award, for the awards page's call filter."""
+    rows = await Award.select(Award.call.as_alias("id"), Award.call.title.as_alias("title")).distinct()
+    return sorted(rows, key=lambda r: (r["title"].casefold(), r["id"]))
+
+
+# --- the payment register ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -90,17 +307,17 @@ def _columns() -> tuple[Any, ...]:
     )
 
 
-def _shape(row: dict[str, Any], today: date) -> dict[str, Any]:
+def _shape(row: dict[str, Any], day: date) -> dict[str, Any]:
     return row | {
         "amount": format_cents(row["amount_cents"]),
-        "overdue": row["paid_on"] is None and row["due_on"] < today,
+        "overdue": row["paid_on"] is None and row["due_on"] < day,
     }
 
 
 async def page_of(selected: Filter, page: int, per_page: int) -> dict[str, Any]:
     """One page of the register and the count of all the rows the filter keeps."""
-    today = state.today()
-    condition = selected.where(today)
+    day = today()
+    condition = selected.where(day)
     total = await Payment.count().where(condition)
     rows = (
         await Payment.select(*_columns())
@@ -111,7 +328,7 @@ async def page_of(selected: Filter, page: int, per_page: int) -> dict[str, Any]:
         .offset((page - 1) * per_page)
     )
     return {
-        "items": [_shape(r, today) for r in rows],
+        "items": [_shape(r, day) for r in rows],
         "page": page,
         "per_page": per_page,
         "total": total,
@@ -129,8 +346,8 @@ async def calls_with_payments() -> list[dict[str, Any]]:
 
 async def rows(selected: Filter, batch: int = CSV_BATCH) -> AsyncIterator[dict[str, Any]]:
     """Every row the filter keeps, in the register's order, read `batch` rows at a time."""
-    today = state.today()
-    condition = selected.where(today)
+    day = today()
+    condition = selected.where(day)
     last: tuple[date, int] | None = None
     while True:
         where = condition
@@ -146,71 +363,7 @@ async def rows(selected: Filter, batch: int = CSV_BATCH) -> AsyncIterator[dict[s
             .limit(batch)
         )
         for row in found:
-            yield _shape(row, today)
+            yield _shape(row, day)
         if len(found) < batch:
             return
         last = (found[-1]["due_on"], found[-1]["id"])
-
-
-def header() -> list[str]:
-    return [
-        _("Payment no."),
-        _("Kind"),
-        _("Amount (EUR)"),
-        _("Due on"),
-        _("Paid on"),
-        _("Note"),
-        _("Award reference"),
-        _("Organisation"),
-        _("Registration number"),
-        _("Call"),
-        _("Municipality"),
-    ]
-
-
-def record(row: dict[str, Any]) -> list[Any]:
-    return [
-        row["id"],
-        row["kind"],
-        row["amount"],
-        row["due_on"].isoformat(),
-        row["paid_on"].isoformat() if row["paid_on"] else "",
-        row["note"],
-        row["reference"],
-        row["organisation"],
-        row["registration_number"],
-        row["call"],
-        row["municipality"],
-    ]
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
-
-
-async def csv_stream(selected: Filter) -> AsyncIterator[bytes]:
-    """The register as CSV, encoded a batch at a time; the first line with a byte-order mark so that
-    Excel reads UTF-8 (ā, č, ņ …)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header())
-    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    buffer.seek(0)
-    buffer.truncate()
-    count = 0
-    async for row in rows(selected):
-        writer.writerow([_cell(v) for v in record(row)])
-        count += 1
-        if count % 100 == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.getvalue():
-        yield buffer.getvalue().encode("utf-8")
-
-
-async def calls_with_awards() -> list[dict[str, Any]]:
-    """The calls that have any award, for the awards page's call filter."""
-    rows = await Award.select(Award.call.as_alias("id"), Award.call.title.as_alias("title")).distinct()
-    return sorted(rows, key=lambda r: (r["title"].casefold(), r["id"]))

@@ -1,13 +1,51 @@
-"""The award's states in one place: how each reads (pages, exports, mails) and which group it is in."""
+"""The award's states in one place: how each reads (pages, exports, mails), its groups, and which
+state each move starts from. Pages, the API and the services all read these tables."""
 
 from __future__ import annotations
 
+from grants.applications.tables import ApplicationStatus
 from grants.awards.tables import AwardStatus, PaymentKind
+from grants.calls.tables import CallStatus
 from grants.core.i18n import _
 
 # A running project: its agreement is signed and it is not finished. The grantee reports events and
 # the final report, and the reminders go out, only while the award is in one of these.
 RUNNING = (AwardStatus.agreement_signed.value, AwardStatus.in_progress.value)
+
+# Awards that no longer take a share of the call's budget and quota.
+RELEASED = (AwardStatus.declined.value, AwardStatus.terminated.value)
+
+# Awards whose payments may still be added, paid or lowered.
+PAYABLE = (*RUNNING, AwardStatus.final_report_submitted.value)
+
+# The allowed moves: (the states a move starts from, the state it leads to).
+TRANSITIONS: dict[str, tuple[tuple[str, ...], AwardStatus]] = {
+    "sign": ((AwardStatus.awarded.value,), AwardStatus.agreement_signed),
+    "decline": ((AwardStatus.awarded.value,), AwardStatus.declined),
+    "start": ((AwardStatus.agreement_signed.value,), AwardStatus.in_progress),
+    "final_report_submitted": (RUNNING, AwardStatus.final_report_submitted),
+    "final_report_returned": ((AwardStatus.final_report_submitted.value,), AwardStatus.in_progress),
+    "final_report_approved": (
+        (AwardStatus.final_report_submitted.value,),
+        AwardStatus.final_report_submitted,
+    ),
+    "close": ((AwardStatus.final_report_submitted.value,), AwardStatus.closed),
+    "terminate": (PAYABLE, AwardStatus.terminated),
+}
+
+# From these staff may terminate: the agreement is signed and the award not yet closed.
+TERMINABLE = TRANSITIONS["terminate"][0]
+# Once started, reporting again does not move the award.
+STARTED = (
+    AwardStatus.in_progress.value,
+    AwardStatus.final_report_submitted.value,
+    AwardStatus.closed.value,
+)
+
+# Applications that can be awarded, and the call states in which awards are made.
+AWARDABLE = (ApplicationStatus.eligible, ApplicationStatus.in_review, ApplicationStatus.reserve)
+AWARDABLE_VALUES = frozenset(s.value for s in AWARDABLE)
+CALL_STATUSES = (CallStatus.published, CallStatus.closed, CallStatus.in_review, CallStatus.decided)
 
 
 def award_statuses() -> dict[str, str]:
@@ -24,3 +62,8 @@ def award_statuses() -> dict[str, str]:
 
 def payment_kinds() -> dict[str, str]:
     return {PaymentKind.advance: _("Advance"), PaymentKind.final: _("Final payment")}
+
+
+def register_filters() -> dict[str, str]:
+    """The payment register's filters by payment state."""
+    return {"unpaid": _("Unpaid"), "paid": _("Paid"), "overdue": _("Overdue")}

@@ -20,10 +20,6 @@ class AwardStatus(StrEnum):
     terminated = "terminated"
 
 
-# Awards that no longer take a share of the call's budget and quota.
-RELEASED = (AwardStatus.declined.value, AwardStatus.terminated.value)
-
-
 class Award(Table, tablename="award"):
     """One grant: an application's share of its call's budget and quota while not declined or terminated."""
 
@@ -34,8 +30,10 @@ class Award(Table, tablename="award"):
     status = Varchar(length=30, choices=AwardStatus, default=AwardStatus.awarded, index=True)
     decided_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
     decided_at = Timestamptz(default=TimestamptzNow())
-    reason = Text(default="")  # why the amount or the choice differs from the ranking, or the decline
+    reason = Text(default="")  # why the amount or the choice differs from the ranking
+    decline_reason = Text(default="")
     termination_reason = Text(default="")
+    final_report_approved_at = Timestamptz(null=True, default=None)
 
 
 class Agreement(Table, tablename="agreement"):

@@ -10,10 +10,11 @@ from datetime import timedelta
 import pytest
 
 from grants.accounts.queries import load_principal, user_id_by_email
-from grants.awards.service import lifecycle, payments
+from grants.awards.service import lifecycle, lock, payments
 from grants.awards.tables import Award, Payment, PaymentKind
 from grants.calls.tables import Call
 from grants.core.auth import Role
+from grants.core.db import write_transaction
 from grants.core.errors import Conflict
 from grants.core.money import parse_cents
 from grants.core.tables import AuditEntry, OutboxMessage
@@ -52,6 +53,14 @@ async def pay(client, payment_id: int, headers, paid_on: str | None = None, note
         json={"paid_on": paid_on or today().isoformat(), "note": note},
         headers=headers,
     )
+
+
+async def add_payment(award_id: int, kind: PaymentKind, amount: str, due_on, actor) -> dict:
+    """A payment of the award in its own locked transaction, as the services add them."""
+    async with write_transaction():
+        return await payments.add_payment(
+            await lock.locked_award(award_id), kind, parse_cents(amount), due_on, actor
+        )
 
 
 async def final_approved(award_id: int) -> dict:
@@ -139,14 +148,14 @@ async def test_payments_never_exceed_the_award(client):
     staff = await staff_principal()
     award_id = award["award_id"]
     with pytest.raises(Conflict) as refused:
-        await payments.add(award_id, PaymentKind.advance, "460.01", today(), staff)
+        await add_payment(award_id, PaymentKind.advance, "460.01", today(), staff)
     assert (
         refused.value.message
         == "A payment of 460.01 EUR would exceed the award: 460.00 EUR of 4600.00 EUR remain."
     )
-    await payments.add(award_id, PaymentKind.advance, "460.00", today(), staff)
+    await add_payment(award_id, PaymentKind.advance, "460.00", today(), staff)
     with pytest.raises(Conflict):
-        await payments.add(award_id, PaymentKind.advance, "0.01", today(), staff)
+        await add_payment(award_id, PaymentKind.advance, "0.01", today(), staff)
     # Approving the final report now finds nothing left: no payment, never a negative one.
     final = await final_approved(award_id)
     assert final["amount"] == "0.00"
@@ -157,7 +166,7 @@ async def test_concurrent_payments_that_fit_only_one_at_a_time_make_one(client):
     award = await signed_award(client)
     staff = await staff_principal()
     results = await asyncio.gather(
-        *(payments.add(award["award_id"], PaymentKind.advance, "300.00", today(), staff) for _ in range(4)),
+        *(add_payment(award["award_id"], PaymentKind.advance, "300.00", today(), staff) for _ in range(4)),
         return_exceptions=True,
     )
     assert Counter(type(r).__name__ for r in results) == {"dict": 1, "Conflict": 3}

@@ -1,7 +1,7 @@
 """Access table, part 3: agreements and payments, event and final reports, the municipality
 dashboard, public results and open data.
 
-Grantee routes follow one rule (awards.lifecycle.reportable_award): the award's organisation and
+Grantee routes follow one rule (awards.queries.reportable_award): the award's organisation and
 staff; another applicant is told it does not exist (404); other roles meet the guard (403).
 """
 

@@ -1,0 +1,1 @@
+"""The awards' HTML pages, one module per audience (all staff)."""

@@ -7,41 +7,35 @@ that award with the messages next to its fields, and 422 (or 409).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
-from litestar.response import Redirect, Response, Template
+from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.awards import queries as register
-from grants.awards.pages.staff_decision import AwardDecisionPages
+from grants.awards import forms, queries, rules
 from grants.awards.service import lifecycle, payments
-from grants.awards.states import award_statuses, payment_kinds
-from grants.awards.tables import Award
-from grants.core.auth import Principal, Role, current, roles
-from grants.core.errors import Conflict, NotFound, ValidationFailed
+from grants.awards.states import TERMINABLE, award_statuses, payment_kinds, register_filters
+from grants.core.auth import Principal, Role, roles
+from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import MAX_ID, PathId
-from grants.core.storage import DOCUMENT_TYPES, TooLarge, UnsupportedType, get_storage
 from grants.core.uploads import form_file, upload_limit
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-AnyRequest = Request[Any, Any, Any]
 PER_PAGE = 20
 REGISTER_PER_PAGE = 50
 
-
-def _me(request: AnyRequest) -> Principal:
-    principal = current(request)
-    assert principal is not None  # the guard ran first
-    return principal
-
-
-def register_filters() -> dict[str, str]:
-    return {"unpaid": _("Unpaid"), "paid": _("Paid"), "overdue": _("Overdue")}
+NOTICES = {
+    "signed": lambda: _("The agreement is recorded; the advance is due."),
+    "paid": lambda: _("The payment is recorded as paid."),
+    "lowered": lambda: _("The payment's amount is lowered."),
+    "terminated": lambda: _("The award is terminated."),
+}
 
 
 def _int(value: str | None) -> int | None:
@@ -63,83 +57,43 @@ async def _awards_page(
     notice: str | None = None,
     code: int = HTTP_200_OK,
 ) -> Template:
-    condition: Any = Award.id.is_not_null()
-    if status in award_statuses():
-        condition &= Award.status == status
-    else:
-        status = None
-    if call_id is not None:
-        condition &= Award.call == call_id
-    if award_id is not None:
-        condition &= Award.id == award_id
-    total = await Award.count().where(condition)
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
-    rows = (
-        await Award.select(
-            Award.id,
-            Award.status,
-            Award.amount_cents,
-            Award.termination_reason,
-            Award.call.as_alias("call_id"),
-            Award.call.title.as_alias("call_title"),
-            Award.call.municipality.name.as_alias("municipality"),
-            Award.application.as_alias("application_id"),
-            Award.application.reference.as_alias("reference"),
-            Award.application.title.as_alias("title"),
-            Award.application.organisation.name.as_alias("organisation"),
-        )
-        .where(condition)
-        .order_by(Award.id, ascending=False)
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    )
-    ids = [r["id"] for r in rows]
-    # Two queries for the whole page, not two per award.
-    agreements = await lifecycle.agreements_of(ids)
-    paid = await payments.payments_of(ids)
-    filters = {"status": status or "", "call_id": str(call_id or "")}
+    found = await queries.awards_page(status, call_id, award_id, page, PER_PAGE)
+    filters = {"status": found["status"] or "", "call_id": str(call_id or "")}
     context = {
-        "awards": rows,
-        "agreements": agreements,
-        "payments": paid,
+        "awards": found["awards"],
+        "agreements": found["agreements"],
+        "payments": found["payments"],
         "statuses": award_statuses(),
         "kinds": payment_kinds(),
-        "terminable": list(lifecycle.TERMINABLE),
-        "calls": await register.calls_with_awards(),
+        "terminable": list(TERMINABLE),
+        "calls": await queries.calls_with_awards(),
         "filters": filters,
         "single": award_id,
-        "page": page,
-        "pages": pages,
-        "total": total,
+        "page": found["page"],
+        "pages": found["pages"],
+        "total": found["total"],
         "query": lambda **changes: urlencode({k: v for k, v in (filters | changes).items() if v}),
-        "today": lifecycle.state.today().isoformat(),
+        "today": rules.today().isoformat(),
         "errors": errors or {},
         "message": message,
         "form": form or {},
         "notice": notice,
     }
-    return Template("staff/awards.html", context=context, status_code=code)
+    return Template("awards/staff/awards.html", context=context, status_code=code)
 
 
-def _keyed(errors: dict[str, str], key: int) -> dict[str, str]:
-    """Field errors named for one award's or payment's form on a page of many."""
-    return {f"{field}.{key}": text for field, text in errors.items()}
+def _award_again(
+    award_id: int, key: int, kept: dict[str, str], rename: Callable[[str], str] = str
+) -> Callable[[Refusal], Any]:
+    """The award's list again after a refused form: a clash's message (409), or the field errors
+    named for the form of `key` (an award's or a payment's) on a page of many (422)."""
 
+    def again(refusal: Refusal) -> Any:
+        errors = {f"{rename(field)}.{key}": text for field, text in refusal.errors.items()}
+        code = 409 if refusal.status_code == 409 else 422  # a refused file too: the form is at fault
+        return _awards_page(award_id=award_id, errors=errors, message=refusal.message, form=kept, code=code)
 
-NOTICES = {
-    "signed": lambda: _("The agreement is recorded; the advance is due."),
-    "paid": lambda: _("The payment is recorded as paid."),
-    "lowered": lambda: _("The payment's amount is lowered."),
-    "terminated": lambda: _("The award is terminated."),
-}
-
-
-async def _award_of_payment(payment_id: int) -> int:
-    rows = await payments.award_of_payment(payment_id)
-    if rows is None:
-        raise NotFound
-    return rows
+    return again
 
 
 class StaffAwardPages(Controller):
@@ -162,83 +116,64 @@ class StaffAwardPages(Controller):
         )
 
     @post("/awards/{award_id:int}/agreement", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
-    async def agreement(self, request: AnyRequest, award_id: PathId) -> Response[Any]:
+    async def agreement(
+        self, request: Request[Any, Any, Any], me: Principal, award_id: PathId
+    ) -> Response[Any]:
         """The upload form (the CSRF check has already read the form)."""
-        me = _me(request)
-        await lifecycle.reportable_award(award_id, me)
+        await queries.reportable_award(award_id, me)
         form = await request.form()
         number, signed_on = str(form.get("number", "")), str(form.get("signed_on", ""))
         upload = await form_file(request)
+
         kept = {f"number.{award_id}": number, f"signed_on.{award_id}": signed_on}
-        errors: dict[str, str] = {}
-        try:
-            lifecycle.check_agreement(number, signed_on)
-        except ValidationFailed as exc:
-            errors = exc.errors
-        if upload is None:
-            errors["file"] = _("Choose the signed agreement's file.")
-        if errors:
-            return await _awards_page(award_id=award_id, errors=_keyed(errors, award_id), form=kept, code=422)
-        assert upload is not None
-        filename, chunks = upload
-        try:
-            stored = await get_storage().save(chunks, filename, allowed=DOCUMENT_TYPES)
-            await lifecycle.sign_agreement(award_id, me, number=number, signed_on=signed_on, document=stored)  # type: ignore[arg-type]
-        except (TooLarge, UnsupportedType) as exc:
-            errors = {"file": exc.message}
-        except ValidationFailed as exc:
-            errors = exc.errors
-        except Conflict as exc:
-            return await _awards_page(award_id=award_id, message=exc.message, form=kept, code=409)
-        if errors:
-            return await _awards_page(award_id=award_id, errors=_keyed(errors, award_id), form=kept, code=422)
-        return Redirect(f"/staff/awards?award={award_id}&done=signed")
+        return await submit_form(
+            forms.sign_agreement(award_id, me, number, signed_on, upload),
+            done=f"/staff/awards?award={award_id}&done=signed",
+            again=_award_again(award_id, award_id, kept),
+        )
 
     @post("/payments/{payment_id:int}/paid", status_code=HTTP_200_OK)
-    async def paid(self, request: AnyRequest, payment_id: PathId, data: Form) -> Response[Any]:
-        award_id = await _award_of_payment(payment_id)
+    async def paid(self, me: Principal, payment_id: PathId, data: Form) -> Response[Any]:
+        award_id = await queries.award_of_payment(payment_id)
         kept = {f"paid_on.{payment_id}": data.get("paid_on", ""), f"note.{payment_id}": data.get("note", "")}
-        try:
-            await payments.mark_paid(payment_id, _me(request), data.get("paid_on", ""), data.get("note", ""))
-        except ValidationFailed as exc:
-            errors = _keyed(exc.errors, payment_id)
-            return await _awards_page(award_id=award_id, errors=errors, form=kept, code=422)
-        except Conflict as exc:
-            return await _awards_page(award_id=award_id, message=exc.message, form=kept, code=409)
-        return Redirect(f"/staff/awards?award={award_id}&done=paid")
+        return await submit_form(
+            payments.mark_paid(payment_id, me, data.get("paid_on", ""), data.get("note", "")),
+            done=f"/staff/awards?award={award_id}&done=paid",
+            again=_award_again(award_id, payment_id, kept),
+        )
 
     @post("/payments/{payment_id:int}/lower", status_code=HTTP_200_OK)
-    async def lower(self, request: AnyRequest, payment_id: PathId, data: Form) -> Response[Any]:
-        award_id = await _award_of_payment(payment_id)
+    async def lower(self, me: Principal, payment_id: PathId, data: Form) -> Response[Any]:
+        award_id = await queries.award_of_payment(payment_id)
         kept = {f"amount.{payment_id}": data.get("amount", ""), f"reason.{payment_id}": data.get("note", "")}
-        try:
-            await payments.lower_amount(
-                payment_id, _me(request), data.get("amount", ""), data.get("note", "")
-            )
-        except ValidationFailed as exc:
+        return await submit_form(
+            payments.lower_amount(payment_id, me, data.get("amount", ""), data.get("note", "")),
+            done=f"/staff/awards?award={award_id}&done=lowered",
             # The lowering form's note is named "reason" on the page: the mark-paid form has a note too.
-            errors = {("reason" if k == "note" else k): v for k, v in exc.errors.items()}
-            return await _awards_page(
-                award_id=award_id, errors=_keyed(errors, payment_id), form=kept, code=422
-            )
-        except Conflict as exc:
-            return await _awards_page(award_id=award_id, message=exc.message, form=kept, code=409)
-        return Redirect(f"/staff/awards?award={award_id}&done=lowered")
+            again=_award_again(
+                award_id, payment_id, kept, lambda field: "reason" if field == "note" else field
+            ),
+        )
 
     @get("/awards/{award_id:int}/terminate")
-    async def terminate_form(self, request: AnyRequest, award_id: PathId) -> Template:
-        return await _terminate_page(request, award_id)
+    async def terminate_form(self, me: Principal, award_id: PathId) -> Template:
+        return await _terminate_page(me, award_id)
 
     @post("/awards/{award_id:int}/terminate", status_code=HTTP_200_OK)
-    async def terminate(self, request: AnyRequest, award_id: PathId, data: Form) -> Response[Any]:
+    async def terminate(self, me: Principal, award_id: PathId, data: Form) -> Response[Any]:
         reason = data.get("reason", "")
-        try:
-            await lifecycle.terminate(award_id, _me(request), reason)
-        except ValidationFailed as exc:
-            return await _terminate_page(request, award_id, reason=reason, errors=exc.errors, code=422)
-        except Conflict as exc:
-            return await _terminate_page(request, award_id, reason=reason, message=exc.message, code=409)
-        return Redirect(f"/staff/awards?award={award_id}&done=terminated")
+        return await submit_form(
+            lifecycle.terminate(award_id, me, reason),
+            done=f"/staff/awards?award={award_id}&done=terminated",
+            again=lambda refusal: _terminate_page(
+                me,
+                award_id,
+                reason=reason,
+                errors=refusal.errors,
+                message=refusal.message,
+                code=refusal.status_code,
+            ),
+        )
 
     @get("/payments", name="staff_payments")
     async def payment_register(
@@ -247,13 +182,13 @@ class StaffAwardPages(Controller):
         call_id: FromQuery[str | None] = None,
         page: FromQuery[str | None] = None,
     ) -> Template:
-        chosen = status if status in register.FILTERS else ""
-        selected = register.Filter(chosen, _int(call_id))
+        chosen = status if status in queries.FILTERS else ""
+        selected = queries.Filter(chosen, _int(call_id))
         number = max(_int(page) or 1, 1)
-        result = await register.page_of(selected, number, REGISTER_PER_PAGE)
+        result = await queries.page_of(selected, number, REGISTER_PER_PAGE)
         if number > result["pages"]:  # past the end: the last page
             number = result["pages"]
-            result = await register.page_of(selected, number, REGISTER_PER_PAGE)
+            result = await queries.page_of(selected, number, REGISTER_PER_PAGE)
         filters = {"status": chosen, "call_id": str(selected.call_id or "")}
         context = {
             "rows": result["items"],
@@ -262,16 +197,16 @@ class StaffAwardPages(Controller):
             "total": result["total"],
             "filters": filters,
             "choices": register_filters(),
-            "calls": await register.calls_with_payments(),
+            "calls": await queries.calls_with_payments(),
             "kinds": payment_kinds(),
             "statuses": award_statuses(),
             "query": lambda **changes: urlencode({k: v for k, v in (filters | changes).items() if v}),
         }
-        return Template("staff/payments.html", context=context)
+        return Template("awards/staff/payments.html", context=context)
 
 
 async def _terminate_page(
-    request: AnyRequest,
+    me: Principal,
     award_id: int,
     *,
     reason: str = "",
@@ -279,19 +214,19 @@ async def _terminate_page(
     message: str | None = None,
     code: int = HTTP_200_OK,
 ) -> Template:
-    award = await lifecycle.reportable_award(award_id, _me(request))
-    unpaid = [p for p in (await payments.payments_of([award_id])).get(award_id, []) if p["paid_on"] is None]
+    award = await queries.reportable_award(award_id, me)
+    unpaid = [p for p in (await queries.payments_of([award_id])).get(award_id, []) if p["paid_on"] is None]
     context = {
         "award": award,
         "unpaid": unpaid,
         "kinds": payment_kinds(),
         "statuses": award_statuses(),
-        "can_terminate": award["status"] in lifecycle.TERMINABLE,
+        "can_terminate": award["status"] in TERMINABLE,
         "reason": reason,
         "errors": errors or {},
         "message": message,
     }
-    return Template("staff/awards_terminate.html", context=context, status_code=code)
+    return Template("awards/staff/awards_terminate.html", context=context, status_code=code)
 
 
-handlers = [StaffAwardPages, AwardDecisionPages]
+handlers = [StaffAwardPages]

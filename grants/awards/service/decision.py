@@ -11,20 +11,21 @@ back, a terminated one all but what was already paid out of it.
 Award: awarded → agreement_signed → in_progress → final_report_submitted →
 closed, or declined (by the grantee, before the agreement) / terminated. The
 decision and the decline are here; the steps after the agreement in lifecycle.py,
-the payments in payments.py. The
-application moves with it through applications.service.set_status: awarded,
+the payments in payments.py. The application moves with it through applications.service.set_status: awarded,
 reserve, rejected (also when its award is declined).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from grants.applications import service as applications
 from grants.applications.tables import Application, ApplicationStatus
-from grants.awards import notify
-from grants.awards.tables import RELEASED, Award, AwardStatus, Payment
+from grants.awards import notify, rules
+from grants.awards.queries import room_of
+from grants.awards.service import lock
+from grants.awards.states import AWARDABLE, AWARDABLE_VALUES, CALL_STATUSES, TRANSITIONS
+from grants.awards.tables import Award, AwardStatus
 from grants.calls import service as calls
 from grants.calls.tables import Call, CallStatus
 from grants.core import audit
@@ -32,47 +33,19 @@ from grants.core.auth import Principal, Role
 from grants.core.db import for_update, write_transaction
 from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
-from grants.core.money import MoneyError, format_cents, parse_cents
+from grants.core.money import format_cents
 from grants.core.time import now
 from grants.scoring.queries import ranking
 from grants.scoring.queries.ranking import Ranked
-
-AWARDABLE = (ApplicationStatus.eligible, ApplicationStatus.in_review, ApplicationStatus.reserve)
-_AWARDABLE_VALUES = {s.value for s in AWARDABLE}
-CALL_STATUSES = (CallStatus.published, CallStatus.closed, CallStatus.in_review, CallStatus.decided)
-REASON_LIMIT = 2000
 
 
 def award_out(award_id: int, application_id: int, cents: int, status: str) -> dict[str, Any]:
     return {"id": award_id, "application_id": application_id, "amount": format_cents(cents), "status": status}
 
 
-@dataclass
-class Room:
-    """What the live awards of a call already take of its budget and quota."""
-
-    budget_cents: int
-    quota: int
-    used_cents: int
-    used_count: int
-
-    def refusal(self, cents: int) -> str | None:
-        """Why an award of `cents` does not fit, or None when it does."""
-        if self.used_count + 1 > self.quota:
-            return _("The call's quota of {quota} award(s) is used up.").format(quota=self.quota)
-        if self.used_cents + cents > self.budget_cents:
-            return _(
-                "An award of {amount} EUR would exceed the call's budget: {remaining} EUR of {budget} EUR remain."
-            ).format(
-                amount=format_cents(cents),
-                remaining=format_cents(self.budget_cents - self.used_cents),
-                budget=format_cents(self.budget_cents),
-            )
-        return None
-
-    def take(self, cents: int) -> None:
-        self.used_cents += cents
-        self.used_count += 1
+def can_decide(call: dict[str, Any]) -> bool:
+    """Whether awards are made in the call now: after its deadline and before it is archived."""
+    return call["status"] in CALL_STATUSES and calls.phase(call) not in ("open", "upcoming")
 
 
 async def _locked_call(call_id: int) -> dict[str, Any]:
@@ -80,34 +53,9 @@ async def _locked_call(call_id: int) -> dict[str, Any]:
     call = await for_update(Call.select().where(Call.id == call_id)).first()
     if call is None or call["status"] == CallStatus.draft:
         raise NotFound
-    if call["status"] not in CALL_STATUSES or calls.phase(call) in ("open", "upcoming"):
+    if not can_decide(call):
         raise Conflict(_("Awards are made after the call's deadline and before it is archived."))
     return call
-
-
-async def room_of(call: dict[str, Any]) -> Room:
-    rows = await Award.select(Award.amount_cents).where(
-        (Award.call == call["id"]) & Award.status.not_in(list(RELEASED))
-    )
-    # A terminated award keeps what was paid out of it (its unpaid payments are removed): that money
-    # is spent, so only the rest of its amount returns to the budget.
-    spent = await Payment.select(Payment.amount_cents).where(
-        (Payment.award.call == call["id"]) & (Payment.award.status == AwardStatus.terminated)
-    )
-    used = sum(r["amount_cents"] for r in rows) + sum(r["amount_cents"] for r in spent)
-    return Room(call["budget_cents"], call["quota"], used, len(rows))
-
-
-def base_amount(call: dict[str, Any], requested_cents: int) -> int:
-    """The requested amount, or the call's lump sum when the amount is fixed."""
-    return call["max_amount_cents"] if call["fixed_amount"] else requested_cents
-
-
-def _reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if len(text) > REASON_LIMIT:
-        raise ValidationFailed({"reason": _("At most {n} characters.").format(n=REASON_LIMIT)})
-    return text
 
 
 async def _create(
@@ -162,15 +110,10 @@ async def award(
 
     Awarding an application that did not pass the evaluation also needs a reason.
     """
-    reason = _reason(reason)
+    reason = rules.reason(reason, required=False)
     override: int | None = None
     if amount is not None:
-        try:
-            override = parse_cents(amount)
-        except MoneyError:
-            raise ValidationFailed(
-                {"amount": _("Enter an amount in euros with at most two decimals, e.g. 4600.00.")}
-            ) from None
+        override = rules.cents(amount)
         if override <= 0:
             raise ValidationFailed({"amount": _("The amount must be greater than zero.")})
     async with write_transaction():
@@ -182,11 +125,11 @@ async def award(
         )
         if app is None:
             raise NotFound
-        if app["status"] not in _AWARDABLE_VALUES:
+        if app["status"] not in AWARDABLE_VALUES:
             raise Conflict(_("Only an eligible, reviewed or reserve application can be awarded."))
         ranked = next((r for r in await ranking.ranking(call_id) if r.application_id == application_id), None)
         passed = ranked is not None and ranked.passed
-        base = base_amount(call, app["requested_cents"])
+        base = rules.base_amount(call, app["requested_cents"])
         errors: dict[str, str] = {}
         if override is not None and override > base:
             errors["amount"] = (
@@ -216,30 +159,6 @@ async def award(
         return await _create(call, ranked, application_id, cents, actor, **details)
 
 
-def auto_plan(call: dict[str, Any], ranked: list[Ranked], room: Room) -> list[tuple[Ranked, str, int]]:
-    """What awarding down the ranking decides for each undecided application, in ranking order:
-    ("awarded", cents), ("reserve", 0) or ("rejected", 0). Takes the awards from `room`.
-
-    The first passed application that does not fit stops the awarding (see auto_award).
-    """
-    plan: list[tuple[Ranked, str, int]] = []
-    full = False
-    for row in ranked:
-        if row.status not in _AWARDABLE_VALUES:
-            continue  # decided already: awarded, rejected
-        if not row.passed:
-            plan.append((row, "rejected", 0))
-            continue
-        cents = base_amount(call, row.requested_cents)
-        if not full and room.refusal(cents) is None:
-            room.take(cents)
-            plan.append((row, "awarded", cents))
-            continue
-        full = True
-        plan.append((row, "reserve", 0))
-    return plan
-
-
 async def auto_award(call_id: int, actor: Principal) -> dict[str, Any]:
     """Award strictly down the ranking while the budget and the quota last.
 
@@ -253,7 +172,7 @@ async def auto_award(call_id: int, actor: Principal) -> dict[str, Any]:
     rejected: list[int] = []
     async with write_transaction():
         call = await _locked_call(call_id)
-        plan = auto_plan(call, await ranking.ranking(call_id), await room_of(call))
+        plan = rules.auto_plan(call, rules.undecided(await ranking.ranking(call_id)), await room_of(call))
         for ranked, outcome, cents in plan:
             target = ranked.application_id
             if outcome == "awarded":
@@ -288,7 +207,7 @@ async def next_reserve(call_id: int, actor: Principal) -> dict[str, Any]:
         for ranked in await ranking.ranking(call_id):
             if ranked.status != ApplicationStatus.reserve or not ranked.passed:
                 continue
-            cents = base_amount(call, ranked.requested_cents)
+            cents = rules.base_amount(call, ranked.requested_cents)
             if room.refusal(cents) is None:
                 return await _create(call, ranked, ranked.application_id, cents, actor, how="reserve")
         raise Conflict(_("No application on the reserve list fits the remaining budget."))
@@ -299,22 +218,18 @@ async def decline(award_id: int, actor: Principal, reason: str | None = None) ->
 
     The award gives its share of the budget and quota back; the application is rejected.
     """
-    reason = _reason(reason)
+    reason = rules.reason(reason, required=False)
     by_staff = actor.has(Role.staff)
     if by_staff and not reason:
         raise ValidationFailed({"reason": _("Give the reason for declining the award.")})
     async with write_transaction():
-        query = Award.select(
-            Award.all_columns(), Award.application.organisation.as_alias("organisation")
-        ).where(Award.id == award_id)
-        row = await for_update(query).first()
-        own = actor.has(Role.applicant) and row is not None and row["organisation"] == actor.organisation_id
-        if row is None or not (by_staff or own):
+        row = await lock.locked_award(award_id)
+        if not (by_staff or (actor.has(Role.applicant) and row["organisation"] == actor.organisation_id)):
             raise NotFound
-        if row["status"] != AwardStatus.awarded:
+        if row["status"] not in TRANSITIONS["decline"][0]:
             raise Conflict(_("Only an award whose agreement is not signed yet can be declined."))
         why = "declined by staff" if by_staff else "declined by the applicant"
-        await Award.update({Award.status: AwardStatus.declined, Award.reason: reason or why}).where(
+        await Award.update({Award.status: AwardStatus.declined, Award.decline_reason: reason or why}).where(
             (Award.id == award_id) & (Award.status == AwardStatus.awarded)
         )
         await applications.set_status(
@@ -337,20 +252,3 @@ async def decline(award_id: int, actor: Principal, reason: str | None = None) ->
             note=reason,
         )
     return award_out(award_id, row["application"], row["amount_cents"], AwardStatus.declined.value)
-
-
-async def list_awards(principal: Principal) -> list[dict[str, Any]]:
-    """The caller's organisation's awards; staff see all."""
-    query = Award.select(
-        Award.id,
-        Award.call,
-        Award.application,
-        Award.application.reference.as_alias("reference"),
-        Award.amount_cents,
-        Award.status,
-    ).order_by(Award.id)
-    if not principal.has(Role.staff):
-        if principal.organisation_id is None:
-            return []
-        query = query.where(Award.application.organisation == principal.organisation_id)
-    return await query

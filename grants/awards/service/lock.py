@@ -1,4 +1,4 @@
-"""The award row under lock and its status moves, shared by the lifecycle and the payments.
+"""The award row under lock and its status moves, shared by the lifecycle, the payments and reporting.
 
 Every change after the decision (the agreement, a payment, a report's step, the
 termination) first locks the award's row in a write transaction, so two staff
@@ -8,36 +8,14 @@ what the first committed. Each move writes one audit row.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from grants.awards.tables import Award, AwardStatus, Payment, PaymentKind
+from grants.awards.queries import award_columns
+from grants.awards.tables import Award, AwardStatus, Payment
 from grants.core import audit
 from grants.core.auth import Principal
 from grants.core.db import for_update
 from grants.core.errors import NotFound
-from grants.core.tables import AuditEntry
-from grants.core.time import now, to_riga
-
-FINAL_APPROVED = "final_report_approved"  # the audit action that marks the final report approved
-
-
-def today() -> date:
-    """Today on the clocks of Riga: due and paid dates are Latvian calendar days."""
-    return to_riga(now()).date()
-
-
-def award_columns() -> tuple[Any, ...]:
-    return (
-        Award.all_columns(),
-        Award.application.organisation.as_alias("organisation"),
-        Award.application.reference.as_alias("reference"),
-        Award.application.title.as_alias("title"),
-        Award.application.start_date.as_alias("start_date"),
-        Award.application.end_date.as_alias("end_date"),
-        Award.call.advance_percent.as_alias("advance_percent"),
-        Award.call.title.as_alias("call_title"),
-    )
 
 
 async def locked_award(award_id: int) -> dict[str, Any]:
@@ -69,21 +47,14 @@ async def move(
     row["status"] = to.value
 
 
-async def final_approved(award_id: int) -> bool:
-    """Whether the final report was approved: the final payment exists, or the approval was logged
-    (when nothing was left to pay, there is no final payment row)."""
-    if await Payment.exists().where((Payment.award == award_id) & (Payment.kind == PaymentKind.final)):
-        return True
-    return await AuditEntry.exists().where(
-        (AuditEntry.entity == "award")
-        & (AuditEntry.entity_id == str(award_id))
-        & (AuditEntry.action == FINAL_APPROVED)
-    )
+def final_approved(row: dict[str, Any]) -> bool:
+    """Whether the award's final report is approved (its row, e.g. from locked_award)."""
+    return row["final_report_approved_at"] is not None
 
 
 async def close_if_settled(row: dict[str, Any], actor: Principal | None) -> bool:
     """Close the locked award once its final report is approved and every payment of it is paid."""
-    if row["status"] != AwardStatus.final_report_submitted or not await final_approved(row["id"]):
+    if row["status"] != AwardStatus.final_report_submitted or not final_approved(row):
         return False
     if await Payment.exists().where((Payment.award == row["id"]) & Payment.paid_on.is_null()):
         return False

@@ -2,7 +2,7 @@
 
 The rule that matters: the payments of an award never add up to more than the
 award. Every write checks it in a write transaction that first locks the award's
-row (state.locked_award), so two attempts at the same moment queue: the second
+row (lock.locked_award), so two attempts at the same moment queue: the second
 one sums the payments only after the first has committed and is refused if it no
 longer fits. Amounts are integer cents; the advance is rounded down.
 """
@@ -12,67 +12,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from grants.awards.service import lock as state
+from grants.awards import rules
+from grants.awards.queries import paid_total, payment_out
+from grants.awards.service import lock
+from grants.awards.states import PAYABLE
 from grants.awards.tables import AwardStatus, Payment, PaymentKind
 from grants.core import audit
 from grants.core.auth import Principal
 from grants.core.db import for_update, write_transaction
 from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
-from grants.core.money import MoneyError, format_cents, parse_cents
-
-NOTE_LIMIT = 300  # Payment.note's length
-
-# Awards whose payments may still be added, paid or lowered.
-PAYABLE = (
-    AwardStatus.agreement_signed.value,
-    AwardStatus.in_progress.value,
-    AwardStatus.final_report_submitted.value,
-)
-
-
-def advance_cents(award_cents: int, percent: int) -> int:
-    """The call's percent of the award, in whole cents rounded down (integers only, never a float)."""
-    return award_cents * percent // 100
-
-
-def payment_out(row: dict[str, Any]) -> dict[str, Any]:
-    """A payment as the API shows it."""
-    return {
-        "id": row["id"],
-        "kind": row["kind"],
-        "amount": format_cents(row["amount_cents"]),
-        "due_on": row["due_on"],
-        "paid_on": row["paid_on"],
-    }
-
-
-async def paid_total(award_id: int) -> int:
-    rows = await Payment.select(Payment.amount_cents).where(Payment.award == award_id)
-    return sum(r["amount_cents"] for r in rows)
-
-
-def _note(note: str | None, required: bool) -> str:
-    text = " ".join((note or "").split())
-    if required and not text:
-        raise ValidationFailed({"note": _("This field is required.")})
-    if len(text) > NOTE_LIMIT:
-        raise ValidationFailed({"note": _("At most {n} characters.").format(n=NOTE_LIMIT)})
-    return text
-
-
-def past_day(value: date | str | None, field: str) -> date:
-    """A calendar day not after today in Riga (a payment or a signature is not recorded ahead)."""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValidationFailed({field: _("Enter a date as YYYY-MM-DD.")}) from None
-    if not isinstance(value, date):
-        raise ValidationFailed({field: _("This field is required.")})
-    if value > state.today():
-        raise ValidationFailed({field: _("The date cannot be in the future.")})
-    return value
+from grants.core.money import format_cents
 
 
 async def add_payment(
@@ -113,27 +63,12 @@ async def add_payment(
     return created
 
 
-async def add(
-    award_id: int, kind: PaymentKind, amount: str, due_on: date, actor: Principal
-) -> dict[str, Any]:
-    """A payment of `amount` (decimal string) for the award, in its own locked transaction."""
-    try:
-        cents = parse_cents(amount)
-    except MoneyError:
-        raise ValidationFailed(
-            {"amount": _("Enter an amount in euros with at most two decimals, e.g. 4600.00.")}
-        ) from None
-    async with write_transaction():
-        award = await state.locked_award(award_id)
-        return payment_out(await add_payment(award, kind, cents, due_on, actor))
-
-
 async def _locked_payment(payment_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """The payment and its award, the award's row locked first (the order every writer takes)."""
     found = await Payment.select(Payment.award).where(Payment.id == payment_id).first()
     if found is None:
         raise NotFound
-    award = await state.locked_award(found["award"])
+    award = await lock.locked_award(found["award"])
     payment = await for_update(Payment.select().where(Payment.id == payment_id)).first()
     if payment is None:  # removed while we waited for the lock
         raise NotFound
@@ -145,8 +80,8 @@ async def mark_paid(
 ) -> dict[str, Any]:
     """Record the transfer. Paying the advance starts the project (agreement_signed → in_progress);
     paying the last payment after the final report closes the award."""
-    day = past_day(paid_on, "paid_on")
-    text = _note(note, required=False)
+    day = rules.past_day(paid_on, "paid_on")
+    text = rules.note(note, required=False)
     async with write_transaction():
         payment, award = await _locked_payment(payment_id)
         if payment["paid_on"] is not None:
@@ -169,8 +104,8 @@ async def mark_paid(
             note=text,
         )
         if payment["kind"] == PaymentKind.advance and award["status"] == AwardStatus.agreement_signed:
-            await state.move(award, AwardStatus.in_progress, actor, "start", reason="advance paid")
-        await state.close_if_settled(award, actor)
+            await lock.move(award, AwardStatus.in_progress, actor, "start", reason="advance paid")
+        await lock.close_if_settled(award, actor)
     return payment_out(payment | {"paid_on": day, "note": text}) | {"award_status": award["status"]}
 
 
@@ -178,13 +113,8 @@ async def lower_amount(
     payment_id: int, actor: Principal, amount: str | None, note: str | None
 ) -> dict[str, Any]:
     """Lower an unpaid payment, with the reason in the note."""
-    try:
-        cents = parse_cents(amount if isinstance(amount, str) else "")
-    except MoneyError:
-        raise ValidationFailed(
-            {"amount": _("Enter an amount in euros with at most two decimals, e.g. 4600.00.")}
-        ) from None
-    text = _note(note, required=True)
+    cents = rules.cents(amount)
+    text = rules.note(note, required=True)
     if cents <= 0:
         raise ValidationFailed({"amount": _("The amount must be greater than zero.")})
     async with write_transaction():
@@ -242,40 +172,3 @@ async def remove_unpaid(award_id: int, actor: Principal, reason: str) -> list[di
             reason=reason,
         )
     return [payment_out(r) for r in rows]
-
-
-async def payments_by_award(organisation_id: int | None = None) -> dict[int, list[dict[str, Any]]]:
-    """Every award's payments in one query (of one organisation's awards when given), by award,
-    in the order they fall due."""
-    query = Payment.select(
-        Payment.id, Payment.award, Payment.kind, Payment.amount_cents, Payment.due_on, Payment.paid_on
-    )
-    if organisation_id is not None:
-        query = query.where(Payment.award.application.organisation == organisation_id)
-    grouped: dict[int, list[dict[str, Any]]] = {}
-    for row in await query.order_by(Payment.due_on).order_by(Payment.id):
-        grouped.setdefault(row["award"], []).append(payment_out(row))
-    return grouped
-
-
-async def payments_of(award_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The payments of these awards (a page of them) in one query, by award, as they fall due."""
-    if not award_ids:
-        return {}
-    rows = await (
-        Payment.select(*Payment.all_columns())
-        .where(Payment.award.is_in(award_ids))
-        .order_by(Payment.due_on)
-        .order_by(Payment.id)
-    )
-    grouped: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        grouped.setdefault(row["award"], []).append(
-            payment_out(row) | {"note": row["note"], "amount_cents": row["amount_cents"]}
-        )
-    return grouped
-
-
-async def award_of_payment(payment_id: int) -> int | None:
-    row = await Payment.select(Payment.award).where(Payment.id == payment_id).first()
-    return None if row is None else row["award"]

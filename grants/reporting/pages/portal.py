@@ -18,7 +18,7 @@ from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
-from grants.awards.service import lifecycle
+from grants.awards import queries as award_queries
 from grants.core.auth import Principal, Role, provide_me, roles
 from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
@@ -52,7 +52,7 @@ async def _award_page(
     status: int = HTTP_200_OK,
     done: str | None = None,
 ) -> Template:
-    award = await award_facts(await lifecycle.reportable_award(award_id, me))
+    award = await award_facts(await award_queries.reportable_award(award_id, me))
     report = await find_report(award_id, me)
     context = {
         "award": award,
@@ -127,7 +127,7 @@ async def _event_page(
     done: str | None = None,
 ) -> Template:
     event = await get_event(event_id, me)
-    award = await award_facts(await lifecycle.reportable_award(event["award"], me))
+    award = await award_facts(await award_queries.reportable_award(event["award"], me))
     return await _event_form_page(
         award, form, event=event, errors=errors, message=message, status=status, done=done
     )
@@ -149,7 +149,7 @@ def _cancel_page(
 
 
 async def _planned(me: Principal, award_id: int, planned_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    award = await lifecycle.reportable_award(award_id, me)
+    award = await award_queries.reportable_award(award_id, me)
     planned = next((p for p in await unreported_planned(award) if p["id"] == planned_id), None)
     if planned is None:
         raise NotFound
@@ -164,7 +164,7 @@ class ReportPages(Controller):
 
     @get("/awards", name="my_awards")
     async def awards(self, me: Principal) -> Template:
-        rows = await awards_with_facts(await lifecycle.reportable_awards(me))
+        rows = await awards_with_facts(await award_queries.reportable_awards(me))
         return Template("reporting/portal/awards.html", context={"awards": rows, **forms.labels()})
 
     @get("/awards/{award_id:int}")
@@ -179,7 +179,7 @@ class ReportPages(Controller):
         planned: FromQuery[int | None] = None,
         status: FromQuery[str | None] = None,
     ) -> Template:
-        award = await award_facts(await lifecycle.reportable_award(award_id, me))
+        award = await award_facts(await award_queries.reportable_award(award_id, me))
         planned_row = None
         if planned is not None:
             planned_row = next((p for p in await unreported_planned(award) if p["id"] == planned), None)
@@ -195,7 +195,7 @@ class ReportPages(Controller):
 
     @post("/awards/{award_id:int}/events", status_code=HTTP_200_OK)
     async def create_event(self, me: Principal, award_id: PathId, data: Form) -> Response[Any]:
-        award = await award_facts(await lifecycle.reportable_award(award_id, me))
+        award = await award_facts(await award_queries.reportable_award(award_id, me))
         typed, payload = forms.read_event(data)
         return await submit_form(
             service.create_event(award_id, me, payload),
@@ -286,13 +286,13 @@ class ReportPages(Controller):
     @get("/events/{event_id:int}/cancel")
     async def cancel_event_form(self, me: Principal, event_id: PathId) -> Template:
         event = await get_event(event_id, me)
-        award = await lifecycle.reportable_award(event["award"], me)
+        award = await award_queries.reportable_award(event["award"], me)
         return _cancel_page(award, event["title"], f"/my/events/{event_id}/cancel", "")
 
     @post("/events/{event_id:int}/cancel", status_code=HTTP_200_OK)
     async def cancel_event(self, me: Principal, event_id: PathId, data: Form) -> Response[Any]:
         event = await get_event(event_id, me)
-        award = await lifecycle.reportable_award(event["award"], me)
+        award = await award_queries.reportable_award(event["award"], me)
         reason = data.get("cancel_reason", "")
         return await submit_form(
             service.update_event(

@@ -15,7 +15,7 @@ from litestar.params import Body, FromQuery
 from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.awards.service import lifecycle
+from grants.awards import queries as award_queries
 from grants.core.auth import Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
@@ -53,7 +53,7 @@ async def _event_page(
     done: str | None = None,
 ) -> Template:
     event = await get_event(event_id, me)
-    award = await award_facts(await lifecycle.reportable_award(event["award"], me))
+    award = await award_facts(await award_queries.reportable_award(event["award"], me))
     context = {
         "event": event,
         "award": award,
@@ -78,7 +78,7 @@ async def _final_page(
     done: str | None = None,
 ) -> Template:
     report = await get_report(award_id, me)
-    award = await award_facts(await lifecycle.reportable_award(award_id, me))
+    award = await award_facts(await award_queries.reportable_award(award_id, me))
     events = await list_events(award_id, me)
     held = [e for e in events if e["status"] == EventStatus.held]
     context = {

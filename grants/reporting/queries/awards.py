@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grants.awards.service import lifecycle
-from grants.awards.service.payments import payments_of
+from grants.awards import queries as award_queries
 from grants.awards.states import RUNNING
 from grants.calls.tables import Call
 from grants.core.money import parse_cents
@@ -14,8 +13,8 @@ from grants.reporting.rules import final_report_due
 
 async def awards_with_facts(awards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [a["id"] for a in awards]
-    agreements = await lifecycle.agreements_of(ids)
-    paid = await payments_of(ids)
+    agreements = await award_queries.agreements_of(ids)
+    paid = await award_queries.payments_of(ids)
     return [
         award
         | {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grants.awards.service import lifecycle
+from grants.awards import queries as award_queries
 from grants.core.auth import Principal
 from grants.core.errors import NotFound
 from grants.reporting.rules import final_report_due
@@ -13,7 +13,7 @@ from grants.reporting.tables import FinalReport, FinalReportAttachment
 
 async def find_report(award_id: int, principal: Principal) -> dict[str, Any] | None:
     """The award's final report with its files, or None before the first submission."""
-    award = await lifecycle.reportable_award(award_id, principal)
+    award = await award_queries.reportable_award(award_id, principal)
     row = await FinalReport.select().where(FinalReport.award == award_id).first()
     if row is None:
         return None
@@ -50,5 +50,5 @@ async def find_attachment(attachment_id: int, principal: Principal) -> dict[str,
     )
     if row is None:
         raise NotFound
-    await lifecycle.reportable_award(row["award"], principal)
+    await award_queries.reportable_award(row["award"], principal)
     return row

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grants.awards import queries as award_queries
 from grants.awards.service import lifecycle
 from grants.awards.service.lock import locked_award
 from grants.awards.states import RUNNING
@@ -83,7 +84,7 @@ def _values_of(row: dict[str, Any], school: str) -> dict[str, Any]:
 async def create_event(award_id: int, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
     """Plan, report (held) or cancel an event of the award, one planned in the application or a new one."""
     _check_writer(principal)
-    award = await lifecycle.reportable_award(award_id, principal)
+    award = await award_queries.reportable_award(award_id, principal)
     check_running(award)  # a state conflict first: no input makes a closed award take reports
     values = {key: data[key] for key in FIELDS if key in data and data[key] is not None}
     planned = None

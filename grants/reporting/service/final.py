@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from grants.awards import queries as award_queries
 from grants.awards.service import lifecycle
 from grants.awards.service.lock import locked_award
 from grants.awards.states import RUNNING
@@ -33,7 +34,7 @@ async def submit(award_id: int, principal: Principal, data: dict[str, Any]) -> t
     """Submit the final report, or submit a returned one again; (the report, whether it is new)."""
     if not principal.has(Role.applicant, Role.staff):
         raise NotFound
-    award = await lifecycle.reportable_award(award_id, principal)
+    award = await award_queries.reportable_award(award_id, principal)
     clean = clean_final(data, award)
     async with write_transaction():
         status = (await locked_award(award_id))["status"]
@@ -74,7 +75,7 @@ async def submit(award_id: int, principal: Principal, data: dict[str, Any]) -> t
 
 async def _open_report(award_id: int, principal: Principal, lock: bool = False) -> dict[str, Any]:
     """The report files may be added to: submitted and not approved yet."""
-    await lifecycle.reportable_award(award_id, principal)
+    await award_queries.reportable_award(award_id, principal)
     query = FinalReport.select().where(FinalReport.award == award_id)
     row = await (for_update(query) if lock else query).first()
     if row is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from grants.awards import queries as award_queries
 from grants.awards.service import lifecycle
 from grants.awards.service.lock import locked_award
 from grants.awards.states import RUNNING
@@ -50,7 +51,7 @@ async def review(report: Report, key: int, principal: Principal, decision: str, 
                     _("The award no longer takes event reports, so the report cannot be returned.")
                 )
         else:
-            award = await lifecycle.reportable_award(key, principal)
+            award = await award_queries.reportable_award(key, principal)
             await locked_award(key)
             row = await for_update(FinalReport.select().where(FinalReport.award == key)).first()
             if row is None:

@@ -1,4 +1,4 @@
-"""The staff's review pages (/staff/…): eligibility, reviewer assignment, reopening, the ranking.
+"""The staff's review pages (/staff/…): eligibility, reviewer assignment, reopening.
 
 Linked from the admin panel's sidebar. Every page works without JavaScript: each
 action is a form that posts, goes through scoring.service and redirects back to
@@ -8,11 +8,9 @@ to the fields and 422 (or 409).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from decimal import Decimal
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
-from babel.numbers import format_decimal
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
@@ -25,47 +23,14 @@ from grants.applications.tables import ApplicationStatus
 from grants.calls import service as calls
 from grants.core.auth import Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
-from grants.core.i18n import _, get_language, ngettext
+from grants.core.i18n import _, ngettext
 from grants.core.params import PathId
-from grants.scoring import exports, forms, service
+from grants.scoring import forms, service
 from grants.scoring.queries import progress
 from grants.scoring.states import CHECKABLE, REVIEWABLE, call_statuses
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]
-
-HIGH_SPREAD_SHARE = Decimal("0.2")  # a spread of a fifth of the maximum total asks for a second look
-
-# What other packages add to the ranking page: (call, rows, query) -> more context. grants.awards
-# registers the award decision here, so the page shows its forms while scoring never imports awards.
-RankingPanel = Callable[[dict[str, Any], list[dict[str, Any]], Mapping[str, str]], Awaitable[dict[str, Any]]]
-RANKING_PANELS: list[RankingPanel] = []
-
-
-def number(value: Decimal | None) -> str:
-    return "—" if value is None else format_decimal(value, format="#,##0.00", locale=get_language())
-
-
-def max_total(criteria: list[dict[str, Any]]) -> Decimal:
-    """The best review total: Σ weight × max points of the quality criteria."""
-    return sum((Decimal(str(c["weight"])) * c["max_points"] for c in criteria), Decimal(0))
-
-
-def reach(rows: list[dict[str, Any]], call: dict[str, Any]) -> tuple[int | None, int, int]:
-    """Down the passed applications in rank order while budget and quota last.
-
-    Returns the id of the last one that fits both (None if none does), how many fit
-    and what they cost in cents (the fixed amount each, when the call has one).
-    """
-    last, count, total = None, 0, 0
-    for row in rows:
-        if row["rank"] is None or not row["passed"]:
-            continue
-        amount = call["max_amount_cents"] if call["fixed_amount"] else row["requested_cents"]
-        if count + 1 > call["quota"] or total + amount > call["budget_cents"]:
-            break
-        last, count, total = row["application_id"], count + 1, total + amount
-    return last, count, total
 
 
 async def _call_page(
@@ -245,48 +210,3 @@ class StaffReviewPages(Controller):
                 status=refusal.status_code,
             ),
         )
-
-    @get("/calls/{call_id:int}/ranking")
-    async def ranking(self, request: AnyRequest, call_id: PathId) -> Template:
-        return await ranking_page(call_id, query=dict(request.query_params))
-
-
-async def ranking_page(
-    call_id: int,
-    *,
-    query: Mapping[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    message: str | None = None,
-    form: dict[str, str] | None = None,
-    status: int = HTTP_200_OK,
-) -> Template:
-    """The ranking of a call, with what the registered panels add (the award decision's forms)."""
-    call = await exports.call_or_404(call_id)
-    criteria = await exports.quality_criteria(call_id)
-    rows = await exports.table(call_id)
-    best = max_total(criteria)
-    for row in rows:
-        row["high_spread"] = (
-            row["spread"] is not None and best > 0 and row["spread"] >= best * HIGH_SPREAD_SHARE
-        )
-    last, count, total = reach(rows, call)
-    context = {
-        "call": call,
-        "criteria": criteria,
-        "ranked": [r for r in rows if r["rank"] is not None],
-        "unranked": [r for r in rows if r["rank"] is None],
-        "max_total": best,
-        "high_spread_from": best * HIGH_SPREAD_SHARE,
-        "reach_after": last,
-        "reach_count": count,
-        "reach_total": total,
-        "statuses": application_forms.statuses(),
-        "number": number,
-        "errors": errors or {},
-        "message": message,
-        "form": form or {},
-        "decision": None,
-    }
-    for panel in RANKING_PANELS:
-        context |= await panel(call, rows, query or {})
-    return Template("staff/ranking.html", context=context, status_code=status)

@@ -1,0 +1,53 @@
+"""Page form text → service input: the award form of the ranking page, and the agreement form with
+its uploaded file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from grants.awards import rules
+from grants.awards.service import decision, lifecycle
+from grants.core.auth import Principal
+from grants.core.errors import ValidationFailed
+from grants.core.i18n import _
+from grants.core.storage import DOCUMENT_TYPES, get_storage
+
+
+async def sign_agreement(
+    award_id: int,
+    me: Principal,
+    number: str,
+    signed_on: str,
+    upload: tuple[str, AsyncIterator[bytes]] | None,
+) -> dict[str, Any]:
+    """Check the fields and that a file was chosen before anything is stored; then store the file
+    and record the agreement (the service deletes the file again if it refuses)."""
+    errors = rules.agreement_errors(number, signed_on)
+    if upload is None:
+        errors["file"] = _("Choose the signed agreement's file.")
+    if errors or upload is None:
+        raise ValidationFailed(errors)
+    filename, chunks = upload
+    stored = await get_storage().save(chunks, filename, allowed=DOCUMENT_TYPES)
+    return await lifecycle.sign_agreement(
+        award_id,
+        me,
+        number=number,
+        signed_on=signed_on,  # type: ignore[arg-type]  # checked and parsed there
+        document=stored,
+    )
+
+
+def number(value: str | None) -> int | None:
+    """An id typed in a form, or None."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 10 else None
+
+
+async def award(call_id: int, me: Principal, data: dict[str, str]) -> dict[str, Any]:
+    """Award the application the form names, at the amount typed (empty: the full amount)."""
+    target = number(data.get("application_id"))
+    if target is None:
+        raise ValidationFailed({}, _("Choose an application to award."))
+    amount = data.get("amount", "").strip()
+    return await decision.award(call_id, me, target, amount or None, data.get("reason", ""))
