@@ -12,11 +12,10 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from admin.mount import admin_mount
+from grants import applications, calls
 from grants.accounts import api as accounts
 from grants.accounts.service import principal_for_session, principal_for_token
-from grants.applications import api as applications
 from grants.awards import controllers as awards
-from grants.calls import api as calls
 from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, caller_dependencies, public
 from grants.core.db import configure
@@ -63,8 +62,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PagesController,
             *accounts.handlers,
             *registry.handlers,
-            *calls.handlers,
-            *applications.handlers,
+            *calls.routes,
+            *applications.routes,
             *scoring.handlers,
             *awards.handlers,
             *reporting.handlers,

@@ -1,6 +1,6 @@
 """E-mail through an outbox: written in the caller's transaction, sent by `grants send-mail`.
 
-`enqueue()` renders templates/mail/<name>.txt (and .html if there is one) in
+`enqueue()` renders templates/mail/<name>.txt or templates/<domain>/mail/… (and .html if there is one) in
 the recipient's language and inserts an `outbox` row in the caller's
 transaction: mail caused by a change that rolls back disappears with it, mail
 caused by a change that commits is never lost. Without SMTP_URL the row and
@@ -71,7 +71,7 @@ def retry_delay(attempts: int) -> timedelta:
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader([TEMPLATES, TEMPLATES.parent]),  # "name" or "<domain>/mail/name"
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined,  # a missing variable fails at enqueue, not as a blank in the mail
         extensions=["jinja2.ext.i18n"],

@@ -21,9 +21,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from grants.applications.forms import statuses
+from grants.applications.states import statuses
 from grants.applications.tables import Application, ApplicationStatus
-from grants.calls import service as calls
+from grants.calls import queries as calls
 from grants.calls.tables import CriterionKind
 from grants.core.auth import Role, roles
 from grants.core.errors import NotFound

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grants.applications import service as applications
+from grants.applications import queries as applications
 from grants.applications.tables import Attachment
 from grants.core.auth import Principal, Role
 from grants.core.errors import NotFound

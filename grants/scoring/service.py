@@ -14,7 +14,8 @@ from piccolo.apps.user.tables import BaseUser
 
 from grants.accounts.service import member_emails
 from grants.accounts.tables import Membership, UserRole
-from grants.applications import service as applications
+from grants.applications import queries as applications
+from grants.applications.service import stages
 from grants.applications.tables import Application, ApplicationStatus
 from grants.calls.tables import Call, Criterion, CriterionKind
 from grants.core import audit, mail
@@ -57,7 +58,7 @@ async def check_eligibility(application_id: int, actor: Principal, checks: dict[
     result = ApplicationStatus.eligible if all(checks[c] for c in codes) else ApplicationStatus.ineligible
     failed = [c for c in codes if not checks[c]]
     async with write_transaction():
-        moved = await applications.set_status(
+        moved = await stages.set_status(
             application_id,
             (ApplicationStatus.submitted, ApplicationStatus.eligible, ApplicationStatus.ineligible),
             result,
@@ -149,7 +150,7 @@ async def _create_assignments(call_id: int, pairs: list[tuple[int, int]], actor:
             Assignment(call=call_id, application=application_id, reviewer=reviewer_id)
         ).returning(Assignment.id)
         ids.append(row[0]["id"])
-        await applications.set_status(
+        await stages.set_status(
             application_id, (ApplicationStatus.eligible,), ApplicationStatus.in_review, actor
         )
         await audit.record(

@@ -20,7 +20,7 @@ from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.awards.service import decision as service
-from grants.calls import service as calls
+from grants.calls import states as calls
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _, ngettext

@@ -21,11 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from grants.applications import service as applications
+from grants.applications.service import stages as applications
 from grants.applications.tables import Application, ApplicationStatus
 from grants.awards import notify
 from grants.awards.tables import RELEASED, Award, AwardStatus, Payment
 from grants.calls import service as calls
+from grants.calls import states as call_states
 from grants.calls.tables import Call, CallStatus
 from grants.core import audit
 from grants.core.auth import Principal, Role
@@ -80,7 +81,7 @@ async def _locked_call(call_id: int) -> dict[str, Any]:
     call = await for_update(Call.select().where(Call.id == call_id)).first()
     if call is None or call["status"] == CallStatus.draft:
         raise NotFound
-    if call["status"] not in CALL_STATUSES or calls.phase(call) in ("open", "upcoming"):
+    if call["status"] not in CALL_STATUSES or call_states.phase(call) in ("open", "upcoming"):
         raise Conflict(_("Awards are made after the call's deadline and before it is archived."))
     return call
 
@@ -269,7 +270,7 @@ async def auto_award(call_id: int, actor: Principal) -> dict[str, Any]:
             ):
                 await notify.decision(target, "reserve", call, ranked)
                 reserve.append(target)
-        if call["status"] in calls.DECIDABLE:
+        if call["status"] in call_states.DECIDABLE:
             await calls.decide(call_id, actor)
     return {"awarded": awarded, "reserve": reserve, "rejected": rejected}
 

@@ -22,9 +22,10 @@ from piccolo.query.functions.aggregate import Count
 
 from grants.accounts.tables import Organisation, UserRole
 from grants.applications import forms as application_forms
-from grants.applications import service as applications
+from grants.applications import queries as applications
+from grants.applications import states as application_states
 from grants.applications.tables import Application, ApplicationStatus
-from grants.calls import service as calls
+from grants.calls import queries as calls
 from grants.calls.tables import CallStatus, CriterionKind
 from grants.core.auth import Principal, Role, current, roles
 from grants.core.errors import Conflict, NotFound, ValidationFailed
@@ -158,7 +159,7 @@ async def _call_page(
         "assignments": assignments,
         "assignable": [a for a in apps if a["status"] in service.REVIEWABLE],
         "reviewers": await reviewer_list(),
-        "statuses": application_forms.statuses(),
+        "statuses": application_states.statuses(),
         "checkable": [s.value for s in CHECKABLE],
         "errors": errors or {},
         "message": message,
@@ -221,7 +222,7 @@ async def _eligibility_page(
         .where(Organisation.id == app["organisation"])
         .first()
     )
-    labels = application_forms.statuses()
+    labels = application_states.statuses()
     context = {
         "app": app,
         "organisation": organisation,
@@ -256,7 +257,7 @@ class StaffReviewPages(Controller):
         context = {
             "calls": await calls.list_calls(include_draft=True),
             "counts": counts,
-            "statuses": application_forms.statuses(),
+            "statuses": application_states.statuses(),
             "call_statuses": call_statuses(),
         }
         return Template("staff/calls.html", context=context)
@@ -387,7 +388,7 @@ async def ranking_page(
         "reach_after": last,
         "reach_count": count,
         "reach_total": total,
-        "statuses": application_forms.statuses(),
+        "statuses": application_states.statuses(),
         "number": number,
         "errors": errors or {},
         "message": message,
