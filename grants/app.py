@@ -12,11 +12,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from admin.mount import admin_mount
-from grants import accounts, awards, registry, reporting, scoring
+from grants import accounts, applications, awards, calls, registry, reporting, scoring
 from grants.accounts.queries import principal_for_token
 from grants.accounts.service import principal_for_session
-from grants.applications import api as applications
-from grants.calls import api as calls
 from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, caller_dependencies, public
 from grants.core.db import configure
@@ -59,8 +57,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PagesController,
             *accounts.routes,
             *registry.routes,
-            *calls.handlers,
-            *applications.handlers,
+            *calls.routes,
+            *applications.routes,
             *scoring.routes,
             *awards.routes,
             *reporting.routes,

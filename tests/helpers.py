@@ -187,7 +187,7 @@ async def eligible_applications(count: int, **call_overrides) -> tuple[int, list
     made through the services (the API paths have tests of their own). Returns (call id, app ids)."""
     from grants.accounts.queries import load_principal
     from grants.accounts.service import register
-    from grants.applications import service as applications
+    from grants.applications.service import drafts, submission
     from grants.calls import service as calls
     from grants.scoring import service as scoring
 
@@ -204,9 +204,9 @@ async def eligible_applications(count: int, **call_overrides) -> tuple[int, list
         email = unique_email("ngo")
         user_id, _org = await register(email, PASSWORD, "Anna Bērziņa", organisation())
         applicant = await load_principal(user_id)
-        created = await applications.create_draft(call_id, applicant, "Projekts")
-        await applications.update_application(created["id"], applicant, complete_application(school))
-        await applications.submit(created["id"], applicant)
+        created = await drafts.create_draft(call_id, applicant, "Projekts")
+        await drafts.update_application(created["id"], applicant, complete_application(school))
+        await submission.submit(created["id"], applicant)
         await scoring.check_eligibility(created["id"], staff, {"A1": True}, "")
         ids.append(created["id"])
     return call_id, ids

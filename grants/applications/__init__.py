@@ -1,1 +1,7 @@
-"""Applications: drafts, budget lines, planned events, attachments, submission, clarification."""
+"""Applications to calls: drafts with their budget lines, planned events and files, submission,
+withdrawal and clarification, and the applicant portal (/my/…)."""
+
+from grants.applications.api import ApplicationsApi, AttachmentsApi
+from grants.applications.pages import ApplicationPages
+
+routes = [ApplicationsApi, AttachmentsApi, ApplicationPages]

@@ -11,8 +11,7 @@ from litestar.params import JSONBody
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from grants.applications import attachments, service
-from grants.applications.pages import ApplicationPages
+from grants.applications import queries
 from grants.applications.schemas import (
     AnswerIn,
     ApplicationOut,
@@ -29,7 +28,8 @@ from grants.applications.schemas import (
     StatusOut,
     SubmittedOut,
 )
-from grants.core.auth import Principal, Role, current, roles
+from grants.applications.service import attachments, clarifications, drafts, submission
+from grants.core.auth import Principal, Role, roles
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
@@ -41,12 +41,6 @@ from grants.core.uploads import download_response, receive_file, upload_limit
 applicant = roles(Role.applicant)
 applicant_or_staff = roles(Role.applicant, Role.staff)
 staff = roles(Role.staff)
-
-
-def _me(request: Request[Any, Any, Any]) -> Principal:
-    principal = current(request)
-    assert principal is not None  # the guards ran first
-    return principal
 
 
 def application_out(row: dict[str, Any]) -> ApplicationOut:
@@ -123,10 +117,8 @@ class ApplicationsApi(Controller):
         summary="Start a draft application to an open call",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def create(
-        self, request: Request[Any, Any, Any], call_id: PathId, data: JSONBody[CreateApplicationIn]
-    ) -> CreatedOut:
-        return CreatedOut(**await service.create_draft(call_id, _me(request), data.title))
+    async def create(self, me: Principal, call_id: PathId, data: JSONBody[CreateApplicationIn]) -> CreatedOut:
+        return CreatedOut(**await drafts.create_draft(call_id, me, data.title))
 
     @get(
         "/applications",
@@ -134,7 +126,7 @@ class ApplicationsApi(Controller):
         summary="The caller's organisation's applications",
         responses=errors(401, 403),
     )
-    async def list_applications(self, request: Request[Any, Any, Any]) -> list[ApplicationSummaryOut]:
+    async def list_applications(self, me: Principal) -> list[ApplicationSummaryOut]:
         return [
             ApplicationSummaryOut(
                 id=r["id"],
@@ -146,7 +138,7 @@ class ApplicationsApi(Controller):
                 requested_amount=format_cents(r["requested_cents"]),
                 submitted_at=r["submitted_at"],
             )
-            for r in await service.list_applications(_me(request))
+            for r in await queries.list_applications(me)
         ]
 
     @get(
@@ -155,10 +147,8 @@ class ApplicationsApi(Controller):
         summary="One application, whole",
         responses=errors(401, 403, 404),
     )
-    async def get_application(
-        self, request: Request[Any, Any, Any], application_id: PathId
-    ) -> ApplicationOut:
-        return application_out(await service.get_application(application_id, _me(request)))
+    async def get_application(self, me: Principal, application_id: PathId) -> ApplicationOut:
+        return application_out(await queries.get_application(application_id, me))
 
     @patch(
         "/applications/{application_id:int}",
@@ -167,10 +157,10 @@ class ApplicationsApi(Controller):
         responses=errors(401, 403, 404, 409, 422),
     )
     async def update(
-        self, request: Request[Any, Any, Any], application_id: PathId, data: JSONBody[ApplicationPatch]
+        self, me: Principal, application_id: PathId, data: JSONBody[ApplicationPatch]
     ) -> ApplicationOut:
-        await service.update_application(application_id, _me(request), patch_dict(data))
-        return application_out(await service.get_application(application_id, _me(request)))
+        await drafts.update_application(application_id, me, patch_dict(data))
+        return application_out(await queries.get_application(application_id, me))
 
     @post(
         "/applications/{application_id:int}/submit",
@@ -179,8 +169,8 @@ class ApplicationsApi(Controller):
         summary="Submit a complete draft before the deadline",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def submit(self, request: Request[Any, Any, Any], application_id: PathId) -> SubmittedOut:
-        return SubmittedOut(**await service.submit(application_id, _me(request)))
+    async def submit(self, me: Principal, application_id: PathId) -> SubmittedOut:
+        return SubmittedOut(**await submission.submit(application_id, me))
 
     @post(
         "/applications/{application_id:int}/withdraw",
@@ -189,8 +179,8 @@ class ApplicationsApi(Controller):
         summary="Withdraw a draft or submitted application before the deadline",
         responses=errors(401, 403, 404, 409),
     )
-    async def withdraw(self, request: Request[Any, Any, Any], application_id: PathId) -> StatusOut:
-        return StatusOut(**await service.withdraw(application_id, _me(request)))
+    async def withdraw(self, me: Principal, application_id: PathId) -> StatusOut:
+        return StatusOut(**await submission.withdraw(application_id, me))
 
     @post(
         "/applications/{application_id:int}/clarifications",
@@ -200,14 +190,12 @@ class ApplicationsApi(Controller):
         responses=errors(401, 403, 404, 409, 422),
     )
     async def ask(
-        self, request: Request[Any, Any, Any], application_id: PathId, data: JSONBody[ClarificationIn]
+        self, me: Principal, application_id: PathId, data: JSONBody[ClarificationIn]
     ) -> ClarificationCreatedOut:
         if data.due_at.tzinfo is None:
             raise ValidationFailed({"due_at": _("Give the due time with a time zone offset.")})
         return ClarificationCreatedOut(
-            **await service.ask_clarification(
-                application_id, _me(request), data.question, to_utc(data.due_at)
-            )
+            **await clarifications.ask_clarification(application_id, me, data.question, to_utc(data.due_at))
         )
 
     @post(
@@ -219,13 +207,13 @@ class ApplicationsApi(Controller):
     )
     async def answer(
         self,
-        request: Request[Any, Any, Any],
+        me: Principal,
         application_id: PathId,
         clarification_id: PathId,
         data: JSONBody[AnswerIn],
     ) -> StatusOut:
         return StatusOut(
-            **await service.answer_clarification(application_id, clarification_id, _me(request), data.answer)
+            **await clarifications.answer_clarification(application_id, clarification_id, me, data.answer)
         )
 
 
@@ -241,9 +229,11 @@ class AttachmentsApi(Controller):
         summary="Upload a file (multipart field `file`): PDF, JPEG, PNG, DOCX, ODT, XLSX or ODS",
         responses=errors(401, 403, 404, 409, 413, 415),
     )
-    async def upload(self, request: Request[Any, Any, Any], application_id: PathId) -> AttachmentOut:
+    async def upload(
+        self, request: Request[Any, Any, Any], me: Principal, application_id: PathId
+    ) -> AttachmentOut:
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
-            return await attachments.add_attachment(application_id, _me(request), filename, chunks)
+            return await attachments.add_attachment(application_id, me, filename, chunks)
 
         return AttachmentOut(**await receive_file(request, store))
 
@@ -254,8 +244,8 @@ class AttachmentsApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def download(self, request: Request[Any, Any, Any], attachment_id: PathId) -> Response[Any]:
-        row = await attachments.find_attachment(attachment_id, _me(request))
+    async def download(self, me: Principal, attachment_id: PathId) -> Response[Any]:
+        row = await queries.find_attachment(attachment_id, me)
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
     @delete(
@@ -265,8 +255,5 @@ class AttachmentsApi(Controller):
         summary="Remove a file from a draft",
         responses=errors(401, 403, 404, 409),
     )
-    async def remove(self, request: Request[Any, Any, Any], attachment_id: PathId) -> None:
-        await attachments.remove_attachment(attachment_id, _me(request))
-
-
-handlers = [ApplicationsApi, AttachmentsApi, ApplicationPages]
+    async def remove(self, me: Principal, attachment_id: PathId) -> None:
+        await attachments.remove_attachment(attachment_id, me)

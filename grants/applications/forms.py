@@ -17,7 +17,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from grants.applications.tables import ApplicationStatus, BudgetCategory, EventKind
+from grants.applications.tables import BudgetCategory, EventKind
 from grants.core.filetypes import DOCUMENT_TYPES, EXTENSIONS
 from grants.core.i18n import _, get_language
 from grants.core.money import MoneyError, format_cents, parse_cents
@@ -88,21 +88,6 @@ def budget_categories() -> list[tuple[str, str]]:
         BudgetCategory.other: _("Other costs"),
     }
     return [(category.value, labels[category]) for category in BudgetCategory]
-
-
-def statuses() -> dict[str, str]:
-    return {
-        ApplicationStatus.draft: _("Draft"),
-        ApplicationStatus.submitted: _("Submitted"),
-        ApplicationStatus.clarification: _("Clarification requested"),
-        ApplicationStatus.eligible: _("Eligible"),
-        ApplicationStatus.ineligible: _("Not eligible"),
-        ApplicationStatus.in_review: _("Under review"),
-        ApplicationStatus.awarded: _("Awarded"),
-        ApplicationStatus.reserve: _("On the reserve list"),
-        ApplicationStatus.rejected: _("Not funded"),
-        ApplicationStatus.withdrawn: _("Withdrawn"),
-    }
 
 
 def step_of(key: str) -> str:

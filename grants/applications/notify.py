@@ -57,7 +57,7 @@ async def receipt(application: dict[str, Any], call: dict[str, Any]) -> None:
     await _send_to_members(
         application["organisation"],
         RECEIPT_SUBJECT,
-        "submission_receipt",
+        "applications/mail/submission_receipt",
         context,
         f"receipt:{application['id']}",
     )
@@ -76,7 +76,7 @@ async def clarification(
     await _send_to_members(
         application["organisation"],
         CLARIFICATION_SUBJECT,
-        "clarification_request",
+        "applications/mail/clarification_request",
         context,
         f"clarification:{clarification_id}",
         language=DEFAULT_LANGUAGE,  # staff ask; the applicant reads it in the default language
@@ -110,6 +110,10 @@ async def remind_unsubmitted_drafts(days: int = REMIND_DAYS_BEFORE) -> int:
         }
         async with write_transaction():
             queued += await _send_to_members(
-                draft["organisation"], REMINDER_SUBJECT, "draft_reminder", context, f"reminder:{draft['id']}"
+                draft["organisation"],
+                REMINDER_SUBJECT,
+                "applications/mail/draft_reminder",
+                context,
+                f"reminder:{draft['id']}",
             )
     return queued

@@ -11,21 +11,26 @@ import dataclasses
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
-from litestar.response import Redirect, Response, Template
+from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.applications import attachments, forms, service
+from grants.applications import forms, queries
+from grants.applications.rules import MAX_FILES_PER_APPLICATION
+from grants.applications.service import attachments, clarifications, drafts, submission
+from grants.applications.states import EDITABLE, WITHDRAWABLE, statuses
 from grants.applications.tables import ApplicationStatus
-from grants.calls import service as calls
-from grants.core.auth import Principal, Role, current, roles
-from grants.core.errors import Conflict, NotFound, ValidationFailed
+from grants.calls import queries as calls
+from grants.calls.states import phase
+from grants.core.auth import Principal, Role, provide_me, roles
+from grants.core.errors import NotFound
+from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId
-from grants.core.storage import StorageError
 from grants.core.time import now
-from grants.core.uploads import form_file, upload_limit, upload_refusal
+from grants.core.uploads import form_file, upload_limit
 from grants.registry.queries import list_schools
 from grants.settings import get_settings
 
@@ -33,15 +38,13 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 AnyRequest = Request[Any, Any, Any]
 
 
-def _applicant(request: AnyRequest) -> Principal:
+async def provide_applicant(request: AnyRequest) -> Principal:
     """The caller as an applicant only: here even a staff member sees just their organisation's."""
-    principal = current(request)
-    assert principal is not None  # the guard ran first
-    return dataclasses.replace(principal, roles=frozenset({Role.applicant}))
+    return dataclasses.replace(await provide_me(request), roles=frozenset({Role.applicant}))
 
 
-async def _load(request: AnyRequest, application_id: int) -> dict[str, Any]:
-    return await service.get_application(application_id, _applicant(request))
+async def _load(me: Principal, application_id: int) -> dict[str, Any]:
+    return await queries.get_application(application_id, me)
 
 
 def _notices() -> dict[str, str]:
@@ -74,7 +77,7 @@ async def _page(
 ) -> Template:
     """One page of an application: a step's form (or its read-only view), or the review."""
     call = app["call_row"]
-    editable = app["status"] in service.EDITABLE
+    editable = app["status"] in EDITABLE
     errors = errors or {}
     context: dict[str, Any] = {
         "app": app,
@@ -82,7 +85,7 @@ async def _page(
         "step": step,
         "steps": forms.step_names(),
         "todo": {forms.step_of(key) for key in app["problems"]} if editable else set(),
-        "status_label": forms.statuses().get(app["status"], app["status"]),
+        "status_label": statuses().get(app["status"], app["status"]),
         "editable": editable,
         "errors": errors,
         "summary": forms.summary_errors(errors),
@@ -118,7 +121,7 @@ async def _page(
             "file_size": forms.file_size,
             "accept": forms.document_accept(),
             "limit": forms.file_size(get_settings().upload_max_bytes),
-            "max_files": attachments.MAX_FILES_PER_APPLICATION,
+            "max_files": MAX_FILES_PER_APPLICATION,
         }
     else:
         closes_at = call["closes_at"]
@@ -127,21 +130,20 @@ async def _page(
                 (f"/my/applications/{app['id']}/{forms.step_of(key)}#f-{key}", text, forms.step_of(key))
                 for key, text in app["problems"].items()
             ],
-            "phase": calls.phase(call),
+            "phase": phase(call),
             "can_submit": app["status"] == ApplicationStatus.draft
             and not app["problems"]
-            and calls.phase(call) == "open",
-            "can_withdraw": app["status"] in (ApplicationStatus.draft, ApplicationStatus.submitted)
-            and now() < closes_at,
+            and phase(call) == "open",
+            "can_withdraw": app["status"] in WITHDRAWABLE and now() < closes_at,
             "open_questions": [c for c in app["clarifications"] if c["answered_at"] is None],
             "answered": [c for c in app["clarifications"] if c["answered_at"] is not None],
             "answer": answer,
         }
-    return Template(f"applications/{step}.html", context=context, status_code=status)
+    return Template(f"applications/portal/{step}.html", context=context, status_code=status)
 
 
 async def _save(
-    request: AnyRequest,
+    me: Principal,
     app: dict[str, Any],
     step: str,
     payload: dict[str, Any],
@@ -152,37 +154,42 @@ async def _save(
 ) -> Response[Any]:
     """Save through the service and go on; or show the step again with what was typed."""
     typed_rows = rows.typed if rows is not None else None
-    try:
-        await service.update_application(app["id"], _applicant(request), payload)
-    except ValidationFailed as exc:
-        errors = rows.remap(exc.errors) if rows is not None else exc.errors
-        return await _page(app, step, form=form, rows=typed_rows, errors=errors, status=422)
-    except Conflict as exc:
-        return await _page(app, step, form=form, rows=typed_rows, message=exc.message, status=409)
-    return Redirect(next_url)
+
+    async def again(refusal: Refusal) -> Template:
+        errors = rows.remap(refusal.errors) if rows is not None else refusal.errors
+        return await _page(
+            app,
+            step,
+            form=form,
+            rows=typed_rows,
+            errors=errors,
+            message=refusal.message,
+            status=refusal.status_code,
+        )
+
+    return await submit_form(drafts.update_application(app["id"], me, payload), done=next_url, again=again)
 
 
-async def _apply_page(
-    call_id: int, title: str, errors: dict[str, str], message: str | None, status: int
-) -> Template:
+async def _apply_page(call_id: int, title: str, refusal: Refusal | None = None) -> Template:
     call = await calls.get_call(call_id)
     if call is None:
         raise NotFound
     context = {
         "call": call,
-        "phase": calls.phase(call),
+        "phase": phase(call),
         "title": title,
-        "errors": errors,
-        "message": message,
+        "errors": refusal.errors if refusal else {},
+        "message": refusal.message if refusal else None,
     }
-    return Template("applications/apply.html", context=context, status_code=status)
+    status = refusal.status_code if refusal else HTTP_200_OK
+    return Template("applications/portal/apply.html", context=context, status_code=status)
 
 
 async def _file(
-    request: AnyRequest, application_id: int, attachment_id: int
+    me: Principal, application_id: int, attachment_id: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The application and one of its files; NotFound for a file of another application."""
-    app = await _load(request, application_id)
+    app = await _load(me, application_id)
     file = next((f for f in app["attachments"] if f["id"] == attachment_id), None)
     if file is None:
         raise NotFound
@@ -194,188 +201,189 @@ def _remove_page(app: dict[str, Any], file: dict[str, Any], message: str | None,
         "app": app,
         "file": file,
         "size": forms.file_size(file["size"]),
-        "editable": app["status"] in service.EDITABLE,
+        "editable": app["status"] in EDITABLE,
         "message": message,
     }
-    return Template("applications/remove_file.html", context=context, status_code=status)
+    return Template("applications/portal/remove_file.html", context=context, status_code=status)
+
+
+def _file_refused(refusal: Refusal) -> str:
+    """The one message next to the file field: the upload's, the field's or the conflict's."""
+    return next(iter(refusal.errors.values()), refusal.message or "")
 
 
 class ApplicationPages(Controller):
     path = "/my"
     guards = [roles(Role.applicant)]
+    dependencies = {"me": Provide(provide_applicant)}
     include_in_schema = False
 
     @get("/", name="my_applications")
-    async def index(self, request: AnyRequest) -> Template:
+    async def index(self, me: Principal) -> Template:
         return Template(
-            "applications/index.html",
+            "applications/portal/index.html",
             context={
-                "applications": await service.list_applications(_applicant(request)),
+                "applications": await queries.list_applications(me),
                 "open_calls": await calls.list_calls(phase_filter="open"),
-                "statuses": forms.statuses(),
+                "statuses": statuses(),
             },
         )
 
     @get("/calls/{call_id:int}/apply")
     async def apply_form(self, call_id: PathId) -> Template:
-        return await _apply_page(call_id, "", {}, None, HTTP_200_OK)
+        return await _apply_page(call_id, "")
 
     @post("/calls/{call_id:int}/apply", status_code=HTTP_200_OK)
-    async def apply(self, request: AnyRequest, call_id: PathId, data: Form) -> Response[Any]:
+    async def apply(self, me: Principal, call_id: PathId, data: Form) -> Response[Any]:
         title = data.get("title", "")
-        try:
-            created = await service.create_draft(call_id, _applicant(request), title)
-        except ValidationFailed as exc:
-            return await _apply_page(call_id, title, exc.errors, None, 422)
-        except Conflict as exc:
-            return await _apply_page(call_id, title, {}, exc.message, 409)
-        return Redirect(f"/my/applications/{created['id']}/project?done=created")
+        return await submit_form(
+            drafts.create_draft(call_id, me, title),
+            done=lambda created: f"/my/applications/{created['id']}/project?done=created",
+            again=lambda refusal: _apply_page(call_id, title, refusal),
+        )
 
     # --- the steps ---------------------------------------------------------------
 
     @get("/applications/{application_id:int}/project")
     async def project(
-        self, request: AnyRequest, application_id: PathId, done: FromQuery[str | None] = None
+        self, me: Principal, application_id: PathId, done: FromQuery[str | None] = None
     ) -> Template:
-        return await _page(await _load(request, application_id), "project", done=done)
+        return await _page(await _load(me, application_id), "project", done=done)
 
     @post("/applications/{application_id:int}/project", status_code=HTTP_200_OK)
-    async def save_project(self, request: AnyRequest, application_id: PathId, data: Form) -> Response[Any]:
-        app = await _load(request, application_id)
+    async def save_project(self, me: Principal, application_id: PathId, data: Form) -> Response[Any]:
+        app = await _load(me, application_id)
         form = forms.read_project(data)
         next_url = f"/my/applications/{application_id}/events"
-        return await _save(request, app, "project", form, next_url, form=form)
+        return await _save(me, app, "project", form, next_url, form=form)
 
     @get("/applications/{application_id:int}/events")
     async def events(
-        self, request: AnyRequest, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
+        self, me: Principal, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
     ) -> Template:
-        return await _page(await _load(request, application_id), "events", blank=_blank(blank))
+        return await _page(await _load(me, application_id), "events", blank=_blank(blank))
 
     @post("/applications/{application_id:int}/events", status_code=HTTP_200_OK)
-    async def save_events(self, request: AnyRequest, application_id: PathId, data: Form) -> Response[Any]:
-        app = await _load(request, application_id)
+    async def save_events(self, me: Principal, application_id: PathId, data: Form) -> Response[Any]:
+        app = await _load(me, application_id)
         rows = forms.read_events(data)
         next_url = (
             f"/my/applications/{application_id}/events?blank={forms.blank_after_save(rows)}"
             if data.get("action") == "more"
             else f"/my/applications/{application_id}/budget"
         )
-        return await _save(request, app, "events", {forms.EVENTS: rows.items}, next_url, rows=rows)
+        return await _save(me, app, "events", {forms.EVENTS: rows.items}, next_url, rows=rows)
 
     @get("/applications/{application_id:int}/budget")
     async def budget(
-        self, request: AnyRequest, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
+        self, me: Principal, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
     ) -> Template:
-        return await _page(await _load(request, application_id), "budget", blank=_blank(blank))
+        return await _page(await _load(me, application_id), "budget", blank=_blank(blank))
 
     @post("/applications/{application_id:int}/budget", status_code=HTTP_200_OK)
-    async def save_budget(self, request: AnyRequest, application_id: PathId, data: Form) -> Response[Any]:
-        app = await _load(request, application_id)
+    async def save_budget(self, me: Principal, application_id: PathId, data: Form) -> Response[Any]:
+        app = await _load(me, application_id)
         rows = forms.read_lines(data)
         next_url = (
             f"/my/applications/{application_id}/budget?blank={forms.blank_after_save(rows)}"
             if data.get("action") == "more"
             else f"/my/applications/{application_id}/attachments"
         )
-        return await _save(request, app, "budget", {forms.LINES: rows.items}, next_url, rows=rows)
+        return await _save(me, app, "budget", {forms.LINES: rows.items}, next_url, rows=rows)
 
     @get("/applications/{application_id:int}/attachments")
     async def attachments(
-        self, request: AnyRequest, application_id: PathId, done: FromQuery[str | None] = None
+        self, me: Principal, application_id: PathId, done: FromQuery[str | None] = None
     ) -> Template:
-        return await _page(await _load(request, application_id), "attachments", done=done)
+        return await _page(await _load(me, application_id), "attachments", done=done)
 
     @post(
         "/applications/{application_id:int}/attachments",
         status_code=HTTP_200_OK,
         request_max_body_size=upload_limit(),
     )
-    async def attach(self, request: AnyRequest, application_id: PathId) -> Response[Any]:
-        app = await _load(request, application_id)
+    async def attach(self, request: AnyRequest, me: Principal, application_id: PathId) -> Response[Any]:
+        app = await _load(me, application_id)
         upload = await form_file(request)
         if upload is None:
             return await _page(app, "attachments", errors={"file": _("Choose a file to upload.")}, status=422)
-        try:
-            await attachments.add_attachment(application_id, _applicant(request), *upload)
-        except (StorageError, ValidationFailed, Conflict) as exc:
-            text, code = upload_refusal(exc)
-            return await _page(app, "attachments", errors={"file": text}, status=code)
-        return Redirect(f"/my/applications/{application_id}/attachments?done=attached")
+        return await submit_form(
+            attachments.add_attachment(application_id, me, *upload),
+            done=f"/my/applications/{application_id}/attachments?done=attached",
+            again=lambda refusal: _page(
+                app, "attachments", errors={"file": _file_refused(refusal)}, status=refusal.status_code
+            ),
+        )
 
     @get("/applications/{application_id:int}/attachments/{attachment_id:int}/remove")
-    async def remove_form(
-        self, request: AnyRequest, application_id: PathId, attachment_id: PathId
-    ) -> Template:
-        app, file = await _file(request, application_id, attachment_id)
+    async def remove_form(self, me: Principal, application_id: PathId, attachment_id: PathId) -> Template:
+        app, file = await _file(me, application_id, attachment_id)
         return _remove_page(app, file, None, HTTP_200_OK)
 
     @post(
         "/applications/{application_id:int}/attachments/{attachment_id:int}/remove", status_code=HTTP_200_OK
     )
-    async def remove(
-        self, request: AnyRequest, application_id: PathId, attachment_id: PathId
-    ) -> Response[Any]:
-        app, file = await _file(request, application_id, attachment_id)
-        try:
-            await attachments.remove_attachment(attachment_id, _applicant(request))
-        except Conflict as exc:
-            return _remove_page(app, file, exc.message, 409)
-        return Redirect(f"/my/applications/{application_id}/attachments?done=removed")
+    async def remove(self, me: Principal, application_id: PathId, attachment_id: PathId) -> Response[Any]:
+        app, file = await _file(me, application_id, attachment_id)
+        return await submit_form(
+            attachments.remove_attachment(attachment_id, me),
+            done=f"/my/applications/{application_id}/attachments?done=removed",
+            again=lambda refusal: _remove_page(app, file, refusal.message, refusal.status_code),
+        )
 
     # --- review, submission, withdrawal, clarification ----------------------------
 
     @get("/applications/{application_id:int}/review")
     async def review(
-        self, request: AnyRequest, application_id: PathId, done: FromQuery[str | None] = None
+        self, me: Principal, application_id: PathId, done: FromQuery[str | None] = None
     ) -> Template:
-        return await _page(await _load(request, application_id), "review", done=done)
+        return await _page(await _load(me, application_id), "review", done=done)
 
     @post("/applications/{application_id:int}/submit", status_code=HTTP_200_OK)
-    async def submit(self, request: AnyRequest, application_id: PathId) -> Response[Any]:
-        app = await _load(request, application_id)
-        try:
-            await service.submit(application_id, _applicant(request))
-        except ValidationFailed as exc:
-            return await _page(app, "review", message=exc.message, status=422)
-        except Conflict as exc:
-            return await _page(app, "review", message=exc.message, status=409)
-        return Redirect(f"/my/applications/{application_id}/review?done=submitted")
+    async def submit(self, me: Principal, application_id: PathId) -> Response[Any]:
+        app = await _load(me, application_id)
+        return await submit_form(
+            submission.submit(application_id, me),
+            done=f"/my/applications/{application_id}/review?done=submitted",
+            again=lambda refusal: _page(app, "review", message=refusal.message, status=refusal.status_code),
+        )
 
     @get("/applications/{application_id:int}/withdraw")
-    async def withdraw_form(self, request: AnyRequest, application_id: PathId) -> Template:
-        app = await _load(request, application_id)
-        return Template("applications/withdraw.html", context={"app": app, "message": None})
+    async def withdraw_form(self, me: Principal, application_id: PathId) -> Template:
+        app = await _load(me, application_id)
+        return Template("applications/portal/withdraw.html", context={"app": app, "message": None})
 
     @post("/applications/{application_id:int}/withdraw", status_code=HTTP_200_OK)
-    async def withdraw(self, request: AnyRequest, application_id: PathId) -> Response[Any]:
-        app = await _load(request, application_id)
-        try:
-            await service.withdraw(application_id, _applicant(request))
-        except Conflict as exc:
-            return Template(
-                "applications/withdraw.html", context={"app": app, "message": exc.message}, status_code=409
-            )
-        return Redirect(f"/my/applications/{application_id}/review?done=withdrawn")
+    async def withdraw(self, me: Principal, application_id: PathId) -> Response[Any]:
+        app = await _load(me, application_id)
+        return await submit_form(
+            submission.withdraw(application_id, me),
+            done=f"/my/applications/{application_id}/review?done=withdrawn",
+            again=lambda refusal: Template(
+                "applications/portal/withdraw.html",
+                context={"app": app, "message": refusal.message},
+                status_code=refusal.status_code,
+            ),
+        )
 
     @post(
         "/applications/{application_id:int}/clarifications/{clarification_id:int}/answer",
         status_code=HTTP_200_OK,
     )
     async def answer(
-        self,
-        request: AnyRequest,
-        application_id: PathId,
-        clarification_id: PathId,
-        data: Form,
+        self, me: Principal, application_id: PathId, clarification_id: PathId, data: Form
     ) -> Response[Any]:
-        app = await _load(request, application_id)
+        app = await _load(me, application_id)
         answer = data.get("answer", "")
-        try:
-            await service.answer_clarification(application_id, clarification_id, _applicant(request), answer)
-        except ValidationFailed as exc:
-            errors = {"answer": exc.errors["answer"]} if "answer" in exc.errors else {}
-            return await _page(app, "review", errors=errors, message=exc.message, status=422, answer=answer)
-        except Conflict as exc:
-            return await _page(app, "review", message=exc.message, status=409, answer=answer)
-        return Redirect(f"/my/applications/{application_id}/review?done=answered")
+        return await submit_form(
+            clarifications.answer_clarification(application_id, clarification_id, me, answer),
+            done=f"/my/applications/{application_id}/review?done=answered",
+            again=lambda refusal: _page(
+                app,
+                "review",
+                errors={k: v for k, v in refusal.errors.items() if k == "answer"},
+                message=refusal.message,
+                status=refusal.status_code,
+                answer=answer,
+            ),
+        )

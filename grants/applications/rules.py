@@ -16,6 +16,7 @@ MAX_LINES = 100
 # One line at most, so that MAX_LINES lines still fit the database's 32-bit integer columns.
 MAX_LINE_CENTS = 10_000_000  # 100,000.00 EUR
 MAX_EVENTS = 200
+MAX_FILES_PER_APPLICATION = 20
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,6 @@
-"""Calls for proposals: their rules, criteria and lifecycle, and the public call pages."""
+"""Calls for proposals: their rules, criteria and documents, their lifecycle, and the public call pages."""
+
+from grants.calls.api import CallDocumentsApi, CallsApi
+from grants.calls.pages import CallPages
+
+routes = [CallsApi, CallDocumentsApi, CallPages]

@@ -81,3 +81,12 @@ class CallDetailOut(CallOut):
 class CallStatusOut(msgspec.Struct):
     id: int
     status: str
+
+
+class DocumentOut(msgspec.Struct):
+    id: int
+    title: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from grants.applications.forms import statuses
+from grants.applications.states import statuses
 from grants.core.i18n import _
 from grants.core.money import format_cents
 from grants.core.time import to_riga

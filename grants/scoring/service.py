@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from grants.applications import service as applications
+from grants.applications.service import stages
 from grants.applications.tables import Application, ApplicationStatus
 from grants.calls.tables import Call, CriterionKind
 from grants.core import audit
@@ -38,9 +38,7 @@ async def check_eligibility(application_id: int, actor: Principal, checks: dict[
     result = ApplicationStatus.eligible if all(checks[c] for c in codes) else ApplicationStatus.ineligible
     failed = [c for c in codes if not checks[c]]
     async with write_transaction():
-        moved = await applications.set_status(
-            application_id, CHECKABLE, result, actor, checks=checks, note=note
-        )
+        moved = await stages.set_status(application_id, CHECKABLE, result, actor, checks=checks, note=note)
         if not moved:
             raise Conflict(_("Only a submitted application can be checked for eligibility."))
         await EligibilityCheck.delete().where(EligibilityCheck.application == application_id)
@@ -101,7 +99,7 @@ async def _create_assignments(call_id: int, pairs: list[tuple[int, int]], actor:
             Assignment(call=call_id, application=application_id, reviewer=reviewer_id)
         ).returning(Assignment.id)
         ids.append(row[0]["id"])
-        await applications.set_status(
+        await stages.set_status(
             application_id, (ApplicationStatus.eligible,), ApplicationStatus.in_review, actor
         )
         await audit.record(

@@ -7,8 +7,7 @@ import pytest
 
 from grants.accounts.queries import load_principal, user_id_by_email
 from grants.accounts.service import register
-from grants.applications import attachments
-from grants.applications import service as applications
+from grants.applications.service import attachments, drafts, submission
 from grants.calls import service as calls
 from grants.core.auth import Role
 from grants.scoring import service as scoring
@@ -44,13 +43,13 @@ async def reviewed_application(blind: bool = False) -> dict:
     await calls.publish(call_id, staff)
     user_id, _org = await register(unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation())
     applicant = await load_principal(user_id)
-    created = await applications.create_draft(call_id, applicant, "Projekts")
-    await applications.update_application(created["id"], applicant, complete_application(await make_school()))
+    created = await drafts.create_draft(call_id, applicant, "Projekts")
+    await drafts.update_application(created["id"], applicant, complete_application(await make_school()))
     content = pdf_bytes(SECRET)
     file = await attachments.add_attachment(
         created["id"], applicant, "Zelta Zirgs vēstule.pdf", chunks(content)
     )
-    await applications.submit(created["id"], applicant)
+    await submission.submit(created["id"], applicant)
     await scoring.check_eligibility(created["id"], staff, {"A1": True}, "")
     reviewer_email = await make_user(Role.reviewer)
     reviewer_id = await user_id_by_email(reviewer_email)

@@ -203,8 +203,7 @@ async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
     """One eligible application from an organisation with this name, with a named file."""
     from grants.accounts.queries import load_principal
     from grants.accounts.service import register
-    from grants.applications import attachments
-    from grants.applications import service as applications
+    from grants.applications.service import attachments, drafts, submission
     from grants.calls import service as calls
     from grants.scoring import service as scoring
     from tests.helpers import call_payload
@@ -216,8 +215,8 @@ async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
     await calls.publish(call_id, staff)
     user_id, _org = await register(unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation(name=org_name))
     applicant = await load_principal(user_id)
-    created = await applications.create_draft(call_id, applicant, "Projekts")
-    await applications.update_application(
+    created = await drafts.create_draft(call_id, applicant, "Projekts")
+    await drafts.update_application(
         created["id"], applicant, complete_application(school, partners="Zaļā Ozola draugu kopa")
     )
 
@@ -225,7 +224,7 @@ async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
         yield pdf_bytes()
 
     await attachments.add_attachment(created["id"], applicant, "Zalais-Ozols-statuti.pdf", chunks())
-    await applications.submit(created["id"], applicant)
+    await submission.submit(created["id"], applicant)
     await scoring.check_eligibility(created["id"], staff, {"A1": True}, "")
     return call_id, created["id"]
 

@@ -12,7 +12,7 @@ import pytest
 
 from grants.accounts.queries import load_principal, user_id_by_email
 from grants.accounts.service import register
-from grants.applications import service as applications
+from grants.applications.service import drafts, submission
 from grants.applications.tables import Application
 from grants.calls import service as calls
 from grants.calls.tables import Call
@@ -67,9 +67,9 @@ async def submitted_applications(count: int) -> tuple[int, list[int]]:
     for _ in range(count):
         user_id, _org = await register(unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation())
         applicant = await load_principal(user_id)
-        created = await applications.create_draft(call_id, applicant, "Projekts")
-        await applications.update_application(created["id"], applicant, complete_application(school))
-        await applications.submit(created["id"], applicant)
+        created = await drafts.create_draft(call_id, applicant, "Projekts")
+        await drafts.update_application(created["id"], applicant, complete_application(school))
+        await submission.submit(created["id"], applicant)
         ids.append(created["id"])
     return call_id, ids
 

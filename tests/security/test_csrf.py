@@ -33,14 +33,14 @@ class Scene:
 async def scene(app) -> Scene:
     from grants.accounts.queries import load_principal, user_id_by_email
     from grants.accounts.service import register
-    from grants.applications import service as applications
+    from grants.applications.service import drafts
     from grants.scoring import service as scoring
     from tests.helpers import organisation
 
     call_id, (eligible,) = await eligible_applications(1, applications_per_organisation=5)
     applicant = unique_email("csrf")
     user_id, _org = await register(applicant, PASSWORD, "Anna Bērziņa", organisation())
-    draft = await applications.create_draft(call_id, await load_principal(user_id), "Before")
+    draft = await drafts.create_draft(call_id, await load_principal(user_id), "Before")
     staff = await make_user(Role.staff)
     reviewer = await make_user(Role.reviewer)
     assignment = await scoring.assign(

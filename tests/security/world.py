@@ -116,9 +116,9 @@ async def _call(staff: Any, municipality: str, **overrides: Any) -> int:
 
 
 async def _application(call_id: int, who: Any, school: str, marker: str, **fields: Any) -> int:
-    from grants.applications import service as applications
+    from grants.applications.service import drafts
 
-    created = await applications.create_draft(call_id, who, f"{marker} title")
+    created = await drafts.create_draft(call_id, who, f"{marker} title")
     body = complete_application(
         school,
         title=f"{marker} title",
@@ -126,12 +126,12 @@ async def _application(call_id: int, who: Any, school: str, marker: str, **field
         objectives=f"{marker} objectives",
         **fields,
     )
-    await applications.update_application(created["id"], who, body)
+    await drafts.update_application(created["id"], who, body)
     return created["id"]
 
 
 async def _attach(application_id: int, who: Any, filename: str, content: bytes) -> int:
-    from grants.applications import attachments
+    from grants.applications.service import attachments
 
     return (await attachments.add_attachment(application_id, who, filename, chunks_of(content)))["id"]
 
@@ -139,11 +139,11 @@ async def _attach(application_id: int, who: Any, filename: str, content: bytes) 
 async def _submitted_eligible(
     call_id: int, who: Any, staff: Any, school: str, marker: str, **fields: Any
 ) -> int:
-    from grants.applications import service as applications
+    from grants.applications.service import submission
     from grants.scoring import service as scoring
 
     app_id = await _application(call_id, who, school, marker, **fields)
-    await applications.submit(app_id, who)
+    await submission.submit(app_id, who)
     await scoring.check_eligibility(app_id, staff, {"A1": True}, "")
     return app_id
 
@@ -178,9 +178,9 @@ async def decided_call(
 
 async def build_world() -> World:
     from grants.accounts.service import issue_token, start_session
-    from grants.applications import service as applications
-    from grants.calls import documents
+    from grants.applications.service import clarifications, submission
     from grants.calls import service as calls
+    from grants.calls import service as documents
     from grants.core.time import now
     from grants.scoring import service as scoring
 
@@ -233,12 +233,12 @@ async def build_world() -> World:
     )
     world.ids["a_sub"] = a_sub
     world.ids["att_a_sub"] = await _attach(a_sub, a, "LEAK-A-FILE.pdf", pdf("LEAK-A-SUBBODY"))
-    await applications.submit(a_sub, a)
-    asked = await applications.ask_clarification(
+    await submission.submit(a_sub, a)
+    asked = await clarifications.ask_clarification(
         a_sub, staff, "LEAK-A-CLAR question", now() + timedelta(days=3)
     )
     world.ids["clar_a"] = asked["id"]
-    await applications.answer_clarification(a_sub, asked["id"], a, "LEAK-A-CLAR answer")
+    await clarifications.answer_clarification(a_sub, asked["id"], a, "LEAK-A-CLAR answer")
     await scoring.check_eligibility(a_sub, staff, {"A1": True}, "")
     world.ids["asg_r"] = await scoring.assign(open_call, a_sub, world.user_ids["r"], staff)
     world.ids["asg_r2_conflict"] = await scoring.assign(open_call, a_sub, world.user_ids["r2"], staff)

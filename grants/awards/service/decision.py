@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grants.applications import service as applications
+from grants.applications.service import stages as applications
 from grants.applications.tables import Application, ApplicationStatus
 from grants.awards import notify, rules
 from grants.awards.queries import room_of
@@ -27,6 +27,7 @@ from grants.awards.service import lock
 from grants.awards.states import AWARDABLE, AWARDABLE_VALUES, CALL_STATUSES, TRANSITIONS
 from grants.awards.tables import Award, AwardStatus
 from grants.calls import service as calls
+from grants.calls import states as call_states
 from grants.calls.tables import Call, CallStatus
 from grants.core import audit
 from grants.core.auth import Principal, Role
@@ -188,7 +189,7 @@ async def auto_award(call_id: int, actor: Principal) -> dict[str, Any]:
             ):
                 await notify.decision(target, "reserve", call, ranked)
                 reserve.append(target)
-        if call["status"] in calls.DECIDABLE:
+        if call["status"] in call_states.DECIDABLE:
             await calls.decide(call_id, actor)
     return {"awarded": awarded, "reserve": reserve, "rejected": rejected}
 

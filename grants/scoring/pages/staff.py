@@ -18,9 +18,10 @@ from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
-from grants.applications import service as applications
+from grants.applications import queries as applications
+from grants.applications import states as application_states
 from grants.applications.tables import ApplicationStatus
-from grants.calls import service as calls
+from grants.calls import queries as calls
 from grants.core.auth import Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _, ngettext
@@ -54,7 +55,7 @@ async def _call_page(
         "assignments": assignments,
         "assignable": [a for a in apps if a["status"] in REVIEWABLE],
         "reviewers": await progress.reviewer_list(),
-        "statuses": application_forms.statuses(),
+        "statuses": application_states.statuses(),
         "checkable": [s.value for s in CHECKABLE],
         "errors": errors or {},
         "message": message,
@@ -111,7 +112,7 @@ async def _eligibility_page(
         answers = {code: ("yes" if value else "no") for code, value in saved.items()}
         note = earlier["note"] if earlier else ""
     organisation = await progress.organisation(app["organisation"])
-    labels = application_forms.statuses()
+    labels = application_states.statuses()
     context = {
         "app": app,
         "organisation": organisation,
@@ -141,7 +142,7 @@ class StaffReviewPages(Controller):
         context = {
             "calls": await calls.list_calls(include_draft=True),
             "counts": await progress.status_counts(),
-            "statuses": application_forms.statuses(),
+            "statuses": application_states.statuses(),
             "call_statuses": call_statuses(),
         }
         return Template("scoring/staff/calls.html", context=context)

@@ -1,27 +1,27 @@
-"""Files of applications: stored through core.storage, visible to whoever may see the application."""
+"""Files of applications: stored through core.storage while the application is editable."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
 
-from grants.applications.service import EDITABLE, _application
+from grants.applications.queries import find_application, find_attachment
+from grants.applications.rules import MAX_FILES_PER_APPLICATION
+from grants.applications.states import EDITABLE
 from grants.applications.tables import Attachment
 from grants.core import audit
 from grants.core.auth import Principal, Role
 from grants.core.db import write_transaction
-from grants.core.errors import Conflict, NotFound
+from grants.core.errors import Conflict
 from grants.core.i18n import _
 from grants.core.storage import DOCUMENT_TYPES, StoredFile, get_storage, kept_if_recorded
-
-MAX_FILES_PER_APPLICATION = 20
 
 
 async def add_attachment(
     application_id: int, principal: Principal, filename: str, chunks: AsyncIterator[bytes]
 ) -> dict[str, Any]:
     """Check the application may take a file, store it (streamed), then record it."""
-    row = await _application(application_id, principal)
+    row = await find_application(application_id, principal)
     if row["status"] not in EDITABLE or not principal.has(Role.applicant):
         raise Conflict(_("Files can be added only to a draft or while clarifying the application."))
     if await Attachment.count().where(Attachment.application == application_id) >= MAX_FILES_PER_APPLICATION:
@@ -30,7 +30,7 @@ async def add_attachment(
     async with kept_if_recorded(stored):
         async with write_transaction():
             # The status may have moved while the file streamed in: check again where it counts.
-            current = await _application(application_id, principal, lock=True)
+            current = await find_application(application_id, principal, lock=True)
             if current["status"] not in EDITABLE:
                 raise Conflict(_("Files can be added only to a draft or while clarifying the application."))
             created = await Attachment.insert(
@@ -60,19 +60,10 @@ async def add_attachment(
     }
 
 
-async def find_attachment(attachment_id: int, principal: Principal) -> dict[str, Any]:
-    """The attachment if its application is visible to the caller; NotFound otherwise (never 403)."""
-    row = await Attachment.select().where(Attachment.id == attachment_id).first()
-    if row is None:
-        raise NotFound
-    await _application(row["application"], principal)  # raises NotFound for anyone else
-    return row
-
-
 async def remove_attachment(attachment_id: int, principal: Principal) -> None:
     row = await find_attachment(attachment_id, principal)
     async with write_transaction():
-        application = await _application(row["application"], principal, lock=True)
+        application = await find_application(row["application"], principal, lock=True)
         if application["status"] not in EDITABLE or not principal.has(Role.applicant):
             raise Conflict(_("Files can be removed only from a draft or while clarifying the application."))
         await Attachment.delete().where(Attachment.id == attachment_id)

@@ -1,0 +1,86 @@
+"""The public call pages (/calls), and the staff's document upload form on a call's page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Response, Template
+from litestar.status_codes import HTTP_200_OK
+
+from grants.calls import queries, service, states
+from grants.calls.queries import visible_call
+from grants.calls.states import PHASES
+from grants.core.auth import Principal, Role, public, roles
+from grants.core.errors import Conflict, ValidationFailed
+from grants.core.forms import Refusal, submit_form
+from grants.core.params import PathId
+from grants.core.time import now
+from grants.core.uploads import form_file, upload_limit
+from grants.registry.service import list_municipalities
+
+
+def _document_refused(call_id: int, refusal: Refusal) -> Response[Any]:
+    """A refused file goes back to the call's page with the reason; any other refusal is an error page."""
+    if refusal.status_code in (413, 415):
+        return Redirect(f"/calls/{call_id}?document=refused&reason={quote(refusal.errors['file'])}")
+    if refusal.status_code == 409:
+        raise Conflict(refusal.message or "")
+    raise ValidationFailed(refusal.errors, refusal.message)
+
+
+class CallPages(Controller):
+    guards = [public]
+    include_in_schema = False
+
+    @get("/calls", name="calls")
+    async def calls(
+        self, municipality: FromQuery[str | None] = None, phase: FromQuery[str | None] = None
+    ) -> Template:
+        rows = await queries.list_calls(municipality or None, phase or None)
+        return Template(
+            "calls/public/list.html",
+            context={
+                "groups": [(name, [r for r in rows if r["phase"] == name]) for name in PHASES],
+                "municipalities": await list_municipalities(current_only=True),
+                "selected": {"municipality": municipality or "", "phase": phase or ""},
+            },
+        )
+
+    @get("/calls/{call_id:int}", name="call")
+    async def call(self, viewer: Principal | None, call_id: PathId) -> Template:
+        row = await visible_call(call_id, viewer)
+        criteria = await queries.criteria_of(call_id)
+        return Template(
+            "calls/public/detail.html",
+            context={
+                "call": row,
+                "phase": states.phase(row),
+                "remaining": row["closes_at"] - now(),
+                "documents": await queries.list_documents(call_id),
+                "eligibility": [c for c in criteria if c["kind"] == "eligibility"],
+                "quality": [c for c in criteria if c["kind"] == "quality"],
+            },
+        )
+
+    @post(
+        "/calls/{call_id:int}/documents",
+        guards=[roles(Role.staff)],
+        status_code=HTTP_200_OK,
+        request_max_body_size=upload_limit(),
+    )
+    async def add_document(
+        self, request: Request[Any, Any, Any], me: Principal, call_id: PathId
+    ) -> Response[Any]:
+        """The staff's upload form on the call's page (the CSRF check has already read the form)."""
+        upload = await form_file(request)
+        if upload is None:
+            return Redirect(f"/calls/{call_id}?document=missing")
+        title = str((await request.form()).get("title", ""))
+        return await submit_form(
+            service.add_document(call_id, me, title, *upload),
+            done=f"/calls/{call_id}?document=added",
+            again=lambda refusal: _document_refused(call_id, refusal),
+        )

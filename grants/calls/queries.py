@@ -1,0 +1,115 @@
+"""Reads of calls, their criteria and documents, for the pages, the API and the other domains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.exceptions import NotFoundException
+
+from grants.calls.states import PUBLIC_STATUSES, phase
+from grants.calls.tables import Call, CallDocument, Criterion
+from grants.core.auth import Principal, Role
+from grants.core.db import frozen
+from grants.core.errors import NotFound
+from grants.core.i18n import _
+from grants.core.time import now
+
+CALL_COLUMNS = (
+    Call.all_columns(exclude=[Call.municipality]),
+    Call.municipality.code.as_alias("municipality_code"),
+    Call.municipality.name.as_alias("municipality_name"),
+    Call.municipality.short_name.as_alias("municipality_short_name"),
+)
+
+# What a list of calls shows (the pages' cards, the API's CallOut, the staff table); one call's
+# page and detail read CALL_COLUMNS. Fewer columns: less for SQLite or asyncpg to convert per row.
+LIST_COLUMNS = (
+    Call.id,
+    Call.title,
+    Call.status,
+    Call.budget_cents,
+    Call.max_amount_cents,
+    Call.fixed_amount,
+    Call.quota,
+    Call.opens_at,
+    Call.closes_at,
+    *CALL_COLUMNS[1:],
+)
+
+DOCUMENT_COLUMNS = (
+    CallDocument.id,
+    CallDocument.title,
+    CallDocument.filename,
+    CallDocument.content_type,
+    CallDocument.size,
+    CallDocument.sha256,
+)
+
+
+def sees_drafts(viewer: Principal | None) -> bool:
+    """Staff see draft calls too; everyone else only published ones."""
+    return viewer is not None and viewer.has(Role.staff)
+
+
+async def get_call(call_id: int, include_draft: bool = False) -> dict[str, Any] | None:
+    query = Call.select(*CALL_COLUMNS).where(Call.id == call_id)
+    if not include_draft:
+        query = query.where(Call.status.is_in(PUBLIC_STATUSES))
+    return await query.first()
+
+
+async def visible_call(call_id: int, viewer: Principal | None) -> dict[str, Any]:
+    """The call if the caller may see it (drafts only staff); 404 "No such call." otherwise."""
+    row = await get_call(call_id, include_draft=sees_drafts(viewer))
+    if row is None:
+        raise NotFoundException(_("No such call."))
+    return row
+
+
+async def criteria_of(call_id: int) -> list[dict[str, Any]]:
+    return await Criterion.select().where(Criterion.call == call_id).order_by(Criterion.position)
+
+
+def _calls_query(include_draft: bool) -> Any:
+    query = Call.select(*LIST_COLUMNS).order_by(Call.closes_at, ascending=False)
+    return query if include_draft else query.where(Call.status.is_in(PUBLIC_STATUSES))
+
+
+# The unfiltered lists, the public one on every visit of /calls and /api/calls: SQL made once.
+_PUBLIC_CALLS = frozen(lambda: _calls_query(include_draft=False))
+_ALL_CALLS = frozen(lambda: _calls_query(include_draft=True))
+
+
+async def list_calls(
+    municipality_code: str | None = None, phase_filter: str | None = None, include_draft: bool = False
+) -> list[dict[str, Any]]:
+    if municipality_code:
+        rows = await _calls_query(include_draft).where(Call.municipality.code == municipality_code)
+    else:
+        rows = await (_ALL_CALLS if include_draft else _PUBLIC_CALLS)().run()
+    at = now()
+    for row in rows:
+        row["phase"] = phase(row, at)
+    return [row for row in rows if phase_filter in (None, row["phase"])]
+
+
+async def list_documents(call_id: int) -> list[dict[str, Any]]:
+    return (
+        await CallDocument.select(*DOCUMENT_COLUMNS)
+        .where(CallDocument.call == call_id)
+        .order_by(CallDocument.id)
+    )
+
+
+async def find_document(call_id: int, document_id: int, include_draft: bool) -> dict[str, Any]:
+    """The document if its call is visible to the caller (drafts only to staff)."""
+    if await get_call(call_id, include_draft=include_draft) is None:
+        raise NotFound
+    row = (
+        await CallDocument.select()
+        .where((CallDocument.id == document_id) & (CallDocument.call == call_id))
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return row

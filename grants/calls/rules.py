@@ -1,0 +1,215 @@
+"""Pure checks of a call's rules and criteria: typed data in, clean values or every error out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from grants.calls.tables import Aggregation, CriterionKind
+from grants.core.errors import ValidationFailed
+from grants.core.i18n import _
+from grants.core.money import MoneyError, format_cents, parse_cents
+from grants.core.time import now, parse_iso
+
+# What may still change once applicants can read the call: words, not rules.
+COSMETIC_FIELDS = {"title", "description"}
+# The fields of a call row that the panel's edit is checked with (as the API would take them).
+PANEL_FIELDS = (
+    "title",
+    "description",
+    "municipality_code",
+    "fixed_amount",
+    "quota",
+    "applications_per_organisation",
+    "min_months",
+    "max_months",
+    "reviewers_per_application",
+    "advance_percent",
+    "blind_review",
+    "opens_at",
+    "closes_at",
+    "aggregation",
+)
+
+
+@dataclass(frozen=True)
+class CriterionData:
+    code: str
+    title: str
+    kind: str
+    max_points: int
+    weight: Decimal
+    min_points: int | None
+    description: str
+
+
+def _text(data: dict[str, Any], key: str, errors: dict[str, str], limit: int, required: bool = True) -> str:
+    value = str(data.get(key) or "").strip()
+    if required and not value:
+        errors[key] = _("This field is required.")
+    elif len(value) > limit:
+        errors[key] = _("At most {n} characters.").format(n=limit)
+    return value
+
+
+def _int(data: dict[str, Any], key: str, errors: dict[str, str], default: int, low: int, high: int) -> int:
+    raw = data.get(key, default)
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        errors[key] = _("Enter a whole number.")
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        errors[key] = _("Enter a whole number.")
+        return default
+    if not low <= value <= high:
+        errors[key] = _("Enter a number from {low} to {high}.").format(low=low, high=high)
+    return value
+
+
+def _cents(data: dict[str, Any], key: str, errors: dict[str, str], default: int | None = None) -> int:
+    raw = data.get(key)
+    if raw is None and default is not None:
+        return default
+    try:
+        cents = parse_cents(raw if raw is not None else "")
+    except MoneyError:
+        errors[key] = _("Enter an amount in euros with at most two decimals, e.g. 4600.00.")
+        return 0
+    if cents <= 0:
+        errors[key] = _("The amount must be greater than zero.")
+    return cents
+
+
+def _moment(data: dict[str, Any], key: str, errors: dict[str, str]) -> datetime | None:
+    raw = data.get(key)
+    if isinstance(raw, datetime):
+        if raw.tzinfo is not None:
+            return raw
+    elif isinstance(raw, str) and raw:
+        try:
+            return parse_iso(raw)
+        except ValueError:
+            pass
+    errors[key] = _("Enter a date and time with a time zone, e.g. 2026-03-01T12:00:00+02:00.")
+    return None
+
+
+def _decimal(raw: Any, default: Decimal) -> Decimal | None:
+    if raw is None:
+        return default
+    if isinstance(raw, float | bool):
+        return None  # no floats: "1.5" as a string, or an int
+    try:
+        return Decimal(str(raw))
+    except InvalidOperation:
+        return None
+
+
+def check_criteria(items: list[dict[str, Any]], errors: dict[str, str]) -> list[CriterionData]:
+    criteria: list[CriterionData] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        prefix = f"criteria.{index}"
+        code = str(item.get("code") or "").strip()
+        if not code or len(code) > 20:
+            errors[f"{prefix}.code"] = _("Give each criterion a short code (up to 20 characters).")
+        elif code in seen:
+            errors[f"{prefix}.code"] = _("The code {code} is used twice.").format(code=code)
+        seen.add(code)
+        title = str(item.get("title") or "").strip()
+        if not title:
+            errors[f"{prefix}.title"] = _("This field is required.")
+        kind = item.get("kind")
+        if kind not in {k.value for k in CriterionKind}:
+            errors[f"{prefix}.kind"] = _("The kind is eligibility or quality.")
+            continue
+        max_points = item.get("max_points", 0) or 0
+        weight = _decimal(item.get("weight"), Decimal(1))
+        min_points = item.get("min_points")
+        if kind == CriterionKind.quality:
+            if not isinstance(max_points, int) or isinstance(max_points, bool) or not 1 <= max_points <= 1000:
+                errors[f"{prefix}.max_points"] = _("A quality criterion needs maximum points from 1 to 1000.")
+                max_points = 1
+            if weight is None or weight <= 0:
+                errors[f"{prefix}.weight"] = _("The weight must be a number greater than zero.")
+                weight = Decimal(1)
+            if min_points is not None and (
+                not isinstance(min_points, int)
+                or isinstance(min_points, bool)
+                or not 0 <= min_points <= max_points
+            ):
+                errors[f"{prefix}.min_points"] = _("The minimum must lie between 0 and the maximum points.")
+                min_points = None
+        else:
+            max_points, weight, min_points = 0, Decimal(1), None
+        criteria.append(
+            CriterionData(
+                code, title, kind, max_points, weight, min_points, str(item.get("description") or "")
+            )
+        )
+    return criteria
+
+
+def check_call(
+    data: dict[str, Any], municipality: dict[str, Any] | None
+) -> tuple[dict[str, Any], list[CriterionData]]:
+    """A call's values and criteria from the API's data, or ValidationFailed with every error.
+
+    `municipality` is the row (id, valid_to) of data["municipality_code"], None when there is none.
+    """
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {
+        "title": _text(data, "title", errors, 200),
+        "description": _text(data, "description", errors, 20_000, required=False),
+        "budget_cents": _cents(data, "budget", errors),
+        "max_amount_cents": _cents(data, "max_amount", errors, default=460_000),
+        "fixed_amount": bool(data.get("fixed_amount", False)),
+        "quota": _int(data, "quota", errors, 1, 1, 10_000),
+        "applications_per_organisation": _int(data, "applications_per_organisation", errors, 1, 1, 100),
+        "min_months": _int(data, "min_months", errors, 3, 1, 120),
+        "max_months": _int(data, "max_months", errors, 18, 1, 120),
+        "reviewers_per_application": _int(data, "reviewers_per_application", errors, 2, 1, 20),
+        "advance_percent": _int(data, "advance_percent", errors, 90, 0, 100),
+        "blind_review": bool(data.get("blind_review", False)),
+        "opens_at": _moment(data, "opens_at", errors),
+        "closes_at": _moment(data, "closes_at", errors),
+    }
+    threshold = _decimal(data.get("score_threshold"), Decimal(0))
+    if threshold is None or threshold < 0:
+        errors["score_threshold"] = _("The threshold must be a number of points, zero or more.")
+    values["score_threshold"] = threshold or Decimal(0)
+    aggregation = data.get("aggregation", Aggregation.mean.value)
+    if aggregation not in {a.value for a in Aggregation}:
+        errors["aggregation"] = _("The aggregation is mean or median.")
+    values["aggregation"] = aggregation
+    if values["min_months"] > values["max_months"]:
+        errors["min_months"] = _("The shortest project cannot be longer than the longest.")
+    if values["opens_at"] and values["closes_at"] and values["opens_at"] >= values["closes_at"]:
+        errors["closes_at"] = _("The call must close after it opens.")
+    if (
+        "budget" not in errors
+        and "max_amount" not in errors
+        and values["budget_cents"] < values["max_amount_cents"]
+    ):
+        errors["budget"] = _("The budget must cover at least one grant of the maximum amount.")
+    if municipality is None or (municipality["valid_to"] and municipality["valid_to"] <= now().date()):
+        errors["municipality_code"] = _("Choose a current municipality.")
+    else:
+        values["municipality"] = municipality["id"]
+    raw_criteria = data.get("criteria") or []
+    criteria = check_criteria(raw_criteria if isinstance(raw_criteria, list) else [], errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return values, criteria
+
+
+def panel_data(merged: dict[str, Any]) -> dict[str, Any]:
+    """A call row with the panel's changes, as the API's data (amounts as text)."""
+    data = {key: merged.get(key) for key in PANEL_FIELDS}
+    data["score_threshold"] = str(merged.get("score_threshold", "0"))
+    data["budget"] = format_cents(int(merged.get("budget_cents") or 0))
+    data["max_amount"] = format_cents(int(merged.get("max_amount_cents") or 0))
+    return data

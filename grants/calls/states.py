@@ -1,0 +1,30 @@
+"""A call's status groups and its phase for applicants.
+
+draft → published → closed → in_review → decided → archived. A published call
+accepts applications only between opens_at and closes_at; `phase()` answers
+that from the clock at the moment of asking, so no job has to run at the deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from grants.calls.tables import CallStatus
+from grants.core.time import now
+
+# Every status but draft: what applicants and the public may see.
+PUBLIC_STATUSES = [s.value for s in CallStatus if s != CallStatus.draft]
+# The statuses from which a call can be decided (published only once past its deadline).
+DECIDABLE = (CallStatus.published, CallStatus.closed, CallStatus.in_review)
+PHASES = ("open", "upcoming", "closed")
+
+
+def phase(call: dict[str, Any], at: datetime | None = None) -> str:
+    """ "upcoming", "open" or "closed" for applicants, from the status and the clock."""
+    at = at or now()
+    if call["status"] != CallStatus.published:
+        return "closed"
+    if at < call["opens_at"]:
+        return "upcoming"
+    return "open" if at < call["closes_at"] else "closed"
