@@ -19,7 +19,7 @@ from grants.core.forms import Refusal, submit_form
 from grants.core.params import PathId
 from grants.core.time import now
 from grants.core.uploads import form_file, upload_limit
-from grants.registry.service import list_municipalities
+from grants.registry.queries import list_municipalities
 
 
 def _document_refused(call_id: int, refusal: Refusal) -> Response[Any]:

@@ -18,7 +18,7 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.applications import forms as application_forms
+from grants.applications import states as application_states
 from grants.awards import forms, queries, rules
 from grants.awards.service.decision import can_decide
 from grants.awards.states import AWARDABLE_VALUES
@@ -132,7 +132,7 @@ async def ranking_page(
         "reach_after": last,
         "reach_count": count,
         "reach_total": total,
-        "statuses": application_forms.statuses(),
+        "statuses": application_states.statuses(),
         "number": number,
         "errors": errors or {},
         "message": message,

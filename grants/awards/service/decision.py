@@ -46,7 +46,7 @@ def award_out(award_id: int, application_id: int, cents: int, status: str) -> di
 
 def can_decide(call: dict[str, Any]) -> bool:
     """Whether awards are made in the call now: after its deadline and before it is archived."""
-    return call["status"] in CALL_STATUSES and calls.phase(call) not in ("open", "upcoming")
+    return call["status"] in CALL_STATUSES and call_states.phase(call) not in ("open", "upcoming")
 
 
 async def _locked_call(call_id: int) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from grants.applications.tables import PlannedEvent
-from grants.awards.service import lifecycle
+from grants.awards import queries as award_queries
 from grants.core.auth import Principal
 from grants.core.errors import NotFound
 from grants.core.params import MAX_ID
@@ -21,7 +21,7 @@ async def event_row(event_id: int, principal: Principal) -> tuple[dict[str, Any]
     row = await EventReport.select().where(EventReport.id == event_id).first()
     if row is None:
         raise NotFound
-    award = await lifecycle.reportable_award(row["award"], principal)
+    award = await award_queries.reportable_award(row["award"], principal)
     return row, award
 
 
@@ -67,7 +67,7 @@ async def get_event(event_id: int, principal: Principal) -> dict[str, Any]:
 
 async def list_events(award_id: int, principal: Principal) -> list[dict[str, Any]]:
     """The award's reports in the order they were (to be) held."""
-    await lifecycle.reportable_award(award_id, principal)
+    await award_queries.reportable_award(award_id, principal)
     rows = await _event_query().where(EventReport.award == award_id).order_by(EventReport.id)
     rows.sort(key=lambda r: (r["held_on"] or r["planned_on"] or date.max, r["id"]))
     return await _with_photos(rows)

@@ -9,7 +9,7 @@ from piccolo.query.functions.aggregate import Count
 
 from grants.accounts.tables import Organisation, UserRole
 from grants.applications.tables import Application, ApplicationStatus
-from grants.calls import service as calls
+from grants.calls import queries as calls
 from grants.calls.tables import CriterionKind
 from grants.core.auth import Role
 from grants.core.errors import NotFound

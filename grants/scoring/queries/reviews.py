@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from grants.accounts.tables import Membership, Organisation, UserRole
-from grants.applications import service as applications
+from grants.applications import queries as applications
 from grants.applications.tables import Attachment
 from grants.calls.tables import Criterion, CriterionKind
 from grants.core.auth import Principal, Role
