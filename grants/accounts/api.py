@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from grants.accounts import service
 from grants.accounts.schemas import MeOut, RegisterIn, RegisterOut, TokenIn, TokenOut
-from grants.core.auth import Principal, authenticated, public
+from grants.core.auth import Me, authenticated, public
 from grants.core.openapi import errors
 
 
@@ -57,7 +57,7 @@ class AccountsApi(Controller):
         summary="The caller: id, e-mail, roles, organisation",
         responses=errors(401),
     )
-    async def me(self, me: Principal) -> MeOut:
+    async def me(self, me: Me) -> MeOut:
         return MeOut(
             id=me.user_id,
             email=me.email,

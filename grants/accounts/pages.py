@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.accounts import forms, service
 from grants.accounts.queries import organisation_of
 from grants.accounts.states import legal_forms
-from grants.core.auth import SESSION_COOKIE, Principal, authenticated, public
+from grants.core.auth import SESSION_COOKIE, Me, authenticated, public
 from grants.core.errors import InvalidCredentials, TooManyAttempts
 from grants.core.forms import submit_form
 from grants.core.i18n import _
@@ -101,7 +101,7 @@ class AccountPages(Controller):
         return _with_session(response, request, sessions[0]) if sessions else response
 
     @get("/account", guards=[authenticated], name="account")
-    async def account(self, request: AnyRequest, me: Principal) -> Template:
+    async def account(self, request: AnyRequest, me: Me) -> Template:
         return Template(
             "accounts/portal/account.html",
             context={
@@ -116,7 +116,7 @@ class AccountPages(Controller):
         return Template("accounts/portal/password.html", context={"errors": {}})
 
     @post("/account/password", guards=[authenticated], status_code=HTTP_200_OK)
-    async def change_password(self, me: Principal, data: Form) -> Response[Any]:
+    async def change_password(self, me: Me, data: Form) -> Response[Any]:
         return await submit_form(
             forms.change_password(me, data),
             done="/account?saved=password",

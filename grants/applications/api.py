@@ -29,7 +29,7 @@ from grants.applications.schemas import (
     SubmittedOut,
 )
 from grants.applications.service import attachments, clarifications, drafts, submission
-from grants.core.auth import Principal, Role, roles
+from grants.core.auth import Me, Role, roles
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
@@ -117,7 +117,7 @@ class ApplicationsApi(Controller):
         summary="Start a draft application to an open call",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def create(self, me: Principal, call_id: PathId, data: JSONBody[CreateApplicationIn]) -> CreatedOut:
+    async def create(self, me: Me, call_id: PathId, data: JSONBody[CreateApplicationIn]) -> CreatedOut:
         return CreatedOut(**await drafts.create_draft(call_id, me, data.title))
 
     @get(
@@ -126,7 +126,7 @@ class ApplicationsApi(Controller):
         summary="The caller's organisation's applications",
         responses=errors(401, 403),
     )
-    async def list_applications(self, me: Principal) -> list[ApplicationSummaryOut]:
+    async def list_applications(self, me: Me) -> list[ApplicationSummaryOut]:
         return [
             ApplicationSummaryOut(
                 id=r["id"],
@@ -147,7 +147,7 @@ class ApplicationsApi(Controller):
         summary="One application, whole",
         responses=errors(401, 403, 404),
     )
-    async def get_application(self, me: Principal, application_id: PathId) -> ApplicationOut:
+    async def get_application(self, me: Me, application_id: PathId) -> ApplicationOut:
         return application_out(await queries.get_application(application_id, me))
 
     @patch(
@@ -157,7 +157,7 @@ class ApplicationsApi(Controller):
         responses=errors(401, 403, 404, 409, 422),
     )
     async def update(
-        self, me: Principal, application_id: PathId, data: JSONBody[ApplicationPatch]
+        self, me: Me, application_id: PathId, data: JSONBody[ApplicationPatch]
     ) -> ApplicationOut:
         await drafts.update_application(application_id, me, patch_dict(data))
         return application_out(await queries.get_application(application_id, me))
@@ -169,7 +169,7 @@ class ApplicationsApi(Controller):
         summary="Submit a complete draft before the deadline",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def submit(self, me: Principal, application_id: PathId) -> SubmittedOut:
+    async def submit(self, me: Me, application_id: PathId) -> SubmittedOut:
         return SubmittedOut(**await submission.submit(application_id, me))
 
     @post(
@@ -179,7 +179,7 @@ class ApplicationsApi(Controller):
         summary="Withdraw a draft or submitted application before the deadline",
         responses=errors(401, 403, 404, 409),
     )
-    async def withdraw(self, me: Principal, application_id: PathId) -> StatusOut:
+    async def withdraw(self, me: Me, application_id: PathId) -> StatusOut:
         return StatusOut(**await submission.withdraw(application_id, me))
 
     @post(
@@ -190,7 +190,7 @@ class ApplicationsApi(Controller):
         responses=errors(401, 403, 404, 409, 422),
     )
     async def ask(
-        self, me: Principal, application_id: PathId, data: JSONBody[ClarificationIn]
+        self, me: Me, application_id: PathId, data: JSONBody[ClarificationIn]
     ) -> ClarificationCreatedOut:
         if data.due_at.tzinfo is None:
             raise ValidationFailed({"due_at": _("Give the due time with a time zone offset.")})
@@ -207,7 +207,7 @@ class ApplicationsApi(Controller):
     )
     async def answer(
         self,
-        me: Principal,
+        me: Me,
         application_id: PathId,
         clarification_id: PathId,
         data: JSONBody[AnswerIn],
@@ -229,9 +229,7 @@ class AttachmentsApi(Controller):
         summary="Upload a file (multipart field `file`): PDF, JPEG, PNG, DOCX, ODT, XLSX or ODS",
         responses=errors(401, 403, 404, 409, 413, 415),
     )
-    async def upload(
-        self, request: Request[Any, Any, Any], me: Principal, application_id: PathId
-    ) -> AttachmentOut:
+    async def upload(self, request: Request[Any, Any, Any], me: Me, application_id: PathId) -> AttachmentOut:
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
             return await attachments.add_attachment(application_id, me, filename, chunks)
 
@@ -244,7 +242,7 @@ class AttachmentsApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def download(self, me: Principal, attachment_id: PathId) -> Response[Any]:
+    async def download(self, me: Me, attachment_id: PathId) -> Response[Any]:
         row = await queries.find_attachment(attachment_id, me)
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
@@ -255,5 +253,5 @@ class AttachmentsApi(Controller):
         summary="Remove a file from a draft",
         responses=errors(401, 403, 404, 409),
     )
-    async def remove(self, me: Principal, attachment_id: PathId) -> None:
+    async def remove(self, me: Me, attachment_id: PathId) -> None:
         await attachments.remove_attachment(attachment_id, me)

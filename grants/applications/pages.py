@@ -24,7 +24,7 @@ from grants.applications.states import EDITABLE, WITHDRAWABLE, statuses
 from grants.applications.tables import ApplicationStatus
 from grants.calls import queries as calls
 from grants.calls.states import phase
-from grants.core.auth import Principal, Role, provide_me, roles
+from grants.core.auth import Me, Principal, Role, provide_me, roles
 from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
@@ -219,7 +219,7 @@ class ApplicationPages(Controller):
     include_in_schema = False
 
     @get("/", name="my_applications")
-    async def index(self, me: Principal) -> Template:
+    async def index(self, me: Me) -> Template:
         return Template(
             "applications/portal/index.html",
             context={
@@ -234,7 +234,7 @@ class ApplicationPages(Controller):
         return await _apply_page(call_id, "")
 
     @post("/calls/{call_id:int}/apply", status_code=HTTP_200_OK)
-    async def apply(self, me: Principal, call_id: PathId, data: Form) -> Response[Any]:
+    async def apply(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
         title = data.get("title", "")
         return await submit_form(
             drafts.create_draft(call_id, me, title),
@@ -245,13 +245,11 @@ class ApplicationPages(Controller):
     # --- the steps ---------------------------------------------------------------
 
     @get("/applications/{application_id:int}/project")
-    async def project(
-        self, me: Principal, application_id: PathId, done: FromQuery[str | None] = None
-    ) -> Template:
+    async def project(self, me: Me, application_id: PathId, done: FromQuery[str | None] = None) -> Template:
         return await _page(await _load(me, application_id), "project", done=done)
 
     @post("/applications/{application_id:int}/project", status_code=HTTP_200_OK)
-    async def save_project(self, me: Principal, application_id: PathId, data: Form) -> Response[Any]:
+    async def save_project(self, me: Me, application_id: PathId, data: Form) -> Response[Any]:
         app = await _load(me, application_id)
         form = forms.read_project(data)
         next_url = f"/my/applications/{application_id}/events"
@@ -259,12 +257,12 @@ class ApplicationPages(Controller):
 
     @get("/applications/{application_id:int}/events")
     async def events(
-        self, me: Principal, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
+        self, me: Me, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
     ) -> Template:
         return await _page(await _load(me, application_id), "events", blank=_blank(blank))
 
     @post("/applications/{application_id:int}/events", status_code=HTTP_200_OK)
-    async def save_events(self, me: Principal, application_id: PathId, data: Form) -> Response[Any]:
+    async def save_events(self, me: Me, application_id: PathId, data: Form) -> Response[Any]:
         app = await _load(me, application_id)
         rows = forms.read_events(data)
         next_url = (
@@ -276,12 +274,12 @@ class ApplicationPages(Controller):
 
     @get("/applications/{application_id:int}/budget")
     async def budget(
-        self, me: Principal, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
+        self, me: Me, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
     ) -> Template:
         return await _page(await _load(me, application_id), "budget", blank=_blank(blank))
 
     @post("/applications/{application_id:int}/budget", status_code=HTTP_200_OK)
-    async def save_budget(self, me: Principal, application_id: PathId, data: Form) -> Response[Any]:
+    async def save_budget(self, me: Me, application_id: PathId, data: Form) -> Response[Any]:
         app = await _load(me, application_id)
         rows = forms.read_lines(data)
         next_url = (
@@ -293,7 +291,7 @@ class ApplicationPages(Controller):
 
     @get("/applications/{application_id:int}/attachments")
     async def attachments(
-        self, me: Principal, application_id: PathId, done: FromQuery[str | None] = None
+        self, me: Me, application_id: PathId, done: FromQuery[str | None] = None
     ) -> Template:
         return await _page(await _load(me, application_id), "attachments", done=done)
 
@@ -302,7 +300,7 @@ class ApplicationPages(Controller):
         status_code=HTTP_200_OK,
         request_max_body_size=upload_limit(),
     )
-    async def attach(self, request: AnyRequest, me: Principal, application_id: PathId) -> Response[Any]:
+    async def attach(self, request: AnyRequest, me: Me, application_id: PathId) -> Response[Any]:
         app = await _load(me, application_id)
         upload = await form_file(request)
         if upload is None:
@@ -316,14 +314,14 @@ class ApplicationPages(Controller):
         )
 
     @get("/applications/{application_id:int}/attachments/{attachment_id:int}/remove")
-    async def remove_form(self, me: Principal, application_id: PathId, attachment_id: PathId) -> Template:
+    async def remove_form(self, me: Me, application_id: PathId, attachment_id: PathId) -> Template:
         app, file = await _file(me, application_id, attachment_id)
         return _remove_page(app, file, None, HTTP_200_OK)
 
     @post(
         "/applications/{application_id:int}/attachments/{attachment_id:int}/remove", status_code=HTTP_200_OK
     )
-    async def remove(self, me: Principal, application_id: PathId, attachment_id: PathId) -> Response[Any]:
+    async def remove(self, me: Me, application_id: PathId, attachment_id: PathId) -> Response[Any]:
         app, file = await _file(me, application_id, attachment_id)
         return await submit_form(
             attachments.remove_attachment(attachment_id, me),
@@ -334,13 +332,11 @@ class ApplicationPages(Controller):
     # --- review, submission, withdrawal, clarification ----------------------------
 
     @get("/applications/{application_id:int}/review")
-    async def review(
-        self, me: Principal, application_id: PathId, done: FromQuery[str | None] = None
-    ) -> Template:
+    async def review(self, me: Me, application_id: PathId, done: FromQuery[str | None] = None) -> Template:
         return await _page(await _load(me, application_id), "review", done=done)
 
     @post("/applications/{application_id:int}/submit", status_code=HTTP_200_OK)
-    async def submit(self, me: Principal, application_id: PathId) -> Response[Any]:
+    async def submit(self, me: Me, application_id: PathId) -> Response[Any]:
         app = await _load(me, application_id)
         return await submit_form(
             submission.submit(application_id, me),
@@ -349,12 +345,12 @@ class ApplicationPages(Controller):
         )
 
     @get("/applications/{application_id:int}/withdraw")
-    async def withdraw_form(self, me: Principal, application_id: PathId) -> Template:
+    async def withdraw_form(self, me: Me, application_id: PathId) -> Template:
         app = await _load(me, application_id)
         return Template("applications/portal/withdraw.html", context={"app": app, "message": None})
 
     @post("/applications/{application_id:int}/withdraw", status_code=HTTP_200_OK)
-    async def withdraw(self, me: Principal, application_id: PathId) -> Response[Any]:
+    async def withdraw(self, me: Me, application_id: PathId) -> Response[Any]:
         app = await _load(me, application_id)
         return await submit_form(
             submission.withdraw(application_id, me),
@@ -371,7 +367,7 @@ class ApplicationPages(Controller):
         status_code=HTTP_200_OK,
     )
     async def answer(
-        self, me: Principal, application_id: PathId, clarification_id: PathId, data: Form
+        self, me: Me, application_id: PathId, clarification_id: PathId, data: Form
     ) -> Response[Any]:
         app = await _load(me, application_id)
         answer = data.get("answer", "")

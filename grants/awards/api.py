@@ -30,7 +30,7 @@ from grants.awards.schemas import (
 )
 from grants.awards.service import decision as service
 from grants.awards.service import lifecycle, payments
-from grants.core.auth import Principal, Role, authenticated, roles
+from grants.core.auth import Me, Role, authenticated, roles
 from grants.core.errors import ValidationFailed
 from grants.core.filetypes import content_disposition
 from grants.core.i18n import _
@@ -59,7 +59,7 @@ class AwardStaffApi(Controller):
         ),
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def award(self, me: Principal, call_id: PathId, data: JSONBody[AwardIn]) -> AwardOut | AutoAwardOut:
+    async def award(self, me: Me, call_id: PathId, data: JSONBody[AwardIn]) -> AwardOut | AutoAwardOut:
         if data.auto:
             result = await service.auto_award(call_id, me)
             return AutoAwardOut(
@@ -78,7 +78,7 @@ class AwardStaffApi(Controller):
         summary="Award the best ranked reserve application that fits the remaining budget and quota",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def next_reserve(self, me: Principal, call_id: PathId) -> AwardOut:
+    async def next_reserve(self, me: Me, call_id: PathId) -> AwardOut:
         return AwardOut(**await service.next_reserve(call_id, me))
 
 
@@ -92,7 +92,7 @@ class AwardApi(Controller):
         summary="The caller's organisation's awards (staff: all), with their payments and agreement",
         responses=errors(401),
     )
-    async def list_awards(self, me: Principal) -> list[AwardListOut]:
+    async def list_awards(self, me: Me) -> list[AwardListOut]:
         rows = await queries.list_awards(me)
         if not rows:
             return []
@@ -125,9 +125,7 @@ class AwardApi(Controller):
         summary="Decline an award before the agreement (the grantee; staff with a reason)",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def decline(
-        self, me: Principal, award_id: PathId, data: JSONBody[DeclineIn | None] = None
-    ) -> AwardOut:
+    async def decline(self, me: Me, award_id: PathId, data: JSONBody[DeclineIn | None] = None) -> AwardOut:
         reason = data.reason if data is not None else ""
         return AwardOut(**await service.decline(award_id, me, reason))
 
@@ -148,9 +146,7 @@ class AgreementApi(Controller):
         summary="Record the signed agreement (multipart: number, signed_on YYYY-MM-DD, file); the advance falls due",
         responses=errors(401, 403, 404, 409, 413, 415, 422),
     )
-    async def agreement(
-        self, request: Request[Any, Any, Any], me: Principal, award_id: PathId
-    ) -> AgreementOut:
+    async def agreement(self, request: Request[Any, Any, Any], me: Me, award_id: PathId) -> AgreementOut:
         await queries.reportable_award(award_id, me)  # 404 before the upload is read
         stored, fields = await receive_form(request, _check, AGREEMENT_FIELDS)
         result = await lifecycle.sign_agreement(
@@ -181,7 +177,7 @@ class AgreementApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def document(self, me: Principal, award_id: PathId) -> Response[Any]:
+    async def document(self, me: Me, award_id: PathId) -> Response[Any]:
         row = await queries.agreement_document(award_id, me)
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
@@ -192,7 +188,7 @@ class AgreementApi(Controller):
         summary="Terminate a signed award with a reason; its unpaid payments are removed",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def terminate(self, me: Principal, award_id: PathId, data: JSONBody[TerminateIn]) -> TerminatedOut:
+    async def terminate(self, me: Me, award_id: PathId, data: JSONBody[TerminateIn]) -> TerminatedOut:
         result = await lifecycle.terminate(award_id, me, data.reason)
         removed = [PaymentOut(**p) for p in result.pop("removed_payments")]
         return TerminatedOut(**result, removed_payments=removed)
@@ -228,7 +224,7 @@ class PaymentApi(Controller):
         summary="Record a payment as paid: {paid_on, note}",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def paid(self, me: Principal, payment_id: PathId, data: JSONBody[PaidIn]) -> PaidOut:
+    async def paid(self, me: Me, payment_id: PathId, data: JSONBody[PaidIn]) -> PaidOut:
         return PaidOut(**await payments.mark_paid(payment_id, me, data.paid_on, data.note))
 
     @patch(
@@ -237,7 +233,7 @@ class PaymentApi(Controller):
         summary="Lower an unpaid payment: {amount, note}",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def lower(self, me: Principal, payment_id: PathId, data: JSONBody[LowerIn]) -> PaymentOut:
+    async def lower(self, me: Me, payment_id: PathId, data: JSONBody[LowerIn]) -> PaymentOut:
         return PaymentOut(**await payments.lower_amount(payment_id, me, data.amount, data.note))
 
 

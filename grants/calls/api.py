@@ -23,7 +23,7 @@ from grants.calls.schemas import (
     DocumentOut,
     MunicipalityRef,
 )
-from grants.core.auth import Principal, Role, public, roles
+from grants.core.auth import Me, Role, Viewer, public, roles
 from grants.core.money import format_cents
 from grants.core.openapi import errors, file_download
 from grants.core.params import PathId
@@ -95,7 +95,7 @@ class CallsApi(Controller):
     @get("/", guards=[public], summary="Calls visible to the caller: published ones (staff: drafts too)")
     async def list_calls(
         self,
-        viewer: Principal | None,
+        viewer: Viewer,
         municipality: FromQuery[str | None] = None,
         phase: FromQuery[str | None] = None,
     ) -> list[CallOut]:
@@ -103,7 +103,7 @@ class CallsApi(Controller):
         return [call_out(row) for row in rows]
 
     @get("/{call_id:int}", guards=[public], summary="One call with its criteria", responses=errors(404))
-    async def get_call(self, viewer: Principal | None, call_id: PathId) -> CallDetailOut:
+    async def get_call(self, viewer: Viewer, call_id: PathId) -> CallDetailOut:
         return await call_detail(await visible_call(call_id, viewer))
 
     @post(
@@ -113,7 +113,7 @@ class CallsApi(Controller):
         summary="Create a draft call (staff)",
         responses=errors(401, 403, 422),
     )
-    async def create(self, me: Principal, data: JSONBody[CallIn]) -> CallDetailOut:
+    async def create(self, me: Me, data: JSONBody[CallIn]) -> CallDetailOut:
         call_id = await service.create_call(_as_dict(data), me)
         return await call_detail(await visible_call(call_id, me))
 
@@ -123,7 +123,7 @@ class CallsApi(Controller):
         summary="Replace a draft call's rules and criteria (staff)",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def update(self, me: Principal, call_id: PathId, data: JSONBody[CallIn]) -> CallDetailOut:
+    async def update(self, me: Me, call_id: PathId, data: JSONBody[CallIn]) -> CallDetailOut:
         await visible_call(call_id, me)
         await service.update_call(call_id, _as_dict(data), me)
         return await call_detail(await visible_call(call_id, me))
@@ -135,7 +135,7 @@ class CallsApi(Controller):
         summary="Publish a draft call",
         responses=errors(401, 403, 404, 409),
     )
-    async def publish(self, me: Principal, call_id: PathId) -> CallStatusOut:
+    async def publish(self, me: Me, call_id: PathId) -> CallStatusOut:
         await visible_call(call_id, me)
         return CallStatusOut(id=call_id, status=await service.publish(call_id, me))
 
@@ -146,7 +146,7 @@ class CallsApi(Controller):
         summary="Close a published call",
         responses=errors(401, 403, 404, 409),
     )
-    async def close(self, me: Principal, call_id: PathId) -> CallStatusOut:
+    async def close(self, me: Me, call_id: PathId) -> CallStatusOut:
         await visible_call(call_id, me)
         return CallStatusOut(id=call_id, status=await service.close(call_id, me))
 
@@ -164,7 +164,7 @@ class CallDocumentsApi(Controller):
         responses=errors(401, 403, 404, 413, 415, 422),
     )
     async def add(
-        self, request: Request[Any, Any, Any], me: Principal, call_id: PathId, title: FromQuery[str] = ""
+        self, request: Request[Any, Any, Any], me: Me, call_id: PathId, title: FromQuery[str] = ""
     ) -> DocumentOut:
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
             return await service.add_document(call_id, me, title, filename, chunks)
@@ -172,7 +172,7 @@ class CallDocumentsApi(Controller):
         return DocumentOut(**await receive_file(request, store))
 
     @get("/", guards=[public], summary="The call's documents", responses=errors(404))
-    async def list_documents(self, viewer: Principal | None, call_id: PathId) -> list[DocumentOut]:
+    async def list_documents(self, viewer: Viewer, call_id: PathId) -> list[DocumentOut]:
         await visible_call(call_id, viewer)
         return [DocumentOut(**row) for row in await queries.list_documents(call_id)]
 
@@ -182,7 +182,7 @@ class CallDocumentsApi(Controller):
         summary="Download one of the call's documents",
         responses=file_download(404),
     )
-    async def download(self, viewer: Principal | None, call_id: PathId, document_id: PathId) -> Response[Any]:
+    async def download(self, viewer: Viewer, call_id: PathId, document_id: PathId) -> Response[Any]:
         row = await queries.find_document(call_id, document_id, include_draft=sees_drafts(viewer))
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
@@ -193,5 +193,5 @@ class CallDocumentsApi(Controller):
         summary="Remove a document from a call",
         responses=errors(401, 403, 404),
     )
-    async def remove(self, me: Principal, call_id: PathId, document_id: PathId) -> None:
+    async def remove(self, me: Me, call_id: PathId, document_id: PathId) -> None:
         await service.remove_document(call_id, document_id, me)

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.calls import queries, service, states
 from grants.calls.queries import visible_call
 from grants.calls.states import PHASES
-from grants.core.auth import Principal, Role, public, roles
+from grants.core.auth import Me, Role, Viewer, public, roles
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.forms import Refusal, submit_form
 from grants.core.params import PathId
@@ -50,7 +50,7 @@ class CallPages(Controller):
         )
 
     @get("/calls/{call_id:int}", name="call")
-    async def call(self, viewer: Principal | None, call_id: PathId) -> Template:
+    async def call(self, viewer: Viewer, call_id: PathId) -> Template:
         row = await visible_call(call_id, viewer)
         criteria = await queries.criteria_of(call_id)
         return Template(
@@ -71,9 +71,7 @@ class CallPages(Controller):
         status_code=HTTP_200_OK,
         request_max_body_size=upload_limit(),
     )
-    async def add_document(
-        self, request: Request[Any, Any, Any], me: Principal, call_id: PathId
-    ) -> Response[Any]:
+    async def add_document(self, request: Request[Any, Any, Any], me: Me, call_id: PathId) -> Response[Any]:
         """The staff's upload form on the call's page (the CSRF check has already read the form)."""
         upload = await form_file(request)
         if upload is None:

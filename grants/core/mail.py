@@ -55,7 +55,7 @@ log = logging.getLogger("grants.mail")
 
 # A mail template is named from templates/, e.g. "accounts/mail/welcome". The old flat folder
 # templates/mail/ is searched too, until every domain's mail templates have moved out of it.
-TEMPLATES = (PROJECT_ROOT / "templates", PROJECT_ROOT / "templates" / "mail")
+TEMPLATES = PROJECT_ROOT / "templates"  # a mail is named "<domain>/mail/<name>"
 MAX_ATTEMPTS = 6
 STUCK_AFTER = timedelta(minutes=15)
 
@@ -76,7 +76,7 @@ def retry_delay(attempts: int) -> timedelta:
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(list(TEMPLATES)),
+        loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined,  # a missing variable fails at enqueue, not as a blank in the mail
         extensions=["jinja2.ext.i18n"],

@@ -10,7 +10,7 @@ from litestar.params import JSONBody
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from grants.core.auth import Principal, Role, roles
+from grants.core.auth import Me, Principal, Role, roles
 from grants.core.errors import ValidationFailed
 from grants.core.filetypes import content_disposition
 from grants.core.i18n import _
@@ -72,9 +72,7 @@ class ReviewStaffApi(Controller):
         summary="Record the eligibility check: eligible when every criterion is met",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def eligibility(
-        self, me: Principal, application_id: PathId, data: JSONBody[EligibilityIn]
-    ) -> StatusOut:
+    async def eligibility(self, me: Me, application_id: PathId, data: JSONBody[EligibilityIn]) -> StatusOut:
         return StatusOut(status=await service.check_eligibility(application_id, me, data.checks, data.note))
 
     @post(
@@ -83,9 +81,7 @@ class ReviewStaffApi(Controller):
         summary="Assign a reviewer, or {auto: true} for a balanced assignment of the whole call",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def assign(
-        self, me: Principal, call_id: PathId, data: JSONBody[AssignmentIn]
-    ) -> AssignmentsCreatedOut:
+    async def assign(self, me: Me, call_id: PathId, data: JSONBody[AssignmentIn]) -> AssignmentsCreatedOut:
         if data.auto:
             panel = data.reviewer_ids if isinstance(data.reviewer_ids, list) else None
             return AssignmentsCreatedOut(created=await service.auto_assign(call_id, me, panel))
@@ -180,7 +176,7 @@ class ReviewerApi(Controller):
     guards = [reviewer]
 
     @get("/", summary="The caller's assignments", responses=errors(401, 403))
-    async def list_reviews(self, me: Principal) -> list[AssignmentOut]:
+    async def list_reviews(self, me: Me) -> list[AssignmentOut]:
         return [
             AssignmentOut(id=r["id"], application_id=r["application"], call_id=r["call"], status=r["status"])
             for r in await my_assignments(me)
@@ -192,7 +188,7 @@ class ReviewerApi(Controller):
         summary="Declare a conflict of interest (true releases the assignment) or none",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def conflict(self, me: Principal, assignment_id: PathId, data: JSONBody[ConflictIn]) -> StatusOut:
+    async def conflict(self, me: Me, assignment_id: PathId, data: JSONBody[ConflictIn]) -> StatusOut:
         return StatusOut(status=await service.declare_conflict(assignment_id, me, data.conflict, data.reason))
 
     @get(
@@ -200,7 +196,7 @@ class ReviewerApi(Controller):
         summary="The application as the reviewer may see it, with the scores",
         responses=errors(401, 403, 404, 409),
     )
-    async def review(self, me: Principal, assignment_id: PathId) -> ReviewOut:
+    async def review(self, me: Me, assignment_id: PathId) -> ReviewOut:
         return await review_out(assignment_id, me)
 
     @get(
@@ -209,7 +205,7 @@ class ReviewerApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def attachment(self, me: Principal, assignment_id: PathId, attachment_id: PathId) -> Response[Any]:
+    async def attachment(self, me: Me, assignment_id: PathId, attachment_id: PathId) -> Response[Any]:
         row = await reviewer_attachment(assignment_id, attachment_id, me)
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
@@ -218,7 +214,7 @@ class ReviewerApi(Controller):
         summary="Save scores; submit: true locks them",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def score(self, me: Principal, assignment_id: PathId, data: JSONBody[ReviewIn]) -> ReviewOut:
+    async def score(self, me: Me, assignment_id: PathId, data: JSONBody[ReviewIn]) -> ReviewOut:
         await service.save_scores(assignment_id, me, data.scores, data.comments, data.comment, data.submit)
         return await review_out(assignment_id, me)
 

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-from grants.accounts.service import load_principal, user_id_by_email
+from grants.accounts.queries import load_principal, user_id_by_email
 from grants.awards.service import lifecycle
 from grants.awards.tables import Award
 from grants.core.auth import Role

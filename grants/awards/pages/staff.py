@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.awards import forms, queries, rules
 from grants.awards.service import lifecycle, payments
 from grants.awards.states import TERMINABLE, award_statuses, payment_kinds, register_filters
-from grants.core.auth import Principal, Role, roles
+from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import MAX_ID, PathId
@@ -116,9 +116,7 @@ class StaffAwardPages(Controller):
         )
 
     @post("/awards/{award_id:int}/agreement", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
-    async def agreement(
-        self, request: Request[Any, Any, Any], me: Principal, award_id: PathId
-    ) -> Response[Any]:
+    async def agreement(self, request: Request[Any, Any, Any], me: Me, award_id: PathId) -> Response[Any]:
         """The upload form (the CSRF check has already read the form)."""
         await queries.reportable_award(award_id, me)
         form = await request.form()
@@ -133,7 +131,7 @@ class StaffAwardPages(Controller):
         )
 
     @post("/payments/{payment_id:int}/paid", status_code=HTTP_200_OK)
-    async def paid(self, me: Principal, payment_id: PathId, data: Form) -> Response[Any]:
+    async def paid(self, me: Me, payment_id: PathId, data: Form) -> Response[Any]:
         award_id = await queries.award_of_payment(payment_id)
         kept = {f"paid_on.{payment_id}": data.get("paid_on", ""), f"note.{payment_id}": data.get("note", "")}
         return await submit_form(
@@ -143,7 +141,7 @@ class StaffAwardPages(Controller):
         )
 
     @post("/payments/{payment_id:int}/lower", status_code=HTTP_200_OK)
-    async def lower(self, me: Principal, payment_id: PathId, data: Form) -> Response[Any]:
+    async def lower(self, me: Me, payment_id: PathId, data: Form) -> Response[Any]:
         award_id = await queries.award_of_payment(payment_id)
         kept = {f"amount.{payment_id}": data.get("amount", ""), f"reason.{payment_id}": data.get("note", "")}
         return await submit_form(
@@ -156,11 +154,11 @@ class StaffAwardPages(Controller):
         )
 
     @get("/awards/{award_id:int}/terminate")
-    async def terminate_form(self, me: Principal, award_id: PathId) -> Template:
+    async def terminate_form(self, me: Me, award_id: PathId) -> Template:
         return await _terminate_page(me, award_id)
 
     @post("/awards/{award_id:int}/terminate", status_code=HTTP_200_OK)
-    async def terminate(self, me: Principal, award_id: PathId, data: Form) -> Response[Any]:
+    async def terminate(self, me: Me, award_id: PathId, data: Form) -> Response[Any]:
         reason = data.get("reason", "")
         return await submit_form(
             lifecycle.terminate(award_id, me, reason),

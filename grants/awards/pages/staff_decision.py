@@ -21,7 +21,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.awards import forms, queries, rules
 from grants.awards.pages.staff_ranking import ranking_page
 from grants.awards.service import decision as service
-from grants.core.auth import Principal, Role, roles
+from grants.core.auth import Me, Role, roles
 from grants.core.forms import submit_form
 from grants.core.params import PathId
 from grants.scoring.queries import progress, ranking
@@ -66,7 +66,7 @@ class AwardDecisionPages(Controller):
         return Template("awards/staff/award_auto.html", context=context)
 
     @post("/{call_id:int}/awards/auto", status_code=HTTP_200_OK)
-    async def auto(self, me: Principal, call_id: PathId) -> Response[Any]:
+    async def auto(self, me: Me, call_id: PathId) -> Response[Any]:
         return await submit_form(
             service.auto_award(call_id, me),
             done=_after_auto(call_id),
@@ -74,7 +74,7 @@ class AwardDecisionPages(Controller):
         )
 
     @post("/{call_id:int}/awards", status_code=HTTP_200_OK)
-    async def award(self, me: Principal, call_id: PathId, data: Form) -> Response[Any]:
+    async def award(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
         target = forms.number(data.get("application_id"))
         kept = {
             f"amount.{target}": data.get("amount", "").strip(),
@@ -93,7 +93,7 @@ class AwardDecisionPages(Controller):
         )
 
     @post("/{call_id:int}/awards/next-reserve", status_code=HTTP_200_OK)
-    async def next_reserve(self, me: Principal, call_id: PathId) -> Response[Any]:
+    async def next_reserve(self, me: Me, call_id: PathId) -> Response[Any]:
         return await submit_form(
             service.next_reserve(call_id, me),
             done=lambda made: (

@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Controller, get
 from litestar.params import FromPath
 
-from grants.core.auth import Principal, Role, roles
+from grants.core.auth import Me, Role, roles
 from grants.core.money import format_cents
 from grants.core.openapi import errors
 from grants.reporting.queries import dashboard
@@ -100,6 +100,6 @@ class MunicipalityApi(Controller):
         ),
         responses=errors(401, 403, 404),
     )
-    async def activities(self, me: Principal, code: FromPath[str]) -> ActivitiesOut:
+    async def activities(self, me: Me, code: FromPath[str]) -> ActivitiesOut:
         where = await dashboard.visible_places(code, me)
         return activities_out(await dashboard.activities(code), where)

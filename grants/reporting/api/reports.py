@@ -14,7 +14,7 @@ from litestar.params import JSONBody
 from litestar.response import Response, Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from grants.core.auth import Principal, Role, roles
+from grants.core.auth import Me, Role, roles
 from grants.core.errors import NotFound
 from grants.core.money import format_cents
 from grants.core.openapi import errors, file_download
@@ -125,7 +125,7 @@ class EventReportApi(Controller):
             "report not yet submitted, or when the planned event is reported already."
         ),
     )
-    async def create(self, me: Principal, award_id: PathId, data: JSONBody[EventIn]) -> EventOut:
+    async def create(self, me: Me, award_id: PathId, data: JSONBody[EventIn]) -> EventOut:
         return event_out(await service.create_event(award_id, me, event_dict(data)))
 
     @get(
@@ -133,11 +133,11 @@ class EventReportApi(Controller):
         summary="The award's event reports, with their photos",
         responses=errors(401, 403, 404),
     )
-    async def list_events(self, me: Principal, award_id: PathId) -> list[EventOut]:
+    async def list_events(self, me: Me, award_id: PathId) -> list[EventOut]:
         return [event_out(row) for row in await list_events(award_id, me)]
 
     @get("/events/{event_id:int}", summary="One event report", responses=errors(401, 403, 404))
-    async def get_event(self, me: Principal, event_id: PathId) -> EventOut:
+    async def get_event(self, me: Me, event_id: PathId) -> EventOut:
         return event_out(await get_event(event_id, me))
 
     @patch(
@@ -145,7 +145,7 @@ class EventReportApi(Controller):
         summary="Change an event report until it is accepted (a returned one waits for review again)",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def update(self, me: Principal, event_id: PathId, data: JSONBody[EventIn]) -> EventOut:
+    async def update(self, me: Me, event_id: PathId, data: JSONBody[EventIn]) -> EventOut:
         return event_out(await service.update_event(event_id, me, event_dict(data)))
 
     @post(
@@ -155,7 +155,7 @@ class EventReportApi(Controller):
         summary="Accept a reported event (it is locked then) or return it with a comment (staff)",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def review(self, me: Principal, event_id: PathId, data: JSONBody[ReviewIn]) -> EventOut:
+    async def review(self, me: Me, event_id: PathId, data: JSONBody[ReviewIn]) -> EventOut:
         await review(Report.event, event_id, me, data.decision, data.comment)
         return event_out(await get_event(event_id, me))
 
@@ -167,7 +167,7 @@ class EventReportApi(Controller):
         responses=errors(401, 403, 404, 409, 413, 415, 422),
         description="415 for anything that is not a JPEG or PNG image by its content; 422 above 40 megapixels.",
     )
-    async def add_photo(self, request: Request[Any, Any, Any], me: Principal, event_id: PathId) -> PhotoOut:
+    async def add_photo(self, request: Request[Any, Any, Any], me: Me, event_id: PathId) -> PhotoOut:
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
             return await photos.add_photo(event_id, me, filename, chunks)
 
@@ -180,7 +180,7 @@ class EventReportApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def photo(self, me: Principal, photo_id: PathId) -> Response[Any]:
+    async def photo(self, me: Me, photo_id: PathId) -> Response[Any]:
         row = await find_photo(photo_id, me)
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
@@ -190,7 +190,7 @@ class EventReportApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def thumbnail(self, me: Principal, photo_id: PathId) -> Response[Any]:
+    async def thumbnail(self, me: Me, photo_id: PathId) -> Response[Any]:
         return await thumbnail_response(await find_photo(photo_id, me))
 
     @delete(
@@ -199,7 +199,7 @@ class EventReportApi(Controller):
         summary="Remove a photo from a report not yet accepted",
         responses=errors(401, 403, 404, 409),
     )
-    async def remove_photo(self, me: Principal, photo_id: PathId) -> None:
+    async def remove_photo(self, me: Me, photo_id: PathId) -> None:
         await photos.remove_photo(photo_id, me)
 
 
@@ -219,7 +219,7 @@ class FinalReportApi(Controller):
         ),
     )
     async def submit(
-        self, me: Principal, award_id: PathId, data: JSONBody[FinalReportIn]
+        self, me: Me, award_id: PathId, data: JSONBody[FinalReportIn]
     ) -> Response[FinalReportOut]:
         payload = {"narrative": data.narrative, "results": data.results, "spent": data.spent}
         row, created = await final.submit(award_id, me, payload)
@@ -230,7 +230,7 @@ class FinalReportApi(Controller):
         summary="The award's final report; 404 before it is submitted",
         responses=errors(401, 403, 404),
     )
-    async def get_report(self, me: Principal, award_id: PathId) -> FinalReportOut:
+    async def get_report(self, me: Me, award_id: PathId) -> FinalReportOut:
         return final_out(await get_report(award_id, me))
 
     @post(
@@ -240,7 +240,7 @@ class FinalReportApi(Controller):
         summary="Approve the final report (the final payment falls due) or return it with a comment (staff)",
         responses=errors(401, 403, 404, 409, 422),
     )
-    async def review(self, me: Principal, award_id: PathId, data: JSONBody[ReviewIn]) -> FinalReportOut:
+    async def review(self, me: Me, award_id: PathId, data: JSONBody[ReviewIn]) -> FinalReportOut:
         await review(Report.final, award_id, me, data.decision, data.comment)
         return final_out(await get_report(award_id, me))
 
@@ -251,9 +251,7 @@ class FinalReportApi(Controller):
         summary="Attach a file to the submitted final report (multipart `file`): PDF, DOCX, ODT, XLSX, ODS, JPEG, PNG",
         responses=errors(401, 403, 404, 409, 413, 415),
     )
-    async def attach(
-        self, request: Request[Any, Any, Any], me: Principal, award_id: PathId
-    ) -> FinalAttachmentOut:
+    async def attach(self, request: Request[Any, Any, Any], me: Me, award_id: PathId) -> FinalAttachmentOut:
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
             return await final.add_attachment(award_id, me, filename, chunks)
 
@@ -265,6 +263,6 @@ class FinalReportApi(Controller):
         response_class=None,
         responses=file_download(401, 403, 404),
     )
-    async def download(self, me: Principal, attachment_id: PathId) -> Response[Any]:
+    async def download(self, me: Me, attachment_id: PathId) -> Response[Any]:
         row = await find_attachment(attachment_id, me)
         return await download_response(row["storage_key"], row["filename"], row["content_type"])

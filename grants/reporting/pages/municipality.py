@@ -13,7 +13,7 @@ from litestar import Controller, get
 from litestar.params import FromPath
 from litestar.response import Stream, Template
 
-from grants.core.auth import Principal, Role, roles
+from grants.core.auth import Me, Role, roles
 from grants.core.i18n import _, get_language
 from grants.core.money import display_cents
 from grants.reporting.exports.events import csv_stream, event_csv
@@ -69,7 +69,7 @@ class MunicipalityPages(Controller):
     include_in_schema = False
 
     @get("/{code:str}", name="municipality_dashboard")
-    async def page(self, me: Principal, code: FromPath[str]) -> Template:
+    async def page(self, me: Me, code: FromPath[str]) -> Template:
         where = await dashboard.visible_places(code, me)
         data = await dashboard.dashboard(code)
         successor = where.today(code)
@@ -91,7 +91,7 @@ class MunicipalityPages(Controller):
         )
 
     @get("/{code:str}/export.csv", name="municipality_export")
-    async def export(self, me: Principal, code: FromPath[str]) -> Stream:
+    async def export(self, me: Me, code: FromPath[str]) -> Stream:
         """The events the dashboard counts, one row each."""
         where = await dashboard.visible_places(code, me)
         return csv_stream(event_csv(where.merged_into(code), counted_only=True), f"events-{code}.csv")

@@ -19,7 +19,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
 from grants.awards import queries as award_queries
-from grants.core.auth import Principal, Role, provide_me, roles
+from grants.core.auth import Me, Principal, Role, provide_me, roles
 from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
@@ -163,18 +163,18 @@ class ReportPages(Controller):
     include_in_schema = False
 
     @get("/awards", name="my_awards")
-    async def awards(self, me: Principal) -> Template:
+    async def awards(self, me: Me) -> Template:
         rows = await awards_with_facts(await award_queries.reportable_awards(me))
         return Template("reporting/portal/awards.html", context={"awards": rows, **forms.labels()})
 
     @get("/awards/{award_id:int}")
-    async def award(self, me: Principal, award_id: PathId, done: FromQuery[str | None] = None) -> Template:
+    async def award(self, me: Me, award_id: PathId, done: FromQuery[str | None] = None) -> Template:
         return await _award_page(me, award_id, done=done)
 
     @get("/awards/{award_id:int}/events/new")
     async def new_event(
         self,
-        me: Principal,
+        me: Me,
         award_id: PathId,
         planned: FromQuery[int | None] = None,
         status: FromQuery[str | None] = None,
@@ -194,7 +194,7 @@ class ReportPages(Controller):
         return await _event_form_page(award, form)
 
     @post("/awards/{award_id:int}/events", status_code=HTTP_200_OK)
-    async def create_event(self, me: Principal, award_id: PathId, data: Form) -> Response[Any]:
+    async def create_event(self, me: Me, award_id: PathId, data: Form) -> Response[Any]:
         award = await award_facts(await award_queries.reportable_award(award_id, me))
         typed, payload = forms.read_event(data)
         return await submit_form(
@@ -210,11 +210,11 @@ class ReportPages(Controller):
         )
 
     @get("/events/{event_id:int}")
-    async def event(self, me: Principal, event_id: PathId, done: FromQuery[str | None] = None) -> Template:
+    async def event(self, me: Me, event_id: PathId, done: FromQuery[str | None] = None) -> Template:
         return await _event_page(me, event_id, done=done)
 
     @post("/events/{event_id:int}", status_code=HTTP_200_OK)
-    async def update_event(self, me: Principal, event_id: PathId, data: Form) -> Response[Any]:
+    async def update_event(self, me: Me, event_id: PathId, data: Form) -> Response[Any]:
         typed, payload = forms.read_event(data)
         payload.pop("planned_event_id", None)
         return await submit_form(
@@ -231,9 +231,7 @@ class ReportPages(Controller):
         )
 
     @post("/events/{event_id:int}/photos", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
-    async def add_photo(
-        self, request: Request[Any, Any, Any], me: Principal, event_id: PathId
-    ) -> Response[Any]:
+    async def add_photo(self, request: Request[Any, Any, Any], me: Me, event_id: PathId) -> Response[Any]:
         upload = await form_file(request)
         if upload is None:
             return await _event_page(
@@ -248,7 +246,7 @@ class ReportPages(Controller):
         )
 
     @post("/event-photos/{photo_id:int}/remove", status_code=HTTP_200_OK)
-    async def remove_photo(self, me: Principal, photo_id: PathId) -> Response[Any]:
+    async def remove_photo(self, me: Me, photo_id: PathId) -> Response[Any]:
         event_id = (await find_photo(photo_id, me))["event"]
         return await submit_form(
             photos.remove_photo(photo_id, me),
@@ -261,14 +259,12 @@ class ReportPages(Controller):
     # --- cancelling, with a confirmation ---------------------------------------------------------
 
     @get("/awards/{award_id:int}/planned/{planned_id:int}/cancel")
-    async def cancel_planned_form(self, me: Principal, award_id: PathId, planned_id: PathId) -> Template:
+    async def cancel_planned_form(self, me: Me, award_id: PathId, planned_id: PathId) -> Template:
         award, planned = await _planned(me, award_id, planned_id)
         return _cancel_page(award, planned["title"], f"/my/awards/{award_id}/planned/{planned_id}/cancel", "")
 
     @post("/awards/{award_id:int}/planned/{planned_id:int}/cancel", status_code=HTTP_200_OK)
-    async def cancel_planned(
-        self, me: Principal, award_id: PathId, planned_id: PathId, data: Form
-    ) -> Response[Any]:
+    async def cancel_planned(self, me: Me, award_id: PathId, planned_id: PathId, data: Form) -> Response[Any]:
         award, planned = await _planned(me, award_id, planned_id)
         reason = data.get("cancel_reason", "")
         payload = {
@@ -284,13 +280,13 @@ class ReportPages(Controller):
         )
 
     @get("/events/{event_id:int}/cancel")
-    async def cancel_event_form(self, me: Principal, event_id: PathId) -> Template:
+    async def cancel_event_form(self, me: Me, event_id: PathId) -> Template:
         event = await get_event(event_id, me)
         award = await award_queries.reportable_award(event["award"], me)
         return _cancel_page(award, event["title"], f"/my/events/{event_id}/cancel", "")
 
     @post("/events/{event_id:int}/cancel", status_code=HTTP_200_OK)
-    async def cancel_event(self, me: Principal, event_id: PathId, data: Form) -> Response[Any]:
+    async def cancel_event(self, me: Me, event_id: PathId, data: Form) -> Response[Any]:
         event = await get_event(event_id, me)
         award = await award_queries.reportable_award(event["award"], me)
         reason = data.get("cancel_reason", "")
@@ -307,7 +303,7 @@ class ReportPages(Controller):
     # --- the final report ------------------------------------------------------------------------
 
     @post("/awards/{award_id:int}/final-report", status_code=HTTP_200_OK)
-    async def submit_final(self, me: Principal, award_id: PathId, data: Form) -> Response[Any]:
+    async def submit_final(self, me: Me, award_id: PathId, data: Form) -> Response[Any]:
         values = forms.read_final(data)
         return await submit_form(
             final.submit(award_id, me, values),
@@ -327,9 +323,7 @@ class ReportPages(Controller):
         status_code=HTTP_200_OK,
         request_max_body_size=upload_limit(),
     )
-    async def attach_final(
-        self, request: Request[Any, Any, Any], me: Principal, award_id: PathId
-    ) -> Response[Any]:
+    async def attach_final(self, request: Request[Any, Any, Any], me: Me, award_id: PathId) -> Response[Any]:
         upload = await form_file(request)
         if upload is None:
             return await _award_page(me, award_id, errors={"file": _("Choose a file to upload.")}, status=422)

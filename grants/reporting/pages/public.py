@@ -14,7 +14,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from grants.applications.forms import event_kinds
-from grants.core.auth import Principal, public
+from grants.core.auth import Principal, Viewer, public
 from grants.core.errors import NotFound
 from grants.core.params import PathId
 from grants.registry.queries import list_municipalities
@@ -48,13 +48,13 @@ class ResultsPages(Controller):
     include_in_schema = False
 
     @get("/results", name="results")
-    async def index(self, viewer: Principal | None) -> Template:
+    async def index(self, viewer: Viewer) -> Template:
         return public_page(
             viewer, "reporting/public/index.html", {"calls": await results.calls_with_results()}
         )
 
     @get("/results/calls/{call_id:int}", name="results_call")
-    async def call(self, viewer: Principal | None, call_id: PathId) -> Template:
+    async def call(self, viewer: Viewer, call_id: PathId) -> Template:
         call = await results.call_results(call_id)
         if call is None:
             raise NotFound
@@ -63,7 +63,7 @@ class ResultsPages(Controller):
     @get("/results/projects", name="results_projects")
     async def projects(
         self,
-        viewer: Principal | None,
+        viewer: Viewer,
         municipality: FromQuery[str | None] = None,
         year: FromQuery[int | None] = None,
         page: FromQuery[int] = 1,
@@ -87,21 +87,21 @@ class ResultsPages(Controller):
         )
 
     @get("/results/projects/{award_id:int}", name="results_project")
-    async def project(self, viewer: Principal | None, award_id: PathId) -> Template:
+    async def project(self, viewer: Viewer, award_id: PathId) -> Template:
         project = await results.project(award_id)
         if project is None:
             raise NotFound
         return public_page(viewer, "reporting/public/project.html", {"project": project})
 
     @get("/registry/schools/{registration_number:str}", name="registry_school")
-    async def school(self, viewer: Principal | None, registration_number: FromPath[str]) -> Template:
+    async def school(self, viewer: Viewer, registration_number: FromPath[str]) -> Template:
         school = await results.school_activity(registration_number)
         if school is None:
             raise NotFound
         return public_page(viewer, "registry/public/school.html", {"school": school})
 
     @get("/open-data", name="open_data")
-    async def open_data(self, viewer: Principal | None) -> Template:
+    async def open_data(self, viewer: Viewer) -> Template:
         return public_page(
             viewer,
             "reporting/public/open_data.html",

@@ -16,7 +16,7 @@ from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.awards import queries as award_queries
-from grants.core.auth import Principal, Role, roles
+from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import MAX_ID, PathId
@@ -137,11 +137,11 @@ class StaffReportPages(Controller):
         return Template("reporting/staff/list.html", context=context)
 
     @get("/events/{event_id:int}")
-    async def event(self, me: Principal, event_id: PathId, done: FromQuery[str | None] = None) -> Template:
+    async def event(self, me: Me, event_id: PathId, done: FromQuery[str | None] = None) -> Template:
         return await _event_page(me, event_id, done=done)
 
     @post("/events/{event_id:int}/review", status_code=HTTP_200_OK)
-    async def review_event(self, me: Principal, event_id: PathId, data: Form) -> Response[Any]:
+    async def review_event(self, me: Me, event_id: PathId, data: Form) -> Response[Any]:
         decision, comment = data.get("decision", ""), data.get("comment", "")
         return await submit_form(
             review(Report.event, event_id, me, decision, comment),
@@ -150,13 +150,11 @@ class StaffReportPages(Controller):
         )
 
     @get("/final/{award_id:int}")
-    async def final_report(
-        self, me: Principal, award_id: PathId, done: FromQuery[str | None] = None
-    ) -> Template:
+    async def final_report(self, me: Me, award_id: PathId, done: FromQuery[str | None] = None) -> Template:
         return await _final_page(me, award_id, done=done)
 
     @post("/final/{award_id:int}/review", status_code=HTTP_200_OK)
-    async def review_final(self, me: Principal, award_id: PathId, data: Form) -> Response[Any]:
+    async def review_final(self, me: Me, award_id: PathId, data: Form) -> Response[Any]:
         decision, comment = data.get("decision", ""), data.get("comment", "")
         return await submit_form(
             review(Report.final, award_id, me, decision, comment),

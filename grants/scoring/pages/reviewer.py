@@ -20,7 +20,7 @@ from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
-from grants.core.auth import Principal, Role, roles
+from grants.core.auth import Me, Principal, Role, roles
 from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _, get_language
@@ -153,7 +153,7 @@ class ReviewPages(Controller):
     include_in_schema = False
 
     @get("/", name="my_reviews")
-    async def index(self, me: Principal, released: FromQuery[int | None] = None) -> Template:
+    async def index(self, me: Me, released: FromQuery[int | None] = None) -> Template:
         rows = await my_assignments(me)
         released_row = next((r for r in rows if r["id"] == released), None) if released else None
         if released_row is not None and released_row["status"] != AssignmentStatus.coi_declared:
@@ -167,13 +167,11 @@ class ReviewPages(Controller):
         )
 
     @get("/{assignment_id:int}")
-    async def review(
-        self, me: Principal, assignment_id: PathId, done: FromQuery[str | None] = None
-    ) -> Template:
+    async def review(self, me: Me, assignment_id: PathId, done: FromQuery[str | None] = None) -> Template:
         return await _show(me, await _mine(me, assignment_id), done=done)
 
     @post("/{assignment_id:int}/conflict", status_code=HTTP_200_OK)
-    async def declare(self, me: Principal, assignment_id: PathId, data: Form) -> Response[Any]:
+    async def declare(self, me: Me, assignment_id: PathId, data: Form) -> Response[Any]:
         row = await _mine(me, assignment_id)
         choice = str(data.get("conflict", ""))
         reason = str(data.get("reason", ""))
@@ -196,7 +194,7 @@ class ReviewPages(Controller):
         )
 
     @post("/{assignment_id:int}", status_code=HTTP_200_OK)
-    async def save(self, me: Principal, assignment_id: PathId, data: Form) -> Response[Any]:
+    async def save(self, me: Me, assignment_id: PathId, data: Form) -> Response[Any]:
         row = await _mine(me, assignment_id)
         if row["conflict"] != "no":  # scores before the declaration, or after a conflict
             message = (

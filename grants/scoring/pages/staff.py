@@ -22,7 +22,7 @@ from grants.applications import queries as applications
 from grants.applications import states as application_states
 from grants.applications.tables import ApplicationStatus
 from grants.calls import queries as calls
-from grants.core.auth import Principal, Role, roles
+from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _, ngettext
 from grants.core.params import PathId
@@ -158,7 +158,7 @@ class StaffReviewPages(Controller):
         return await _call_page(call_id, notice=await _notice(call_id, done, count, checked))
 
     @post("/calls/{call_id:int}/auto-assign", status_code=HTTP_200_OK)
-    async def auto_assign(self, me: Principal, call_id: PathId, data: Form) -> Response[Any]:
+    async def auto_assign(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
         return await submit_form(
             service.auto_assign(call_id, me, forms.ticked_reviewers(data) or None),
             done=lambda created: f"/staff/calls/{call_id}?done=auto&count={len(created)}#assignments",
@@ -166,7 +166,7 @@ class StaffReviewPages(Controller):
         )
 
     @post("/calls/{call_id:int}/assign", status_code=HTTP_200_OK)
-    async def assign(self, me: Principal, call_id: PathId, data: Form) -> Response[Any]:
+    async def assign(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
         return await submit_form(
             forms.assign(call_id, data, me),
             done=f"/staff/calls/{call_id}?done=assigned#app-{data.get('application_id', '')}",
@@ -174,7 +174,7 @@ class StaffReviewPages(Controller):
         )
 
     @post("/assignments/{assignment_id:int}/reopen", status_code=HTTP_200_OK)
-    async def reopen(self, me: Principal, assignment_id: PathId, data: Form) -> Response[Any]:
+    async def reopen(self, me: Me, assignment_id: PathId, data: Form) -> Response[Any]:
         row = await progress.assignment_place(assignment_id)
         reason = data.get("reason", "")
         form = {f"reason.{assignment_id}": reason}
@@ -190,11 +190,11 @@ class StaffReviewPages(Controller):
         )
 
     @get("/applications/{application_id:int}/eligibility")
-    async def eligibility_form(self, me: Principal, application_id: PathId) -> Template:
+    async def eligibility_form(self, me: Me, application_id: PathId) -> Template:
         return await _eligibility_page(application_id, me)
 
     @post("/applications/{application_id:int}/eligibility", status_code=HTTP_200_OK)
-    async def eligibility(self, me: Principal, application_id: PathId, data: Form) -> Response[Any]:
+    async def eligibility(self, me: Me, application_id: PathId, data: Form) -> Response[Any]:
         app = await applications.get_application(application_id, me)
         answers = forms.eligibility_answers(data, await progress.eligibility_criteria(app["call"]))
         note = data.get("note", "").strip()
