@@ -27,7 +27,8 @@ from grants.settings import PROJECT_ROOT, get_settings
 
 
 @pass_context
-def _me(context: Any) -> Any:
+def _template_caller(context: Any) -> Any:
+    """`me()` in a template: the caller of the page being drawn, or None."""
     request = context.get("request")
     return request.scope.get("user") if request is not None else None
 
@@ -82,9 +83,8 @@ def template_engine() -> JinjaTemplateEngine:
         auto_reload=get_settings().env == "development",
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(me=_me, languages=LANGUAGES, language=get_language)
+    env.globals.update(me=_template_caller, languages=LANGUAGES, language=get_language)
     env.filters.update(
-        money=lambda cents: _money(cents, get_language()),
         riga=lambda moment: _riga(moment, get_language()),
         day=lambda day: _day(day, get_language()),
         urlquote=lambda value: quote(str(value), safe=""),
