@@ -31,7 +31,11 @@ async def test_openapi_paths_and_methods_unchanged(client) -> None:
 async def test_openapi_operations_unchanged(client) -> None:
     saved = _operations(json.loads(SNAPSHOT.read_text()))
     now = _operations((await client.get("/schema/openapi.json")).json())
-    changed = sorted(key for key in saved if json.dumps(now.get(key), sort_keys=True) != json.dumps(saved[key], sort_keys=True))
+    changed = sorted(
+        key
+        for key in saved
+        if json.dumps(now.get(key), sort_keys=True) != json.dumps(saved[key], sort_keys=True)
+    )
     assert changed == []
 
 

@@ -1,0 +1,451 @@
+"""The applicant portal (/my/…): the whole journey through the pages, as a browser without JavaScript."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from grants.calls.tables import Call
+from grants.core.money import display_cents
+from grants.core.time import format_riga, now
+from tests.factories.accounts import bearer, login, post_form, register_applicant, staff_headers
+from tests.factories.applications import complete_application
+from tests.factories.calls import published_call
+from tests.factories.registry import make_school
+
+pytestmark = pytest.mark.integration
+
+PROJECT = {
+    "title": "Piedzīvojumu nometne",
+    "summary": "Trīs dienu nometne 7.–9. klašu skolēniem.",
+    "objectives": "Stiprināt piederību skolai.",
+    "target_group": "Skolēni ar mācību kavējumiem.",
+    "partners": "Misas pamatskola",
+    "start_date": "2027-03-01",
+    "end_date": "2027-05-31",
+}
+
+BUDGET = {
+    "budget_lines.0.category": "services",
+    "budget_lines.0.description": "Nometnes vadītāji",
+    "budget_lines.0.quantity": "1",
+    "budget_lines.0.unit_cost": "1533.33",
+    "budget_lines.1.category": "catering",
+    "budget_lines.1.description": "Ēdināšana",
+    "budget_lines.1.quantity": "2",
+    "budget_lines.1.unit_cost": "766,67",
+    "budget_lines.2.category": "transport",
+    "budget_lines.2.description": "Autobuss",
+    "budget_lines.2.quantity": "",
+    "budget_lines.2.unit_cost": "1533.33",
+    **{f"budget_lines.3.{field}": "" for field in ("category", "description", "quantity", "unit_cost")},
+}
+
+
+def events_form(school: str) -> dict[str, str]:
+    blank = {
+        f"planned_events.{i}.{f}": "" for i in (1, 2) for f in ("school", "kind", "title", "planned_date")
+    }
+    return {
+        "planned_events.0.school": school,
+        "planned_events.0.kind": "camp",
+        "planned_events.0.title": "Nometne",
+        "planned_events.0.planned_date": "2027-04-10",
+        "planned_events.0.expected_participants": "25",
+        **blank,
+    }
+
+
+async def applicant(client) -> dict[str, str]:
+    """A new organisation's applicant, logged in on `client`; returns bearer headers for the API."""
+    email, _ = await register_applicant(client)
+    await login(client, email)
+    return await bearer(client, email)
+
+
+async def stored(client, application_id: int, headers: dict) -> dict:
+    response = await client.get(f"/api/applications/{application_id}", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def api_draft(client, call_id: int, headers: dict, **fields) -> int:
+    created = await client.post(
+        f"/api/calls/{call_id}/applications", json={"title": fields.get("title", "Projekts")}, headers=headers
+    )
+    assert created.status_code == 201, created.text
+    if fields:
+        patched = await client.patch(
+            f"/api/applications/{created.json()['id']}", json=fields, headers=headers
+        )
+        assert patched.status_code == 200, patched.text
+    return created.json()["id"]
+
+
+@pytest.fixture
+async def school():
+    return await make_school("LV-016", "Misas pamatskola")
+
+
+async def test_whole_journey_from_the_call_page_to_submission(client, make_client, school):
+    call = await published_call(client, municipality_code="LV-016")
+    far_school = await make_school("LV-067", "Ogres sākumskola")
+    anonymous = await make_client().get(f"/calls/{call['id']}")
+    assert f'<a class="button" href="/login?next=/calls/{call["id"]}">Log in to apply</a>' in anonymous.text
+    assert "/apply" not in anonymous.text
+
+    headers = await applicant(client)
+    call_page = await client.get(f"/calls/{call['id']}")
+    assert f'action="/my/calls/{call["id"]}/apply"' in call_page.text
+    assert '<a href="/my/">My applications</a>' in call_page.text
+    applied = await post_form(client, f"/my/calls/{call['id']}/apply", {"title": "Nometne"})
+    assert applied.status_code == 302
+    application_id = int(applied.headers["location"].split("/")[3])
+    assert applied.headers["location"] == f"/my/applications/{application_id}/project?done=created"
+
+    project = await client.get(applied.headers["location"])
+    assert project.status_code == 200
+    assert (
+        f'<a href="/my/applications/{application_id}/project" aria-current="step">Project</a>' in project.text
+    )
+    assert project.text.count('aria-current="step"') == 1
+    assert 'id="f-end_date-hint">The project lasts 3 to 18 months;' in project.text
+    saved = await post_form(client, f"/my/applications/{application_id}/project", PROJECT)
+    assert (saved.status_code, saved.headers["location"]) == (
+        302,
+        f"/my/applications/{application_id}/events",
+    )
+
+    events = await client.get(saved.headers["location"])
+    assert f'<a href="/my/applications/{application_id}/events" aria-current="step">' in events.text
+    local = events.text.index('<optgroup label="Schools in the call&#39;s municipality">')
+    others = events.text.index('<optgroup label="Other schools">')
+    assert local < events.text.index(f'<option value="{school}">Misas pamatskola</option>') < others
+    assert (
+        events.text.index(f'<option value="{far_school}">Ogres sākumskola (Ogres novads)</option>') > others
+    )
+    assert events.text.count('name="planned_events.') == 3 * 5  # no events yet: three blank rows
+    saved = await post_form(client, f"/my/applications/{application_id}/events", events_form(school))
+    assert (saved.status_code, saved.headers["location"]) == (
+        302,
+        f"/my/applications/{application_id}/budget",
+    )
+
+    saved = await post_form(client, f"/my/applications/{application_id}/budget", BUDGET)
+    assert (saved.status_code, saved.headers["location"]) == (
+        302,
+        f"/my/applications/{application_id}/attachments",
+    )
+    budget = await client.get(f"/my/applications/{application_id}/budget")
+    assert (
+        '<output id="budget-total" aria-live="polite">€4,600.00</output> of at most €4,600.00' in budget.text
+    )
+    assert '<script src="/static/js/budget.js" defer></script>' in budget.text
+
+    review = await client.get(f"/my/applications/{application_id}/review")
+    assert "<p>The application is complete.</p>" in review.text
+    assert "Misas pamatskola" in review.text
+    assert f'action="/my/applications/{application_id}/submit"' in review.text
+    submitted = await post_form(client, f"/my/applications/{application_id}/submit", {})
+    assert submitted.headers["location"] == f"/my/applications/{application_id}/review?done=submitted"
+
+    body = await stored(client, application_id, headers)
+    assert {k: body[k] for k in ("status", "requested_amount", *PROJECT)} == {
+        "status": "submitted",
+        "requested_amount": "4600.00",
+        **PROJECT,
+    }
+    assert [
+        (e["school"], e["kind"], e["title"], e["planned_date"], e["expected_participants"])
+        for e in body["planned_events"]
+    ] == [(school, "camp", "Nometne", "2027-04-10", 25)]
+    assert [(line["category"], line["quantity"], line["unit_cost"]) for line in body["budget_lines"]] == [
+        ("services", 1, "1533.33"),
+        ("catering", 2, "766.67"),
+        ("transport", 1, "1533.33"),
+    ]
+    done = await client.get(submitted.headers["location"])
+    assert "The application is submitted." in done.text
+    assert f"<dt>Reference</dt><dd>{body['reference']}</dd>" in done.text
+    assert "<dt>Status</dt><dd>Submitted</dd>" in done.text
+    when = format_riga(datetime.fromisoformat(body["submitted_at"]), "en")
+    assert f"<dt>Submitted</dt><dd>{when} (Riga time)</dd>" in done.text
+    assert f'action="/my/applications/{application_id}/submit"' not in done.text
+
+    listing = await client.get("/my/")
+    assert listing.status_code == 200
+    assert (
+        f'<td><a href="/my/applications/{application_id}/review">Piedzīvojumu nometne</a></td>'
+        in listing.text
+    )
+    assert f"<td>{body['reference']}</td>" in listing.text
+    assert "<td>Submitted</td>" in listing.text
+    assert f"<td>{when}</td>" in listing.text
+    assert '<td class="number">€4,600.00</td>' in listing.text
+
+
+@pytest.mark.parametrize("unit_cost", ["12,345", "abc"])
+async def test_bad_unit_cost_comes_back_with_what_was_typed(client, unit_cost):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers)
+    form = {
+        **{f"budget_lines.0.{f}": "" for f in ("category", "description", "quantity", "unit_cost")},
+        "budget_lines.1.category": "materials",
+        "budget_lines.1.description": "Krāsas <un> otas",
+        "budget_lines.1.quantity": "3",
+        "budget_lines.1.unit_cost": unit_cost,
+    }
+    response = await post_form(client, f"/my/applications/{application_id}/budget", form)
+    assert response.status_code == 422
+    # The row is the second on the page: the blank first row does not shift the message.
+    assert (
+        'id="f-budget_lines.1.unit_cost-error">Enter the unit cost in euros, e.g. 120.50.</p>'
+        in response.text
+    )
+    assert f'value="{unit_cost}"' in response.text
+    assert 'value="Krāsas &lt;un&gt; otas"' in response.text
+    assert '<option value="materials" selected>Materials</option>' in response.text
+    assert (
+        '<li><a href="#f-budget_lines.1.unit_cost">Line 2: Enter the unit cost in euros, e.g. 120.50.</a></li>'
+        in response.text
+    )
+    assert (await stored(client, application_id, headers))["budget_lines"] == []
+
+
+async def test_project_dates_outside_the_calls_limits_are_refused(client):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers)
+    form = PROJECT | {"end_date": "2027-05-30", "summary": "Mans <b>teksts</b>\nar rindām"}
+    response = await post_form(client, f"/my/applications/{application_id}/project", form)
+    assert response.status_code == 422
+    assert 'id="f-end_date-error">The project must last 3 to 18 months.</p>' in response.text
+    assert 'value="2027-05-30"' in response.text
+    assert ">Mans &lt;b&gt;teksts&lt;/b&gt;\nar rindām</textarea>" in response.text
+    body = await stored(client, application_id, headers)
+    assert (body["title"], body["summary"], body["end_date"]) == ("Projekts", "", None)
+    fixed = await post_form(client, f"/my/applications/{application_id}/project", PROJECT)
+    assert fixed.status_code == 302
+    assert (await stored(client, application_id, headers))["end_date"] == "2027-05-31"
+
+
+async def test_unknown_school_is_shown_on_its_row(client, school):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers)
+    form = events_form(school) | {"planned_events.2.school": "0000000000", "planned_events.2.title": "Cits"}
+    response = await post_form(client, f"/my/applications/{application_id}/events", form)
+    assert response.status_code == 422
+    assert 'id="f-planned_events.2.school-error">Choose a school from the register.</p>' in response.text
+    assert 'id="f-planned_events.2.kind-error">Choose the kind of event.</p>' in response.text
+    assert 'name="planned_events.2.title" type="text" value="Cits"' in response.text
+    assert (await stored(client, application_id, headers))["planned_events"] == []
+
+
+async def test_save_and_add_more_rows(client, school):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers)
+    form = events_form(school) | {"action": "more"}
+    response = await post_form(client, f"/my/applications/{application_id}/events", form)
+    assert response.headers["location"] == f"/my/applications/{application_id}/events?blank=5"
+    page = await client.get(response.headers["location"])
+    assert page.text.count('name="planned_events.') == (1 + 5) * 5
+    assert len((await stored(client, application_id, headers))["planned_events"]) == 1
+
+
+async def test_review_links_each_problem_to_the_step_that_fixes_it(client):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers)
+    review = await client.get(f"/my/applications/{application_id}/review")
+    base = f"/my/applications/{application_id}"
+    for step, field, message in [
+        ("project", "summary", "Summarise the project."),
+        ("project", "objectives", "Describe the objectives."),
+        ("project", "start_date", "Give the start and end date of the project."),
+        ("events", "planned_events", "Plan at least one event in a school."),
+        ("budget", "budget_lines", "Add the budget lines of the project."),
+    ]:
+        assert f'<a href="{base}/{step}#f-{field}">{message}</a>' in review.text
+        target = await client.get(f"{base}/{step}")
+        assert f'id="f-{field}"' in target.text
+    assert f'action="{base}/submit"' not in review.text
+    assert review.text.count('<span class="tag">to do</span>') == 3
+    refused = await post_form(client, f"{base}/submit", {})
+    assert refused.status_code == 422
+    assert "The application is not complete yet." in refused.text
+    assert (await stored(client, application_id, headers))["status"] == "draft"
+
+
+async def test_another_organisation_gets_404_and_sees_nothing(client, make_client, school):
+    call = await published_call(client)
+    owner = await applicant(client)
+    secret = "Slepenais projekts Zeltiņos"
+    application_id = await api_draft(client, call["id"], owner, **complete_application(school, title=secret))
+    stranger = make_client()
+    await applicant(stranger)
+    base = f"/my/applications/{application_id}"
+    for step in ("project", "events", "budget", "review", "withdraw"):
+        page = await stranger.get(f"{base}/{step}")
+        assert page.status_code == 404, step
+        assert secret not in page.text
+    for path, form in [
+        ("project", PROJECT | {"title": "Pārņemts"}),
+        ("events", events_form(school)),
+        ("budget", BUDGET),
+        ("submit", {}),
+        ("withdraw", {}),
+        ("clarifications/1/answer", {"answer": "x"}),
+    ]:
+        response = await post_form(stranger, f"{base}/{path}", form)
+        assert response.status_code == 404, path
+        assert secret not in response.text
+    assert secret not in (await stranger.get("/my/")).text
+    body = await stored(client, application_id, owner)
+    assert (body["title"], body["status"], len(body["budget_lines"])) == (secret, "draft", 3)
+
+
+async def test_anonymous_visitors_are_sent_to_log_in(client):
+    for path, target in [
+        ("/my/", "/login?next=%2Fmy"),  # Litestar drops the trailing slash; /my serves the page too
+        ("/my/applications/1/project", "/login?next=%2Fmy%2Fapplications%2F1%2Fproject"),
+        ("/my/calls/1/apply", "/login?next=%2Fmy%2Fcalls%2F1%2Fapply"),
+    ]:
+        response = await client.get(path)
+        assert (response.status_code, response.headers["location"]) == (302, target)
+
+
+async def test_staff_have_no_portal(client):
+    response = await client.get("/my/", headers=await staff_headers(client))
+    assert response.status_code == 403
+
+
+async def test_form_post_without_csrf_token_is_refused(client):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers)
+    response = await client.post(f"/my/applications/{application_id}/project", data=PROJECT)
+    assert response.status_code == 403
+    assert (await stored(client, application_id, headers))["summary"] == ""
+
+
+async def test_after_submission_the_steps_are_read_only(client, school):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers, **complete_application(school))
+    assert (
+        await client.post(f"/api/applications/{application_id}/submit", headers=headers)
+    ).status_code == 200
+    base = f"/my/applications/{application_id}"
+    for step in ("project", "events", "budget"):
+        page = await client.get(f"{base}/{step}")
+        assert page.status_code == 200
+        assert f'<form method="post" action="{base}/{step}"' not in page.text
+        assert "The application can no longer be changed (status: Submitted)." in page.text
+    assert "<dd>Piedzīvojumu nometne</dd>" in (await client.get(f"{base}/project")).text
+    for step, form in [("project", PROJECT | {"title": "Mainīts"}), ("events", {}), ("budget", BUDGET)]:
+        response = await post_form(client, f"{base}/{step}", form)
+        assert response.status_code == 409, step
+        assert "The application can be changed only as a draft or while clarifying it." in response.text
+    body = await stored(client, application_id, headers)
+    assert (body["title"], len(body["planned_events"]), body["requested_amount"]) == (
+        "Piedzīvojumu nometne",
+        1,
+        "4600.00",
+    )
+
+
+async def test_withdrawal_needs_the_confirmation_post(client, school):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers, **complete_application(school))
+    base = f"/my/applications/{application_id}"
+    review = await client.get(f"{base}/review")
+    assert f'<a class="button secondary" href="{base}/withdraw">Withdraw the application</a>' in review.text
+    confirm = await client.get(f"{base}/withdraw")
+    assert confirm.status_code == 200
+    assert "<h1>Withdraw the application?</h1>" in confirm.text
+    assert (await stored(client, application_id, headers))["status"] == "draft"
+    done = await post_form(client, f"{base}/withdraw", {})
+    assert done.headers["location"] == f"{base}/review?done=withdrawn"
+    assert (await stored(client, application_id, headers))["status"] == "withdrawn"
+    page = await client.get(done.headers["location"])
+    assert "<dt>Status</dt><dd>Withdrawn</dd>" in page.text
+    again = await post_form(client, f"{base}/withdraw", {})
+    assert again.status_code == 409
+    assert "Only a draft or a submitted application can be withdrawn." in again.text
+
+
+async def test_clarification_is_answered_on_the_review_page(client, school):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers, **complete_application(school))
+    await client.post(f"/api/applications/{application_id}/submit", headers=headers)
+    due = now() + timedelta(days=5)
+    asked = await client.post(
+        f"/api/applications/{application_id}/clarifications",
+        json={"question": "Precizējiet transporta izmaksas.", "due_at": due.isoformat()},
+        headers=await staff_headers(client),
+    )
+    assert asked.status_code == 201
+    base = f"/my/applications/{application_id}"
+    review = await client.get(f"{base}/review")
+    assert '<p class="pre">Precizējiet transporta izmaksas.</p>' in review.text
+    assert f"Answer by {format_riga(due, 'en')} (Riga time)." in review.text
+    action = f"{base}/clarifications/{asked.json()['id']}/answer"
+    assert f'action="{action}"' in review.text
+    # While clarifying, the steps can be changed again.
+    assert f'<form method="post" action="{base}/project"' in (await client.get(f"{base}/project")).text
+    empty = await post_form(client, action, {"answer": "  "})
+    assert empty.status_code == 422
+    assert 'id="f-answer-error">Write the answer.</p>' in empty.text
+    answered = await post_form(client, action, {"answer": "Autobuss 2 dienām."})
+    assert answered.headers["location"] == f"{base}/review?done=answered"
+    body = await stored(client, application_id, headers)
+    assert body["status"] == "submitted"
+    assert [(c["question"], c["answer"]) for c in body["clarifications"]] == [
+        ("Precizējiet transporta izmaksas.", "Autobuss 2 dienām.")
+    ]
+    twice = await post_form(client, action, {"answer": "Vēlreiz"})
+    assert twice.status_code == 409
+    assert "There is no open question on this application." in twice.text
+
+
+async def test_apply_refusals_are_explained(client):
+    call = await published_call(client, applications_per_organisation=1)
+    await applicant(client)
+    untitled = await post_form(client, f"/my/calls/{call['id']}/apply", {"title": "  "})
+    assert untitled.status_code == 422
+    assert 'id="f-title-error">Give the project a title (up to 300 characters).</p>' in untitled.text
+    assert (await post_form(client, f"/my/calls/{call['id']}/apply", {"title": "Pirmais"})).status_code == 302
+    second = await post_form(client, f"/my/calls/{call['id']}/apply", {"title": "Otrais projekts"})
+    assert second.status_code == 409
+    assert "Your organisation may submit at most 1 application(s) to this call." in second.text
+    assert 'value="Otrais projekts"' in second.text
+    await Call.update({Call.closes_at: now() - timedelta(seconds=1)}).where(Call.id == call["id"])
+    late = await post_form(client, f"/my/calls/{call['id']}/apply", {"title": "Vēls"})
+    assert late.status_code == 409
+    assert "This call is not open for applications." in late.text
+    assert f'action="/my/calls/{call["id"]}/apply"' not in (await client.get(f"/calls/{call['id']}")).text
+    assert (await client.get("/my/calls/999999/apply")).status_code == 404
+
+
+async def test_portal_speaks_latvian_by_default(make_client, school):
+    client = make_client(language=None)
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers)
+    for path in (
+        "/my/",
+        *(f"/my/applications/{application_id}/{s}" for s in ("project", "events", "review")),
+    ):
+        page = await client.get(path)
+        assert (page.status_code, '<html lang="lv">' in page.text) == (200, True), path
+    events = await client.get(f"/my/applications/{application_id}/events")
+    assert '<option value="">Izvēlieties…</option>' in events.text
+    budget = await client.get(f"/my/applications/{application_id}/budget")
+    assert f'<output id="budget-total" aria-live="polite">{display_cents(0, "lv")}</output>' in budget.text
+    assert display_cents(460_000, "lv") in budget.text

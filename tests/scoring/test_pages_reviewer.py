@@ -1,0 +1,453 @@
+"""The reviewer's pages (/reviews): own assignments only, the declaration first, blind calls,
+the scoring form without JavaScript, locking on submit, other reviewers after one's own."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from grants.accounts.service import user_id_by_email
+from grants.core.auth import Role
+from grants.scoring.tables import Assignment
+from tests.factories.accounts import (
+    PASSWORD,
+    login,
+    make_user,
+    organisation,
+    post_form,
+    register_applicant,
+    staff_headers,
+    unique_email,
+)
+from tests.factories.applications import complete_application, eligible_applications
+from tests.factories.registry import make_school
+
+pytestmark = pytest.mark.integration
+
+
+class _Cells(HTMLParser):
+    """The text of each cell of each body row of the page's tables."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._in_body = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append([])
+        elif tag in ("td", "th") and self._in_body:
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self._in_body = False
+        elif tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def table_rows(html: str) -> list[list[str]]:
+    parser = _Cells()
+    parser.feed(html)
+    return parser.rows
+
+
+def field_error(html: str, name: str) -> str | None:
+    match = re.search(rf'<p class="error" id="f-{re.escape(name)}-error">([^<]*)</p>', html)
+    return match[1] if match else None
+
+
+def input_value(html: str, name: str) -> str | None:
+    match = re.search(rf'<input id="f-{re.escape(name)}" name="{re.escape(name)}" value="([^"]*)"', html)
+    return match[1] if match else None
+
+
+def textarea_value(html: str, name: str) -> str | None:
+    match = re.search(
+        rf'<textarea id="f-{re.escape(name)}" name="{re.escape(name)}"[^>]*>([^<]*)</textarea>', html
+    )
+    return match[1] if match else None
+
+
+async def reviewer(make_client, name: str = "Test Person"):
+    """A reviewer logged in to the site (the panel's login is the same): (user id, client)."""
+    email = await make_user(Role.reviewer, name=name)
+    client = make_client()
+    await login(client, email)
+    return await user_id_by_email(email), client
+
+
+async def assign(client, call_id: int, application_id: int, reviewer_id: int) -> int:
+    staff = await staff_headers(client)
+    response = await client.post(
+        f"/api/calls/{call_id}/assignments",
+        json={"application_id": application_id, "reviewer_id": reviewer_id},
+        headers=staff,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["created"][0]
+
+
+async def reference_of(application_id: int) -> str:
+    from grants.applications.tables import Application
+
+    row = await Application.select(Application.reference).where(Application.id == application_id).first()
+    return row["reference"]
+
+
+async def assignment_row(assignment_id: int) -> dict:
+    return await Assignment.select().where(Assignment.id == assignment_id).first()
+
+
+async def open_assignment(client, assignment_id: int) -> None:
+    response = await post_form(client, f"/reviews/{assignment_id}/conflict", {"conflict": "no"})
+    assert response.status_code == 302, response.text
+    assert response.headers["location"] == f"/reviews/{assignment_id}?done=opened"
+
+
+async def saved_scores(client, assignment_id: int) -> dict:
+    return (await client.get(f"/api/reviews/{assignment_id}")).json()["scores"]
+
+
+async def test_reviewer_sees_only_own_assignments(client, make_client):
+    call_id, apps = await eligible_applications(2)
+    (mine_id, mine), (theirs_id, _theirs) = await reviewer(make_client), await reviewer(make_client)
+    own = await assign(client, call_id, apps[0], mine_id)
+    other = await assign(client, call_id, apps[1], theirs_id)
+    own_ref, their_ref = await reference_of(apps[0]), await reference_of(apps[1])
+    page = await mine.get("/reviews")
+    assert page.status_code == 200
+    [row] = table_rows(page.text)
+    assert row[0] == own_ref
+    assert row[1] == "Jauniešu iniciatīvu projektu konkurss"
+    assert row[2].endswith("(Riga time)")
+    assert row[3] == "Waiting for your declaration"
+    assert f'<a href="/reviews/{own}">{own_ref}</a>' in page.text
+    assert "reviews follow" in page.text
+    assert their_ref not in page.text
+    assert "Biedrība “Tests”" not in page.text  # the list names no organisation
+    # Someone else's assignment is as missing as one that does not exist.
+    assert (await mine.get(f"/reviews/{other}")).status_code == 404
+    assert (await post_form(mine, f"/reviews/{other}/conflict", {"conflict": "no"})).status_code == 404
+    assert (await assignment_row(other))["conflict"] is None
+
+
+async def test_declaration_yes_releases_and_no_opens_the_form(client, make_client):
+    call_id, apps = await eligible_applications(2)
+    rid, mine = await reviewer(make_client)
+    first, second = await assign(client, call_id, apps[0], rid), await assign(client, call_id, apps[1], rid)
+    question = await mine.get(f"/reviews/{first}")
+    assert question.status_code == 200
+    assert "Do you have a conflict of interest with this application?" in question.text
+    assert 'name="conflict" value="yes"' in question.text and 'name="conflict" value="no"' in question.text
+    assert "Projekts" not in question.text and "Nometnes vadītāji" not in question.text
+    # Yes without a reason: 422 next to the reason, nothing recorded.
+    refused = await post_form(mine, f"/reviews/{first}/conflict", {"conflict": "yes", "reason": "  "})
+    assert refused.status_code == 422
+    assert field_error(refused.text, "reason") == "Say briefly what the conflict of interest is."
+    assert 'value="yes" checked' in refused.text
+    unanswered = await post_form(mine, f"/reviews/{first}/conflict", {"reason": "Es nezinu"})
+    assert unanswered.status_code == 422
+    assert field_error(unanswered.text, "conflict") == "Answer yes or no."
+    assert textarea_value(unanswered.text, "reason") == "Es nezinu"
+    assert (await assignment_row(first))["conflict"] is None
+    # Yes with a reason: released, back to the list with a note.
+    reason = "Esmu biedrības valdes loceklis."
+    released = await post_form(mine, f"/reviews/{first}/conflict", {"conflict": "yes", "reason": reason})
+    assert released.status_code == 302
+    assert released.headers["location"] == f"/reviews?released={first}"
+    row = await assignment_row(first)
+    assert (row["status"], row["conflict"], row["conflict_reason"]) == ("coi_declared", "yes", reason)
+    listing = await mine.get(released.headers["location"])
+    ref = await reference_of(apps[0])
+    assert f"You declared a conflict of interest with {ref}. The assignment is released" in listing.text
+    assert [r[3] for r in table_rows(listing.text)] == ["Conflict declared", "Waiting for your declaration"]
+    after = await mine.get(f"/reviews/{first}")
+    assert "so it is not shown to you" in after.text
+    assert "Nometnes vadītāji" not in after.text
+    again = await post_form(mine, f"/reviews/{first}/conflict", {"conflict": "no"})
+    assert again.status_code == 409
+    assert (await assignment_row(first))["status"] == "coi_declared"
+    # No: the application and the scoring form open.
+    await open_assignment(mine, second)
+    opened = await mine.get(f"/reviews/{second}?done=opened")
+    assert "The application is open for scoring." in opened.text
+    assert "Nometnes vadītāji" in opened.text
+    assert (
+        '<button type="submit" name="action" value="submit" class="button">Submit scores</button>'
+        in opened.text
+    )
+    assert input_value(opened.text, "scores.K1") == ""
+    assert 'type="number" min="0" max="10" step="1"' in opened.text
+    assert "Weight 2 · 0 to 10 points · no minimum" in opened.text
+    assert "minimum 3 points" in opened.text
+    assert (await assignment_row(second))["conflict"] == "no"
+    statuses = [r[3] for r in table_rows((await mine.get("/reviews")).text)]
+    assert statuses == ["Conflict declared", "Open for scoring"]
+
+
+async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
+    """One eligible application from an organisation with this name, with a named file."""
+    from grants.accounts.service import load_principal, register
+    from grants.applications import attachments
+    from grants.applications import service as applications
+    from grants.calls import service as calls
+    from grants.scoring import service as scoring
+    from tests.factories.calls import call_payload
+    from tests.factories.files import pdf_bytes
+
+    school = await make_school()
+    staff = await load_principal(await user_id_by_email(await make_user(Role.staff)))
+    call_id = await calls.create_call(call_payload(**call_overrides), staff)
+    await calls.publish(call_id, staff)
+    user_id, _org = await register(unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation(name=org_name))
+    applicant = await load_principal(user_id)
+    created = await applications.create_draft(call_id, applicant, "Projekts")
+    await applications.update_application(
+        created["id"], applicant, complete_application(school, partners="Zaļā Ozola draugu kopa")
+    )
+
+    async def chunks():
+        yield pdf_bytes()
+
+    await attachments.add_attachment(created["id"], applicant, "Zalais-Ozols-statuti.pdf", chunks())
+    await applications.submit(created["id"], applicant)
+    await scoring.check_eligibility(created["id"], staff, {"A1": True}, "")
+    return call_id, created["id"]
+
+
+async def test_blind_call_hides_the_organisation_partners_and_file_names(client, make_client):
+    name = "Biedrība “Zaļais Ozols Blind”"
+    rid, mine = await reviewer(make_client)
+    call_id, app_id = await _application_of(name, blind_review=True)
+    assignment = await assign(client, call_id, app_id, rid)
+    await open_assignment(mine, assignment)
+    page = await mine.get(f"/reviews/{assignment}")
+    assert page.status_code == 200
+    assert "Blind review: the applicant is hidden" in page.text
+    for secret in ("Zaļais Ozols", "Zaļā Ozola", "Zalais-Ozols", "Ozol"):
+        assert secret not in page.text
+    assert "download>Attachment 1</a></li>" in page.text
+    assert "Nometnes vadītāji" in page.text  # the project itself is there
+    # The same application in an open call shows who applies: the page can tell them apart.
+    open_call, open_app = await _application_of(name)
+    open_assignment_id = await assign(client, open_call, open_app, rid)
+    await open_assignment(mine, open_assignment_id)
+    shown = await mine.get(f"/reviews/{open_assignment_id}")
+    assert "Blind review" not in shown.text
+    assert "Biedrība “Zaļais Ozols Blind”" in shown.text
+    assert "download>Zalais-Ozols-statuti.pdf</a></li>" in shown.text
+
+
+async def test_scoring_form_saves_a_draft_and_keeps_typed_values_on_422(client, make_client):
+    call_id, apps = await eligible_applications(1)
+    rid, mine = await reviewer(make_client)
+    assignment = await assign(client, call_id, apps[0], rid)
+    await open_assignment(mine, assignment)
+    url = f"/reviews/{assignment}"
+    draft = await post_form(
+        mine,
+        url,
+        {
+            "scores.K1": "8",
+            "comments.K1": "Skaidrs mērķis",
+            "scores.K2": "",
+            "comments.K2": "",
+            "comment": "Vēl jāpārdomā budžets",
+            "action": "draft",
+        },
+    )
+    assert draft.status_code == 302
+    assert draft.headers["location"] == f"{url}?done=saved"
+    assert await saved_scores(mine, assignment) == {"K1": {"points": 8, "comment": "Skaidrs mērķis"}}
+    page = await mine.get(draft.headers["location"])
+    assert "Your draft is saved." in page.text
+    assert (input_value(page.text, "scores.K1"), input_value(page.text, "scores.K2")) == ("8", "")
+    assert textarea_value(page.text, "comments.K1") == "Skaidrs mērķis"
+    assert textarea_value(page.text, "comment") == "Vēl jāpārdomā budžets"
+    # Above the maximum: the service refuses, the page keeps what was typed.
+    typed = {
+        "scores.K1": "11",
+        "comments.K1": "Pārāk augsti?",
+        "scores.K2": "4",
+        "comments.K2": "Tāme pietiekama",
+        "comment": "Jauns kopvērtējums",
+        "action": "draft",
+    }
+    over = await post_form(mine, url, typed)
+    assert over.status_code == 422
+    assert field_error(over.text, "scores.K1") == "Give 0 to 10 points."
+    assert field_error(over.text, "scores.K2") is None
+    assert (input_value(over.text, "scores.K1"), input_value(over.text, "scores.K2")) == ("11", "4")
+    assert textarea_value(over.text, "comments.K1") == "Pārāk augsti?"
+    assert textarea_value(over.text, "comments.K2") == "Tāme pietiekama"
+    assert textarea_value(over.text, "comment") == "Jauns kopvērtējums"
+    assert '<a href="#f-scores.K1">Give 0 to 10 points.</a>' in over.text
+    # Not a number: refused next to the field, the text shown back as typed (not blanked).
+    # Every problem at once: the number that is too high is named along with the letters.
+    letters = await post_form(mine, url, typed | {"scores.K1": "abc", "scores.K2": "12"})
+    assert letters.status_code == 422
+    assert field_error(letters.text, "scores.K1") == "Enter a whole number from 0 to 10."
+    assert field_error(letters.text, "scores.K2") == "Give 0 to 10 points."
+    assert (input_value(letters.text, "scores.K1"), input_value(letters.text, "scores.K2")) == ("abc", "12")
+    assert re.search(r'name="scores.K1" value="abc" type="text"', letters.text)
+    assert textarea_value(letters.text, "comments.K2") == "Tāme pietiekama"
+    # A comment without points would be dropped: the page says so instead.
+    orphan = await post_form(mine, url, typed | {"scores.K1": "", "comments.K1": "Tikai komentārs"})
+    assert orphan.status_code == 422
+    assert field_error(orphan.text, "scores.K1") == "Give points as well, so that the comment can be saved."
+    assert textarea_value(orphan.text, "comments.K1") == "Tikai komentārs"
+    # None of the refused posts changed the saved draft.
+    assert await saved_scores(mine, assignment) == {"K1": {"points": 8, "comment": "Skaidrs mērķis"}}
+    assert (await assignment_row(assignment))["comment"] == "Vēl jāpārdomā budžets"
+
+
+async def test_submit_needs_confirmation_and_every_criterion_then_locks(client, make_client):
+    call_id, apps = await eligible_applications(1)
+    rid, mine = await reviewer(make_client)
+    assignment = await assign(client, call_id, apps[0], rid)
+    await open_assignment(mine, assignment)
+    url = f"/reviews/{assignment}"
+    complete = {"scores.K1": "7", "scores.K2": "6", "comments.K2": "Labi", "comment": "Atbalstāms"}
+    unconfirmed = await post_form(mine, url, complete | {"action": "submit"})
+    assert unconfirmed.status_code == 422
+    assert field_error(unconfirmed.text, "confirm") == "Tick the box to confirm that the scores are final."
+    assert input_value(unconfirmed.text, "scores.K2") == "6"
+    assert (await assignment_row(assignment))["status"] == "pending"
+    missing = await post_form(
+        mine, url, complete | {"scores.K2": "", "comments.K2": "", "action": "submit", "confirm": "yes"}
+    )
+    assert missing.status_code == 422
+    assert field_error(missing.text, "scores.K2") == "Score this criterion before submitting."
+    assert 'id="f-confirm" name="confirm" value="yes" checked' in missing.text
+    assert (await assignment_row(assignment))["status"] == "pending"
+    done = await post_form(mine, url, complete | {"action": "submit", "confirm": "yes"})
+    assert done.status_code == 302
+    assert done.headers["location"] == f"{url}?done=submitted"
+    assert (await assignment_row(assignment))["status"] == "submitted"
+    page = await mine.get(done.headers["location"])
+    assert "Your scores are submitted." in page.text
+    assert '<form method="post" action="/reviews/' not in page.text
+    assert "Save draft" not in page.text
+    assert table_rows(page.text.split('id="h-scores"')[1]) == [
+        ["K1 Projekta atbilstība mērķim Weight 2 · 0 to 10 points · no minimum", "7", ""],
+        [
+            "K2 Budžeta pamatotība Weight 1 · 0 to 10 points · minimum 3 points: below it the application "
+            "fails, whatever its total",
+            "6",
+            "Labi",
+        ],
+    ]
+    listing = await mine.get("/reviews")
+    assert [r[3] for r in table_rows(listing.text)] == ["Submitted"]
+    # Locked: a later post changes nothing.
+    locked = await post_form(mine, url, {"scores.K1": "1", "scores.K2": "1", "action": "draft"})
+    assert locked.status_code == 409
+    assert "These scores can no longer be changed." in locked.text
+    assert await saved_scores(mine, assignment) == {
+        "K1": {"points": 7, "comment": ""},
+        "K2": {"points": 6, "comment": "Labi"},
+    }
+
+
+async def test_other_reviewers_comments_only_after_own_submission(client, make_client):
+    call_id, apps = await eligible_applications(1)
+    (first_id, first) = await reviewer(make_client, name="Ilze Pirmā")
+    (second_id, second) = await reviewer(make_client, name="Jānis Otrais")
+    a1 = await assign(client, call_id, apps[0], first_id)
+    a2 = await assign(client, call_id, apps[0], second_id)
+    await open_assignment(first, a1)
+    await open_assignment(second, a2)
+    submitted = await post_form(
+        first,
+        f"/reviews/{a1}",
+        {
+            "scores.K1": "9",
+            "comments.K1": "Mērķis izcili pamatots",
+            "scores.K2": "8",
+            "comment": "Iesaku atbalstīt bez iebildēm",
+            "action": "submit",
+            "confirm": "yes",
+        },
+    )
+    assert submitted.status_code == 302
+    before = await second.get(f"/reviews/{a2}")
+    assert "You see the other reviewers' scores and comments after you submit your own." in before.text
+    assert "Mērķis izcili pamatots" not in before.text
+    assert "Iesaku atbalstīt bez iebildēm" not in before.text
+    await post_form(
+        second,
+        f"/reviews/{a2}",
+        {"scores.K1": "4", "scores.K2": "5", "action": "submit", "confirm": "yes"},
+    )
+    after = await second.get(f"/reviews/{a2}")
+    assert "<caption>Reviewer 1</caption>" in after.text
+    assert table_rows(after.text.split('id="h-others"')[1]) == [
+        ["K1 Projekta atbilstība mērķim", "9", "Mērķis izcili pamatots"],
+        ["K2 Budžeta pamatotība", "8", ""],
+    ]
+    assert (
+        '<th scope="row">Overall comment</th><td colspan="2" class="pre">Iesaku atbalstīt bez iebildēm</td>'
+        in after.text
+    )
+    assert "Ilze" not in after.text and "Pirmā" not in after.text  # never the other reviewer's name
+
+
+@pytest.mark.parametrize("role", [Role.applicant, Role.staff])
+async def test_applicants_and_staff_get_403_on_reviews(client, make_client, role):
+    call_id, apps = await eligible_applications(1)
+    rid, _mine = await reviewer(make_client)
+    assignment = await assign(client, call_id, apps[0], rid)
+    other = make_client()
+    if role == Role.applicant:
+        email, _ = await register_applicant(other)
+    else:
+        email = await make_user(Role.staff)
+    await login(other, email)
+    for path in ("/reviews", f"/reviews/{assignment}"):
+        response = await other.get(path)
+        assert response.status_code == 403, path
+        assert "You do not have access to this page." in response.text
+    declared = await post_form(other, f"/reviews/{assignment}/conflict", {"conflict": "no"})
+    assert declared.status_code == 403
+    assert (await assignment_row(assignment))["conflict"] is None
+
+
+async def test_anonymous_is_sent_to_log_in(client):
+    response = await client.get("/reviews")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/login?next=%2Freviews"
+
+
+async def test_post_without_csrf_token_is_403(client, make_client):
+    call_id, apps = await eligible_applications(1)
+    rid, mine = await reviewer(make_client)
+    assignment = await assign(client, call_id, apps[0], rid)
+    response = await mine.post(f"/reviews/{assignment}/conflict", data={"conflict": "no"})
+    assert response.status_code == 403
+    assert (await assignment_row(assignment))["conflict"] is None
+    await open_assignment(mine, assignment)
+    scores = await mine.post(f"/reviews/{assignment}", data={"scores.K1": "5", "action": "draft"})
+    assert scores.status_code == 403
+    assert await saved_scores(mine, assignment) == {}
+
+
+async def test_reviewer_panel_links_lead_to_my_reviews(make_client):
+    _rid, mine = await reviewer(make_client)
+    links = await mine.get("/admin/api/links/")
+    assert links.status_code == 200
+    assert links.json()["My reviews"] == "/reviews"
+    # The links open nothing else: the tables stay closed to reviewers.
+    assert (await mine.get("/admin/api/tables/")).status_code == 403
