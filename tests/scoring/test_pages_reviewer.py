@@ -4,7 +4,6 @@ the scoring form without JavaScript, locking on submit, other reviewers after on
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -23,62 +22,9 @@ from tests.factories.accounts import (
 )
 from tests.factories.applications import complete_application, eligible_applications
 from tests.factories.registry import make_school
+from tests.html import field_error, input_value, table_rows, textarea_value
 
 pytestmark = pytest.mark.integration
-
-
-class _Cells(HTMLParser):
-    """The text of each cell of each body row of the page's tables."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self._in_body = False
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tbody":
-            self._in_body = True
-        elif tag == "tr" and self._in_body:
-            self.rows.append([])
-        elif tag in ("td", "th") and self._in_body:
-            self._cell = []
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag == "tbody":
-            self._in_body = False
-        elif tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def table_rows(html: str) -> list[list[str]]:
-    parser = _Cells()
-    parser.feed(html)
-    return parser.rows
-
-
-def field_error(html: str, name: str) -> str | None:
-    match = re.search(rf'<p class="error" id="f-{re.escape(name)}-error">([^<]*)</p>', html)
-    return match[1] if match else None
-
-
-def input_value(html: str, name: str) -> str | None:
-    match = re.search(rf'<input id="f-{re.escape(name)}" name="{re.escape(name)}" value="([^"]*)"', html)
-    return match[1] if match else None
-
-
-def textarea_value(html: str, name: str) -> str | None:
-    match = re.search(
-        rf'<textarea id="f-{re.escape(name)}" name="{re.escape(name)}"[^>]*>([^<]*)</textarea>', html
-    )
-    return match[1] if match else None
 
 
 async def reviewer(make_client, name: str = "Test Person"):
