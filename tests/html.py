@@ -3,7 +3,11 @@ rows, links. Tests compare what they read with `==`, so a word elsewhere on the 
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's whitespace: a no-break space stays as it is
 
 
 def parse(html: str) -> BeautifulSoup:
@@ -15,7 +19,7 @@ def _root(html: str | Tag) -> Tag:
 
 
 def text(element: Tag) -> str:
-    """The element's text as shown: whitespace runs (and <br>) become one space, ends trimmed."""
+    """The element's text as shown: runs of HTML whitespace (and <br>) become one space, ends trimmed."""
     parts = []
     for node in element.descendants:
         if isinstance(node, Comment):
@@ -24,7 +28,7 @@ def text(element: Tag) -> str:
             parts.append(str(node))
         elif node.name == "br":
             parts.append(" ")
-    return " ".join("".join(parts).split())
+    return " ".join(_SPACE.split("".join(parts))).strip()
 
 
 def text_of(html: str | Tag, selector: str) -> str | None:

@@ -22,6 +22,7 @@ from tests.factories.accounts import (
     unique_email,
     unique_org_number,
 )
+from tests.html import text_of
 
 pytestmark = pytest.mark.integration
 
@@ -171,7 +172,7 @@ async def test_login_limit_holds_across_clients_for_one_account(make_client):
         assert response.status_code == 401
     page = await post_form(make_client(), "/login", {"email": email, "password": PASSWORD})
     assert page.status_code == 429
-    assert "Too many attempts" in page.text
+    assert text_of(page.text, "div.error-summary") == "Too many attempts. Wait a few minutes and try again."
 
 
 async def test_login_limit_does_not_block_other_accounts(client):
@@ -187,7 +188,7 @@ async def test_login_page_wrong_password_gives_401_with_message(client):
     email = await make_user(Role.applicant)
     response = await post_form(client, "/login", {"email": email, "password": "wrong-password"})
     assert response.status_code == 401
-    assert "Wrong e-mail or password." in response.text
+    assert text_of(response.text, "div.error-summary") == "Wrong e-mail or password."
     assert SESSION_COOKIE not in client.cookies
 
 
@@ -316,7 +317,7 @@ async def test_change_password_requires_current_and_logs_out_other_sessions(clie
         },
     )
     assert wrong.status_code == 422
-    assert "The current password is wrong." in wrong.text
+    assert text_of(wrong.text, "#f-current_password-error") == "The current password is wrong."
 
     done = await post_form(
         client,

@@ -13,6 +13,7 @@ from tests.factories.accounts import bearer, login, post_form, register_applican
 from tests.factories.applications import complete_application
 from tests.factories.calls import published_call
 from tests.factories.registry import make_school
+from tests.html import notice, text_of
 
 pytestmark = pytest.mark.integration
 
@@ -145,7 +146,7 @@ async def test_whole_journey_from_the_call_page_to_submission(client, make_clien
 
     review = await client.get(f"/my/applications/{application_id}/review")
     assert "<p>The application is complete.</p>" in review.text
-    assert "Misas pamatskola" in review.text
+    assert text_of(review.text, "td") == "Misas pamatskola"
     assert f'action="/my/applications/{application_id}/submit"' in review.text
     submitted = await post_form(client, f"/my/applications/{application_id}/submit", {})
     assert submitted.headers["location"] == f"/my/applications/{application_id}/review?done=submitted"
@@ -166,7 +167,7 @@ async def test_whole_journey_from_the_call_page_to_submission(client, make_clien
         ("transport", 1, "1533.33"),
     ]
     done = await client.get(submitted.headers["location"])
-    assert "The application is submitted." in done.text
+    assert notice(done.text) == "The application is submitted. You will hear from us after the deadline."
     assert f"<dt>Reference</dt><dd>{body['reference']}</dd>" in done.text
     assert "<dt>Status</dt><dd>Submitted</dd>" in done.text
     when = format_riga(datetime.fromisoformat(body["submitted_at"]), "en")
@@ -276,7 +277,7 @@ async def test_review_links_each_problem_to_the_step_that_fixes_it(client):
     assert review.text.count('<span class="tag">to do</span>') == 3
     refused = await post_form(client, f"{base}/submit", {})
     assert refused.status_code == 422
-    assert "The application is not complete yet." in refused.text
+    assert text_of(refused.text, "div.error-summary") == "The application is not complete yet."
     assert (await stored(client, application_id, headers))["status"] == "draft"
 
 
@@ -344,12 +345,17 @@ async def test_after_submission_the_steps_are_read_only(client, school):
         page = await client.get(f"{base}/{step}")
         assert page.status_code == 200
         assert f'<form method="post" action="{base}/{step}"' not in page.text
-        assert "The application can no longer be changed (status: Submitted)." in page.text
+        assert (
+            text_of(page.text, "p.notice") == "The application can no longer be changed (status: Submitted)."
+        )
     assert "<dd>Piedzīvojumu nometne</dd>" in (await client.get(f"{base}/project")).text
     for step, form in [("project", PROJECT | {"title": "Mainīts"}), ("events", {}), ("budget", BUDGET)]:
         response = await post_form(client, f"{base}/{step}", form)
         assert response.status_code == 409, step
-        assert "The application can be changed only as a draft or while clarifying it." in response.text
+        assert (
+            text_of(response.text, "div.error-summary")
+            == "The application can be changed only as a draft or while clarifying it."
+        )
     body = await stored(client, application_id, headers)
     assert (body["title"], len(body["planned_events"]), body["requested_amount"]) == (
         "Piedzīvojumu nometne",
@@ -376,7 +382,10 @@ async def test_withdrawal_needs_the_confirmation_post(client, school):
     assert "<dt>Status</dt><dd>Withdrawn</dd>" in page.text
     again = await post_form(client, f"{base}/withdraw", {})
     assert again.status_code == 409
-    assert "Only a draft or a submitted application can be withdrawn." in again.text
+    assert (
+        text_of(again.text, "div.error-summary")
+        == "Only a draft or a submitted application can be withdrawn."
+    )
 
 
 async def test_clarification_is_answered_on_the_review_page(client, school):
@@ -411,7 +420,7 @@ async def test_clarification_is_answered_on_the_review_page(client, school):
     ]
     twice = await post_form(client, action, {"answer": "Vēlreiz"})
     assert twice.status_code == 409
-    assert "There is no open question on this application." in twice.text
+    assert text_of(twice.text, "div.error-summary") == "There is no open question on this application."
 
 
 async def test_apply_refusals_are_explained(client):
@@ -423,12 +432,15 @@ async def test_apply_refusals_are_explained(client):
     assert (await post_form(client, f"/my/calls/{call['id']}/apply", {"title": "Pirmais"})).status_code == 302
     second = await post_form(client, f"/my/calls/{call['id']}/apply", {"title": "Otrais projekts"})
     assert second.status_code == 409
-    assert "Your organisation may submit at most 1 application(s) to this call." in second.text
+    assert (
+        text_of(second.text, "div.error-summary")
+        == "Your organisation may submit at most 1 application(s) to this call."
+    )
     assert 'value="Otrais projekts"' in second.text
     await Call.update({Call.closes_at: now() - timedelta(seconds=1)}).where(Call.id == call["id"])
     late = await post_form(client, f"/my/calls/{call['id']}/apply", {"title": "Vēls"})
     assert late.status_code == 409
-    assert "This call is not open for applications." in late.text
+    assert text_of(late.text, "div.error-summary") == "This call is not open for applications."
     assert f'action="/my/calls/{call["id"]}/apply"' not in (await client.get(f"/calls/{call['id']}")).text
     assert (await client.get("/my/calls/999999/apply")).status_code == 404
 

@@ -13,6 +13,7 @@ from tests.factories.applications import complete_application
 from tests.factories.calls import published_call
 from tests.factories.files import pdf_bytes
 from tests.factories.registry import make_school
+from tests.html import notice, text_of
 
 pytestmark = pytest.mark.integration
 
@@ -67,7 +68,10 @@ async def test_attachments_step_shows_the_upload_form_with_types_and_limit(clien
     assert 'enctype="multipart/form-data"' in page.text
     assert 'name="_csrf_token"' in page.text
     assert 'accept=".pdf,.ods,.odt,.xlsx,.docx,.jpg,.jpeg,.png"' in page.text
-    assert "at most 10 MB a file and 20 files in all" in page.text
+    assert (
+        text_of(page.text, "#f-file-hint")
+        == "PDF, Word or OpenDocument text, Excel or OpenDocument spreadsheet, JPEG or PNG; at most 10 MB a file and 20 files in all."
+    )
     assert '<p id="files">No files are attached.</p>' in page.text
 
 
@@ -86,7 +90,7 @@ async def test_upload_lists_the_file_with_size_and_a_download_link(client):
     ]
 
     page = await client.get(response.headers["location"])
-    assert "The file is attached." in page.text
+    assert notice(page.text) == "The file is attached."
     assert f'<td><a href="/api/attachments/{file_id}" download>atbalsta vēstule.pdf</a></td>' in page.text
     assert f'<td class="number">{len(content)} B</td>' in page.text
     assert f'href="/my/applications/{application_id}/attachments/{file_id}/remove"' in page.text
@@ -106,7 +110,10 @@ async def test_a_file_of_the_wrong_type_is_refused_with_415_next_to_the_field(cl
     response = await upload(client, application_id, "tāme.pdf", ELF)
     assert response.status_code == 415
     assert '<p class="error" id="f-file-error">' in response.text
-    assert "This type of file is not accepted." in response.text
+    assert (
+        text_of(response.text, "#f-file-error")
+        == "This type of file is not accepted. Accepted types: DOCX, JPG, ODS, ODT, PDF, PNG, XLSX."
+    )
     assert 'aria-invalid="true" aria-describedby="f-file-hint f-file-error"' in response.text
     assert await files_of(application_id) == []
     assert stored_files() == before
@@ -174,17 +181,23 @@ async def test_a_submitted_application_lists_files_but_takes_and_removes_none(cl
     ]
 
     page = await client.get(f"/my/applications/{application_id}/attachments")
-    assert "pieteikums.pdf" in page.text
+    assert text_of(page.text, "td") == "pieteikums.pdf"
     assert 'type="file"' not in page.text
     assert "/remove" not in page.text
-    assert "The application can no longer be changed" in page.text
+    assert text_of(page.text, "p.notice") == "The application can no longer be changed (status: Submitted)."
 
     refused = await upload(client, application_id, "vēl.pdf", pdf_bytes())
     assert refused.status_code == 409
-    assert "Files can be added only to a draft or while clarifying the application." in refused.text
+    assert (
+        text_of(refused.text, "#main ul")
+        == "Files can be added only to a draft or while clarifying the application."
+    )
     gone = await post_form(client, f"/my/applications/{application_id}/attachments/{file_id}/remove", {})
     assert gone.status_code == 409
-    assert "Files can be removed only from a draft" in gone.text
+    assert (
+        text_of(gone.text, "div.error-summary")
+        == "Files can be removed only from a draft or while clarifying the application."
+    )
     assert await files_of(application_id) == [("pieteikums.pdf", len(pdf_bytes()))]
 
 

@@ -13,6 +13,7 @@ from grants.core.time import now, to_riga
 from tests.factories.accounts import csrf_token, login, make_user, post_form
 from tests.factories.awards import awarded_application, signed_award
 from tests.factories.files import pdf_bytes
+from tests.html import notice, text_of, texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -63,8 +64,8 @@ async def test_staff_record_the_agreement_on_the_awards_page(client, make_client
     missing = await upload(browser, award_id, "", today(), None)
     assert missing.status_code == 422
     html = section(missing.text, award_id)
-    assert "This field is required." in html
-    assert "Choose the signed agreement&#39;s file." in html
+    assert "This field is required." in texts_of(html, "p.error")
+    assert "Choose the signed agreement's file." in texts_of(html, "p.error")
     assert await status_of(award_id) == "awarded"
 
     done = await upload(browser, award_id, "LĪG-77", today(), ("ligums.pdf", pdf_bytes(), "application/pdf"))
@@ -73,13 +74,16 @@ async def test_staff_record_the_agreement_on_the_awards_page(client, make_client
     after = await browser.get(done.headers["location"])
     html = section(after.text, award_id)
     assert "LĪG-77" in html
-    assert "€4,140.00" in html
-    assert "The agreement is recorded; the advance is due." in after.text
+    assert text_of(html, "td.number") == "€4,140.00"
+    assert notice(after.text) == "The agreement is recorded; the advance is due."
     assert await status_of(award_id) == "agreement_signed"
     assert [(p["kind"], p["amount_cents"]) for p in await payments_of(award_id)] == [("advance", 414_000)]
     again = await upload(browser, award_id, "LĪG-78", today(), ("ligums.pdf", pdf_bytes(), "application/pdf"))
     assert again.status_code == 409
-    assert "An agreement can be recorded only for an award that is not signed yet." in again.text
+    assert (
+        text_of(again.text, "div.error-summary")
+        == "An agreement can be recorded only for an award that is not signed yet."
+    )
 
 
 async def test_staff_pay_and_lower_payments_on_the_awards_page(client, make_client):
@@ -101,14 +105,14 @@ async def test_staff_pay_and_lower_payments_on_the_awards_page(client, make_clie
         browser, f"/staff/payments/{advance['id']}/paid", {"paid_on": "2999-01-01", "note": ""}
     )
     assert future.status_code == 422
-    assert "The date cannot be in the future." in future.text
+    assert "The date cannot be in the future." in texts_of(future.text, "p.error")
     paid = await post_form(
         browser, f"/staff/payments/{advance['id']}/paid", {"paid_on": today(), "note": "Uzdevums 15"}
     )
     assert paid.status_code == 302
     html = section((await browser.get(paid.headers["location"])).text, award_id)
-    assert "In progress" in html
-    assert "Uzdevums 15" in html
+    assert text_of(html, "dd.award-status") == "In progress"
+    assert text_of(html, "span.muted") == "Uzdevums 15"
     assert f"/staff/payments/{advance['id']}/paid" not in html  # nothing left to do with a paid payment
     twice = await post_form(
         browser, f"/staff/payments/{advance['id']}/paid", {"paid_on": today(), "note": ""}
@@ -123,21 +127,25 @@ async def test_termination_asks_for_confirmation_and_a_reason(client, make_clien
     browser = await staff_browser(make_client)
     confirm = await browser.get(f"/staff/awards/{award_id}/terminate")
     assert confirm.status_code == 200
-    assert "These unpaid payments will be removed" in confirm.text
+    assert "These unpaid payments will be removed; payments already made stay as they are:" in texts_of(
+        confirm.text, "p"
+    )
     assert "€4,140.00" in confirm.text
     assert await status_of(award_id) == "agreement_signed"  # looking changes nothing
     blank = await post_form(browser, f"/staff/awards/{award_id}/terminate", {"reason": ""})
     assert blank.status_code == 422
-    assert "This field is required." in blank.text
+    assert text_of(blank.text, "#f-reason-error") == "This field is required."
     ended = await post_form(browser, f"/staff/awards/{award_id}/terminate", {"reason": "Nepilda līgumu."})
     assert ended.status_code == 302
     assert await status_of(award_id) == "terminated"
     assert await payments_of(award_id) == []
     html = section((await browser.get(ended.headers["location"])).text, award_id)
-    assert "Nepilda līgumu." in html
+    assert text_of(html, "dd.pre") == "Nepilda līgumu."
     assert "Terminate the award" not in html
     closed = await browser.get(f"/staff/awards/{award_id}/terminate")
-    assert "This award cannot be terminated" in closed.text
+    assert "This award cannot be terminated: only a signed award that is not closed can be." in texts_of(
+        closed.text, "p"
+    )
     assert (
         await post_form(browser, f"/staff/awards/{award_id}/terminate", {"reason": "x"})
     ).status_code == 409
@@ -176,7 +184,7 @@ async def test_the_payment_register_page_lists_payments_with_the_csv_link(client
     assert csv_file.text.count("\n") == 2  # the header and the one payment
     paid_only = await browser.get("/staff/payments", params={"call_id": award["call_id"], "status": "paid"})
     assert f'id="payment-{advance["id"]}"' not in paid_only.text
-    assert "No payments match." in paid_only.text
+    assert "No payments match." in texts_of(paid_only.text, "p")
 
 
 async def test_only_staff_reach_the_award_pages(client, make_client):

@@ -10,6 +10,7 @@ from grants.core.auth import Role
 from grants.core.money import parse_cents
 from tests.factories.accounts import login, make_user, post_form, register_applicant
 from tests.factories.awards import FAILS, SECOND, THIRD, TOP, live_awards, scored_call, statuses
+from tests.html import notice, texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +35,7 @@ async def test_ranking_shows_an_award_form_per_awardable_application(client, mak
     assert (
         f'<a class="button" href="/staff/calls/{call_id}/awards/auto">Award down the ranking</a>' in page.text
     )
-    assert "Awarded so far: €0.00 of €9,200.00; 0 of 2 projects." in page.text
+    assert "Awarded so far: €0.00 of €9,200.00; 0 of 2 projects." in texts_of(page.text, "p")
     for application_id in apps:
         assert f'<input type="hidden" name="application_id" value="{application_id}">' in page.text
         assert (
@@ -55,7 +56,7 @@ async def test_award_down_the_ranking_says_what_will_happen_then_does_it(client,
     )
     assert f'<ul id="plan-reserve"><li>3. {refs[2]} – Piedzīvojumu nometne</li></ul>' in confirm.text
     assert f'<ul id="plan-rejected"><li>4. {refs[0]} – Piedzīvojumu nometne</li></ul>' in confirm.text
-    assert "Left now: €9,200.00 of €9,200.00 and 2 of 2 projects." in confirm.text
+    assert "Left now: €9,200.00 of €9,200.00 and 2 of 2 projects." in texts_of(confirm.text, "p")
     assert await live_awards(call_id) == []  # the confirmation page changes nothing
 
     done = await post_form(staff, f"/staff/calls/{call_id}/awards/auto", {})
@@ -68,7 +69,7 @@ async def test_award_down_the_ranking_says_what_will_happen_then_does_it(client,
     assert (
         "Awarded down the ranking: 2 projects. On the reserve list: 1; rejected: 1. The call is decided."
     ) in page.text
-    assert "Awarded so far: €9,200.00 of €9,200.00; 2 of 2 projects." in page.text
+    assert "Awarded so far: €9,200.00 of €9,200.00; 2 of 2 projects." in texts_of(page.text, "p")
     # Only the reserve application is still awardable; the next reserve does not fit the quota: 409.
     assert page.text.count('name="application_id"') == 1
     refused = await post_form(staff, f"/staff/calls/{call_id}/awards/next-reserve", {})
@@ -103,7 +104,7 @@ async def test_a_lower_amount_needs_a_reason_next_to_the_field_then_is_awarded(c
         f"/staff/calls/{call_id}/ranking?done=awarded&application={target}#app-{target}",
     )
     page = await staff.get(made.headers["location"])
-    assert f"{(await references([target]))[0]} is awarded." in page.text
+    assert notice(page.text) == f"{(await references([target]))[0]} is awarded."
     assert await live_awards(call_id) == [(target, 400_000)]
 
 
@@ -133,7 +134,7 @@ async def test_award_the_next_reserve_when_the_budget_allows(client, make_client
         f"/staff/calls/{call_id}/ranking?done=reserve&application={apps[1]}#app-{apps[1]}"
     )
     after = await staff.get(made.headers["location"])
-    assert f"{(await references([apps[1]]))[0]} from the reserve list is awarded." in after.text
+    assert notice(after.text) == f"{(await references([apps[1]]))[0]} from the reserve list is awarded."
     assert await live_awards(call_id) == [(apps[0], 460_000), (apps[1], 460_000)]
 
 
@@ -141,7 +142,7 @@ async def test_an_open_call_shows_no_award_forms_and_refuses_with_409(client, ma
     call_id, apps, _, _ = await scored_call(client, [TOP], budget="4600.00", quota=1, close=False)
     staff = await staff_browser(make_client)
     page = await staff.get(f"/staff/calls/{call_id}/ranking")
-    assert "Awards are made after the call's deadline and before it is archived." in page.text
+    assert "Awards are made after the call's deadline and before it is archived." in texts_of(page.text, "p")
     assert 'name="application_id"' not in page.text
     refused = await post_form(staff, f"/staff/calls/{call_id}/awards", {"application_id": str(apps[0])})
     assert refused.status_code == 409

@@ -10,6 +10,7 @@ from grants.registry import service
 from grants.registry.service import import_schools, sync_municipalities
 from grants.registry.tables import Municipality
 from tests.factories.registry import registration_numbers, write_csv
+from tests.html import text_of
 
 pytestmark = pytest.mark.integration
 
@@ -286,4 +287,4 @@ async def test_municipality_page_of_former_municipality_in_latvian_links_success
 async def test_municipality_page_unknown_code_is_404(client):
     response = await client.get("/registry/LV-999", headers=ENGLISH)
     assert response.status_code == 404
-    assert "This page does not exist, or it is not visible to you." in response.text
+    assert text_of(response.text, "p") == "This page does not exist, or it is not visible to you."

@@ -14,6 +14,7 @@ from tests.factories.accounts import login, make_user, post_form
 from tests.factories.awards import today
 from tests.factories.files import image_bytes
 from tests.factories.reporting import email_of, planned_event_id, report, running_award
+from tests.html import links, notice, texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -59,7 +60,7 @@ async def test_my_awards_lists_the_award_with_its_agreement_and_advance(client, 
     page = await browser.get("/my/awards")
     assert page.status_code == 200
     assert f'href="/my/awards/{award["award_id"]}"' in page.text
-    assert "Agreement signed" in page.text
+    assert "Agreement signed" in texts_of(page.text, "td")
     assert "Advance" in page.text
     home = await browser.get("/my/")
     assert 'href="/my/awards"' in home.text
@@ -130,7 +131,10 @@ async def test_a_planned_event_is_cancelled_after_a_confirmation(client, make_cl
     url = f"/my/awards/{award['award_id']}/planned/{planned}/cancel"
     confirm = await browser.get(url)
     assert confirm.status_code == 200
-    assert "Nometne" in confirm.text
+    assert (
+        "You are about to mark the event “Nometne” cancelled. A cancelled event is reported to the programme staff with the reason and cannot be reported as held afterwards."
+        in texts_of(confirm.text, "p")
+    )
     refused = await post_form(browser, url, {"cancel_reason": "  "})
     assert refused.status_code == 422
     assert error_next_to(refused.text, "cancel_reason") == "Say why the event was cancelled."
@@ -191,7 +195,7 @@ async def test_staff_accept_and_return_reports_on_their_pages(client, make_clien
     pending = await staff.get(f"/staff/reports?review=pending&call={award['call_id']}")
     assert f"/staff/reports/events/{accepted['id']}" not in pending.text
     again = await staff.get(f"/staff/reports?review=returned&call={award['call_id']}")
-    assert f"/staff/reports/events/{returned['id']}" in again.text
+    assert f"/staff/reports/events/{returned['id']}" in links(again.text)
     assert f"/staff/reports/events/{accepted['id']}" not in again.text
     reviews = await EventReport.select(EventReport.id, EventReport.review).where(
         EventReport.award == award["award_id"]
@@ -214,7 +218,7 @@ async def test_staff_approve_the_final_report_on_its_page(client, make_client):
     )
     assert approved.status_code == 302
     page = await staff.get(approved.headers["location"])
-    assert "The final report is approved; the final payment is due." in page.text
+    assert notice(page.text) == "The final report is approved; the final payment is due."
     awards = (await client.get("/api/awards", headers=award["applicant"])).json()
     kinds = [p["kind"] for a in awards if a["id"] == award["award_id"] for p in a["payments"]]
     assert sorted(kinds) == ["advance", "final"]
@@ -237,5 +241,5 @@ async def test_pages_of_another_organisations_award_are_not_found(client, make_c
     assert posted.status_code == 404
     listing = await browser.get("/my/awards")
     assert f"/my/awards/{award['award_id']}" not in listing.text
-    assert f"/my/awards/{other['award_id']}" in listing.text
+    assert f"/my/awards/{other['award_id']}" in links(listing.text)
     assert (await browser.get("/staff/reports")).status_code == 403

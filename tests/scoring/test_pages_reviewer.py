@@ -22,7 +22,7 @@ from tests.factories.accounts import (
 )
 from tests.factories.applications import complete_application, eligible_applications
 from tests.factories.registry import make_school
-from tests.html import field_error, input_value, table_rows, textarea_value
+from tests.html import field_error, input_value, notice, table_rows, text_of, textarea_value, texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -81,7 +81,7 @@ async def test_reviewer_sees_only_own_assignments(client, make_client):
     assert row[2].endswith("(Riga time)")
     assert row[3] == "Waiting for your declaration"
     assert f'<a href="/reviews/{own}">{own_ref}</a>' in page.text
-    assert "reviews follow" in page.text
+    assert "Call closes (reviews follow)" in texts_of(page.text, "th")
     assert their_ref not in page.text
     assert "Biedrība “Tests”" not in page.text  # the list names no organisation
     # Someone else's assignment is as missing as one that does not exist.
@@ -96,7 +96,7 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
     first, second = await assign(client, call_id, apps[0], rid), await assign(client, call_id, apps[1], rid)
     question = await mine.get(f"/reviews/{first}")
     assert question.status_code == 200
-    assert "Do you have a conflict of interest with this application?" in question.text
+    assert text_of(question.text, "legend") == "Do you have a conflict of interest with this application?"
     assert 'name="conflict" value="yes"' in question.text and 'name="conflict" value="no"' in question.text
     assert "Projekts" not in question.text and "Nometnes vadītāji" not in question.text
     # Yes without a reason: 422 next to the reason, nothing recorded.
@@ -118,10 +118,16 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
     assert (row["status"], row["conflict"], row["conflict_reason"]) == ("coi_declared", "yes", reason)
     listing = await mine.get(released.headers["location"])
     ref = await reference_of(apps[0])
-    assert f"You declared a conflict of interest with {ref}. The assignment is released" in listing.text
+    assert (
+        notice(listing.text)
+        == f"You declared a conflict of interest with {ref}. The assignment is released and the programme staff see your declaration; they may give the application to another reviewer."
+    )
     assert [r[3] for r in table_rows(listing.text)] == ["Conflict declared", "Waiting for your declaration"]
     after = await mine.get(f"/reviews/{first}")
-    assert "so it is not shown to you" in after.text
+    assert (
+        "You declared a conflict of interest with this application, so it is not shown to you. The assignment is released and the programme staff see your declaration."
+        in texts_of(after.text, "p")
+    )
     assert "Nometnes vadītāji" not in after.text
     again = await post_form(mine, f"/reviews/{first}/conflict", {"conflict": "no"})
     assert again.status_code == 409
@@ -129,16 +135,19 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
     # No: the application and the scoring form open.
     await open_assignment(mine, second)
     opened = await mine.get(f"/reviews/{second}?done=opened")
-    assert "The application is open for scoring." in opened.text
-    assert "Nometnes vadītāji" in opened.text
+    assert notice(opened.text) == "You declared no conflict of interest. The application is open for scoring."
+    assert "Nometnes vadītāji" in texts_of(opened.text, "td")
     assert (
         '<button type="submit" name="action" value="submit" class="button">Submit scores</button>'
         in opened.text
     )
     assert input_value(opened.text, "scores.K1") == ""
     assert 'type="number" min="0" max="10" step="1"' in opened.text
-    assert "Weight 2 · 0 to 10 points · no minimum" in opened.text
-    assert "minimum 3 points" in opened.text
+    assert text_of(opened.text, '[id="f-scores.K1-hint"]') == "Weight 2 · 0 to 10 points · no minimum"
+    assert (
+        text_of(opened.text, '[id="f-scores.K2-hint"]')
+        == "Weight 1 · 0 to 10 points · minimum 3 points: below it the application fails, whatever its total"
+    )
     assert (await assignment_row(second))["conflict"] == "no"
     statuses = [r[3] for r in table_rows((await mine.get("/reviews")).text)]
     assert statuses == ["Conflict declared", "Open for scoring"]
@@ -182,18 +191,18 @@ async def test_blind_call_hides_the_organisation_partners_and_file_names(client,
     await open_assignment(mine, assignment)
     page = await mine.get(f"/reviews/{assignment}")
     assert page.status_code == 200
-    assert "Blind review: the applicant is hidden" in page.text
+    assert text_of(page.text, "strong") == "Blind review: the applicant is hidden"
     for secret in ("Zaļais Ozols", "Zaļā Ozola", "Zalais-Ozols", "Ozol"):
         assert secret not in page.text
     assert "download>Attachment 1</a></li>" in page.text
-    assert "Nometnes vadītāji" in page.text  # the project itself is there
+    assert "Nometnes vadītāji" in texts_of(page.text, "td")  # the project itself is there
     # The same application in an open call shows who applies: the page can tell them apart.
     open_call, open_app = await _application_of(name)
     open_assignment_id = await assign(client, open_call, open_app, rid)
     await open_assignment(mine, open_assignment_id)
     shown = await mine.get(f"/reviews/{open_assignment_id}")
     assert "Blind review" not in shown.text
-    assert "Biedrība “Zaļais Ozols Blind”" in shown.text
+    assert text_of(shown.text, "span.pre") == "Biedrība “Zaļais Ozols Blind”"
     assert "download>Zalais-Ozols-statuti.pdf</a></li>" in shown.text
 
 
@@ -219,7 +228,7 @@ async def test_scoring_form_saves_a_draft_and_keeps_typed_values_on_422(client, 
     assert draft.headers["location"] == f"{url}?done=saved"
     assert await saved_scores(mine, assignment) == {"K1": {"points": 8, "comment": "Skaidrs mērķis"}}
     page = await mine.get(draft.headers["location"])
-    assert "Your draft is saved." in page.text
+    assert notice(page.text) == "Your draft is saved. You can come back and change it until you submit."
     assert (input_value(page.text, "scores.K1"), input_value(page.text, "scores.K2")) == ("8", "")
     assert textarea_value(page.text, "comments.K1") == "Skaidrs mērķis"
     assert textarea_value(page.text, "comment") == "Vēl jāpārdomā budžets"
@@ -284,7 +293,10 @@ async def test_submit_needs_confirmation_and_every_criterion_then_locks(client, 
     assert done.headers["location"] == f"{url}?done=submitted"
     assert (await assignment_row(assignment))["status"] == "submitted"
     page = await mine.get(done.headers["location"])
-    assert "Your scores are submitted." in page.text
+    assert (
+        notice(page.text)
+        == "Your scores are submitted. The other reviewers' scores are shown below once they submit."
+    )
     assert '<form method="post" action="/reviews/' not in page.text
     assert "Save draft" not in page.text
     assert table_rows(page.text.split('id="h-scores"')[1]) == [
@@ -301,7 +313,7 @@ async def test_submit_needs_confirmation_and_every_criterion_then_locks(client, 
     # Locked: a later post changes nothing.
     locked = await post_form(mine, url, {"scores.K1": "1", "scores.K2": "1", "action": "draft"})
     assert locked.status_code == 409
-    assert "These scores can no longer be changed." in locked.text
+    assert text_of(locked.text, "div.error-summary") == "These scores can no longer be changed."
     assert await saved_scores(mine, assignment) == {
         "K1": {"points": 7, "comment": ""},
         "K2": {"points": 6, "comment": "Labi"},
@@ -330,7 +342,9 @@ async def test_other_reviewers_comments_only_after_own_submission(client, make_c
     )
     assert submitted.status_code == 302
     before = await second.get(f"/reviews/{a2}")
-    assert "You see the other reviewers' scores and comments after you submit your own." in before.text
+    assert "You see the other reviewers' scores and comments after you submit your own." in texts_of(
+        before.text, "p"
+    )
     assert "Mērķis izcili pamatots" not in before.text
     assert "Iesaku atbalstīt bez iebildēm" not in before.text
     await post_form(
@@ -365,7 +379,7 @@ async def test_applicants_and_staff_get_403_on_reviews(client, make_client, role
     for path in ("/reviews", f"/reviews/{assignment}"):
         response = await other.get(path)
         assert response.status_code == 403, path
-        assert "You do not have access to this page." in response.text
+        assert text_of(response.text, "p") == "You do not have access to this page."
     declared = await post_form(other, f"/reviews/{assignment}/conflict", {"conflict": "no"})
     assert declared.status_code == 403
     assert (await assignment_row(assignment))["conflict"] is None

@@ -33,6 +33,7 @@ from tests.factories.accounts import (
 from tests.factories.applications import complete_application, eligible_applications
 from tests.factories.calls import call_payload
 from tests.factories.registry import make_school
+from tests.html import texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -298,7 +299,10 @@ async def test_ranking_page_follows_the_api_and_draws_the_budget_line(client):
     assert re.findall(r'<tr class="reach" id="reach">\s*<td colspan="11"><strong>(.*?)</strong>', page) == [
         "Budget and quota reach up to here (2 projects, €9,200.00 of €9,200.00)"
     ]
-    assert "Order: score descending; ties go to the earlier submission." in page
+    assert (
+        "Order: score descending; ties go to the earlier submission. The score is the mean of the reviewers' totals (weight × points over the quality criteria). An application passes with at least 15.00 points and every criterion at or above its minimum. The maximum total is 30.00."
+        in texts_of(page, "p")
+    )
     assert re.findall(r'<li id="(app-\d+)">', page) == [f"app-{apps[4]}"]
     # The quota binds first when it is smaller: one project.
     await Call.update({Call.quota: 1, Call.budget_cents: 10_000_000}).where(Call.id == call_id)
