@@ -9,62 +9,26 @@ import pytest
 
 from grants.accounts.service import user_id_by_email
 from grants.core.auth import Role
-from grants.scoring.tables import Assignment
 from tests.factories.accounts import (
     PASSWORD,
-    login,
     make_user,
     organisation,
     post_form,
-    register_applicant,
-    staff_headers,
     unique_email,
 )
 from tests.factories.applications import complete_application, eligible_applications
 from tests.factories.registry import make_school
+from tests.factories.scoring import (
+    assign,
+    assignment_row,
+    open_assignment,
+    reference_of,
+    reviewer,
+    saved_scores,
+)
 from tests.html import field_error, input_value, notice, table_rows, text_of, textarea_value, texts_of
 
 pytestmark = pytest.mark.integration
-
-
-async def reviewer(make_client, name: str = "Test Person"):
-    """A reviewer logged in to the site (the panel's login is the same): (user id, client)."""
-    email = await make_user(Role.reviewer, name=name)
-    client = make_client()
-    await login(client, email)
-    return await user_id_by_email(email), client
-
-
-async def assign(client, call_id: int, application_id: int, reviewer_id: int) -> int:
-    staff = await staff_headers(client)
-    response = await client.post(
-        f"/api/calls/{call_id}/assignments",
-        json={"application_id": application_id, "reviewer_id": reviewer_id},
-        headers=staff,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["created"][0]
-
-
-async def reference_of(application_id: int) -> str:
-    from grants.applications.tables import Application
-
-    row = await Application.select(Application.reference).where(Application.id == application_id).first()
-    return row["reference"]
-
-
-async def assignment_row(assignment_id: int) -> dict:
-    return await Assignment.select().where(Assignment.id == assignment_id).first()
-
-
-async def open_assignment(client, assignment_id: int) -> None:
-    response = await post_form(client, f"/reviews/{assignment_id}/conflict", {"conflict": "no"})
-    assert response.status_code == 302, response.text
-    assert response.headers["location"] == f"/reviews/{assignment_id}?done=opened"
-
-
-async def saved_scores(client, assignment_id: int) -> dict:
-    return (await client.get(f"/api/reviews/{assignment_id}")).json()["scores"]
 
 
 async def test_reviewer_sees_only_own_assignments(client, make_client):
@@ -318,96 +282,3 @@ async def test_submit_needs_confirmation_and_every_criterion_then_locks(client, 
         "K1": {"points": 7, "comment": ""},
         "K2": {"points": 6, "comment": "Labi"},
     }
-
-
-async def test_other_reviewers_comments_only_after_own_submission(client, make_client):
-    call_id, apps = await eligible_applications(1)
-    (first_id, first) = await reviewer(make_client, name="Ilze Pirmā")
-    (second_id, second) = await reviewer(make_client, name="Jānis Otrais")
-    a1 = await assign(client, call_id, apps[0], first_id)
-    a2 = await assign(client, call_id, apps[0], second_id)
-    await open_assignment(first, a1)
-    await open_assignment(second, a2)
-    submitted = await post_form(
-        first,
-        f"/reviews/{a1}",
-        {
-            "scores.K1": "9",
-            "comments.K1": "Mērķis izcili pamatots",
-            "scores.K2": "8",
-            "comment": "Iesaku atbalstīt bez iebildēm",
-            "action": "submit",
-            "confirm": "yes",
-        },
-    )
-    assert submitted.status_code == 302
-    before = await second.get(f"/reviews/{a2}")
-    assert "You see the other reviewers' scores and comments after you submit your own." in texts_of(
-        before.text, "p"
-    )
-    assert "Mērķis izcili pamatots" not in before.text
-    assert "Iesaku atbalstīt bez iebildēm" not in before.text
-    await post_form(
-        second,
-        f"/reviews/{a2}",
-        {"scores.K1": "4", "scores.K2": "5", "action": "submit", "confirm": "yes"},
-    )
-    after = await second.get(f"/reviews/{a2}")
-    assert "<caption>Reviewer 1</caption>" in after.text
-    assert table_rows(after.text.split('id="h-others"')[1]) == [
-        ["K1 Projekta atbilstība mērķim", "9", "Mērķis izcili pamatots"],
-        ["K2 Budžeta pamatotība", "8", ""],
-    ]
-    assert (
-        '<th scope="row">Overall comment</th><td colspan="2" class="pre">Iesaku atbalstīt bez iebildēm</td>'
-        in after.text
-    )
-    assert "Ilze" not in after.text and "Pirmā" not in after.text  # never the other reviewer's name
-
-
-@pytest.mark.parametrize("role", [Role.applicant, Role.staff])
-async def test_applicants_and_staff_get_403_on_reviews(client, make_client, role):
-    call_id, apps = await eligible_applications(1)
-    rid, _mine = await reviewer(make_client)
-    assignment = await assign(client, call_id, apps[0], rid)
-    other = make_client()
-    if role == Role.applicant:
-        email, _ = await register_applicant(other)
-    else:
-        email = await make_user(Role.staff)
-    await login(other, email)
-    for path in ("/reviews", f"/reviews/{assignment}"):
-        response = await other.get(path)
-        assert response.status_code == 403, path
-        assert text_of(response.text, "p") == "You do not have access to this page."
-    declared = await post_form(other, f"/reviews/{assignment}/conflict", {"conflict": "no"})
-    assert declared.status_code == 403
-    assert (await assignment_row(assignment))["conflict"] is None
-
-
-async def test_anonymous_is_sent_to_log_in(client):
-    response = await client.get("/reviews")
-    assert response.status_code == 302
-    assert response.headers["location"] == "/login?next=%2Freviews"
-
-
-async def test_post_without_csrf_token_is_403(client, make_client):
-    call_id, apps = await eligible_applications(1)
-    rid, mine = await reviewer(make_client)
-    assignment = await assign(client, call_id, apps[0], rid)
-    response = await mine.post(f"/reviews/{assignment}/conflict", data={"conflict": "no"})
-    assert response.status_code == 403
-    assert (await assignment_row(assignment))["conflict"] is None
-    await open_assignment(mine, assignment)
-    scores = await mine.post(f"/reviews/{assignment}", data={"scores.K1": "5", "action": "draft"})
-    assert scores.status_code == 403
-    assert await saved_scores(mine, assignment) == {}
-
-
-async def test_reviewer_panel_links_lead_to_my_reviews(make_client):
-    _rid, mine = await reviewer(make_client)
-    links = await mine.get("/admin/api/links/")
-    assert links.status_code == 200
-    assert links.json()["My reviews"] == "/reviews"
-    # The links open nothing else: the tables stay closed to reviewers.
-    assert (await mine.get("/admin/api/tables/")).status_code == 403

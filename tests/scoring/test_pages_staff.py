@@ -1,23 +1,18 @@
-"""Staff review pages (/staff/…) and the ranking exports: eligibility, assignment, reopening, ranking."""
+"""Staff review pages (/staff/…): eligibility, assignment, reopening, the ranking."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from datetime import datetime
 
-import openpyxl
 import pytest
 
-from grants.accounts.service import load_principal, register, user_id_by_email
+from grants.accounts.service import load_principal, register
 from grants.applications import service as applications
 from grants.applications.tables import Application
 from grants.calls import service as calls
 from grants.calls.tables import Call
 from grants.core.auth import Role
 from grants.core.tables import AuditEntry
-from grants.core.time import to_riga
 from grants.scoring import service
 from grants.scoring.tables import Assignment, EligibilityCheck
 from tests.factories.accounts import (
@@ -33,27 +28,16 @@ from tests.factories.accounts import (
 from tests.factories.applications import complete_application, eligible_applications
 from tests.factories.calls import call_payload
 from tests.factories.registry import make_school
-from tests.html import texts_of
+from tests.factories.scoring import api_ranking, new_reviewer, principal_of, score, scored_call
+from tests.html import attrs_of, texts_of
 
 pytestmark = pytest.mark.integration
-
-FORMULA = '=HYPERLINK("http://example.com","x")'
-
-
-async def principal_of(email: str):
-    return await load_principal(await user_id_by_email(email))
 
 
 async def staff_login(client):
     email = await make_user(Role.staff)
     await login(client, email)
     return await principal_of(email)
-
-
-async def new_reviewer():
-    email = await make_user(Role.reviewer)
-    principal = await principal_of(email)
-    return principal.user_id, principal
 
 
 async def submitted_applications(count: int) -> tuple[int, list[int]]:
@@ -73,43 +57,9 @@ async def submitted_applications(count: int) -> tuple[int, list[int]]:
     return call_id, ids
 
 
-async def score(call_id: int, application_id: int, staff, sheets: list[dict[str, int]]) -> list[int]:
-    """Each sheet is one new reviewer's submitted {criterion: points}; returns the assignments."""
-    done = []
-    for sheet in sheets:
-        reviewer_id, reviewer = await new_reviewer()
-        assignment = await service.assign(call_id, application_id, reviewer_id, staff)
-        await service.declare_conflict(assignment, reviewer, False, "")
-        await service.save_scores(assignment, reviewer, sheet, {}, "", True)
-        done.append(assignment)
-    return done
-
-
-async def scored_call() -> tuple[int, list[int], object]:
-    """Five applications (threshold 15; K1 weighs 2, K2 has a minimum of 3), budget for two projects.
-
-    apps[1] 20 passed · apps[2] 20 failed (K2 below its minimum, submitted later) ·
-    apps[3] 16 passed · apps[0] 15 passed · apps[4] not eligible, so not ranked.
-    """
-    call_id, apps = await eligible_applications(5, score_threshold="15")
-    staff = await principal_of(await make_user(Role.staff))
-    await score(call_id, apps[0], staff, [{"K1": 5, "K2": 5}])
-    await score(call_id, apps[1], staff, [{"K1": 8, "K2": 4}])
-    await score(call_id, apps[2], staff, [{"K1": 9, "K2": 2}])
-    await score(call_id, apps[3], staff, [{"K1": 6, "K2": 4}])
-    await service.check_eligibility(apps[4], staff, {"A1": False}, "Komersants")
-    await Call.update({Call.budget_cents: 920_000}).where(Call.id == call_id)
-    return call_id, apps, staff
-
-
 def row_ids(html: str) -> list[str]:
-    return re.findall(r'<tr (?:class="reach" )?id="(app-\d+|reach)"', html)
-
-
-async def api_ranking(client, call_id: int, headers) -> list[dict]:
-    response = await client.get(f"/api/calls/{call_id}/ranking", headers=headers)
-    assert response.status_code == 200, response.text
-    return response.json()
+    """The ids of the ranking's rows: one per application, and the budget line ("reach")."""
+    return [row for row in attrs_of(html, "tr[id]", "id") if re.fullmatch(r"app-\d+|reach", row)]
 
 
 async def test_eligibility_page_round_trip_eligible_and_ineligible(client):
@@ -323,71 +273,6 @@ async def test_ranking_page_marks_a_high_spread(client):
     assert re.findall(r'<tr id="app-(\d+)" class="high-spread">', page) == [str(apps[0])]
     assert re.findall(r'<strong class="tag warning">(.*?)</strong>', page) == ["High spread"]
     assert re.findall(r'<td class="number">([\d.,—]+) <strong class="tag warning">', page) == ["10.00"]
-
-
-async def exported(client, extension: str):
-    """The scored call with a formula for a title: its API ranking, its export and the reference
-    of the application that is not eligible (exported last, without a rank)."""
-    call_id, apps, _ = await scored_call()
-    await Application.update({Application.title: FORMULA}).where(Application.id == apps[1])
-    headers = await bearer(client, await make_user(Role.staff))
-    ranking = await api_ranking(client, call_id, headers)
-    response = await client.get(f"/api/calls/{call_id}/export.{extension}", headers=headers)
-    assert response.status_code == 200
-    last = await Application.select(Application.reference).where(Application.id == apps[4]).first()
-    return call_id, apps, ranking, response, last["reference"]
-
-
-async def test_csv_export_follows_the_ranking(client):
-    call_id, apps, ranking, response, ineligible = await exported(client, "csv")
-    assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"] == (
-        f"attachment; filename=\"BAU-call-{call_id}-ranking.csv\"; filename*=UTF-8''BAU-call-{call_id}-ranking.csv"
-    )
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [(r["Reference"], r["Score"], r["Rank"]) for r in rows] == [
-        *[(r["reference"], r["score"], str(r["rank"])) for r in ranking],
-        (ineligible, "", ""),
-    ]
-    assert [(r["K1"], r["K2"], r["Passed"]) for r in rows[:4]] == [
-        (r["criteria"]["K1"], r["criteria"]["K2"], "Yes" if r["passed"] else "No") for r in ranking
-    ]
-    first, last = rows[0], rows[-1]
-    assert (first["Title"], first["Organisation"], first["Requested amount"]) == (
-        "'" + FORMULA,
-        "Biedrība “Tests”",
-        "4600.00",
-    )
-    assert (last["Status"], last["Passed"]) == ("Not eligible", "")
-    submitted = await Application.select(Application.submitted_at).where(Application.id == apps[1]).first()
-    moment = datetime.fromisoformat(first["Submitted at"])
-    assert moment.utcoffset() == to_riga(submitted["submitted_at"]).utcoffset()
-    assert moment == to_riga(submitted["submitted_at"]).replace(microsecond=0)
-
-
-async def test_xlsx_export_follows_the_ranking(client):
-    call_id, _apps, ranking, response, ineligible = await exported(client, "xlsx")
-    assert response.headers["content-type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    assert response.headers["content-disposition"].startswith(
-        f'attachment; filename="BAU-call-{call_id}-ranking.xlsx"'
-    )
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    column = {cell.value: i for i, cell in enumerate(sheet[1])}
-    rows = list(sheet.iter_rows(min_row=2))
-    assert [
-        (r[column["Reference"]].value, f"{r[column['Score']].value:.2f}", r[column["Rank"]].value)
-        for r in rows[:4]
-    ] == [(r["reference"], r["score"], r["rank"]) for r in ranking]
-    assert [tuple(r[column[c]].value for c in ("Reference", "Score", "Rank")) for r in rows[4:]] == [
-        (ineligible, None, None)
-    ]
-    amount = rows[0][column["Requested amount"]]
-    assert (amount.value, amount.number_format) == (4600, "0.00")
-    title = rows[0][column["Title"]]
-    assert (title.value, title.data_type) == (FORMULA, "s")
 
 
 async def test_non_staff_get_403_on_pages_and_exports(client, make_client):
