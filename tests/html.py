@@ -111,3 +111,18 @@ def notice(html: str | Tag) -> str | None:
 def error_summary(html: str | Tag) -> list[str]:
     """The problems listed in the form's error summary box (role=alert), in order."""
     return texts_of(html, ".error-summary li")
+
+
+def definitions(html: str | Tag, selector: str = "dl") -> dict[str, str]:
+    """Each <dt> of the description lists the selector finds, with the text of the <dd> after it."""
+    found = {}
+    for listing in _root(html).select(selector):
+        for term in listing.find_all("dt"):
+            value = term.find_next_sibling("dd")
+            found[text(term)] = "" if value is None else text(value)
+    return found
+
+
+def form_actions(html: str | Tag) -> list[str]:
+    """The action of every form on the page."""
+    return attrs_of(html, "form", "action")
