@@ -10,7 +10,7 @@ from grants.core.auth import Role
 from grants.core.money import parse_cents
 from tests.factories.accounts import login, make_user, post_form, register_applicant
 from tests.factories.awards import FAILS, SECOND, THIRD, TOP, live_awards, scored_call, statuses
-from tests.html import notice, texts_of
+from tests.html import attr_of, field_error, form_actions, notice, parse, text_of, texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -33,14 +33,14 @@ async def test_ranking_shows_an_award_form_per_awardable_application(client, mak
     page = await staff.get(f"/staff/calls/{call_id}/ranking")
     assert page.status_code == 200
     assert (
-        f'<a class="button" href="/staff/calls/{call_id}/awards/auto">Award down the ranking</a>' in page.text
+        text_of(page.text, f'a.button[href="/staff/calls/{call_id}/awards/auto"]') == "Award down the ranking"
     )
     assert "Awarded so far: €0.00 of €9,200.00; 0 of 2 projects." in texts_of(page.text, "p")
     for application_id in apps:
-        assert f'<input type="hidden" name="application_id" value="{application_id}">' in page.text
-        assert (
-            f'<input id="f-amount.{application_id}" name="amount" type="text" inputmode="decimal" value="4600.00">'
-        ) in page.text
+        hidden = parse(page.text).find("input", attrs={"type": "hidden", "value": str(application_id)})
+        assert hidden["name"] == "application_id"
+        amount = f'input[id="f-amount.{application_id}"][name="amount"][inputmode="decimal"]'
+        assert attr_of(page.text, amount, "value") == "4600.00"
     assert "Award the next reserve" not in page.text  # nobody is on the reserve list yet
 
 
@@ -50,12 +50,12 @@ async def test_award_down_the_ranking_says_what_will_happen_then_does_it(client,
     staff = await staff_browser(make_client)
     confirm = await staff.get(f"/staff/calls/{call_id}/awards/auto")
     assert confirm.status_code == 200
-    assert (
-        f"<li>1. {refs[1]} – Piedzīvojumu nometne: €4,600.00</li><li>2. {refs[3]} – Piedzīvojumu nometne: €4,600.00</li>"
-        in (confirm.text)
-    )
-    assert f'<ul id="plan-reserve"><li>3. {refs[2]} – Piedzīvojumu nometne</li></ul>' in confirm.text
-    assert f'<ul id="plan-rejected"><li>4. {refs[0]} – Piedzīvojumu nometne</li></ul>' in confirm.text
+    assert texts_of(confirm.text, "ul#plan-awarded li") == [
+        f"1. {refs[1]} – Piedzīvojumu nometne: €4,600.00",
+        f"2. {refs[3]} – Piedzīvojumu nometne: €4,600.00",
+    ]
+    assert texts_of(confirm.text, "ul#plan-reserve li") == [f"3. {refs[2]} – Piedzīvojumu nometne"]
+    assert texts_of(confirm.text, "ul#plan-rejected li") == [f"4. {refs[0]} – Piedzīvojumu nometne"]
     assert "Left now: €9,200.00 of €9,200.00 and 2 of 2 projects." in texts_of(confirm.text, "p")
     assert await live_awards(call_id) == []  # the confirmation page changes nothing
 
@@ -66,17 +66,17 @@ async def test_award_down_the_ranking_says_what_will_happen_then_does_it(client,
     )
     assert await statuses(apps) == ["rejected", "awarded", "reserve", "awarded"]
     page = await staff.get(done.headers["location"])
-    assert (
+    assert notice(page.text) == (
         "Awarded down the ranking: 2 projects. On the reserve list: 1; rejected: 1. The call is decided."
-    ) in page.text
+    )
     assert "Awarded so far: €9,200.00 of €9,200.00; 2 of 2 projects." in texts_of(page.text, "p")
     # Only the reserve application is still awardable; the next reserve does not fit the quota: 409.
-    assert page.text.count('name="application_id"') == 1
+    assert len(parse(page.text).find_all("input", attrs={"name": "application_id"})) == 1
     refused = await post_form(staff, f"/staff/calls/{call_id}/awards/next-reserve", {})
     assert refused.status_code == 409
     assert (
-        '<div class="error-summary" role="alert"><p>The call&#39;s quota of 2 award(s) is used up.</p>'
-        in (refused.text)
+        text_of(refused.text, 'div.error-summary[role="alert"] > p')
+        == "The call's quota of 2 award(s) is used up."
     )
     assert await live_awards(call_id) == [(apps[1], 460_000), (apps[3], 460_000)]
 
@@ -88,13 +88,8 @@ async def test_a_lower_amount_needs_a_reason_next_to_the_field_then_is_awarded(c
     url = f"/staff/calls/{call_id}/awards"
     refused = await post_form(staff, url, {"application_id": str(target), "amount": "4000.00", "reason": ""})
     assert refused.status_code == 422
-    assert f'<p class="error" id="f-reason.{target}-error">Give the reason for changing the amount.</p>' in (
-        refused.text
-    )
-    assert (
-        f'id="f-amount.{target}" name="amount" type="text" inputmode="decimal" value="4000.00"'
-        in refused.text
-    )
+    assert field_error(refused.text, f"reason.{target}") == "Give the reason for changing the amount."
+    assert attr_of(refused.text, f'input[id="f-amount.{target}"][name="amount"]', "value") == "4000.00"
     assert await live_awards(call_id) == []
 
     form = {"application_id": str(target), "amount": "4000.00", "reason": "Nometnes izmaksas mazākas."}
@@ -115,8 +110,8 @@ async def test_an_award_over_the_budget_shows_the_services_message_with_409(clie
     assert (await post_form(staff, url, {"application_id": str(apps[0])})).status_code == 302
     refused = await post_form(staff, url, {"application_id": str(apps[1])})
     assert refused.status_code == 409
-    assert "An award of 4600.00 EUR would exceed the call&#39;s budget: 0.00 EUR of 4600.00 EUR remain." in (
-        refused.text
+    assert text_of(refused.text, "div.error-summary > p") == (
+        "An award of 4600.00 EUR would exceed the call's budget: 0.00 EUR of 4600.00 EUR remain."
     )
     assert await live_awards(call_id) == [(apps[0], 460_000)]
 
@@ -128,7 +123,7 @@ async def test_award_the_next_reserve_when_the_budget_allows(client, make_client
     assert await statuses(apps) == ["awarded", "reserve"]
     await Call.update({Call.budget_cents: parse_cents("9200.00")}).where(Call.id == call_id)
     page = await staff.get(f"/staff/calls/{call_id}/ranking")
-    assert f'action="/staff/calls/{call_id}/awards/next-reserve"' in page.text
+    assert f"/staff/calls/{call_id}/awards/next-reserve" in form_actions(page.text)
     made = await post_form(staff, f"/staff/calls/{call_id}/awards/next-reserve", {})
     assert made.headers["location"] == (
         f"/staff/calls/{call_id}/ranking?done=reserve&application={apps[1]}#app-{apps[1]}"
