@@ -126,3 +126,12 @@ def definitions(html: str | Tag, selector: str = "dl") -> dict[str, str]:
 def form_actions(html: str | Tag) -> list[str]:
     """The action of every form on the page."""
     return attrs_of(html, "form", "action")
+
+
+def caption_rows(html: str | Tag, caption: str) -> list[list[str]]:
+    """The body rows of the table whose caption reads `caption`, as the text of their cells."""
+    for table in _root(html).find_all("table"):
+        title = table.find("caption")
+        if title is not None and text(title) == caption:
+            return table_rows(table)
+    raise AssertionError(f"no table with the caption {caption!r}")

@@ -8,7 +8,7 @@ from grants.core.auth import Role
 from tests.factories.accounts import bearer, login, make_user, staff_headers
 from tests.factories.calls import call_payload, published_call
 from tests.factories.files import pdf_bytes
-from tests.html import texts_of
+from tests.html import attrs_of, texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +66,7 @@ async def test_staff_upload_form_on_the_call_page(client):
     call = await published_call(client)
     await login(client, await make_user(Role.staff))
     page = await client.get(f"/calls/{call['id']}")
-    assert 'enctype="multipart/form-data"' in page.text
+    assert "multipart/form-data" in attrs_of(page.text, "form", "enctype")
     token = client.cookies["grants_csrf"]
     response = await client.post(
         f"/calls/{call['id']}/documents",

@@ -13,13 +13,14 @@ from grants.core.money import display_cents
 from grants.reporting.queries.results import PER_PAGE
 from tests.factories import reporting_rows as data
 from tests.factories.accounts import login, make_user
-from tests.html import notice, texts_of
+from tests.html import attrs_of, notice, text_of, texts_of
 
 pytestmark = pytest.mark.integration
 
 
 def project_ids(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r'<tr id="project-(\d+)">', html)]
+    """The award id of each project row of a results page, in order."""
+    return [int(row.removeprefix("project-")) for row in attrs_of(html, 'tr[id^="project-"]', "id")]
 
 
 async def test_call_results_show_projects_organisations_amounts_and_schools(client):
@@ -114,4 +115,4 @@ async def test_public_pages_are_cacheable_for_anonymous_visitors_only(client, ma
 
 async def test_results_are_in_the_public_navigation(client):
     html = (await client.get("/")).text
-    assert '<li><a href="/results">Results</a></li>' in html
+    assert text_of(html, 'li > a[href="/results"]') == "Results"
