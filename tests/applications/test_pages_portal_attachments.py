@@ -13,7 +13,7 @@ from tests.factories.applications import complete_application
 from tests.factories.calls import published_call
 from tests.factories.files import pdf_bytes
 from tests.factories.registry import make_school
-from tests.html import attr_of, form_actions, links, notice, parse, text_of
+from tests.html import attr_of, form_actions, links, notice, parse, text_of, texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -159,7 +159,11 @@ async def test_remove_asks_first_and_then_removes_the_file(client):
 
     confirm = await client.get(url)
     assert confirm.status_code == 200
-    assert "You are about to remove the file “lieks.pdf”" in confirm.text
+    reference = (await client.get(f"/api/applications/{application_id}", headers=headers)).json()["reference"]
+    assert (
+        f"You are about to remove the file “lieks.pdf” ({len(pdf_bytes())} B) from the application {reference} "
+        "“Ar pielikumiem”. It cannot be restored; you can attach it again."
+    ) in texts_of(confirm.text, "p")
     assert url in form_actions(confirm.text)
     assert [name for name, _ in await files_of(application_id)] == ["lieks.pdf", "paliek.pdf"]
 
