@@ -1,5 +1,5 @@
-"""Agreements: recording the signed agreement and its document, the advance it brings, who sees the
-document, the award's states after it, and a decline that gives the place to the reserve."""
+"""Agreements through the API: recording the signed agreement and its document, the advance it brings,
+who sees the document, and a decline that gives the place to the reserve."""
 
 from __future__ import annotations
 
@@ -10,17 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from grants.accounts.service import load_principal, member_emails, user_id_by_email
+from grants.accounts.service import member_emails
 from grants.applications.tables import Application
-from grants.awards.service import lifecycle
-from grants.awards.tables import Agreement, Award, Payment
+from grants.awards.tables import Agreement, Payment
 from grants.core.auth import Role
-from grants.core.errors import Conflict, NotFound
 from grants.core.tables import AuditEntry, OutboxMessage
 from grants.core.time import now, to_riga
 from grants.settings import get_settings
 from tests.factories.accounts import applicant_headers, bearer, make_user
-from tests.factories.awards import SECOND, TOP, awarded_application, scored_call, sign, signed_award
+from tests.factories.awards import (
+    SECOND,
+    TOP,
+    award_status,
+    awarded_application,
+    scored_call,
+    sign,
+    signed_award,
+)
 from tests.factories.files import pdf_bytes
 
 pytestmark = pytest.mark.integration
@@ -36,17 +42,9 @@ def stored_files() -> set[str]:
     return {str(p) for p in Path(root).rglob("*") if p.is_file() and ".incoming" not in p.parts}
 
 
-async def staff_principal():
-    return await load_principal(await user_id_by_email(await make_user(Role.staff)))
-
-
 async def payments_of(award_id: int) -> list[tuple[str, int, str, object]]:
     rows = await Payment.select().where(Payment.award == award_id).order_by(Payment.id)
     return [(r["kind"], r["amount_cents"], r["due_on"].isoformat(), r["paid_on"]) for r in rows]
-
-
-async def award_status(award_id: int) -> str:
-    return (await Award.select(Award.status).where(Award.id == award_id).first())["status"]
 
 
 async def test_signing_records_the_agreement_and_the_advance_falls_due(client):
@@ -273,85 +271,6 @@ async def test_the_agreement_document_is_for_staff_and_the_grantee_only(client):
     unsigned = await awarded_application(client)
     missing = f"/api/awards/{unsigned['award_id']}/agreement/document"
     assert (await client.get(missing, headers=unsigned["applicant"])).status_code == 404
-
-
-async def test_the_award_moves_only_along_its_states(client):
-    award = await awarded_application(client)
-    award_id = award["award_id"]
-    staff = await staff_principal()
-    for step in (
-        lifecycle.mark_in_progress,
-        lifecycle.final_report_submitted,
-        lifecycle.final_report_approved,
-    ):
-        with pytest.raises(Conflict):
-            await step(award_id, staff)
-    terminate_early = await client.post(
-        f"/api/awards/{award_id}/terminate", json={"reason": "Nav līguma."}, headers=award["staff"]
-    )
-    assert terminate_early.status_code == 409
-    assert (await sign(client, award)).status_code == 201
-    with pytest.raises(Conflict):
-        await lifecycle.final_report_returned(award_id, staff)
-    assert await lifecycle.mark_in_progress(award_id, staff) is True
-    assert await lifecycle.mark_in_progress(award_id, staff) is False
-    await lifecycle.final_report_submitted(award_id, staff)
-    with pytest.raises(Conflict):
-        await lifecycle.final_report_submitted(award_id, staff)
-    await lifecycle.final_report_returned(award_id, staff)
-    assert await award_status(award_id) == "in_progress"
-    await lifecycle.final_report_submitted(award_id, staff)
-    final = await lifecycle.final_report_approved(award_id, staff)
-    assert (final["kind"], final["amount"], final["due_on"].isoformat()) == ("final", "460.00", today())
-    for step in (lifecycle.final_report_approved, lifecycle.final_report_returned):
-        with pytest.raises(Conflict):
-            await step(award_id, staff)
-    assert await lifecycle.mark_in_progress(award_id, staff) is False
-    actions = (
-        await AuditEntry.select(AuditEntry.action)
-        .where((AuditEntry.entity == "award") & (AuditEntry.entity_id == str(award_id)))
-        .order_by(AuditEntry.id)
-    )
-    assert [a["action"] for a in actions] == [
-        "award",
-        "sign",
-        "start",
-        "final_report_submitted",
-        "final_report_returned",
-        "final_report_submitted",
-        "final_report_approved",
-    ]
-
-
-async def test_reportable_award_is_for_staff_and_the_grantee_only(client):
-    award = await signed_award(client)
-    grantee_id = (
-        await Application.select(Application.organisation)
-        .where(Application.id == award["application_id"])
-        .first()
-    )["organisation"]
-    grantee = await load_principal(await user_id_by_email((await member_emails(grantee_id))[0]))
-    row = await lifecycle.reportable_award(award["award_id"], grantee)
-    assert (row["id"], row["application"], row["organisation"], row["amount_cents"], row["status"]) == (
-        award["award_id"],
-        award["application_id"],
-        grantee_id,
-        460_000,
-        "agreement_signed",
-    )
-    assert (row["start_date"].isoformat(), row["end_date"].isoformat()) == ("2027-03-01", "2027-05-31")
-    other = await signed_award(client)
-    other_org = (
-        await Application.select(Application.organisation)
-        .where(Application.id == other["application_id"])
-        .first()
-    )["organisation"]
-    stranger = await load_principal(await user_id_by_email((await member_emails(other_org))[0]))
-    with pytest.raises(NotFound):
-        await lifecycle.reportable_award(award["award_id"], stranger)
-    assert (await lifecycle.reportable_award(award["award_id"], await staff_principal()))["id"] == award[
-        "award_id"
-    ]
 
 
 async def test_a_decline_lets_the_first_reserve_be_awarded_and_signed(client):

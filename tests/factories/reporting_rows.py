@@ -18,6 +18,7 @@ from grants.accounts.tables import Organisation
 from grants.applications.tables import Application, PlannedEvent
 from grants.awards.tables import Award, Payment
 from grants.calls.tables import Call
+from grants.core.money import format_cents
 from grants.registry.tables import Municipality, School
 from grants.reporting.tables import GRADE_BANDS, EventReport
 from tests.factories.accounts import unique_org_number
@@ -211,3 +212,24 @@ async def event(
 
 async def school(municipality: str, name: str) -> str:
     return await make_school(municipality, name)
+
+
+BANDS = ("1-4", "5-9", "10-12", "vocational")
+
+
+def band_sum(events: list[tuple]) -> dict[str, int]:
+    return {band: sum(e[2][i] for e in events) for i, band in enumerate(BANDS)}
+
+
+def expected(seeded: dict) -> dict:
+    projects, events = seeded["projects"], seeded["events"]
+    paid = {p.award: sum(c for q, c, on in seeded["payments"] if q is p and on) for p in projects}
+    return {
+        "projects": len(projects),
+        "events": len(events),
+        "participants": sum(sum(e[2]) for e in events),
+        "participants_by_grade": band_sum(events),
+        "awarded": format_cents(sum(p.amount_cents for p in projects)),
+        "paid": format_cents(sum(paid.values())),
+        "paid_per_project": {p.award: format_cents(paid[p.award]) for p in projects},
+    }
