@@ -13,7 +13,7 @@ from grants.core.time import now, to_riga
 from tests.factories.accounts import csrf_token, login, make_user, post_form
 from tests.factories.awards import awarded_application, signed_award
 from tests.factories.files import pdf_bytes
-from tests.html import field_error, links, notice, parse, text_of, texts_of
+from tests.html import field_error, links, notice, parse, table_rows, text_of, texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -179,9 +179,8 @@ async def test_the_payment_register_page_lists_payments_with_the_csv_link(client
     browser = await staff_browser(make_client)
     page = await browser.get("/staff/payments", params={"call_id": award["call_id"]})
     assert page.status_code == 200
-    row = re.search(rf'<tr id="payment-{advance["id"]}">.*?</tr>', page.text, re.S).group(0)
-    assert "€4,140.00" in row
-    assert "Not paid" in row
+    row = table_rows(page.text, f"tr#payment-{advance['id']}")[0]
+    assert row[1:4] == ["Not paid", "€4,140.00", "Advance"]
     assert f"/api/payments.csv?call_id={award['call_id']}" in links(page.text)
     csv_file = await browser.get(f"/api/payments.csv?call_id={award['call_id']}")
     assert csv_file.status_code == 200
