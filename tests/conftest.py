@@ -144,17 +144,6 @@ async def make_client(app) -> AsyncIterator:
         await c.aclose()
 
 
-def unique_email(prefix: str = "user") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.lv"
-
-
-_reg_numbers = itertools.count(1)
-
-
-def unique_org_number() -> str:
-    return f"4{os.getpid() % 100000:05d}{next(_reg_numbers):05d}"[:11]
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -10,11 +10,10 @@ from zoneinfo import ZoneInfo
 from playwright.async_api import Page, expect
 
 from grants.core.time import now, to_riga
-from tests.conftest import unique_email, unique_org_number
 from tests.e2e.panel import create_row, moment, open_add_form, panel_login, pick, row_id, run_form
 from tests.e2e.story import Story
-from tests.helpers import PASSWORD
-from tests.samples import pdf_bytes
+from tests.factories.accounts import PASSWORD, unique_email, unique_org_number
+from tests.factories.files import pdf_bytes
 
 RIGA = ZoneInfo("Europe/Riga")
 CRITERIA = [  # code, title, kind, max points, weight, min points

@@ -9,7 +9,7 @@ from playwright.async_api import Page, expect
 
 from grants.core.time import format_day
 from tests.e2e.story import Story, site_login
-from tests.samples import pdf_bytes
+from tests.factories.files import pdf_bytes
 
 BANDS = ({"Grades 5–9": 14, "Grades 10–12": 10}, {"Grades 5–9": 18})  # per event, adding up to its total
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from playwright.async_api import Page, expect
 
-from tests.helpers import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 
 async def panel_login(page: Page, email: str, password: str = PASSWORD) -> None:

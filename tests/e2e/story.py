@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import shoot
-from tests.helpers import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 
 @dataclass(frozen=True)

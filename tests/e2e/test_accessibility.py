@@ -15,20 +15,14 @@ from playwright.async_api import Page, expect
 
 from grants.accounts.service import ensure_user
 from grants.core.auth import Role
-from tests.conftest import unique_email
 from tests.e2e.axe import axe_script, blocking_violations, describe
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.story import past_period, site_login
-from tests.helpers import (
-    PASSWORD,
-    bearer,
-    complete_application,
-    make_school,
-    published_call,
-    register_applicant,
-    sign,
-    staff_headers,
-)
+from tests.factories.accounts import PASSWORD, bearer, register_applicant, staff_headers, unique_email
+from tests.factories.applications import complete_application
+from tests.factories.awards import sign
+from tests.factories.calls import published_call
+from tests.factories.registry import make_school
 
 pytestmark = pytest.mark.e2e
 

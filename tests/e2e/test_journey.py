@@ -16,13 +16,13 @@ import uuid
 import pytest
 
 from grants.core.auth import Role
-from tests.conftest import unique_email
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.journey_call import ngo_applies, staff_publish_call
 from tests.e2e.journey_grant import coordinator_sees_events, grantee_reports_events, staff_record_agreement
 from tests.e2e.journey_review import SCORES, reviewer_scores, staff_award, staff_close_and_assign
 from tests.e2e.story import Cast, Story
-from tests.helpers import PASSWORD, make_school
+from tests.factories.accounts import PASSWORD, unique_email
+from tests.factories.registry import make_school
 
 pytestmark = pytest.mark.e2e
 

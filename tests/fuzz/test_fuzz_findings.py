@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from grants.core.auth import SESSION_COOKIE
-from tests.helpers import PASSWORD, applicant_headers, post_form, published_call, register_applicant
+from tests.factories.accounts import PASSWORD, applicant_headers, post_form, register_applicant
+from tests.factories.calls import published_call
 
 pytestmark = pytest.mark.integration
 

@@ -13,9 +13,11 @@ import httpx
 
 from grants.accounts.queries import user_id_by_email
 from grants.core.auth import Role
-from tests.helpers import bearer, complete_application, make_user, published_call
-from tests.integration.report_helpers import image_bytes, report, running_award
-from tests.samples import pdf_bytes
+from tests.factories.accounts import bearer, make_user
+from tests.factories.applications import complete_application
+from tests.factories.calls import published_call
+from tests.factories.files import image_bytes, pdf_bytes
+from tests.factories.reporting import report, running_award
 
 MUNICIPALITY = "LV-016"  # of the calls, the school and the coordinator
 

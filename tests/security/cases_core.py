@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import call_payload
+from tests.factories.calls import call_payload
 from tests.security.table import EXE, LOGIN, Case, To, everyone, signed_in, staff_api, staff_page
 
 _DRAFT_CALL = call_payload(title="LEAK-DRAFT-CALL title", reviewers_per_application=1)

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from tests.security import cases_after_award, cases_core, cases_review
-from tests.security.conftest import browser, csrf
 from tests.security.table import LOGIN, Case, Outcome, To
+from tests.security.web import browser, csrf
 from tests.security.world import ROLES, World
 
 pytestmark = pytest.mark.integration

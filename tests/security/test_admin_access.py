@@ -1,6 +1,6 @@
 """The admin panel (one mount, /admin/…): table data and forms for staff only, whatever the path says.
 
-tests/integration/test_admin_panel.py covers the panel's own features (role forms, read-only
+tests/admin/test_panel.py covers the panel's own features (role forms, read-only
 tables, its login limit); here every role meets the panel's API on the seeded world.
 """
 
@@ -12,7 +12,7 @@ import pytest
 
 from grants.accounts.tables import Organisation, UserRole
 from grants.core.auth import SESSION_COOKIE
-from tests.security.conftest import raw_request
+from tests.security.web import raw_request
 from tests.security.world import ROLES
 
 pytestmark = pytest.mark.integration

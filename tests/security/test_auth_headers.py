@@ -1,9 +1,9 @@
 """Sessions, bearer tokens and the security headers.
 
-Login brute force is covered where the limiter lives: tests/integration/test_accounts.py
+Login brute force is covered where the limiter lives: tests/accounts/test_api.py
 (the token endpoint: five failures then 429, also for the right password; the login page
-blocked after failures elsewhere), tests/integration/test_admin_panel.py (the panel's login
-counted in the same store) and tests/integration/test_rate_limit.py (the limit holds across
+blocked after failures elsewhere), tests/admin/test_panel.py (the panel's login
+counted in the same store) and tests/core/test_rate_limit.py (the limit holds across
 two server processes). Added here: password spraying over many accounts from one address.
 """
 
@@ -19,8 +19,8 @@ from piccolo_api.session_auth.tables import SessionsBase
 from grants.accounts.tables import ApiToken
 from grants.core.auth import SESSION_COOKIE, Role
 from grants.core.time import now
-from tests.helpers import PASSWORD, make_user
-from tests.security.conftest import csrf
+from tests.factories.accounts import PASSWORD, make_user
+from tests.security.web import csrf
 
 pytestmark = pytest.mark.integration
 
@@ -61,7 +61,7 @@ async def test_panel_login_gives_a_new_session_id(new_browser, world):
 
 
 async def test_register_page_gives_a_new_session_id(new_browser, world):
-    from tests.conftest import unique_email, unique_org_number
+    from tests.factories.accounts import unique_email, unique_org_number
 
     before = await fresh_session(world, "c")
     client = new_browser(before)

@@ -11,9 +11,9 @@ from grants.app import CSRF_COOKIE
 from grants.applications.tables import Application
 from grants.core.auth import SESSION_COOKIE, Role
 from grants.scoring.tables import Assignment
-from tests.conftest import unique_email, unique_org_number
-from tests.helpers import PASSWORD, eligible_applications, make_user
-from tests.security.conftest import csrf, raw_request
+from tests.factories.accounts import PASSWORD, make_user, unique_email, unique_org_number
+from tests.factories.applications import eligible_applications
+from tests.security.web import csrf, raw_request
 from tests.security.world import pdf
 
 pytestmark = pytest.mark.integration
@@ -35,7 +35,7 @@ async def scene(app) -> Scene:
     from grants.accounts.service import register
     from grants.applications.service import drafts
     from grants.scoring import service as scoring
-    from tests.helpers import organisation
+    from tests.factories.accounts import organisation
 
     call_id, (eligible,) = await eligible_applications(1, applications_per_organisation=5)
     applicant = unique_email("csrf")

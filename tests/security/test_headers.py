@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.conftest import browser
+from tests.security.web import browser
 
 pytestmark = pytest.mark.integration
 

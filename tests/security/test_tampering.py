@@ -8,8 +8,15 @@ from piccolo.apps.user.tables import BaseUser
 
 from grants.accounts.tables import UserRole
 from grants.applications.tables import Application
-from tests.conftest import unique_email, unique_org_number
-from tests.helpers import PASSWORD, applicant_headers, bearer, post_form, published_call
+from tests.factories.accounts import (
+    PASSWORD,
+    applicant_headers,
+    bearer,
+    post_form,
+    unique_email,
+    unique_org_number,
+)
+from tests.factories.calls import published_call
 
 pytestmark = pytest.mark.integration
 
@@ -92,7 +99,7 @@ async def test_registration_cannot_ask_for_roles_or_panel_flags(client):
 )
 async def test_next_never_leads_off_the_site(client, target):
     from grants.core.auth import Role
-    from tests.helpers import make_user
+    from tests.factories.accounts import make_user
 
     switched = await client.get("/lang/en", params={"next": target})
     email = await make_user(Role.applicant)

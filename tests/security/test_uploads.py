@@ -16,8 +16,9 @@ from grants.applications.tables import Attachment
 from grants.calls.tables import CallDocument
 from grants.core.storage import KEY_PATTERN, get_storage
 from grants.settings import get_settings
-from tests.helpers import applicant_headers, published_call, staff_headers
-from tests.security.conftest import browser
+from tests.factories.accounts import applicant_headers, staff_headers
+from tests.factories.calls import published_call
+from tests.security.web import browser
 from tests.security.world import pdf
 
 pytestmark = pytest.mark.integration
@@ -239,7 +240,7 @@ async def test_event_photo_that_cannot_be_decoded_safely_is_refused_cleanly(
 
 
 async def test_event_photo_bomb_through_the_page_form_is_refused_cleanly(browsers, world):
-    from tests.security.conftest import csrf
+    from tests.security.web import csrf
 
     client = browsers["a"]
     before_rows, before_files = await photo_count(world.ids["event_a"]), stored_files()

@@ -4,38 +4,22 @@ client's job to escape) as application/json from the API and the admin panel's A
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pytest
 
 from grants.core.auth import Role
-from tests.conftest import unique_email, unique_org_number
-from tests.helpers import PASSWORD, bearer, call_payload, make_school, make_user
-from tests.security.conftest import browser
+from tests.factories.accounts import PASSWORD, bearer, make_user, unique_email, unique_org_number
+from tests.factories.calls import call_payload
+from tests.factories.registry import make_school
+from tests.security.web import DANGEROUS_URL, assert_escaped, browser, payload
 
 pytestmark = pytest.mark.integration
 
-TAIL = '<script>alert(1)</script>"><img src=x onerror=alert(1)>{{7*7}}'
 LINKS = (
     "[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c]( javascript:alert(1)) "
     "<javascript:alert(1)> [d](data:text/html;base64,PHNjcmlwdD4=) [e](vbscript:x) ![f](javascript:alert(1))"
 )
-DANGEROUS_URL = re.compile(r"""(href|src)\s*=\s*["']?\s*(javascript|vbscript|data):""", re.IGNORECASE)
-
-
-def payload(tag: str) -> str:
-    return f"XSS{tag}{TAIL}"
-
-
-def assert_escaped(body: str, tags: list[str]) -> None:
-    """No payload runs, and each field named is on the page as the text it is."""
-    assert "<script>alert(1)</script>" not in body
-    assert "<img src=x" not in body
-    assert DANGEROUS_URL.search(body) is None
-    shown = [tag for tag in tags if f"XSS{tag}&lt;script&gt;alert(1)&lt;/script&gt;" in body]
-    assert shown == tags
-    assert body.count("onerror=alert(1)&gt;{{7*7}}") >= len(tags)  # template syntax is never evaluated
 
 
 @dataclass

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from grants.core.auth import Role
-from tests.conftest import unique_email
-from tests.helpers import PASSWORD, make_school, make_user, organisation
-from tests.security.conftest import browser
-from tests.security.test_xss import assert_escaped, payload
+from tests.factories.accounts import PASSWORD, make_user, organisation, unique_email
+from tests.factories.registry import make_school
+from tests.security.web import assert_escaped, browser, payload
 from tests.security.world_reporting import held_event, sign_agreement
 
 pytestmark = pytest.mark.integration

@@ -16,8 +16,10 @@ from datetime import timedelta
 from typing import Any
 
 from grants.core.auth import Role
-from tests.conftest import unique_email
-from tests.helpers import PASSWORD, call_payload, complete_application, make_school, organisation
+from tests.factories.accounts import PASSWORD, organisation, unique_email
+from tests.factories.applications import complete_application
+from tests.factories.calls import call_payload
+from tests.factories.registry import make_school
 
 ROLES = ("anon", "a", "b", "r", "r2", "c", "c2", "s")
 ROLE_NAMES = {

@@ -1,0 +1,209 @@
+"""Accounts through the pages: registering and logging in by form, sessions and their cookie, logging out,
+the CSRF token, changing the password, the account page."""
+
+from __future__ import annotations
+
+import pytest
+
+from grants.app import CSRF_COOKIE
+from grants.core.auth import SESSION_COOKIE, Role
+from tests.factories.accounts import (
+    PASSWORD,
+    bearer,
+    login,
+    make_user,
+    post_form,
+    register_applicant,
+    replace_cookie,
+    unique_email,
+    unique_org_number,
+)
+from tests.html import definitions, field_error, input_value, text_of, texts_of
+
+pytestmark = pytest.mark.integration
+
+
+async def test_register_page_shows_errors_next_to_fields_and_keeps_input(client):
+    response = await post_form(
+        client,
+        "/register",
+        {
+            "name": "Jānis Ozols",
+            "email": unique_email(),
+            "password": PASSWORD,
+            "password2": PASSWORD,
+            "org_name": "Biedrība <b>Ozols</b>",
+            "org_registration_number": "123",
+            "org_legal_form": "association",
+            "org_municipality_code": "LV-016",
+        },
+    )
+    assert response.status_code == 422
+    assert (
+        field_error(response.text, "org_registration_number")
+        == "The registration number must be exactly 11 digits."
+    )
+    # What was typed comes back, escaped; the password does not.
+    assert 'value="Biedrība &lt;b&gt;Ozols&lt;/b&gt;"' in response.text  # escaped in the raw HTML
+    assert input_value(response.text, "org_name") == "Biedrība <b>Ozols</b>"
+    assert input_value(response.text, "name") == "Jānis Ozols"
+    assert PASSWORD not in response.text
+    assert SESSION_COOKIE not in client.cookies
+
+
+async def test_register_page_logs_the_new_applicant_in(client):
+    email = unique_email()
+    response = await post_form(
+        client,
+        "/register",
+        {
+            "name": "Jānis Ozols",
+            "email": email,
+            "password": PASSWORD,
+            "password2": PASSWORD,
+            "org_name": "Nodibinājums Ozols",
+            "org_registration_number": unique_org_number(),
+            "org_legal_form": "foundation",
+            "org_municipality_code": "LV-041",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["location"] == "/account"
+    page = await client.get("/account")
+    assert definitions(page.text)["E-mail"] == email
+
+
+async def test_login_page_wrong_password_gives_401_with_message(client):
+    email = await make_user(Role.applicant)
+    response = await post_form(client, "/login", {"email": email, "password": "wrong-password"})
+    assert response.status_code == 401
+    assert text_of(response.text, "div.error-summary") == "Wrong e-mail or password."
+    assert SESSION_COOKIE not in client.cookies
+
+
+async def test_login_renews_session_id(client):
+    email = await make_user(Role.applicant)
+    replace_cookie(client, SESSION_COOKIE, "planted-by-an-attacker")
+    await login(client, email)
+    first = client.cookies[SESSION_COOKIE]
+    assert first != "planted-by-an-attacker"
+    await login(client, email)
+    second = client.cookies[SESSION_COOKIE]
+    assert second != first
+    # The old session id no longer works.
+    replace_cookie(client, SESSION_COOKIE, first)
+    assert (await client.get("/api/me")).status_code == 401
+
+
+async def test_session_cookie_is_httponly_and_samesite(client):
+    email = await make_user(Role.applicant)
+    token = await post_form(client, "/login", {"email": email, "password": PASSWORD})
+    cookie = next(h for h in token.headers.get_list("set-cookie") if h.startswith(f"{SESSION_COOKIE}="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Path=/" in cookie
+
+
+async def test_login_redirects_only_to_local_next(client):
+    email = await make_user(Role.applicant)
+    response = await post_form(
+        client, "/login", {"email": email, "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    assert response.headers["location"] == "/account"
+    response = await post_form(client, "/login", {"email": email, "password": PASSWORD, "next": "/registry"})
+    assert response.headers["location"] == "/registry"
+
+
+async def test_logout_ends_the_session(client):
+    email = await make_user(Role.applicant)
+    await login(client, email)
+    token = client.cookies[SESSION_COOKIE]
+    response = await post_form(client, "/logout", {})
+    assert response.status_code == 302
+    replace_cookie(client, SESSION_COOKIE, token)
+    assert (await client.get("/api/me")).status_code == 401
+
+
+async def test_form_without_csrf_token_is_refused(client):
+    email = await make_user(Role.applicant)
+    await client.get("/login")
+    assert CSRF_COOKIE in client.cookies
+    response = await client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 403
+    assert SESSION_COOKIE not in client.cookies
+    forged = await client.post(
+        "/login", data={"email": email, "password": PASSWORD, "_csrf_token": "0" * 128}
+    )
+    assert forged.status_code == 403
+
+
+async def test_change_password_requires_current_and_logs_out_other_sessions(client, make_client):
+    email = await make_user(Role.applicant)
+    other_browser = make_client()
+    await login(other_browser, email)
+    headers = await bearer(client, email)
+    await login(client, email)
+
+    wrong = await post_form(
+        client,
+        "/account/password",
+        {
+            "current_password": "not-it-at-all",
+            "new_password": "new-password-123",
+            "new_password2": "new-password-123",
+        },
+    )
+    assert wrong.status_code == 422
+    assert text_of(wrong.text, "#f-current_password-error") == "The current password is wrong."
+
+    done = await post_form(
+        client,
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "new-password-123",
+            "new_password2": "new-password-123",
+        },
+    )
+    assert done.status_code == 302
+    assert (await client.get("/api/me")).json()["email"] == email  # this session goes on
+    assert (await other_browser.get("/api/me")).status_code == 401  # the other one is out
+    assert (await client.get("/api/me", headers=headers)).status_code == 401  # and so are its tokens
+    fresh = await client.post("/api/auth/token", json={"email": email, "password": "new-password-123"})
+    assert fresh.status_code == 200
+
+
+async def test_account_page_requires_login_and_redirects_back(client):
+    response = await client.get("/account")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/login?next=%2Faccount"
+
+
+async def test_account_page_shows_own_organisation_only(client, make_client):
+    email, _ = await register_applicant(client, name="Biedrība “Mūsu”")
+    _other_email, _ = await register_applicant(make_client(), name="Biedrība “Svešā”")
+    await login(client, email)
+    page = await client.get("/account")
+    assert "Biedrība “Mūsu”" in texts_of(page.text, "dd")
+    assert "Svešā" not in page.text
+    assert text_of(page.text, 'a[href="/registry/LV-016"]') == "Bauskas novads"
+
+
+async def test_register_page_puts_a_clash_next_to_its_field_and_a_mismatch_next_to_password2(client):
+    email, _ = await register_applicant(client)
+    form = {
+        "name": "Jānis Ozols",
+        "email": email,
+        "password": PASSWORD,
+        "password2": PASSWORD,
+        "org_name": "Biedrība Ozols",
+        "org_registration_number": unique_org_number(),
+        "org_legal_form": "association",
+        "org_municipality_code": "LV-016",
+    }
+    response = await post_form(client, "/register", form)
+    assert response.status_code == 409
+    assert field_error(response.text, "email") == "An account with this e-mail address already exists."
+    response = await post_form(client, "/register", form | {"email": unique_email(), "password2": "other"})
+    assert response.status_code == 422
+    assert field_error(response.text, "password2") == "The passwords do not match."

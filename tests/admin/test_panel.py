@@ -1,0 +1,235 @@
+"""The admin panel: one login with the site, table data for staff only."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from piccolo.apps.user.tables import BaseUser
+
+from grants.accounts.tables import UserRole
+from grants.core.auth import Role
+from grants.core.tables import AuditEntry
+from grants.registry.tables import School
+from tests.factories.accounts import PASSWORD, login, make_user
+from tests.html import parse
+
+pytestmark = pytest.mark.integration
+
+
+async def admin_login(client, email: str, password: str = PASSWORD):
+    """Log in through the panel's own login form, as its page does."""
+    await client.get("/admin/")
+    csrf = client.cookies["csrftoken"]
+    return await client.post(
+        "/admin/public/login/",
+        json={"username": email, "password": password},
+        headers={"X-CSRFToken": csrf},
+    )
+
+
+async def test_bare_admin_redirects_to_the_panel(client):
+    response = await client.get("/admin")
+    assert response.status_code == 301
+    assert response.headers["location"] == "/admin/"
+    page = await client.get("/admin/")
+    assert page.status_code == 200
+    assert parse(page.text).select_one("div#app") is not None
+
+
+async def test_staff_sees_and_reads_tables_after_site_login(client):
+    email = await make_user(Role.staff)
+    await login(client, email)
+    tables = await client.get("/admin/api/tables/")
+    assert tables.status_code == 200
+    assert {"municipality", "school", "organisation", "piccolo_user", "audit_log"} <= set(tables.json())
+    rows = await client.get("/admin/api/tables/municipality/?code=LV-016")
+    assert [row["name"] for row in rows.json()["rows"]] == ["Bauskas novads"]
+
+
+@pytest.mark.parametrize("role", [Role.reviewer, Role.applicant, Role.coordinator])
+async def test_non_staff_gets_403_from_admin_tables(client, role):
+    email = await make_user(role, "LV-016" if role == Role.coordinator else None)
+    await login(client, email)
+    for path in (
+        "/admin/api/tables/",
+        "/admin/api/tables/piccolo_user/",
+        "/admin/api/tables/organisation/",
+        "/admin/api/forms/",
+        "/admin/api/tables/audit_log/1/",
+    ):
+        response = await client.get(path)
+        assert response.status_code == 403, path
+        assert "piccolo_user" not in response.text
+        assert "@" not in response.text
+
+
+async def test_anonymous_gets_401_from_admin_tables(client):
+    response = await client.get("/admin/api/tables/school/")
+    assert response.status_code == 401
+
+
+async def test_reviewer_logs_in_to_panel_with_site_credentials(client):
+    email = await make_user(Role.reviewer)
+    response = await admin_login(client, email)
+    assert response.status_code in (200, 303)
+    # The panel's session is the site's session too.
+    me = await client.get("/api/me")
+    assert me.json()["roles"] == ["reviewer"]
+    assert (await client.get("/admin/api/user/")).json()["username"] == email
+    assert (await client.get("/admin/api/tables/")).status_code == 403
+
+
+async def test_applicant_cannot_use_the_panel_even_after_its_login_form(client):
+    email = await make_user(Role.applicant)
+    await admin_login(client, email)
+    # The credentials are right, so a session exists, but the panel admits no applicant.
+    assert (await client.get("/admin/api/user/")).status_code == 401
+    tables = await client.get("/admin/api/tables/organisation/")
+    assert tables.status_code == 403
+    assert "registration_number" not in tables.text
+
+
+async def test_admin_login_is_rate_limited_in_the_shared_store(client, make_client):
+    email = await make_user(Role.staff)
+    for _ in range(5):
+        assert (await admin_login(make_client(), email, "wrong-password")).status_code == 401
+    # A sixth try, from the site's login page and another address, is refused too.
+    response = await make_client().post("/api/auth/token", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert (await admin_login(client, email)).status_code == 429
+
+
+async def test_audit_log_is_read_only_in_the_panel(client):
+    email = await make_user(Role.staff)
+    await login(client, email)
+    rows = (await client.get("/admin/api/tables/audit_log/?__order=-id")).json()["rows"]
+    assert rows[0]["action"] == "grant_role"
+    csrf = client.cookies.get("csrftoken") or (await client.get("/admin/"), client.cookies["csrftoken"])[1]
+    deleted = await client.delete(
+        f"/admin/api/tables/audit_log/{rows[0]['id']}/", headers={"X-CSRFToken": csrf}
+    )
+    assert deleted.status_code == 405
+    again = (await client.get("/admin/api/tables/audit_log/?__order=-id")).json()["rows"]
+    assert again[0]["id"] == rows[0]["id"]
+
+
+async def _panel_csrf(client) -> dict[str, str]:
+    if "csrftoken" not in client.cookies:
+        await client.get("/admin/")
+    return {"X-CSRFToken": client.cookies["csrftoken"]}
+
+
+async def test_staff_grants_reviewer_role_through_the_panel_form(client, make_client):
+    staff = await make_user(Role.staff)
+    person = await make_user(Role.applicant)
+    await login(client, staff)
+    response = await client.post(
+        "/admin/api/forms/grant-a-role/",
+        json={"email": person, "role": "reviewer", "municipality_code": ""},
+        headers=await _panel_csrf(client),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["custom_form_success"] == f"{person} now has the role reviewer."
+    user = (await BaseUser.select(BaseUser.admin, BaseUser.superuser).where(BaseUser.username == person))[0]
+    assert user == {"admin": True, "superuser": False}
+    entry = (
+        await AuditEntry.select(AuditEntry.actor_email, AuditEntry.data)
+        .where(AuditEntry.action == "grant_role")
+        .order_by(AuditEntry.id, ascending=False)
+        .output(load_json=True)
+        .first()
+    )
+    assert entry == {"actor_email": staff, "data": {"after": {"role": "reviewer", "municipality": None}}}
+    # The new reviewer reaches the panel but not its tables.
+    reviewer = make_client()
+    await login(reviewer, person)
+    assert (await reviewer.get("/admin/api/user/")).status_code == 200
+
+
+async def test_coordinator_grant_needs_a_current_municipality(client):
+    staff = await make_user(Role.staff)
+    person = await make_user(Role.applicant)
+    await login(client, staff)
+    response = await client.post(
+        "/admin/api/forms/grant-a-role/",
+        json={"email": person, "role": "coordinator", "municipality_code": "LV-102"},
+        headers=await _panel_csrf(client),
+    )
+    assert response.status_code == 422
+    assert response.json() == {"custom_form_error": "A coordinator needs a current municipality code."}
+    roles = await UserRole.select(UserRole.role).where(UserRole.user.username == person)
+    assert roles == [{"role": "applicant"}]
+
+
+async def test_revoking_reviewer_role_closes_the_panel(client, make_client):
+    staff = await make_user(Role.staff)
+    person = await make_user(Role.reviewer)
+    await login(client, staff)
+    response = await client.post(
+        "/admin/api/forms/revoke-a-role/",
+        json={"email": person, "role": "reviewer"},
+        headers=await _panel_csrf(client),
+    )
+    assert response.json()["custom_form_success"] == f"{person} no longer has the role reviewer."
+    former = make_client()
+    await login(former, person)
+    assert (await former.get("/admin/api/user/")).status_code == 401
+
+
+async def test_panel_cannot_set_role_flags_by_hand(client):
+    staff = await make_user(Role.staff)
+    person = await make_user(Role.applicant)
+    await login(client, staff)
+    person_id = (await BaseUser.select(BaseUser.id).where(BaseUser.username == person))[0]["id"]
+    response = await client.patch(
+        f"/admin/api/tables/piccolo_user/{person_id}/",
+        json={"admin": True, "superuser": True, "first_name": "Renamed"},
+        headers=await _panel_csrf(client),
+    )
+    assert response.status_code == 200, response.text
+    row = (
+        await BaseUser.select(BaseUser.admin, BaseUser.superuser, BaseUser.first_name).where(
+            BaseUser.id == person_id
+        )
+    )[0]
+    assert row == {"admin": False, "superuser": False, "first_name": "Renamed"}
+
+
+async def test_user_roles_are_read_only_in_the_panel(client):
+    staff = await make_user(Role.staff)
+    person = await make_user(Role.applicant)
+    await login(client, staff)
+    person_id = (await BaseUser.select(BaseUser.id).where(BaseUser.username == person))[0]["id"]
+    response = await client.post(
+        "/admin/api/tables/user_role/",
+        json={"user": person_id, "role": "staff"},
+        headers=await _panel_csrf(client),
+    )
+    assert response.status_code == 405
+    assert await UserRole.select(UserRole.role).where(UserRole.user == person_id) == [{"role": "applicant"}]
+
+
+async def test_panel_edit_of_a_school_is_audited_with_its_author(client):
+    staff = await make_user(Role.staff)
+    await login(client, staff)
+    school = School(registration_number=f"9{uuid.uuid4().int % 10**9:09d}", name="Vecā skola", municipality=1)
+    await school.save()
+    response = await client.patch(
+        f"/admin/api/tables/school/{school.id}/",
+        json={"name": "Jaunā skola"},
+        headers=await _panel_csrf(client),
+    )
+    assert response.status_code == 200, response.text
+    entry = (
+        await AuditEntry.select(AuditEntry.action, AuditEntry.entity, AuditEntry.actor_email, AuditEntry.data)
+        .where((AuditEntry.entity == "school") & (AuditEntry.entity_id == str(school.id)))
+        .output(load_json=True)
+        .first()
+    )
+    assert entry == {
+        "action": "admin_update",
+        "entity": "school",
+        "actor_email": staff,
+        "data": {"after": {"name": "Jaunā skola"}},
+    }

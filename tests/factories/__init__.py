@@ -1,0 +1,1 @@
+"""Data builders for the tests, one module per domain (import from the module, e.g. tests.factories.awards)."""

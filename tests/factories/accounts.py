@@ -1,0 +1,99 @@
+"""People: users of each role, organisations, logins and tokens; forms with their CSRF token."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+
+import httpx
+
+from grants.app import CSRF_COOKIE
+from grants.core.auth import SESSION_COOKIE, Role
+
+PASSWORD = "correct-horse-battery"
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.lv"
+
+
+_reg_numbers = itertools.count(1)
+
+
+def unique_org_number() -> str:
+    return f"4{os.getpid() % 100000:05d}{next(_reg_numbers):05d}"[:11]
+
+
+async def csrf_token(client: httpx.AsyncClient) -> str:
+    if CSRF_COOKIE not in client.cookies:
+        await client.get("/login")
+    return client.cookies[CSRF_COOKIE]
+
+
+async def post_form(client: httpx.AsyncClient, url: str, data: dict[str, str]) -> httpx.Response:
+    """A form post as a browser sends it, with the CSRF token from the cookie."""
+    token = await csrf_token(client)
+    return await client.post(url, data={**data, "_csrf_token": token})
+
+
+async def make_user(role: Role, municipality: str | None = None, name: str = "Test Person") -> str:
+    from grants.accounts.service import ensure_user
+
+    email = unique_email(role.value)
+    await ensure_user(email, PASSWORD, role, municipality, name)
+    return email
+
+
+def organisation(**overrides: str) -> dict[str, str]:
+    return {
+        "name": "Biedrība “Tests”",
+        "registration_number": unique_org_number(),
+        "legal_form": "association",
+        "municipality_code": "LV-016",
+        **overrides,
+    }
+
+
+async def register_applicant(client: httpx.AsyncClient, **org: str) -> tuple[str, dict]:
+    email = unique_email("ngo")
+    response = await client.post(
+        "/api/auth/register",
+        json={
+            "email": email,
+            "password": PASSWORD,
+            "name": "Anna Bērziņa",
+            "organisation": organisation(**org),
+        },
+    )
+    assert response.status_code == 201, response.text
+    return email, response.json()
+
+
+async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
+    response = await post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.text
+    assert SESSION_COOKIE in client.cookies
+    return response
+
+
+async def bearer(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> dict[str, str]:
+    response = await client.post("/api/auth/token", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def replace_cookie(client: httpx.AsyncClient, name: str, value: str) -> None:
+    """Put a cookie in the jar as the server would have set it (same domain), replacing any."""
+    domain = next((c.domain for c in client.cookies.jar if c.name == name), "127.0.0.1")
+    client.cookies.delete(name)
+    client.cookies.set(name, value, domain=domain)
+
+
+async def staff_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    return await bearer(client, await make_user(Role.staff))
+
+
+async def applicant_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    email, _ = await register_applicant(client)
+    return await bearer(client, email)
