@@ -76,7 +76,11 @@ async def test_enqueue_renders_in_the_recipients_language_and_restores_the_calle
 
 async def test_enqueue_html_escapes_the_context_and_text_keeps_it(outbox):
     message_id = await enqueue(
-        unique_email(), WELCOME_SUBJECT, "welcome", {"organisation": "<b>Biedrība</b>"}, language="en"
+        unique_email(),
+        WELCOME_SUBJECT,
+        "accounts/mail/welcome",
+        {"organisation": "<b>Biedrība</b>"},
+        language="en",
     )
     stored = await row(message_id)
     assert stored["subject"] == "Your organisation is registered in Grants"

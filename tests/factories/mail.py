@@ -38,7 +38,7 @@ async def queue(to: str | None = None, **kwargs) -> int:
     message_id = await enqueue(
         to or unique_email("ngo"),
         kwargs.pop("subject", SUBJECT),
-        "welcome",
+        "accounts/mail/welcome",
         {"organisation": ORGANISATION, "name": "Anna Bērziņa"},
         **kwargs,
     )
@@ -57,4 +57,6 @@ async def make_due(message_id: int) -> None:
 
 
 async def queue_or_none(**kwargs) -> int | None:
-    return await enqueue(unique_email(), SUBJECT, "welcome", {"organisation": ORGANISATION}, **kwargs)
+    return await enqueue(
+        unique_email(), SUBJECT, "accounts/mail/welcome", {"organisation": ORGANISATION}, **kwargs
+    )
