@@ -107,3 +107,26 @@ def long_files() -> list[str]:
 
 def test_no_file_over_400_lines() -> None:
     assert long_files() == []
+
+
+TEST_ROOMS = ("service", "api", "pages", "rules", "queries", "exports", "notify", "states", "forms")
+
+
+def misnamed_tests(folder: Path, modules: tuple[str, ...]) -> list[str]:
+    """Test modules of a domain (or of core) whose name does not say which room (or module) they test."""
+    return sorted(
+        path.name
+        for path in folder.glob("*.py")
+        if path.stem not in {"__init__", "conftest"}
+        and not any(path.stem == f"test_{m}" or path.stem.startswith(f"test_{m}_") for m in modules)
+    )
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_domain_tests_are_named_for_the_room_they_test(domain: str) -> None:
+    assert misnamed_tests(ROOT / "tests" / domain, TEST_ROOMS) == []
+
+
+def test_core_tests_are_named_for_the_module_they_test() -> None:
+    core_modules = tuple(p.stem for p in (ROOT / "grants" / "core").glob("*.py") if p.stem != "__init__")
+    assert misnamed_tests(ROOT / "tests" / "core", core_modules) == []

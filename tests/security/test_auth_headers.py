@@ -3,7 +3,7 @@
 Login brute force is covered where the limiter lives: tests/accounts/test_api.py
 (the token endpoint: five failures then 429, also for the right password; the login page
 blocked after failures elsewhere), tests/admin/test_panel.py (the panel's login
-counted in the same store) and tests/core/test_rate_limit.py (the limit holds across
+counted in the same store) and tests/core/test_ratelimit.py (the limit holds across
 two server processes). Added here: password spraying over many accounts from one address.
 """
 
