@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,8 @@ os.environ.pop("REDIS_URL", None)
 os.environ.pop("SMTP_URL", None)
 
 import httpx  # noqa: E402
+
+from tests.factories.servers import free_port  # noqa: E402
 
 DATABASE_LABEL = "PostgreSQL" if _PG_DB else "SQLite"
 
@@ -144,16 +145,20 @@ async def make_client(app) -> AsyncIterator:
         await c.aclose()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The language of the code under test (outside a request) is English for the test."""
+    from grants.core.i18n import DEFAULT_LANGUAGE, set_language
+
+    set_language("en")
+    yield
+    set_language(DEFAULT_LANGUAGE)
 
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """moto's S3 server in a process of its own, on a free loopback port: boto3 speaks real HTTP to it."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

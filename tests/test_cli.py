@@ -12,9 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -22,10 +20,10 @@ from grants.registry.service import sync_municipalities
 from grants.registry.tables import Municipality, School
 from tests.factories.accounts import PASSWORD, unique_email
 from tests.factories.registry import registration_numbers, write_csv
+from tests.factories.servers import GRANTS
 
 pytestmark = pytest.mark.integration
 
-GRANTS = Path(sys.executable).with_name("grants")
 COMMANDS = ["serve", "migrate", "demo", "createuser", "import-schools", "remind", "send-mail"]
 UP_TO_DATE = "Database is up to date; municipality registry: 0 change(s)."
 

@@ -16,7 +16,6 @@ from grants.core.time import now
 from tests.factories.accounts import applicant_headers, bearer, make_user, staff_headers
 from tests.factories.applications import complete_application
 from tests.factories.calls import published_call
-from tests.factories.registry import make_school
 
 pytestmark = pytest.mark.integration
 
@@ -36,11 +35,6 @@ async def draft(client, call_id: int, headers: dict, **fields) -> dict:
 
 async def submit(client, application_id: int, headers: dict):
     return await client.post(f"/api/applications/{application_id}/submit", headers=headers)
-
-
-@pytest.fixture
-async def school():
-    return await make_school()
 
 
 async def test_draft_gets_a_reference_of_its_call(client):

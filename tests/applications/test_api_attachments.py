@@ -15,7 +15,7 @@ from grants.settings import get_settings, override_settings
 from tests.factories.accounts import applicant_headers, staff_headers
 from tests.factories.applications import complete_application
 from tests.factories.calls import published_call
-from tests.factories.files import pdf_bytes, png_bytes
+from tests.factories.files import ELF, pdf_bytes, png_bytes
 from tests.factories.registry import make_school
 
 pytestmark = pytest.mark.integration
@@ -58,9 +58,6 @@ async def fetch(client, url: str, headers: dict) -> httpx.Response:
         async with httpx.AsyncClient() as outside:
             return await outside.get(response.headers["location"])
     return response
-
-
-ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
 
 
 async def new_draft(client, headers):

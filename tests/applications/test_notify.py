@@ -8,22 +8,14 @@ import pytest
 
 from grants.applications.notify import remind_unsubmitted_drafts
 from grants.calls.tables import Call
-from grants.core.tables import OutboxMessage
 from grants.core.time import now
 from tests.factories.accounts import bearer, register_applicant, staff_headers
 from tests.factories.applications import complete_application
 from tests.factories.calls import published_call
+from tests.factories.mail import outbox_for
 from tests.factories.registry import make_school
 
 pytestmark = pytest.mark.integration
-
-
-async def outbox_for(address: str) -> list[dict]:
-    return (
-        await OutboxMessage.select(OutboxMessage.subject, OutboxMessage.body_text)
-        .where(OutboxMessage.to_address == address)
-        .order_by(OutboxMessage.id)
-    )
 
 
 async def applicant(client):

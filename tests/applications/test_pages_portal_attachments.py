@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from grants.applications.tables import Attachment
@@ -11,19 +9,12 @@ from grants.settings import get_settings
 from tests.factories.accounts import bearer, csrf_token, login, post_form, register_applicant
 from tests.factories.applications import complete_application
 from tests.factories.calls import published_call
-from tests.factories.files import pdf_bytes
+from tests.factories.files import ELF, pdf_bytes
 from tests.factories.registry import make_school
+from tests.factories.storage import stored_files
 from tests.html import attr_of, form_actions, links, notice, parse, text_of, texts_of
 
 pytestmark = pytest.mark.integration
-
-ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
-
-
-def stored_files() -> set[str]:
-    """Every file in the test storage (STORAGE_URL is a local directory in the tests)."""
-    root = get_settings().storage_url.removeprefix("file://")
-    return {str(p) for p in Path(root).rglob("*") if p.is_file() and ".incoming" not in p.parts}
 
 
 async def signed_in_applicant(client) -> dict[str, str]:

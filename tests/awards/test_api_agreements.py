@@ -6,44 +6,34 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from grants.accounts.queries import member_emails
 from grants.applications.tables import Application
-from grants.awards.tables import Agreement, Payment
+from grants.awards.tables import Agreement
 from grants.core.auth import Role
 from grants.core.tables import AuditEntry, OutboxMessage
-from grants.core.time import now, to_riga
-from grants.settings import get_settings
 from tests.factories.accounts import applicant_headers, bearer, make_user
 from tests.factories.awards import (
     SECOND,
     TOP,
+    award_payments,
     award_status,
     awarded_application,
     scored_call,
     sign,
     signed_award,
+    today,
 )
 from tests.factories.files import pdf_bytes
+from tests.factories.storage import stored_files
 
 pytestmark = pytest.mark.integration
 
 
-def today() -> str:
-    return to_riga(now()).date().isoformat()
-
-
-def stored_files() -> set[str]:
-    """Every file in the test storage (STORAGE_URL is a local directory in the tests)."""
-    root = get_settings().storage_url.removeprefix("file://")
-    return {str(p) for p in Path(root).rglob("*") if p.is_file() and ".incoming" not in p.parts}
-
-
 async def payments_of(award_id: int) -> list[tuple[str, int, str, object]]:
-    rows = await Payment.select().where(Payment.award == award_id).order_by(Payment.id)
+    rows = await award_payments(award_id)
     return [(r["kind"], r["amount_cents"], r["due_on"].isoformat(), r["paid_on"]) for r in rows]
 
 
@@ -52,7 +42,7 @@ async def test_signing_records_the_agreement_and_the_advance_falls_due(client):
     document = pdf_bytes("Ligums Nr. 7")
     response = await client.post(
         f"/api/awards/{award['award_id']}/agreement",
-        data={"number": " LĪG-2027/7 ", "signed_on": today()},
+        data={"number": " LĪG-2027/7 ", "signed_on": today().isoformat()},
         files={"file": ("līgums.pdf", document, "application/pdf")},
         headers=award["staff"],
     )
@@ -61,7 +51,7 @@ async def test_signing_records_the_agreement_and_the_advance_falls_due(client):
     assert {k: body[k] for k in ("award_id", "number", "signed_on", "content_type", "size", "status")} == {
         "award_id": award["award_id"],
         "number": "LĪG-2027/7",
-        "signed_on": today(),
+        "signed_on": today().isoformat(),
         "content_type": "application/pdf",
         "size": len(document),
         "status": "agreement_signed",
@@ -70,7 +60,7 @@ async def test_signing_records_the_agreement_and_the_advance_falls_due(client):
     assert (advance["kind"], advance["amount"], advance["due_on"], advance["paid_on"]) == (
         "advance",
         "4140.00",
-        today(),
+        today().isoformat(),
         None,
     )
     listed = (await client.get("/api/awards", headers=award["applicant"])).json()
@@ -87,11 +77,11 @@ async def test_signing_records_the_agreement_and_the_advance_falls_due(client):
                     "id": advance["id"],
                     "kind": "advance",
                     "amount": "4140.00",
-                    "due_on": today(),
+                    "due_on": today().isoformat(),
                     "paid_on": None,
                 }
             ],
-            "agreement": {"number": "LĪG-2027/7", "signed_on": today()},
+            "agreement": {"number": "LĪG-2027/7", "signed_on": today().isoformat()},
         }
     ]
     download = await client.get(
@@ -151,12 +141,12 @@ async def test_a_call_without_an_advance_makes_no_payment_on_signing(client):
 async def test_bad_agreement_input_is_refused_with_the_field_and_nothing_is_kept(client):
     award = await awarded_application(client)
     before = stored_files()
-    tomorrow = (to_riga(now()).date() + timedelta(days=1)).isoformat()
+    tomorrow = (today() + timedelta(days=1)).isoformat()
     cases = [
-        ({"number": "", "signed_on": today()}, {"number": "This field is required."}),
+        ({"number": "", "signed_on": today().isoformat()}, {"number": "This field is required."}),
         ({"number": "L-1", "signed_on": tomorrow}, {"signed_on": "The date cannot be in the future."}),
         ({"number": "L-1", "signed_on": "24.11.2026"}, {"signed_on": "Enter a date as YYYY-MM-DD."}),
-        ({"number": "L" * 51, "signed_on": today()}, {"number": "At most 50 characters."}),
+        ({"number": "L" * 51, "signed_on": today().isoformat()}, {"number": "At most 50 characters."}),
     ]
     for data, extra in cases:
         response = await client.post(
@@ -168,7 +158,7 @@ async def test_bad_agreement_input_is_refused_with_the_field_and_nothing_is_kept
         assert (response.status_code, response.json()["extra"]) == (422, extra)
     no_file = await client.post(
         f"/api/awards/{award['award_id']}/agreement",
-        data={"number": "L-1", "signed_on": today()},
+        data={"number": "L-1", "signed_on": today().isoformat()},
         files={"other": ("l.pdf", pdf_bytes(), "application/pdf")},
         headers=award["staff"],
     )
@@ -176,7 +166,7 @@ async def test_bad_agreement_input_is_refused_with_the_field_and_nothing_is_kept
     assert list(no_file.json()["extra"]) == ["file"]
     program = await client.post(
         f"/api/awards/{award['award_id']}/agreement",
-        data={"number": "L-1", "signed_on": today()},
+        data={"number": "L-1", "signed_on": today().isoformat()},
         files={"file": ("l.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 64, "application/pdf")},
         headers=award["staff"],
     )
@@ -193,7 +183,7 @@ async def test_fields_after_the_file_are_read_too(client):
     parts = [
         ("file", 'filename="l.pdf"', "application/pdf", pdf_bytes()),
         ("number", None, None, b"L-AFTER-1"),
-        ("signed_on", None, None, today().encode()),
+        ("signed_on", None, None, today().isoformat().encode()),
     ]
     body = b""
     for name, extra, kind, content in parts:
@@ -243,7 +233,7 @@ async def test_two_concurrent_signings_make_one_agreement_and_one_advance(client
     )
     assert Counter(r.status_code for r in responses) == {201: 1, 409: 1}
     assert await Agreement.count().where(Agreement.award == award["award_id"]) == 1
-    assert await payments_of(award["award_id"]) == [("advance", 414_000, today(), None)]
+    assert await payments_of(award["award_id"]) == [("advance", 414_000, today().isoformat(), None)]
 
 
 async def test_only_staff_record_an_agreement(client):

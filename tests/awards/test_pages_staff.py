@@ -7,33 +7,14 @@ import re
 
 import pytest
 
-from grants.awards.tables import Award, Payment
+from grants.awards.tables import Award
 from grants.core.auth import Role
-from grants.core.time import now, to_riga
-from tests.factories.accounts import csrf_token, login, make_user, post_form
-from tests.factories.awards import awarded_application, signed_award
+from tests.factories.accounts import csrf_token, login, make_user, post_form, staff_browser
+from tests.factories.awards import award_payments, award_status, awarded_application, signed_award, today
 from tests.factories.files import pdf_bytes
 from tests.html import field_error, links, notice, parse, table_rows, text_of, texts_of
 
 pytestmark = pytest.mark.integration
-
-
-async def staff_browser(make_client):
-    browser = make_client()
-    await login(browser, await make_user(Role.staff))
-    return browser
-
-
-def today() -> str:
-    return to_riga(now()).date().isoformat()
-
-
-async def status_of(award_id: int) -> str:
-    return (await Award.select(Award.status).where(Award.id == award_id).first())["status"]
-
-
-async def payments_of(award_id: int) -> list[dict]:
-    return await Payment.select().where(Payment.award == award_id).order_by(Payment.id)
 
 
 def section(html: str, award_id: int) -> str:
@@ -61,14 +42,16 @@ async def test_staff_record_the_agreement_on_the_awards_page(client, make_client
     assert page.status_code == 200
     assert "Record the signed agreement" in texts_of(section(page.text, award_id), "legend")
 
-    missing = await upload(browser, award_id, "", today(), None)
+    missing = await upload(browser, award_id, "", today().isoformat(), None)
     assert missing.status_code == 422
     html = section(missing.text, award_id)
     assert "This field is required." in texts_of(html, "p.error")
     assert "Choose the signed agreement's file." in texts_of(html, "p.error")
-    assert await status_of(award_id) == "awarded"
+    assert await award_status(award_id) == "awarded"
 
-    done = await upload(browser, award_id, "LĪG-77", today(), ("ligums.pdf", pdf_bytes(), "application/pdf"))
+    done = await upload(
+        browser, award_id, "LĪG-77", today().isoformat(), ("ligums.pdf", pdf_bytes(), "application/pdf")
+    )
     assert done.status_code == 302
     assert done.headers["location"] == f"/staff/awards?award={award_id}&done=signed"
     after = await browser.get(done.headers["location"])
@@ -78,9 +61,11 @@ async def test_staff_record_the_agreement_on_the_awards_page(client, make_client
     ]
     assert text_of(html, "td.number") == "€4,140.00"
     assert notice(after.text) == "The agreement is recorded; the advance is due."
-    assert await status_of(award_id) == "agreement_signed"
-    assert [(p["kind"], p["amount_cents"]) for p in await payments_of(award_id)] == [("advance", 414_000)]
-    again = await upload(browser, award_id, "LĪG-78", today(), ("ligums.pdf", pdf_bytes(), "application/pdf"))
+    assert await award_status(award_id) == "agreement_signed"
+    assert [(p["kind"], p["amount_cents"]) for p in await award_payments(award_id)] == [("advance", 414_000)]
+    again = await upload(
+        browser, award_id, "LĪG-78", today().isoformat(), ("ligums.pdf", pdf_bytes(), "application/pdf")
+    )
     assert again.status_code == 409
     assert (
         text_of(again.text, "div.error-summary")
@@ -91,7 +76,7 @@ async def test_staff_record_the_agreement_on_the_awards_page(client, make_client
 async def test_staff_pay_and_lower_payments_on_the_awards_page(client, make_client):
     award = await signed_award(client)
     award_id = award["award_id"]
-    advance = (await payments_of(award_id))[0]
+    advance = (await award_payments(award_id))[0]
     browser = await staff_browser(make_client)
     no_reason = await post_form(
         browser, f"/staff/payments/{advance['id']}/lower", {"amount": "4000.00", "note": ""}
@@ -102,14 +87,16 @@ async def test_staff_pay_and_lower_payments_on_the_awards_page(client, make_clie
         browser, f"/staff/payments/{advance['id']}/lower", {"amount": "4000.00", "note": "Vienošanās"}
     )
     assert lowered.status_code == 302
-    assert (await payments_of(award_id))[0]["amount_cents"] == 400_000
+    assert (await award_payments(award_id))[0]["amount_cents"] == 400_000
     future = await post_form(
         browser, f"/staff/payments/{advance['id']}/paid", {"paid_on": "2999-01-01", "note": ""}
     )
     assert future.status_code == 422
     assert "The date cannot be in the future." in texts_of(future.text, "p.error")
     paid = await post_form(
-        browser, f"/staff/payments/{advance['id']}/paid", {"paid_on": today(), "note": "Uzdevums 15"}
+        browser,
+        f"/staff/payments/{advance['id']}/paid",
+        {"paid_on": today().isoformat(), "note": "Uzdevums 15"},
     )
     assert paid.status_code == 302
     html = section((await browser.get(paid.headers["location"])).text, award_id)
@@ -117,10 +104,12 @@ async def test_staff_pay_and_lower_payments_on_the_awards_page(client, make_clie
     assert text_of(html, "span.muted") == "Uzdevums 15"
     assert f"/staff/payments/{advance['id']}/paid" not in html  # nothing left to do with a paid payment
     twice = await post_form(
-        browser, f"/staff/payments/{advance['id']}/paid", {"paid_on": today(), "note": ""}
+        browser, f"/staff/payments/{advance['id']}/paid", {"paid_on": today().isoformat(), "note": ""}
     )
     assert twice.status_code == 409
-    assert (await post_form(browser, "/staff/payments/999999/paid", {"paid_on": today()})).status_code == 404
+    assert (
+        await post_form(browser, "/staff/payments/999999/paid", {"paid_on": today().isoformat()})
+    ).status_code == 404
 
 
 async def test_termination_asks_for_confirmation_and_a_reason(client, make_client):
@@ -135,14 +124,14 @@ async def test_termination_asks_for_confirmation_and_a_reason(client, make_clien
     assert [item.split(", due ")[0] for item in texts_of(confirm.text, "ul#unpaid li")] == [
         "Advance: €4,140.00"
     ]
-    assert await status_of(award_id) == "agreement_signed"  # looking changes nothing
+    assert await award_status(award_id) == "agreement_signed"  # looking changes nothing
     blank = await post_form(browser, f"/staff/awards/{award_id}/terminate", {"reason": ""})
     assert blank.status_code == 422
     assert text_of(blank.text, "#f-reason-error") == "This field is required."
     ended = await post_form(browser, f"/staff/awards/{award_id}/terminate", {"reason": "Nepilda līgumu."})
     assert ended.status_code == 302
-    assert await status_of(award_id) == "terminated"
-    assert await payments_of(award_id) == []
+    assert await award_status(award_id) == "terminated"
+    assert await award_payments(award_id) == []
     html = section((await browser.get(ended.headers["location"])).text, award_id)
     assert text_of(html, "dd.pre") == "Nepilda līgumu."
     assert "Terminate the award" not in html
@@ -175,7 +164,7 @@ async def test_the_awards_page_filters_and_pages(client, make_client):
 
 async def test_the_payment_register_page_lists_payments_with_the_csv_link(client, make_client):
     award = await signed_award(client)
-    advance = (await payments_of(award["award_id"]))[0]
+    advance = (await award_payments(award["award_id"]))[0]
     browser = await staff_browser(make_client)
     page = await browser.get("/staff/payments", params={"call_id": award["call_id"]})
     assert page.status_code == 200
@@ -192,7 +181,7 @@ async def test_the_payment_register_page_lists_payments_with_the_csv_link(client
 
 async def test_only_staff_reach_the_award_pages(client, make_client):
     award = await signed_award(client)
-    advance = (await payments_of(award["award_id"]))[0]
+    advance = (await award_payments(award["award_id"]))[0]
     for role in (Role.applicant, Role.reviewer, Role.coordinator):
         browser = make_client()
         await login(
@@ -200,11 +189,13 @@ async def test_only_staff_reach_the_award_pages(client, make_client):
         )
         for url in ("/staff/awards", "/staff/payments", f"/staff/awards/{award['award_id']}/terminate"):
             assert (await browser.get(url)).status_code == 403
-        refused = await post_form(browser, f"/staff/payments/{advance['id']}/paid", {"paid_on": today()})
+        refused = await post_form(
+            browser, f"/staff/payments/{advance['id']}/paid", {"paid_on": today().isoformat()}
+        )
         assert refused.status_code == 403
     anonymous = make_client()
     assert (await anonymous.get("/staff/awards")).status_code == 302
-    assert (await payments_of(award["award_id"]))[0]["paid_on"] is None
+    assert (await award_payments(award["award_id"]))[0]["paid_on"] is None
 
 
 async def test_the_panel_links_to_the_award_pages(make_client):
@@ -217,7 +208,7 @@ async def test_the_panel_links_to_the_award_pages(make_client):
 
 async def test_the_panel_shows_payments_read_only(client, make_client):
     award = await signed_award(client)
-    advance = (await payments_of(award["award_id"]))[0]
+    advance = (await award_payments(award["award_id"]))[0]
     browser = await staff_browser(make_client)
     rows = (await browser.get(f"/admin/api/tables/payment/?award={award['award_id']}")).json()["rows"]
     assert [(r["id"], r["amount_cents"]) for r in rows] == [(advance["id"], 414_000)]
@@ -227,4 +218,4 @@ async def test_the_panel_shows_payments_read_only(client, make_client):
     url = f"/admin/api/tables/payment/{advance['id']}/"
     assert (await browser.patch(url, json={"amount_cents": 1}, headers=csrf)).status_code == 405
     assert (await browser.delete(url, headers=csrf)).status_code == 405
-    assert (await payments_of(award["award_id"]))[0]["amount_cents"] == 414_000
+    assert (await award_payments(award["award_id"]))[0]["amount_cents"] == 414_000

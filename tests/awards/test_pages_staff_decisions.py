@@ -8,17 +8,11 @@ from grants.applications.tables import Application
 from grants.calls.tables import Call
 from grants.core.auth import Role
 from grants.core.money import parse_cents
-from tests.factories.accounts import login, make_user, post_form, register_applicant
+from tests.factories.accounts import login, make_user, post_form, register_applicant, staff_browser
 from tests.factories.awards import FAILS, SECOND, THIRD, TOP, live_awards, scored_call, statuses
 from tests.html import attr_of, field_error, form_actions, notice, parse, text_of, texts_of
 
 pytestmark = pytest.mark.integration
-
-
-async def staff_browser(make_client):
-    browser = make_client()
-    await login(browser, await make_user(Role.staff))
-    return browser
 
 
 async def references(apps: list[int]) -> list[str]:

@@ -7,12 +7,9 @@ import importlib
 
 import pytest
 
-from grants.accounts.queries import load_principal, user_id_by_email
 from grants.awards.service import lifecycle
 from grants.awards.tables import Award
-from grants.core.auth import Role
-from tests.factories.accounts import make_user
-from tests.factories.awards import awarded_application, signed_award
+from tests.factories.awards import awarded_application, signed_award, staff_principal
 
 pytestmark = pytest.mark.integration
 
@@ -20,10 +17,6 @@ DECISION_REASON = "Piešķirts bez vērtēšanas testam."  # what awarded_applic
 back_fill = importlib.import_module(
     "grants.awards.piccolo_migrations.awards_2026_12_07t10_30_01_000000"
 ).back_fill
-
-
-async def staff_principal():
-    return await load_principal(await user_id_by_email(await make_user(Role.staff)))
 
 
 async def columns(award_id: int) -> dict:

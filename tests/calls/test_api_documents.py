@@ -7,12 +7,10 @@ import pytest
 from grants.core.auth import Role
 from tests.factories.accounts import bearer, login, make_user, staff_headers
 from tests.factories.calls import call_payload, published_call
-from tests.factories.files import pdf_bytes
+from tests.factories.files import ELF, pdf_bytes
 from tests.html import attrs_of, texts_of
 
 pytestmark = pytest.mark.integration
-
-ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
 
 
 async def test_staff_attach_and_public_download(client, make_client):

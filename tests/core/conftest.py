@@ -1,12 +1,11 @@
 """Fixtures of the core tests: a real SMTP server (aiosmtpd) on loopback, an empty outbox, the file
-storage on each backend (local files and S3 on moto's server), English as the language."""
+storage on each backend (local files and S3 on moto's server)."""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import uuid
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -14,10 +13,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from grants.core.i18n import DEFAULT_LANGUAGE, set_language
 from grants.core.storage import LocalStorage, S3Storage, Storage, get_storage
 from grants.core.tables import OutboxMessage
-from tests.factories.mail import free_port
+from tests.factories.servers import free_port
 from tests.factories.storage import REGION, s3_client, storage_settings
 
 
@@ -110,10 +108,3 @@ def s3_storage(tmp_path: Path, s3_endpoint: str) -> S3Storage:
 @pytest.fixture(params=["local", "s3"])
 def storage(request: pytest.FixtureRequest) -> Storage:
     return request.getfixturevalue(f"{request.param}_storage")
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language(DEFAULT_LANGUAGE)

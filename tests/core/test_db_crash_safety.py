@@ -14,9 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,8 +28,10 @@ from grants.accounts.service import issue_token, register
 from grants.applications.tables import Application, BudgetLine, PlannedEvent
 from grants.core.tables import AuditEntry, OutboxMessage
 from tests.factories.accounts import PASSWORD, organisation, unique_email
+from tests.factories.applications import complete_application
 from tests.factories.calls import published_call
 from tests.factories.registry import make_school
+from tests.factories.servers import GRANTS, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -47,16 +47,11 @@ def _lines(*amounts: tuple[str, str, int]) -> list[dict[str, Any]]:
 
 
 def _patch(name: str, school: str, lines: list[dict[str, Any]], kind: str) -> dict[str, Any]:
-    return {
-        "title": f"Projekts {name}",
-        "summary": "Trīs dienu nometne 7.–9. klašu skolēniem.",
-        "objectives": "Stiprināt piederību skolai.",
-        "target_group": "Skolēni ar mācību kavējumiem.",
-        "partners": "Misas pamatskola",
-        "start_date": "2027-03-01",
-        "end_date": "2027-05-31",
-        "budget_lines": lines,
-        "planned_events": [
+    return complete_application(
+        school,
+        title=f"Projekts {name}",
+        budget_lines=lines,
+        planned_events=[
             {
                 "school": school,
                 "kind": kind,
@@ -65,7 +60,7 @@ def _patch(name: str, school: str, lines: list[dict[str, Any]], kind: str) -> di
                 "expected_participants": 20,
             }
         ],
-    }
+    )
 
 
 LINES_A = _lines(("services", "1000.00", 1), ("catering", "1000.00", 1), ("transport", "1000.00", 1))
@@ -93,19 +88,12 @@ class Flow:
     error: str = ""  # what cut the flow off, for the failure message
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start_server(port: int, log: Path) -> subprocess.Popen:
-    grants = Path(sys.executable).with_name("grants")
     # The production set-up: a connection pool on PostgreSQL (the other tests' process runs without).
     env = dict(os.environ, DB_POOL="1", PYTHONUNBUFFERED="1")  # unbuffered: the log is whole after a kill
     with log.open("ab") as out:
         return subprocess.Popen(
-            [str(grants), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [str(GRANTS), "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -277,7 +265,7 @@ async def test_confirmed_submissions_survive_sigkill_and_nothing_is_half_written
     }
     flows = [Flow(headers) for headers in await _applicants(ORGANISATIONS)]
     log = tmp_path / "server.log"
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = _start_server(port, log)
     try:
@@ -295,7 +283,7 @@ async def test_confirmed_submissions_survive_sigkill_and_nothing_is_half_written
     assert interrupted, "every organisation finished before the kill: the test proved nothing"
     await _check_nothing_lost_or_half_written(call["id"], flows)
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = _start_server(port, log)
     try:

@@ -19,13 +19,6 @@ def latvian():
     set_language(DEFAULT_LANGUAGE)
 
 
-@pytest.fixture
-def english():
-    set_language("en")
-    yield
-    set_language(DEFAULT_LANGUAGE)
-
-
 def test_latvian_plural_rule_picks_three_forms():
     # Latvian: one for 1, 21, 31 … (not 11); many for 2–20, 22 …; a third form for zero.
     rule = catalogue("lv").plural

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,11 +14,9 @@ from tests.factories.mail import (
     queue,
     row,
 )
+from tests.factories.servers import GRANTS
 
 pytestmark = pytest.mark.integration
-
-
-GRANTS = Path(sys.executable).with_name("grants")
 
 
 async def send_mail_command(*args: str, **env: str) -> tuple[int, str, str]:

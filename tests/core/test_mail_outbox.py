@@ -18,13 +18,13 @@ from tests.factories.accounts import unique_email
 from tests.factories.mail import (
     ORGANISATION,
     SUBJECT,
-    free_port,
     make_due,
     queue,
     queue_or_none,
     row,
     smtp_settings,
 )
+from tests.factories.servers import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -6,10 +6,8 @@ import asyncio
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,6 +15,7 @@ import pytest
 from grants.core.auth import Role
 from grants.core.ratelimit import DatabaseFailureStore, LoginLimiter, RedisFailureStore
 from tests.factories.accounts import PASSWORD, make_user
+from tests.factories.servers import GRANTS, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -62,16 +61,9 @@ async def test_limiter_window_forgets_old_failures(database):
     assert await limiter.blocked(email, "10.1.1.1") is False
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_server(port: int) -> subprocess.Popen:
-    grants = Path(sys.executable).with_name("grants")
     return subprocess.Popen(
-        [str(grants), "serve", "--port", str(port)],
+        [str(GRANTS), "serve", "--port", str(port)],
         env=dict(os.environ, DB_POOL="0"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -91,7 +83,7 @@ def _wait_until_up(port: int) -> None:
 
 async def test_login_limit_holds_across_two_server_processes(database):
     email = await make_user(Role.applicant)
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = [_start_server(port) for port in ports]
     try:
         for port in ports:

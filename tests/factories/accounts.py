@@ -94,6 +94,13 @@ async def staff_headers(client: httpx.AsyncClient) -> dict[str, str]:
     return await bearer(client, await make_user(Role.staff))
 
 
+async def staff_browser(make_client) -> httpx.AsyncClient:
+    """A new client (from the make_client fixture) with a new staff member logged in."""
+    browser = make_client()
+    await login(browser, await make_user(Role.staff))
+    return browser
+
+
 async def applicant_headers(client: httpx.AsyncClient) -> dict[str, str]:
     email, _ = await register_applicant(client)
     return await bearer(client, email)

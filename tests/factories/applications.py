@@ -16,17 +16,21 @@ from tests.factories.accounts import (
 from tests.factories.calls import call_payload
 from tests.factories.registry import make_school
 
+PROJECT = {
+    "title": "Piedzīvojumu nometne",
+    "summary": "Trīs dienu nometne 7.–9. klašu skolēniem.",
+    "objectives": "Stiprināt piederību skolai.",
+    "target_group": "Skolēni ar mācību kavējumiem.",
+    "partners": "Misas pamatskola",
+    "start_date": "2027-03-01",
+    "end_date": "2027-05-31",
+}
+
 
 def complete_application(school: str, **overrides) -> dict:
     """Everything a draft needs to be submitted (a 3-month project, 4600.00 EUR in three lines)."""
     base = {
-        "title": "Piedzīvojumu nometne",
-        "summary": "Trīs dienu nometne 7.–9. klašu skolēniem.",
-        "objectives": "Stiprināt piederību skolai.",
-        "target_group": "Skolēni ar mācību kavējumiem.",
-        "partners": "Misas pamatskola",
-        "start_date": "2027-03-01",
-        "end_date": "2027-05-31",
+        **PROJECT,
         "budget_lines": [
             {
                 "category": "services",
@@ -77,17 +81,6 @@ async def eligible_applications(count: int, **call_overrides) -> tuple[int, list
         await scoring.check_eligibility(created["id"], staff, {"A1": True}, "")
         ids.append(created["id"])
     return call_id, ids
-
-
-PROJECT = {
-    "title": "Piedzīvojumu nometne",
-    "summary": "Trīs dienu nometne 7.–9. klašu skolēniem.",
-    "objectives": "Stiprināt piederību skolai.",
-    "target_group": "Skolēni ar mācību kavējumiem.",
-    "partners": "Misas pamatskola",
-    "start_date": "2027-03-01",
-    "end_date": "2027-05-31",
-}
 
 
 BUDGET = {

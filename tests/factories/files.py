@@ -9,6 +9,8 @@ import zlib
 
 from PIL import Image
 
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200  # a Linux executable, whatever its name says
+
 
 def pdf_bytes(text: str = "Pārskats") -> bytes:
     stream = f"BT /F1 12 Tf 72 720 Td ({text.encode('ascii', 'replace').decode()}) Tj ET".encode()

@@ -1,8 +1,7 @@
-"""The outbox: messages queued for tests, their rows, and a loopback port nobody listens on."""
+"""The outbox: messages queued for tests and their rows."""
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 
 from grants.core.mail import enqueue
@@ -18,13 +17,6 @@ SUBJECT = "Jūsu pieteikums ir saņemts"
 
 
 ORGANISATION = f"Biedrība “{LETTERS}”"
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on (once the socket is closed)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def smtp_settings(port: int | None) -> Settings:
@@ -48,6 +40,15 @@ async def queue(to: str | None = None, **kwargs) -> int:
 
 async def row(message_id: int) -> dict:
     return await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
+
+
+async def outbox_for(address: str) -> list[dict]:
+    """The messages queued to `address`, oldest first."""
+    return (
+        await OutboxMessage.select(OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.dedupe_key)
+        .where(OutboxMessage.to_address == address)
+        .order_by(OutboxMessage.id)
+    )
 
 
 async def make_due(message_id: int) -> None:

@@ -1,4 +1,4 @@
-"""What the report tests share: an award whose project runs today, event payloads, the outbox."""
+"""What the report tests share: an award whose project runs today, event payloads, another grantee."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import httpx
 
 from grants.applications.tables import Application, PlannedEvent
-from grants.core.tables import OutboxMessage
 from tests.factories.accounts import applicant_headers
 from tests.factories.awards import signed_award, today
 
@@ -63,14 +62,6 @@ async def email_of(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
     response = await client.get("/api/me", headers=headers)
     assert response.status_code == 200, response.text
     return response.json()["email"]
-
-
-async def outbox_for(address: str) -> list[dict]:
-    return (
-        await OutboxMessage.select(OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.dedupe_key)
-        .where(OutboxMessage.to_address == address)
-        .order_by(OutboxMessage.id)
-    )
 
 
 async def other_grantee(client: httpx.AsyncClient) -> dict[str, str]:

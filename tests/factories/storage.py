@@ -11,6 +11,7 @@ from grants.core.storage import (
     LocalStorage,
     S3Storage,
     Storage,
+    get_storage,
 )
 from grants.settings import Settings
 
@@ -52,6 +53,12 @@ def stored_keys(storage: Storage) -> list[str]:
     assert isinstance(storage, S3Storage)
     listing = storage.client.list_objects_v2(Bucket=storage.bucket)
     return sorted(item["Key"] for item in listing.get("Contents", []))
+
+
+def stored_files() -> set[str]:
+    """Every file in the test storage (a local directory in the tests), the half-received ones excluded."""
+    root = get_storage().root
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and ".incoming" not in p.parts}
 
 
 def temp_files(storage: Storage) -> list[Path]:

@@ -9,9 +9,6 @@ from tests.factories.registry import CURRENT, FORMER
 pytestmark = pytest.mark.integration
 
 
-ENGLISH = {"Accept-Language": "en"}
-
-
 async def test_municipalities_api_lists_every_current_municipality(client):
     response = await client.get("/api/registry/municipalities")
     assert response.status_code == 200
@@ -108,7 +105,7 @@ async def test_schools_api_without_filter_lists_every_school(client, schools):
 
 
 async def test_schools_api_unknown_municipality_is_404(client, schools):
-    response = await client.get("/api/registry/schools", params={"municipality": "LV-999"}, headers=ENGLISH)
+    response = await client.get("/api/registry/schools", params={"municipality": "LV-999"})
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/json")
     assert response.json() == {

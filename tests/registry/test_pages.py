@@ -10,11 +10,9 @@ from tests.html import table_rows, text_of
 
 pytestmark = pytest.mark.integration
 
-ENGLISH = {"Accept-Language": "en"}
-
 
 async def test_municipality_page_lists_its_schools(client, schools):
-    response = await client.get("/registry/LV-016", headers=ENGLISH)
+    response = await client.get("/registry/LV-016")
     assert response.status_code == 200
     numbers = {row[0] for row in schools.values()}
     rows = [(row[0], row[1]) for row in table_rows(response.text)]  # (registration number, name)
@@ -33,7 +31,7 @@ async def test_municipality_page_lists_its_schools(client, schools):
 
 
 async def test_municipality_page_of_former_municipality_points_to_successor(client, schools):
-    response = await client.get("/registry/LV-102", headers=ENGLISH)
+    response = await client.get("/registry/LV-102")
     assert response.status_code == 200
     notice = re.search(r'<div class="notice" role="status">(.*?)</div>', response.text, re.S)
     assert notice is not None
@@ -54,6 +52,6 @@ async def test_municipality_page_of_former_municipality_in_latvian_links_success
 
 
 async def test_municipality_page_unknown_code_is_404(client):
-    response = await client.get("/registry/LV-999", headers=ENGLISH)
+    response = await client.get("/registry/LV-999")
     assert response.status_code == 404
     assert text_of(response.text, "p") == "This page does not exist, or it is not visible to you."

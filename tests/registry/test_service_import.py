@@ -6,21 +6,13 @@ from datetime import date
 
 import pytest
 
-from grants.core.i18n import DEFAULT_LANGUAGE, set_language
 from grants.registry.rules import ImportFileError
 from grants.registry.service import import_schools
 from grants.registry.tables import Municipality, School
 from tests.factories.registry import registration_numbers, write_csv
 
-pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Reasons in English, whatever the translator has put into the Latvian catalogue."""
-    set_language("en")
-    yield
-    set_language(DEFAULT_LANGUAGE)
+# Reasons in English, whatever the translator has put into the Latvian catalogue.
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("english")]
 
 
 async def stored(numbers: list[str]) -> list[dict]:

@@ -12,12 +12,12 @@ from grants.core.tables import AuditEntry
 from grants.reporting.tables import EventReport
 from tests.factories.accounts import bearer, make_user
 from tests.factories.awards import awarded_application, today
+from tests.factories.mail import outbox_for
 from tests.factories.registry import make_school
 from tests.factories.reporting import (
     email_of,
     held,
     other_grantee,
-    outbox_for,
     planned_event_id,
     report,
     running_award,

@@ -10,7 +10,8 @@ import pytest
 from grants.reporting.tables import FinalReport, FinalReportAttachment
 from tests.factories.awards import today
 from tests.factories.files import pdf_bytes
-from tests.factories.reporting import email_of, other_grantee, outbox_for, report, running_award
+from tests.factories.mail import outbox_for
+from tests.factories.reporting import email_of, other_grantee, report, running_award
 
 pytestmark = pytest.mark.integration
 

@@ -10,18 +10,12 @@ import io
 import pytest
 from PIL import Image
 
-from grants.core.storage import get_storage
 from grants.reporting.tables import EventPhoto
 from tests.factories.files import image_bytes, pdf_bytes
 from tests.factories.reporting import other_grantee, report, running_award
+from tests.factories.storage import stored_files
 
 pytestmark = pytest.mark.integration
-
-
-def stored_files() -> set[str]:
-    """Every file in the test storage (a local directory), the half-received ones excluded."""
-    root = get_storage().root
-    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and ".incoming" not in p.parts}
 
 
 async def upload(

@@ -11,7 +11,8 @@ from grants.applications.tables import PlannedEvent
 from grants.reporting.notify import remind_reports
 from grants.reporting.rules import EVENT_REMINDER_DAYS, FINAL_REMINDER_DAYS, FINAL_REPORT_DAYS
 from tests.factories.awards import today
-from tests.factories.reporting import email_of, outbox_for, planned_event_id, report, running_award
+from tests.factories.mail import outbox_for
+from tests.factories.reporting import email_of, planned_event_id, report, running_award
 
 pytestmark = pytest.mark.integration
 

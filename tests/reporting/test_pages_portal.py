@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from grants.core.auth import Role
 from grants.reporting.tables import EventReport, FinalReport
-from tests.factories.accounts import login, make_user, post_form
+from tests.factories.accounts import login, post_form, staff_browser
 from tests.factories.awards import today
 from tests.factories.files import image_bytes
 from tests.factories.reporting import email_of, planned_event_id, report, running_award
@@ -30,12 +29,6 @@ pytestmark = pytest.mark.integration
 async def grantee_browser(client, make_client, award: dict):
     browser = make_client()
     await login(browser, await email_of(client, award["applicant"]))
-    return browser
-
-
-async def staff_browser(make_client):
-    browser = make_client()
-    await login(browser, await make_user(Role.staff))
     return browser
 
 

@@ -34,6 +34,22 @@ async def assignment_of(reviewer_id: int, application_id: int) -> int:
     return rows[0]["id"]
 
 
+async def one_open_review(client) -> tuple[int, dict[str, str]]:
+    """An eligible application assigned through the API to a new reviewer who has declared no conflict:
+    (the assignment's id, the reviewer's headers)."""
+    call_id, apps = await eligible_applications(1)
+    staff = await staff_headers(client)
+    rid, headers = await reviewer(client)
+    await client.post(
+        f"/api/calls/{call_id}/assignments",
+        json={"application_id": apps[0], "reviewer_id": rid},
+        headers=staff,
+    )
+    assignment = await assignment_of(rid, apps[0])
+    await open_review(client, headers, assignment)
+    return assignment, headers
+
+
 async def test_auto_assignment_balances_loads_and_respects_a_conflict(client):
     call_id, apps = await eligible_applications(10)
     staff = await staff_headers(client)
@@ -98,16 +114,7 @@ async def test_reviewer_sees_only_own_assignments_and_after_declaring(client, ma
 
 
 async def test_points_above_max_give_422_and_submit_needs_every_criterion(client):
-    call_id, apps = await eligible_applications(1)
-    staff = await staff_headers(client)
-    rid, headers = await reviewer(client)
-    await client.post(
-        f"/api/calls/{call_id}/assignments",
-        json={"application_id": apps[0], "reviewer_id": rid},
-        headers=staff,
-    )
-    assignment = await assignment_of(rid, apps[0])
-    await open_review(client, headers, assignment)
+    assignment, headers = await one_open_review(client)
     over = await client.put(f"/api/reviews/{assignment}", json={"scores": {"K1": 11}}, headers=headers)
     assert over.status_code == 422
     assert over.json()["extra"] == {"scores.K1": "Give 0 to 10 points."}
@@ -279,16 +286,7 @@ async def test_members_of_the_organisation_are_never_assigned(client, make_clien
 
 
 async def test_a_criterion_comment_without_points_is_refused_not_lost(client):
-    call_id, apps = await eligible_applications(1)
-    staff = await staff_headers(client)
-    rid, headers = await reviewer(client)
-    await client.post(
-        f"/api/calls/{call_id}/assignments",
-        json={"application_id": apps[0], "reviewer_id": rid},
-        headers=staff,
-    )
-    assignment = await assignment_of(rid, apps[0])
-    await open_review(client, headers, assignment)
+    assignment, headers = await one_open_review(client)
     response = await client.put(
         f"/api/reviews/{assignment}",
         json={"scores": {"K1": 7}, "comments": {"K2": "Budžets nav pamatots."}},

@@ -16,6 +16,8 @@ from tests.factories.applications import complete_application
 from tests.factories.calls import call_payload
 from tests.factories.files import pdf_bytes
 from tests.factories.registry import make_school
+from tests.factories.scoring import principal_of
+from tests.factories.storage import chunks
 from tests.html import text_of
 
 pytestmark = pytest.mark.integration
@@ -23,17 +25,9 @@ pytestmark = pytest.mark.integration
 SECRET = "Biedriba Zelta Zirgs vestule"
 
 
-async def chunks(data: bytes):
-    yield data
-
-
-async def principal(email: str):
-    return await load_principal(await user_id_by_email(email))
-
-
 async def reviewed_application(blind: bool = False) -> dict:
     """A submitted, eligible application with one file, assigned to a reviewer who has not declared yet."""
-    staff = await principal(await make_user(Role.staff))
+    staff = await principal_of(await make_user(Role.staff))
     call_id = await calls.create_call(call_payload(blind_review=blind, reviewers_per_application=1), staff)
     await calls.publish(call_id, staff)
     user_id, _org = await register(unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation())
@@ -62,7 +56,7 @@ async def reviewed_application(blind: bool = False) -> dict:
 
 async def test_the_reviewer_downloads_the_file_linked_from_the_review_page(client):
     world = await reviewed_application()
-    await scoring.declare_conflict(world["assignment"], await principal(world["reviewer"]), False, "")
+    await scoring.declare_conflict(world["assignment"], await principal_of(world["reviewer"]), False, "")
     await login(client, world["reviewer"])
     url = f"/api/reviews/{world['assignment']}/attachments/{world['file']}"
     page = await client.get(f"/reviews/{world['assignment']}")
@@ -84,7 +78,9 @@ async def test_before_declaring_no_conflict_the_file_is_404(client):
 
 async def test_a_reviewer_with_a_conflict_gets_404(client):
     world = await reviewed_application()
-    await scoring.declare_conflict(world["assignment"], await principal(world["reviewer"]), True, "Mana māsa")
+    await scoring.declare_conflict(
+        world["assignment"], await principal_of(world["reviewer"]), True, "Mana māsa"
+    )
     await login(client, world["reviewer"])
     response = await client.get(f"/api/reviews/{world['assignment']}/attachments/{world['file']}")
     assert response.status_code == 404
@@ -95,7 +91,7 @@ async def test_a_reviewer_of_another_assignment_gets_404(client, make_client):
     world = await reviewed_application()
     other = await reviewed_application()
     for each in (world, other):
-        await scoring.declare_conflict(each["assignment"], await principal(each["reviewer"]), False, "")
+        await scoring.declare_conflict(each["assignment"], await principal_of(each["reviewer"]), False, "")
     stranger = make_client()
     await login(stranger, other["reviewer"])
     # Someone else's assignment, and their own assignment with a file of another application.
@@ -113,7 +109,7 @@ async def test_a_reviewer_of_another_assignment_gets_404(client, make_client):
 @pytest.mark.parametrize("role", ["applicant", "staff"])
 async def test_only_reviewers_use_the_route(client, role):
     world = await reviewed_application()
-    await scoring.declare_conflict(world["assignment"], await principal(world["reviewer"]), False, "")
+    await scoring.declare_conflict(world["assignment"], await principal_of(world["reviewer"]), False, "")
     email = await make_user(Role.staff) if role == "staff" else await make_user(Role.applicant)
     await login(client, email)
     response = await client.get(f"/api/reviews/{world['assignment']}/attachments/{world['file']}")
@@ -123,7 +119,7 @@ async def test_only_reviewers_use_the_route(client, role):
 
 async def test_a_blind_review_serves_the_file_under_a_neutral_name(client):
     world = await reviewed_application(blind=True)
-    await scoring.declare_conflict(world["assignment"], await principal(world["reviewer"]), False, "")
+    await scoring.declare_conflict(world["assignment"], await principal_of(world["reviewer"]), False, "")
     await login(client, world["reviewer"])
     url = f"/api/reviews/{world['assignment']}/attachments/{world['file']}"
     page = await client.get(f"/reviews/{world['assignment']}")
