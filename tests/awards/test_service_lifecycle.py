@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from grants.accounts.queries import member_emails, user_id_by_email
-from grants.accounts.service import load_principal
+from grants.accounts.queries import load_principal, member_emails, user_id_by_email
 from grants.applications.tables import Application
 from grants.awards import queries as award_queries
 from grants.awards.service import lifecycle

@@ -6,8 +6,7 @@ from datetime import date
 
 import httpx
 
-from grants.accounts.queries import member_emails, user_id_by_email
-from grants.accounts.service import load_principal
+from grants.accounts.queries import load_principal, member_emails, user_id_by_email
 from grants.applications.tables import Application
 from grants.awards.service import lifecycle
 from grants.awards.tables import Award, Payment

@@ -3,8 +3,7 @@ the ranking and saved scores through the API."""
 
 from __future__ import annotations
 
-from grants.accounts.queries import user_id_by_email
-from grants.accounts.service import load_principal
+from grants.accounts.queries import load_principal, user_id_by_email
 from grants.calls.tables import Call
 from grants.core.auth import Role
 from grants.scoring import service

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from grants.accounts.service import load_principal, register
+from grants.accounts.queries import load_principal
+from grants.accounts.service import register
 from grants.applications.service import drafts, submission
 from grants.applications.tables import Application
 from grants.calls import service as calls
