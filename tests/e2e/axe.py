@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.async_api import Page
 
-from tests.e2e.conftest import AXE, need_tool
+from tests.e2e.browser import AXE, need_tool
 
 BLOCKING = ("serious", "critical")
 

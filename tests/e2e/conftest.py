@@ -9,8 +9,6 @@ in CI (CI=true), where a missing tool fails them.
 from __future__ import annotations
 
 import os
-import re
-import socket
 import subprocess
 import sys
 import time
@@ -20,29 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from grants.settings import PROJECT_ROOT
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-TIMEOUT_MS = 15_000  # long enough for a slow CI machine, short enough to fail before the suite's patience
-
-
-def need_tool(path: Path, what: str, how: str) -> None:
-    """Skip (or, in CI, fail) when a tool the browser tests use is missing."""
-    if path.exists():
-        return
-    message = f"{what} is missing at {path}: {how}"
-    if IN_CI:
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.e2e.browser import CHROMIUM, TIMEOUT_MS, need_tool
+from tests.factories.servers import free_port
 
 
 def _log_tail(path: Path, lines: int = 40) -> str:
@@ -55,7 +32,7 @@ def _log_tail(path: Path, lines: int = 40) -> str:
 @pytest.fixture(scope="session")
 def server(database: str) -> Iterator[str]:
     """`grants serve` on a free loopback port over the suite's database; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = Path(os.environ["GRANTS_VAR_DIR"]) / f"e2e-server-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,13 +106,3 @@ async def new_page(browser, server: str) -> AsyncIterator[NewPage]:
     yield factory
     for context in contexts:
         await context.close()
-
-
-def screenshot_path(step: int, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS / f"{step:02d}-{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.png"
-
-
-async def shoot(page, step: int, name: str) -> None:
-    """A full-page screenshot of a step, for people to look at: tests/e2e/screenshots/NN-name.png."""
-    await page.screenshot(path=str(screenshot_path(step, name)), full_page=True)

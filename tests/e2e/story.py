@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from playwright.async_api import Page, expect
 
-from tests.e2e.conftest import shoot
+from tests.e2e.browser import shoot
 from tests.factories.accounts import PASSWORD
 
 

@@ -16,7 +16,7 @@ from playwright.async_api import Page, expect
 from grants.accounts.service import ensure_user
 from grants.core.auth import Role
 from tests.e2e.axe import axe_script, blocking_violations, describe
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.browser import TIMEOUT_MS
 from tests.e2e.story import past_period, site_login
 from tests.factories.accounts import PASSWORD, bearer, register_applicant, staff_headers, unique_email
 from tests.factories.applications import complete_application

@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from grants.core.auth import Role
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.browser import SCREENSHOTS
 from tests.e2e.journey_call import ngo_applies, staff_publish_call
 from tests.e2e.journey_grant import coordinator_sees_events, grantee_reports_events, staff_record_agreement
 from tests.e2e.journey_review import SCORES, reviewer_scores, staff_award, staff_close_and_assign
