@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from piccolo_admin.endpoints import FormConfig, TableConfig
-from piccolo_api.crud.endpoints import OrderBy
 from piccolo_api.crud.hooks import Hook, HookType
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
@@ -89,7 +88,6 @@ CALL_TABLES = [
             Call.quota,
         ],
         visible_filters=[Call.title, Call.municipality, Call.status],
-        order_by=[OrderBy(Call.id, ascending=False)],  # the newest call first: the one staff work on
         menu_group="Calls",
         link_column=Call.title,
         hooks=_ordered(
