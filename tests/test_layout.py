@@ -33,6 +33,11 @@ AUDIENCES = ("portal", "staff", "reviewer", "public", "municipality")
 MAX_LINES = 400
 
 
+def for_audience(stem: str) -> bool:
+    """`staff` or `staff_ranking`: a pages module named for its audience (not `staffing`)."""
+    return stem in AUDIENCES or stem.startswith(tuple(f"{a}_" for a in AUDIENCES))
+
+
 def misplaced(domain_dir: Path) -> list[str]:
     """The names in a domain package that are not rooms of the layout (or not where a room may be)."""
     wrong: list[str] = []
@@ -44,11 +49,7 @@ def misplaced(domain_dir: Path) -> list[str]:
                 wrong.append(f"{entry.name}/")
                 continue
             for module in sorted(entry.glob("*.py")):
-                if (
-                    entry.name == "pages"
-                    and module.stem != "__init__"
-                    and not module.stem.startswith(AUDIENCES)
-                ):
+                if entry.name == "pages" and module.stem != "__init__" and not for_audience(module.stem):
                     wrong.append(f"pages/{module.name}")
             if not (entry / "__init__.py").exists():
                 wrong.append(f"{entry.name}/__init__.py missing")
@@ -73,22 +74,41 @@ def test_layout_check_names_a_module_outside_the_rooms(tmp_path: Path) -> None:
         "lifecycle.py",
         "pages/__init__.py",
         "pages/staff.py",
+        "pages/staffing.py",
         "pages/decision.py",
     ):
         (domain / name).write_text("")
     (domain / "helpers").mkdir()
-    assert misplaced(domain) == ["helpers/", "lifecycle.py", "pages/decision.py"]
+    assert misplaced(domain) == ["helpers/", "lifecycle.py", "pages/decision.py", "pages/staffing.py"]
 
 
-def test_every_domain_exports_its_routes() -> None:
+def test_every_domain_exports_its_routes_and_the_app_serves_them() -> None:
     import importlib
 
-    missing = [
-        d
-        for d in DOMAINS
-        if not isinstance(getattr(importlib.import_module(f"grants.{d}"), "routes", None), list)
+    from grants.app import create_app
+
+    routes = {d: getattr(importlib.import_module(f"grants.{d}"), "routes", None) for d in DOMAINS}
+    assert [d for d, r in routes.items() if not (isinstance(r, list) and r)] == []
+    served = {
+        getattr(handler.fn, "__func__", handler.fn)  # a controller's handler is bound to its instance
+        for route in create_app().routes
+        for handler in getattr(route, "route_handlers", [])
+    }
+    unserved = [
+        f"{d}: {function.__qualname__}"
+        for d, handlers in routes.items()
+        for controller in handlers
+        for function in _handler_functions(controller)
+        if function not in served
     ]
-    assert missing == []
+    assert unserved == []
+
+
+def _handler_functions(controller: object) -> list[object]:
+    """The functions of a controller's route handlers (or of a lone handler)."""
+    if isinstance(controller, type):
+        return [v.fn for v in vars(controller).values() if hasattr(v, "fn") and hasattr(v, "http_methods")]
+    return [getattr(controller, "fn", controller)]
 
 
 def long_files() -> list[str]:
@@ -124,6 +144,7 @@ def misnamed_tests(folder: Path, modules: tuple[str, ...]) -> list[str]:
 
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_domain_tests_are_named_for_the_room_they_test(domain: str) -> None:
+    assert (ROOT / "tests" / domain).is_dir()
     assert misnamed_tests(ROOT / "tests" / domain, TEST_ROOMS) == []
 
 

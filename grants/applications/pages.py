@@ -7,7 +7,6 @@ the same step again with what was typed, the messages and 422 (or 409).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -24,7 +23,7 @@ from grants.applications.states import EDITABLE, WITHDRAWABLE, statuses
 from grants.applications.tables import ApplicationStatus
 from grants.calls import queries as calls
 from grants.calls.states import phase
-from grants.core.auth import Me, Principal, Role, provide_me, roles
+from grants.core.auth import Me, Principal, Role, provide_me_as_applicant, roles
 from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
@@ -36,11 +35,6 @@ from grants.settings import get_settings
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]
-
-
-async def provide_applicant(request: AnyRequest) -> Principal:
-    """The caller as an applicant only: here even a staff member sees just their organisation's."""
-    return dataclasses.replace(await provide_me(request), roles=frozenset({Role.applicant}))
 
 
 async def _load(me: Principal, application_id: int) -> dict[str, Any]:
@@ -207,15 +201,10 @@ def _remove_page(app: dict[str, Any], file: dict[str, Any], message: str | None,
     return Template("applications/portal/remove_file.html", context=context, status_code=status)
 
 
-def _file_refused(refusal: Refusal) -> str:
-    """The one message next to the file field: the upload's, the field's or the conflict's."""
-    return next(iter(refusal.errors.values()), refusal.message or "")
-
-
 class ApplicationPages(Controller):
     path = "/my"
     guards = [roles(Role.applicant)]
-    dependencies = {"me": Provide(provide_applicant)}
+    dependencies = {"me": Provide(provide_me_as_applicant)}
     include_in_schema = False
 
     @get("/", name="my_applications")
@@ -309,8 +298,9 @@ class ApplicationPages(Controller):
             attachments.add_attachment(application_id, me, *upload),
             done=f"/my/applications/{application_id}/attachments?done=attached",
             again=lambda refusal: _page(
-                app, "attachments", errors={"file": _file_refused(refusal)}, status=refusal.status_code
+                app, "attachments", errors=refusal.on_field("file"), status=refusal.status_code
             ),
+            file_field="file",
         )
 
     @get("/applications/{application_id:int}/attachments/{attachment_id:int}/remove")

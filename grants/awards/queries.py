@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from grants.awards.rules import Room, today
+from grants.awards.rules import Room
 from grants.awards.states import RELEASED, award_statuses
 from grants.awards.tables import Agreement, Award, AwardStatus, Payment
 from grants.core.auth import Principal, Role
@@ -22,6 +22,7 @@ from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
 from grants.core.params import MAX_ID
+from grants.core.time import riga_today
 
 FILTERS = ("unpaid", "paid", "overdue")
 MAX_PER_PAGE = 200
@@ -316,7 +317,7 @@ def _shape(row: dict[str, Any], day: date) -> dict[str, Any]:
 
 async def page_of(selected: Filter, page: int, per_page: int) -> dict[str, Any]:
     """One page of the register and the count of all the rows the filter keeps."""
-    day = today()
+    day = riga_today()
     condition = selected.where(day)
     total = await Payment.count().where(condition)
     rows = (
@@ -346,7 +347,7 @@ async def calls_with_payments() -> list[dict[str, Any]]:
 
 async def rows(selected: Filter, batch: int = CSV_BATCH) -> AsyncIterator[dict[str, Any]]:
     """Every row the filter keeps, in the register's order, read `batch` rows at a time."""
-    day = today()
+    day = riga_today()
     condition = selected.where(day)
     last: tuple[date, int] | None = None
     while True:

@@ -10,17 +10,12 @@ from grants.awards.states import AWARDABLE_VALUES
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import MoneyError, format_cents, parse_cents
-from grants.core.time import now, to_riga
+from grants.core.time import riga_today
 from grants.scoring.queries.ranking import Ranked
 
 NUMBER_LIMIT = 50  # Agreement.number's length
 NOTE_LIMIT = 300  # Payment.note's length
 REASON_LIMIT = 2000
-
-
-def today() -> date:
-    """Today on the clocks of Riga: due and paid dates are Latvian calendar days."""
-    return to_riga(now()).date()
 
 
 def past_day(value: date | str | None, field: str) -> date:
@@ -32,7 +27,7 @@ def past_day(value: date | str | None, field: str) -> date:
             raise ValidationFailed({field: _("Enter a date as YYYY-MM-DD.")}) from None
     if not isinstance(value, date):
         raise ValidationFailed({field: _("This field is required.")})
-    if value > today():
+    if value > riga_today():
         raise ValidationFailed({field: _("The date cannot be in the future.")})
     return value
 
@@ -138,7 +133,7 @@ def auto_plan(call: dict[str, Any], ranked: list[Ranked], room: Room) -> list[tu
     """What awarding down `ranked` decides for each application, in ranking order:
     ("awarded", cents), ("reserve", 0) or ("rejected", 0). Takes the awards from `room`.
 
-    The first passed application that does not fit stops the awarding (see service.auto_award).
+    The first passed application that does not fit stops the awarding (see service/decision.auto_award).
     """
     plan: list[tuple[Ranked, str, int]] = []
     full = False

@@ -18,7 +18,8 @@ RELEASED = (AwardStatus.declined.value, AwardStatus.terminated.value)
 # Awards whose payments may still be added, paid or lowered.
 PAYABLE = (*RUNNING, AwardStatus.final_report_submitted.value)
 
-# The allowed moves: (the states a move starts from, the state it leads to).
+# The allowed moves: (the states a move starts from, the state it leads to). Approving the final
+# report is a move that keeps the state: the award closes once it is also paid ("close").
 TRANSITIONS: dict[str, tuple[tuple[str, ...], AwardStatus]] = {
     "sign": ((AwardStatus.awarded.value,), AwardStatus.agreement_signed),
     "decline": ((AwardStatus.awarded.value,), AwardStatus.declined),

@@ -31,7 +31,7 @@ class Award(Table, tablename="award"):
     decided_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
     decided_at = Timestamptz(default=TimestamptzNow())
     reason = Text(default="")  # why the amount or the choice differs from the ranking
-    decline_reason = Text(default="")
+    decline_reason = Text(default="")  # why the grantee or staff declined it before signing
     termination_reason = Text(default="")
     final_report_approved_at = Timestamptz(null=True, default=None)
 

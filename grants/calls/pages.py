@@ -14,21 +14,11 @@ from grants.calls import queries, service, states
 from grants.calls.queries import visible_call
 from grants.calls.states import PHASES
 from grants.core.auth import Me, Role, Viewer, public, roles
-from grants.core.errors import Conflict, ValidationFailed
-from grants.core.forms import Refusal, submit_form
 from grants.core.params import PathId
+from grants.core.storage import TooLarge, UnsupportedType
 from grants.core.time import now
 from grants.core.uploads import form_file, upload_limit
 from grants.registry.queries import list_municipalities
-
-
-def _document_refused(call_id: int, refusal: Refusal) -> Response[Any]:
-    """A refused file goes back to the call's page with the reason; any other refusal is an error page."""
-    if refusal.status_code in (413, 415):
-        return Redirect(f"/calls/{call_id}?document=refused&reason={quote(refusal.errors['file'])}")
-    if refusal.status_code == 409:
-        raise Conflict(refusal.message or "")
-    raise ValidationFailed(refusal.errors, refusal.message)
 
 
 class CallPages(Controller):
@@ -77,8 +67,9 @@ class CallPages(Controller):
         if upload is None:
             return Redirect(f"/calls/{call_id}?document=missing")
         title = str((await request.form()).get("title", ""))
-        return await submit_form(
-            service.add_document(call_id, me, title, *upload),
-            done=f"/calls/{call_id}?document=added",
-            again=lambda refusal: _document_refused(call_id, refusal),
-        )
+        try:
+            await service.add_document(call_id, me, title, *upload)
+        except (TooLarge, UnsupportedType) as exc:
+            # Not a form drawn again: the call's page says why the file was refused.
+            return Redirect(f"/calls/{call_id}?document=refused&reason={quote(exc.message)}")
+        return Redirect(f"/calls/{call_id}?document=added")

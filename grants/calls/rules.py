@@ -1,4 +1,5 @@
-"""Pure checks of a call's rules and criteria: typed data in, clean values or every error out."""
+"""Checks of a call's rules and criteria, without the database: typed data in, clean values or every
+error out (the one clock read: a municipality that ended before today is refused)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from grants.calls.states import DECIDABLE
 from grants.calls.tables import Call, CallDocument, CallStatus, Criterion, CriterionKind
 from grants.core import audit
 from grants.core.auth import Principal
-from grants.core.db import write_transaction
+from grants.core.db import for_update, write_transaction
 from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.storage import DOCUMENT_TYPES, get_storage, kept_if_recorded
@@ -100,7 +100,10 @@ async def _replace_criteria(call_id: int, criteria: list[CriterionData]) -> None
 
 
 async def _get_for_update(call_id: int) -> dict[str, Any]:
-    call = await Call.select(Call.id, Call.status, Call.closes_at).where(Call.id == call_id).first()
+    """The call's row, locked until the transaction ends: an edit and a publish at once queue on it."""
+    call = await for_update(
+        Call.select(Call.id, Call.status, Call.closes_at).where(Call.id == call_id)
+    ).first()
     if call is None:
         raise LookupError(call_id)
     return call

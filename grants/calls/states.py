@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from grants.calls.tables import CallStatus
+from grants.core.i18n import _
 from grants.core.time import now
 
 # Every status but draft: what applicants and the public may see.
@@ -28,3 +29,15 @@ def phase(call: dict[str, Any], at: datetime | None = None) -> str:
     if at < call["opens_at"]:
         return "upcoming"
     return "open" if at < call["closes_at"] else "closed"
+
+
+def call_statuses() -> dict[str, str]:
+    """How a call's status reads on the staff pages."""
+    return {
+        CallStatus.draft: _("Draft"),
+        CallStatus.published: _("Published"),
+        CallStatus.closed: _("Closed"),
+        CallStatus.in_review: _("In review"),
+        CallStatus.decided: _("Decided"),
+        CallStatus.archived: _("Archived"),
+    }

@@ -11,6 +11,7 @@ Every route handler carries at least one guard marked with `access_rule`;
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -102,6 +103,12 @@ def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
 async def provide_me(request: Request[Any, Any, Any]) -> Principal:
     """The signed-in caller. The route's guard has already refused anonymous callers with 401."""
     return _require_principal(request)
+
+
+async def provide_me_as_applicant(request: Request[Any, Any, Any]) -> Principal:
+    """The caller as an applicant only, for the applicant's own pages (/my/…): there even a staff
+    member sees just their own organisation's applications and awards."""
+    return dataclasses.replace(await provide_me(request), roles=frozenset({Role.applicant}))
 
 
 async def provide_viewer(request: Request[Any, Any, Any]) -> Principal | None:

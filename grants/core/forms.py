@@ -31,6 +31,10 @@ class Refusal:
     message: str | None = None
     field_name: str | None = None
 
+    def on_field(self, name: str) -> dict[str, str]:
+        """The refusal as one message next to one field (an upload form has only its file field)."""
+        return {name: next(iter(self.errors.values()), self.message or "")}
+
 
 def refusal_of(exc: ValidationFailed | Conflict | StorageError, file_field: str = "file") -> Refusal:
     """Bad input is 422 with its fields; a clash with the state 409 with its message; a refused
@@ -51,12 +55,18 @@ async def submit_form(
     *,
     done: str | Callable[[T], str],
     again: Again,
-    file_field: str = "file",
+    file_field: str | None = None,
 ) -> Response[Any]:
-    """Run the service call; redirect to `done` (or `done(result)`), or answer `again(refusal)`."""
+    """Run the service call; redirect to `done` (or `done(result)`), or answer `again(refusal)`.
+
+    A form with a file names its field: the storage's refusal (too large, a type not taken, the
+    storage unavailable) is then shown there. On any other form a storage error is ours: a 500."""
+    refusals: tuple[type[Exception], ...] = (ValidationFailed, Conflict)
+    if file_field is not None:
+        refusals = (*refusals, StorageError)
     try:
         result = await action
-    except (ValidationFailed, Conflict, StorageError) as exc:
-        page = again(refusal_of(exc, file_field))
+    except refusals as exc:
+        page = again(refusal_of(exc, file_field or "file"))  # type: ignore[arg-type]
         return await page if isawaitable(page) else page
     return Redirect(done(result) if callable(done) else done)

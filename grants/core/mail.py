@@ -53,9 +53,7 @@ from grants.settings import PROJECT_ROOT, Settings, get_settings
 
 log = logging.getLogger("grants.mail")
 
-# A mail template is named from templates/, e.g. "accounts/mail/welcome". The old flat folder
-# templates/mail/ is searched too, until every domain's mail templates have moved out of it.
-TEMPLATES = PROJECT_ROOT / "templates"  # a mail is named "<domain>/mail/<name>"
+TEMPLATES = PROJECT_ROOT / "templates"  # a mail is named from here: "<domain>/mail/<name>"
 MAX_ATTEMPTS = 6
 STUCK_AFTER = timedelta(minutes=15)
 

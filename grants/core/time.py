@@ -30,6 +30,11 @@ def to_riga(moment: datetime) -> datetime:
     return moment.astimezone(RIGA)
 
 
+def riga_today() -> date:
+    """Today on the clocks of Riga: the calendar day that counts for due, paid and held dates."""
+    return to_riga(now()).date()
+
+
 def riga_local(day: date, hour: int = 0, minute: int = 0) -> datetime:
     """A wall-clock time in Riga as an aware UTC datetime (DST handled by zoneinfo)."""
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=RIGA).astimezone(UTC)

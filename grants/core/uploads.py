@@ -21,7 +21,7 @@ from litestar.response import Redirect, Response, Stream
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from grants.core.errors import Conflict, ValidationFailed
+from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.storage import (
     DOCUMENT_TYPES,
@@ -275,16 +275,12 @@ async def form_file(
     return upload.filename, chunks()
 
 
-def upload_refusal(exc: StorageError | ValidationFailed | Conflict) -> tuple[str, int]:
-    """What a page says next to its file field about a refused upload, and the status it answers with."""
+def upload_refusal(exc: StorageError) -> tuple[str, int]:
+    """What a refused upload says (next to a page's file field, or as the API's detail), and its status."""
     if isinstance(exc, TooLarge):
         return exc.message, 413
     if isinstance(exc, UnsupportedType):
         return exc.message, 415
-    if isinstance(exc, ValidationFailed):
-        return next(iter(exc.errors.values()), exc.message or ""), 422
-    if isinstance(exc, Conflict):
-        return exc.message, 409
     return exc.message, 422
 
 

@@ -17,11 +17,11 @@ from grants.awards.tables import Award
 from grants.core import mail
 from grants.core.db import write_transaction
 from grants.core.i18n import DEFAULT_LANGUAGE
+from grants.core.time import riga_today
 from grants.reporting.rules import (
     EVENT_REMINDER_DAYS,
     FINAL_REMINDER_DAYS,
     final_report_due,
-    riga_today,
 )
 from grants.reporting.tables import EventReport, EventStatus, FinalReport, ReviewStatus
 

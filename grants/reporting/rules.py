@@ -15,7 +15,7 @@ from grants.applications.tables import EventKind
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import MoneyError, format_cents, parse_cents
-from grants.core.time import now, to_riga
+from grants.core.time import riga_today
 from grants.reporting.states import DECISIONS
 from grants.reporting.tables import GRADE_BANDS, EventStatus, ReviewStatus
 
@@ -23,11 +23,6 @@ EVENT_REPORT_DAYS = 30  # a held event is expected to be reported within this ma
 FINAL_REPORT_DAYS = 30  # the final report is due this many days after the project's end date
 FINAL_REMINDER_DAYS = 14  # the reminder goes out this many days before the final report is due
 EVENT_REMINDER_DAYS = 14  # a planned event unreported this many days after its date is reminded of
-
-
-def riga_today() -> date:
-    """Today on the clocks of Riga: the day that counts for "not in the future" and for due dates."""
-    return to_riga(now()).date()
 
 
 def _after(day: date | None, days: int) -> date | None:

@@ -20,11 +20,18 @@ def eligibility_errors(codes: list[str], checks: dict[str, bool]) -> dict[str, s
 
 
 def score_errors(
-    criteria: dict[str, dict[str, Any]], points: dict[str, int], comments: dict[str, str], submit: bool
+    criteria: dict[str, dict[str, Any]],
+    points: dict[str, int],
+    comments: dict[str, str],
+    submit: bool,
+    comment: str = "",
 ) -> dict[str, str]:
-    """Points within each criterion's range, comments within the limit and kept with points, and
-    (to submit) every criterion scored. `criteria` are the call's quality criteria by code."""
+    """Points within each criterion's range, comments within the limit and kept with points, the
+    overall comment within its limit, and (to submit) every criterion scored. `criteria` are the
+    call's quality criteria by code."""
     errors: dict[str, str] = {}
+    if len(comment) > OVERALL_LIMIT:
+        errors["comment"] = _("At most {n} characters.").format(n=OVERALL_LIMIT)
     for code, value in points.items():
         criterion = criteria.get(code)
         if criterion is None:

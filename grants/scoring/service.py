@@ -1,7 +1,7 @@
 """Eligibility, reviewer assignments, conflicts of interest and scores: the only writer of their rows.
 
-Assignment: pending → coi_declared | submitted. Each write locks, writes and audits in one
-transaction; the reads are in grants.scoring.queries.
+Assignment: pending → coi_declared | submitted. Each write runs in one write transaction and
+audits its transition; the reads are in grants.scoring.queries.
 """
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ async def save_scores(
         if row["conflict"] != "no" or row["status"] != AssignmentStatus.pending:
             raise Conflict(_("These scores can no longer be changed."))
         quality = {c["code"]: c for c in await criteria(row["call"], CriterionKind.quality)}
-        errors = rules.score_errors(quality, points, comments, submit)
+        errors = rules.score_errors(quality, points, comments, submit, comment)
         if errors:
             raise ValidationFailed(errors)
         await Score.delete().where(Score.assignment == assignment_id)
@@ -219,7 +219,7 @@ async def save_scores(
                     for code, value in points.items()
                 ]
             )
-        changes: dict[Any, Any] = {Assignment.comment: comment[: rules.OVERALL_LIMIT]}
+        changes: dict[Any, Any] = {Assignment.comment: comment}
         if submit:
             changes |= {Assignment.status: AssignmentStatus.submitted, Assignment.submitted_at: now()}
         await Assignment.update(changes).where(Assignment.id == assignment_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from grants.applications.tables import ApplicationStatus
-from grants.calls.tables import CallStatus
 from grants.core.i18n import _
 from grants.scoring.tables import AssignmentStatus
 
@@ -26,14 +25,3 @@ def status_words(row: dict[str, Any]) -> str:
     if row["conflict"] is None:
         return _("Waiting for your declaration")
     return _("Open for scoring")
-
-
-def call_statuses() -> dict[str, str]:
-    return {
-        CallStatus.draft: _("Draft"),
-        CallStatus.published: _("Published"),
-        CallStatus.closed: _("Closed"),
-        CallStatus.in_review: _("In review"),
-        CallStatus.decided: _("Decided"),
-        CallStatus.archived: _("Archived"),
-    }

@@ -257,3 +257,10 @@ async def test_decision_mails_carry_score_and_comments_but_not_the_reviewer(clie
         .first()
     )["body_text"]
     assert "4600.00" in awarded_body
+
+
+async def test_award_of_an_application_id_beyond_the_id_columns_is_404_not_a_500(client):
+    call_id, apps, staff, _ = await scored_call(client, [TOP], budget="4600.00", quota=1)
+    response = await award(client, call_id, staff, application_id=9_999_999_999)
+    assert (response.status_code, response.json()["detail"]) == (404, "Not found.")
+    assert await live_awards(call_id) == []

@@ -14,9 +14,8 @@ from tests.factories.awards import awarded_application, signed_award, staff_prin
 pytestmark = pytest.mark.integration
 
 DECISION_REASON = "Piešķirts bez vērtēšanas testam."  # what awarded_application gives
-back_fill = importlib.import_module(
-    "grants.awards.piccolo_migrations.awards_2026_12_07t10_30_01_000000"
-).back_fill
+BACK_FILL = importlib.import_module("grants.awards.piccolo_migrations.awards_2026_12_07t10_30_01_000000")
+back_fill, put_back = BACK_FILL.back_fill, BACK_FILL.put_back
 
 
 async def columns(award_id: int) -> dict:
@@ -69,3 +68,16 @@ async def test_the_migration_back_fills_from_the_audit_log(client):
     # Approved: returning the report is refused, as before the column.
     with pytest.raises(Exception, match="not approved"):
         await lifecycle.final_report_returned(approved["award_id"], staff)
+
+
+async def test_the_migration_backwards_puts_the_declines_reason_back(client):
+    declined = await awarded_application(client)
+    await client.post(
+        f"/api/awards/{declined['award_id']}/decline",
+        json={"reason": "Atsauca pats."},
+        headers=declined["staff"],
+    )
+    await put_back()
+    # As the rows were before the column: `reason` holds the decline's reason, so nothing is lost
+    # when the migration before drops `decline_reason`.
+    assert (await columns(declined["award_id"]))["reason"] == "Atsauca pats."

@@ -296,3 +296,13 @@ async def test_a_criterion_comment_without_points_is_refused_not_lost(client):
     assert response.json()["extra"] == {"scores.K2": "Give points as well, so that the comment can be saved."}
     stored = (await client.get(f"/api/reviews/{assignment}", headers=headers)).json()["scores"]
     assert stored == {}
+
+
+async def test_an_overall_comment_over_the_limit_is_refused_not_cut(client):
+    assignment, headers = await one_open_review(client)
+    response = await client.put(
+        f"/api/reviews/{assignment}", json={"scores": {"K1": 7}, "comment": "ā" * 10_001}, headers=headers
+    )
+    assert (response.status_code, response.json()["extra"]) == (422, {"comment": "At most 10000 characters."})
+    stored = (await client.get(f"/api/reviews/{assignment}", headers=headers)).json()
+    assert (stored["scores"], stored["comment"]) == ({}, "")

@@ -1,4 +1,5 @@
 """Applications: the only writer of their rows, and the owner of their transitions (see states.py).
 
-Each write locks the application, writes and audits in one transaction.
+Each transition locks the application (a new draft: its call), checks the state and the clock, and writes
+in one write transaction, with an audit row for each change of status.
 """

@@ -17,13 +17,14 @@ from litestar.params import Body, FromQuery
 from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.awards import forms, queries, rules
+from grants.awards import forms, queries
 from grants.awards.service import lifecycle, payments
 from grants.awards.states import TERMINABLE, award_statuses, payment_kinds, register_filters
 from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import MAX_ID, PathId
+from grants.core.time import riga_today
 from grants.core.uploads import form_file, upload_limit
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -73,7 +74,7 @@ async def _awards_page(
         "pages": found["pages"],
         "total": found["total"],
         "query": lambda **changes: urlencode({k: v for k, v in (filters | changes).items() if v}),
-        "today": rules.today().isoformat(),
+        "today": riga_today().isoformat(),
         "errors": errors or {},
         "message": message,
         "form": form or {},
@@ -128,6 +129,7 @@ class StaffAwardPages(Controller):
             forms.sign_agreement(award_id, me, number, signed_on, upload),
             done=f"/staff/awards?award={award_id}&done=signed",
             again=_award_again(award_id, award_id, kept),
+            file_field="file",
         )
 
     @post("/payments/{payment_id:int}/paid", status_code=HTTP_200_OK)

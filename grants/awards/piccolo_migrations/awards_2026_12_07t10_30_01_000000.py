@@ -70,7 +70,14 @@ async def back_fill() -> None:
         )
 
 
+async def put_back() -> None:
+    """Backwards: a declined award's `reason` holds the decline's reason again, as before this migration
+    (the migration before drops `decline_reason` next)."""
+    await Award.raw("UPDATE award SET reason = decline_reason WHERE status = 'declined' AND decline_reason != ''")
+
+
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="awards", description=DESCRIPTION)
     manager.add_raw(back_fill)
+    manager.add_raw_backwards(put_back)
     return manager

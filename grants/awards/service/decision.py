@@ -11,7 +11,7 @@ back, a terminated one all but what was already paid out of it.
 Award: awarded → agreement_signed → in_progress → final_report_submitted →
 closed, or declined (by the grantee, before the agreement) / terminated. The
 decision and the decline are here; the steps after the agreement in lifecycle.py,
-the payments in payments.py. The application moves with it through applications.service.set_status: awarded,
+the payments in payments.py. The application moves with it through applications.service.stages.set_status: awarded,
 reserve, rejected (also when its award is declined).
 """
 
@@ -35,6 +35,7 @@ from grants.core.db import for_update, write_transaction
 from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
+from grants.core.params import MAX_ID
 from grants.core.time import now
 from grants.scoring.queries import ranking
 from grants.scoring.queries.ranking import Ranked
@@ -111,6 +112,8 @@ async def award(
 
     Awarding an application that did not pass the evaluation also needs a reason.
     """
+    if not 0 < application_id <= MAX_ID:
+        raise NotFound  # no such row; a bigger number would fail in the database driver (a 500)
     reason = rules.reason(reason, required=False)
     override: int | None = None
     if amount is not None:
@@ -230,8 +233,14 @@ async def decline(award_id: int, actor: Principal, reason: str | None = None) ->
         if row["status"] not in TRANSITIONS["decline"][0]:
             raise Conflict(_("Only an award whose agreement is not signed yet can be declined."))
         why = "declined by staff" if by_staff else "declined by the applicant"
-        await Award.update({Award.status: AwardStatus.declined, Award.decline_reason: reason or why}).where(
-            (Award.id == award_id) & (Award.status == AwardStatus.awarded)
+        await lock.move(
+            row,
+            TRANSITIONS["decline"][1],
+            actor,
+            "decline",
+            columns={Award.decline_reason: reason or why},
+            reason=why,
+            note=reason,
         )
         await applications.set_status(
             row["application"],
@@ -241,15 +250,5 @@ async def decline(award_id: int, actor: Principal, reason: str | None = None) ->
             reason=why,
             note=reason,
             award=award_id,
-        )
-        await audit.record(
-            "decline",
-            "award",
-            award_id,
-            actor=actor,
-            before={"status": AwardStatus.awarded.value},
-            after={"status": AwardStatus.declined.value},
-            reason=why,
-            note=reason,
         )
     return award_out(award_id, row["application"], row["amount_cents"], AwardStatus.declined.value)

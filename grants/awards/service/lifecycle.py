@@ -29,7 +29,7 @@ from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
 from grants.core.storage import StoredFile, kept_if_recorded
-from grants.core.time import now
+from grants.core.time import now, riga_today
 
 
 def _staff(actor: Principal) -> None:
@@ -132,7 +132,7 @@ async def final_report_approved(award_id: int, actor: Principal) -> dict[str, An
         await Award.update({Award.final_report_approved_at: approved_at}).where(Award.id == award_id)
         award["final_report_approved_at"] = approved_at
         rest = award["amount_cents"] - await paid_total(award_id)
-        due = rules.today()
+        due = riga_today()
         final: dict[str, Any] | None = None
         if rest > 0:
             final = await payments.add_payment(award, PaymentKind.final, rest, due, actor)
@@ -174,6 +174,7 @@ async def terminate(award_id: int, actor: Principal, reason: str) -> dict[str, A
             AwardStatus.terminated,
             actor,
             "terminate",
+            columns={Award.termination_reason: reason},
             termination_reason=reason,
             removed=[p["id"] for p in removed],
         )

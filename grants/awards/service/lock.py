@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from grants.awards.queries import award_columns
+from grants.awards.states import TRANSITIONS
 from grants.awards.tables import Award, AwardStatus, Payment
 from grants.core import audit
 from grants.core.auth import Principal
@@ -27,13 +28,18 @@ async def locked_award(award_id: int) -> dict[str, Any]:
 
 
 async def move(
-    row: dict[str, Any], to: AwardStatus, actor: Principal | None, action: str, **extra: Any
+    row: dict[str, Any],
+    to: AwardStatus,
+    actor: Principal | None,
+    action: str,
+    *,
+    columns: dict[Any, Any] | None = None,
+    **extra: Any,
 ) -> None:
-    """Set the locked award's status (the row dict too) and write the audit row."""
+    """Set the locked award's status (the row dict too), and the move's own `columns` (a decline's or a
+    termination's reason), and write the audit row with `extra`."""
     before = row["status"]
-    values: dict[Any, Any] = {Award.status: to}
-    if "termination_reason" in extra:
-        values[Award.termination_reason] = extra["termination_reason"]
+    values: dict[Any, Any] = {Award.status: to, **(columns or {})}
     await Award.update(values).where((Award.id == row["id"]) & (Award.status == before))
     await audit.record(
         action,
@@ -54,9 +60,9 @@ def final_approved(row: dict[str, Any]) -> bool:
 
 async def close_if_settled(row: dict[str, Any], actor: Principal | None) -> bool:
     """Close the locked award once its final report is approved and every payment of it is paid."""
-    if row["status"] != AwardStatus.final_report_submitted or not final_approved(row):
+    if row["status"] not in TRANSITIONS["close"][0] or not final_approved(row):
         return False
     if await Payment.exists().where((Payment.award == row["id"]) & Payment.paid_on.is_null()):
         return False
-    await move(row, AwardStatus.closed, actor, "close")
+    await move(row, TRANSITIONS["close"][1], actor, "close")
     return True

@@ -7,7 +7,6 @@ what was typed, the message next to the field and 422 (409, 413 or 415).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -19,7 +18,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
 from grants.awards import queries as award_queries
-from grants.core.auth import Me, Principal, Role, provide_me, roles
+from grants.core.auth import Me, Principal, Role, provide_me_as_applicant, roles
 from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
@@ -35,11 +34,6 @@ from grants.reporting.service import final, photos
 from grants.reporting.tables import EventStatus, ReviewStatus
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-async def provide_grantee(request: Request[Any, Any, Any]) -> Principal:
-    """The caller as a grantee only: here even a staff member sees just their organisation's awards."""
-    return dataclasses.replace(await provide_me(request), roles=frozenset({Role.applicant}))
 
 
 async def _award_page(
@@ -159,7 +153,7 @@ async def _planned(me: Principal, award_id: int, planned_id: int) -> tuple[dict[
 class ReportPages(Controller):
     path = "/my"
     guards = [roles(Role.applicant)]
-    dependencies = {"me": Provide(provide_grantee)}
+    dependencies = {"me": Provide(provide_me_as_applicant)}
     include_in_schema = False
 
     @get("/awards", name="my_awards")
@@ -241,8 +235,9 @@ class ReportPages(Controller):
             photos.add_photo(event_id, me, *upload),
             done=f"/my/events/{event_id}?done=photo",
             again=lambda refusal: _event_page(
-                me, event_id, errors=_on_file(refusal), status=refusal.status_code
+                me, event_id, errors=refusal.on_field("file"), status=refusal.status_code
             ),
+            file_field="file",
         )
 
     @post("/event-photos/{photo_id:int}/remove", status_code=HTTP_200_OK)
@@ -331,11 +326,7 @@ class ReportPages(Controller):
             final.add_attachment(award_id, me, *upload),
             done=f"/my/awards/{award_id}?done=attached#final-report",
             again=lambda refusal: _award_page(
-                me, award_id, errors=_on_file(refusal), status=refusal.status_code
+                me, award_id, errors=refusal.on_field("file"), status=refusal.status_code
             ),
+            file_field="file",
         )
-
-
-def _on_file(refusal: Refusal) -> dict[str, str]:
-    """Any refusal of an upload form, as the message next to its file input."""
-    return {"file": next(iter(refusal.errors.values()), refusal.message or "")}

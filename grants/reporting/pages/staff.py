@@ -16,6 +16,7 @@ from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.awards import queries as award_queries
+from grants.awards.queries import calls_with_awards
 from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
@@ -24,7 +25,7 @@ from grants.reporting import forms
 from grants.reporting.queries.awards import award_facts
 from grants.reporting.queries.events import get_event, list_events
 from grants.reporting.queries.final import get_report
-from grants.reporting.queries.queue import PAGE_SIZE, calls_with_awards, pending_counts, queue_page
+from grants.reporting.queries.queue import PAGE_SIZE, pending_counts, queue_page
 from grants.reporting.service.review import Report, review
 from grants.reporting.states import DECISIONS
 from grants.reporting.tables import EventStatus, ReviewStatus

@@ -7,7 +7,6 @@ from typing import Any
 from grants.awards import queries as award_queries
 from grants.awards.states import RUNNING
 from grants.calls.tables import Call
-from grants.core.money import parse_cents
 from grants.reporting.rules import final_report_due
 
 
@@ -19,7 +18,7 @@ async def awards_with_facts(awards: list[dict[str, Any]]) -> list[dict[str, Any]
         award
         | {
             "agreement": agreements.get(award["id"]),
-            "payments": [p | {"amount_cents": parse_cents(p["amount"])} for p in paid.get(award["id"], [])],
+            "payments": paid.get(award["id"], []),
             "final_due": final_report_due(award["end_date"]),
             "reportable": award["status"] in RUNNING,
         }

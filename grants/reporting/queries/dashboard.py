@@ -3,6 +3,7 @@
 The municipality's schools are those registered under it or under a municipality merged into it
 (reach.Places.merged_into); its projects are those of its calls and those reaching its schools
 (reach.reaching). Every count and sum is made by the database, grouped as the page shows it.
+`visible_places` says which municipalities a caller may see here (staff all, a coordinator theirs).
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from grants.awards.tables import Award
 from grants.reporting.tables import EventReport, EventStatus, FinalReport
 
 PAGE_SIZE = 25
@@ -90,8 +89,3 @@ async def pending_counts() -> dict[str, int]:
         "events": await EventReport.count().where(_event_filter("pending", None)),
         "final": await FinalReport.count().where(_final_filter("pending", None)),
     }
-
-
-async def calls_with_awards() -> list[dict[str, Any]]:
-    rows = await Award.select(Award.call.id.as_alias("id"), Award.call.title.as_alias("title")).distinct()
-    return sorted(rows, key=lambda r: (r["title"].casefold(), r["id"]))

@@ -4,7 +4,7 @@ An event report follows `planned → held | cancelled` (DESIGN.md). A held or
 cancelled report waits for the staff (review `pending`, see service/review.py);
 the grantee's next edit of a returned one makes it wait again. Reports are
 written only while the award runs (agreement signed or in progress); the first
-held event moves the award to in_progress through awards.lifecycle, which owns
+held event moves the award to in_progress through awards.service.lifecycle, which owns
 the award's row. Counts only: no pupil is named.
 """
 

@@ -2,7 +2,7 @@
 
 Submitted once (review `pending`); staff accept it, and the final payment
 falls due, or return it with a comment (service/review.py), and the grantee
-submits it again. Each step moves the award through awards.lifecycle, which
+submits it again. Each step moves the award through awards.service.lifecycle, which
 owns its row. Due FINAL_REPORT_DAYS after the project's end date (rules.py).
 """
 
@@ -85,20 +85,25 @@ async def _open_report(award_id: int, principal: Principal, lock: bool = False) 
     return row
 
 
-async def add_attachment(
-    award_id: int, principal: Principal, filename: str, chunks: AsyncIterator[bytes]
-) -> dict[str, Any]:
-    if not principal.has(Role.applicant, Role.staff):
-        raise NotFound
-    report = await _open_report(award_id, principal)
+async def _check_room(report: dict[str, Any]) -> None:
     if (
         await FinalReportAttachment.count().where(FinalReportAttachment.report == report["id"])
         >= MAX_ATTACHMENTS
     ):
         raise Conflict(_("A final report can have at most {n} files.").format(n=MAX_ATTACHMENTS))
+
+
+async def add_attachment(
+    award_id: int, principal: Principal, filename: str, chunks: AsyncIterator[bytes]
+) -> dict[str, Any]:
+    if not principal.has(Role.applicant, Role.staff):
+        raise NotFound
+    await _check_room(await _open_report(award_id, principal))  # refused before anything is stored
     stored: StoredFile = await get_storage().save(chunks, filename, allowed=DOCUMENT_TYPES)
     async with kept_if_recorded(stored), write_transaction():
-        await _open_report(award_id, principal, lock=True)
+        await locked_award(award_id)  # every writer of reports locks the award first, then the report
+        report = await _open_report(award_id, principal, lock=True)
+        await _check_room(report)  # again under the locks: two uploads at once cannot both pass
         created = await FinalReportAttachment.insert(
             FinalReportAttachment(
                 report=report["id"],

@@ -2,7 +2,7 @@
 
 A report waiting for review (`pending`) is accepted or returned to the grantee
 with a comment. An accepted event report can no longer change; an accepted
-final report makes the final payment due (awards.lifecycle). A returned report
+final report makes the final payment due (awards.service.lifecycle). A returned report
 mails the grantee, who corrects it and it waits again.
 """
 

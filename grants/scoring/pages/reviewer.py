@@ -26,6 +26,7 @@ from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _, get_language
 from grants.core.params import PathId
 from grants.scoring import forms
+from grants.scoring.queries.progress import quality_criteria
 from grants.scoring.queries.reviews import my_assignments, organisation_name, review_view
 from grants.scoring.states import status_words
 from grants.scoring.tables import AssignmentStatus
@@ -203,7 +204,7 @@ class ReviewPages(Controller):
                 else _("These scores can no longer be changed.")
             )
             return await _show(me, row, message=message, status=409)
-        criteria = (await review_view(assignment_id, me))["criteria"]
+        criteria = await quality_criteria(row["call"])  # what the form scores; the whole view only if refused
         form = forms.typed_form(data, criteria)
         submit = data.get("action") == "submit"
         confirm = data.get("confirm") == "yes"

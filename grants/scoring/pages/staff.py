@@ -22,13 +22,14 @@ from grants.applications import queries as applications
 from grants.applications import states as application_states
 from grants.applications.tables import ApplicationStatus
 from grants.calls import queries as calls
+from grants.calls.states import call_statuses
 from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _, ngettext
 from grants.core.params import PathId
 from grants.scoring import forms, service
 from grants.scoring.queries import progress
-from grants.scoring.states import CHECKABLE, REVIEWABLE, call_statuses
+from grants.scoring.states import CHECKABLE, REVIEWABLE
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]

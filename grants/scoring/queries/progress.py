@@ -13,6 +13,7 @@ from grants.calls import queries as calls
 from grants.calls.tables import CriterionKind
 from grants.core.auth import Role
 from grants.core.errors import NotFound
+from grants.scoring.queries.reviews import criteria
 from grants.scoring.tables import Assignment, EligibilityCheck
 
 
@@ -24,11 +25,11 @@ async def call_or_404(call_id: int) -> dict[str, Any]:
 
 
 async def quality_criteria(call_id: int) -> list[dict[str, Any]]:
-    return [c for c in await calls.criteria_of(call_id) if c["kind"] == CriterionKind.quality]
+    return await criteria(call_id, CriterionKind.quality)
 
 
 async def eligibility_criteria(call_id: int) -> list[dict[str, Any]]:
-    return [c for c in await calls.criteria_of(call_id) if c["kind"] == CriterionKind.eligibility]
+    return await criteria(call_id, CriterionKind.eligibility)
 
 
 async def status_counts() -> dict[int, dict[str, int]]:

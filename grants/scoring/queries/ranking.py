@@ -28,8 +28,6 @@ from grants.applications.tables import Application, ApplicationStatus
 from grants.calls.tables import Call, Criterion
 from grants.core.time import to_riga
 
-RANKED_STATUSES = ("eligible", "in_review", "awarded", "reserve", "rejected")
-
 # Query templates: {name} is a part from _PARTS (or the pivot's columns), :call the call's id.
 _PARTS = {
     # The quality scores of the call's submitted reviews.
