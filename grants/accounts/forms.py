@@ -30,7 +30,9 @@ def register_errors(refusal: Refusal) -> dict[str, str]:
     return {field.replace("organisation.", "org_"): message for field, message in errors.items()}
 
 
-async def change_password(me: Principal, data: dict[str, str]) -> None:
+async def change_password(me: Principal, data: dict[str, str], client_ip: str) -> None:
     if data.get("new_password", "") != data.get("new_password2", ""):
         raise ValidationFailed({"new_password2": _("The passwords do not match.")})
-    await service.change_password(me, data.get("current_password", ""), data.get("new_password", ""))
+    await service.change_password(
+        me, data.get("current_password", ""), data.get("new_password", ""), client_ip
+    )

@@ -116,13 +116,17 @@ class AccountPages(Controller):
         return Template("accounts/portal/password.html", context={"errors": {}})
 
     @post("/account/password", guards=[authenticated], status_code=HTTP_200_OK)
-    async def change_password(self, me: Me, data: Form) -> Response[Any]:
-        return await submit_form(
-            forms.change_password(me, data),
-            done="/account?saved=password",
-            again=lambda refusal: Template(
-                "accounts/portal/password.html",
-                context={"errors": refusal.errors},
-                status_code=refusal.status_code,
-            ),
-        )
+    async def change_password(self, request: AnyRequest, me: Me, data: Form) -> Response[Any]:
+        def again(errors: dict[str, str], status_code: int) -> Template:
+            return Template(
+                "accounts/portal/password.html", context={"errors": errors}, status_code=status_code
+            )
+
+        try:
+            return await submit_form(
+                forms.change_password(me, data, _client_ip(request)),
+                done="/account?saved=password",
+                again=lambda refusal: again(refusal.errors, refusal.status_code),
+            )
+        except TooManyAttempts:
+            return again({"current_password": _("Too many attempts. Wait a few minutes and try again.")}, 429)

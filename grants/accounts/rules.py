@@ -10,6 +10,7 @@ from grants.core.i18n import _
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ORG_REG_NO = re.compile(r"^\d{11}$")
 MIN_PASSWORD = 8
+MAX_EMAIL = 254  # the longest address mail can carry
 
 
 def normalise_email(email: str) -> str:

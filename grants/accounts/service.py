@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from functools import cache
@@ -11,31 +13,44 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 from grants.accounts.queries import current_municipality_id, load_principal, municipality_id_for_role
-from grants.accounts.rules import EMAIL, ORG_REG_NO, check_password, normalise_email, split_name, token_hash
+from grants.accounts.rules import (
+    EMAIL,
+    MAX_EMAIL,
+    ORG_REG_NO,
+    check_password,
+    normalise_email,
+    split_name,
+    token_hash,
+)
 from grants.accounts.tables import ApiToken, LegalForm, Membership, Organisation, UserRole
 from grants.core import audit, mail
 from grants.core.auth import Principal, Role
 from grants.core.db import write_transaction
 from grants.core.errors import Conflict, InvalidCredentials, TooManyAttempts, ValidationFailed
 from grants.core.i18n import _
-from grants.core.ratelimit import LoginLimiter, build_limiter
+from grants.core.ratelimit import Attempt, LoginLimiter, build_limiter
 from grants.core.time import now
 from grants.settings import get_settings
 
 PANEL_ROLES = {Role.staff, Role.reviewer}  # roles that log in to the admin panel
 
 
-@cache
 def limiter() -> LoginLimiter:
+    """The login limiter of the current settings (the store, the limit and the window)."""
     s = get_settings()
-    return build_limiter(s.redis_url, s.login_max_failures, s.login_window_seconds)
+    return _limiter(s.redis_url, s.login_max_failures, s.login_window_seconds)
+
+
+@cache
+def _limiter(redis_url: str | None, limit: int, window: int) -> LoginLimiter:
+    return build_limiter(redis_url, limit, window)
 
 
 async def register(email: str, password: str, name: str, organisation: dict[str, Any]) -> tuple[int, int]:
     """An applicant and their organisation; returns (user id, organisation id)."""
     email = normalise_email(email)
     errors: dict[str, str] = {}
-    if not EMAIL.match(email) or len(email) > 254:
+    if not EMAIL.match(email) or len(email) > MAX_EMAIL:
         errors["email"] = _("Enter a valid e-mail address.")
     errors.update(check_password(password))
     if not name.strip():
@@ -98,18 +113,49 @@ async def register(email: str, password: str, name: str, organisation: dict[str,
     return user.id, org.id
 
 
-async def authenticate(email: str, password: str, client_ip: str) -> int:
-    """The user's id for a right password; InvalidCredentials or TooManyAttempts otherwise."""
-    email = normalise_email(email)
-    if await limiter().blocked(email, client_ip):
+async def reserve_attempt(email: str, client_ip: str) -> Attempt:
+    """Every check of a password (a login on any path, the current password at a change) starts here:
+    the try is counted as a failure before the password is checked, atomically, so parallel tries
+    cannot pass the limit; TooManyAttempts when the account or the address is over it."""
+    attempt = await limiter().reserve(email, client_ip)
+    if attempt is None:
         raise TooManyAttempts
-    user_id = await BaseUser.login(email, password)
+    return attempt
+
+
+async def verify_password(email: str, password: str) -> int | None:
+    """The user's id when the password is theirs (active or not), else None; as BaseUser.login,
+    but the PBKDF2 runs in a thread, so a login does not stall every other request meanwhile."""
+    if len(password) > BaseUser._max_password_length:
+        return None
+    row = await BaseUser.select(BaseUser.id, BaseUser.password).where(BaseUser.username == email).first()
+    if row is None:
+        await asyncio.to_thread(BaseUser.hash_password, password)  # the same time as for a real account
+        return None
+    _algorithm, iterations, salt, _hashed = BaseUser.split_stored_password(row["password"])
+    hashed = await asyncio.to_thread(BaseUser.hash_password, password, salt, int(iterations))
+    if not hmac.compare_digest(hashed, row["password"]):
+        return None
+    changes: dict[Any, Any] = {BaseUser.last_login: datetime.now()}  # noqa: DTZ005 (piccolo's naive column)
+    if int(iterations) != BaseUser._pbkdf2_iteration_count:  # an older hash: store it with today's count
+        changes[BaseUser.password] = await asyncio.to_thread(BaseUser.hash_password, password)
+    await BaseUser.update(changes).where(BaseUser.id == row["id"])
+    return int(row["id"])
+
+
+async def authenticate(email: str, password: str, client_ip: str) -> int:
+    """The user's id for a right password of an active user; InvalidCredentials or TooManyAttempts
+    otherwise. The one login check of the site's page, the token API and the admin panel."""
+    email = normalise_email(email)
+    if not limiter().accepts(email) or len(email) > MAX_EMAIL:
+        raise InvalidCredentials  # no account has such an e-mail, and it would not fit the key column
+    attempt = await reserve_attempt(email, client_ip)
+    user_id = await verify_password(email, password)
     if user_id is None or not await BaseUser.exists().where(
         (BaseUser.id == user_id) & BaseUser.active.eq(True)
     ):
-        await limiter().failed(email, client_ip)
-        raise InvalidCredentials
-    await limiter().succeeded(email, client_ip)
+        raise InvalidCredentials  # the reserved attempt stays, as the failure
+    await limiter().succeeded(attempt)
     return user_id
 
 
@@ -144,14 +190,19 @@ async def principal_for_session(token: str) -> Principal | None:
     return await load_principal(user_id, "session", token) if user_id else None
 
 
-async def change_password(principal: Principal, current: str, new: str) -> None:
+async def change_password(principal: Principal, current: str, new: str, client_ip: str) -> None:
+    """The site's rule for every password change (the account page and the panel): the password
+    policy, the login limit on the current password, every other session and token ended, audited."""
     errors = check_password(new, "new_password")
     if errors:
         raise ValidationFailed(errors)
-    if await BaseUser.login(principal.email, current) is None:
+    attempt = await reserve_attempt(principal.email, client_ip)
+    if await verify_password(principal.email, current) != principal.user_id:
         raise ValidationFailed({"current_password": _("The current password is wrong.")})
+    await limiter().succeeded(attempt)
+    hashed = await asyncio.to_thread(BaseUser.hash_password, new)
     async with write_transaction():
-        await BaseUser.update_password(principal.user_id, new)
+        await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == principal.user_id)
         # Other sessions and tokens of this user end: whoever knew the old password is out.
         sessions = SessionsBase.delete().where(SessionsBase.user_id == principal.user_id)
         if principal.session_token:

@@ -1,22 +1,41 @@
 """Failed-login counting shared by every worker process.
 
 Counts live in the database (table login_failure), or in Redis when
-REDIS_URL is set. A key is blocked once it has `limit` failures inside the
-sliding window; a success clears the account's key.
+REDIS_URL is set. Every login path reserves its attempt before the password
+is checked: one atomic step that refuses when a key already has its limit
+inside the sliding window, and otherwise counts the attempt as a failure
+under the account's key and the address's key. Only a real success takes it
+back: it clears the account's key and withdraws the attempt from the
+address. So parallel tries cannot all slip through between a count and a
+write, and a path that forgets to report a failure still counts it.
 """
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from piccolo.engine.sqlite import SQLiteEngine
+
+from grants.core.db import engine, write_transaction
 from grants.core.tables import LoginFailure
 from grants.core.time import now
+
+KEY_LENGTH = LoginFailure.key.length  # a longer key would fail in the database (PostgreSQL)
 
 
 class FailureStore(Protocol):
     async def count(self, key: str, window: int) -> int: ...
-    async def add(self, key: str, window: int) -> None: ...
+
+    async def reserve(self, limits: dict[str, int], window: int) -> str | None:
+        """One attempt more under every key, unless one of them already holds its limit; atomically.
+        The attempt's id, or None when refused (then nothing was added)."""
+
+    async def release(self, key: str, attempt: str) -> None:
+        """Take this attempt back from the key."""
+
     async def clear(self, key: str) -> None: ...
 
 
@@ -25,13 +44,30 @@ class DatabaseFailureStore:
         since = now() - timedelta(seconds=window)
         return await LoginFailure.count().where((LoginFailure.key == key) & (LoginFailure.created_at > since))
 
-    async def add(self, key: str, window: int) -> None:
+    async def reserve(self, limits: dict[str, int], window: int) -> str | None:
         moment = now()
-        await LoginFailure.insert(LoginFailure(key=key, created_at=moment)).run()
-        # Old rows are useless; drop this key's expired ones as we go.
-        await LoginFailure.delete().where(
-            (LoginFailure.key == key) & (LoginFailure.created_at < moment - timedelta(seconds=window))
-        )
+        since = moment - timedelta(seconds=window)
+        # SQLite: the IMMEDIATE transaction holds the database's write lock from BEGIN. PostgreSQL: a
+        # transaction lock per key, taken in one order (no deadlock), serialises the tries of a key.
+        async with write_transaction():
+            if not isinstance(engine(), SQLiteEngine):
+                for key in sorted(limits):
+                    await LoginFailure.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", key)
+            # Old rows are useless; drop these keys' expired ones as we go.
+            await LoginFailure.delete().where(
+                LoginFailure.key.is_in(list(limits)) & (LoginFailure.created_at <= since)
+            )
+            for key, limit in limits.items():
+                if await LoginFailure.count().where(LoginFailure.key == key) >= limit:
+                    return None
+            rows = await LoginFailure.insert(
+                *(LoginFailure(key=key, created_at=moment) for key in limits)
+            ).returning(LoginFailure.id)
+        return ",".join(str(row["id"]) for row in rows)
+
+    async def release(self, key: str, attempt: str) -> None:
+        ids = [int(n) for n in attempt.split(",")]
+        await LoginFailure.delete().where((LoginFailure.key == key) & LoginFailure.id.is_in(ids))
 
     async def clear(self, key: str) -> None:
         await LoginFailure.delete().where(LoginFailure.key == key)
@@ -55,17 +91,44 @@ class RedisFailureStore:
             await client.zremrangebyscore(f"login:{key}", 0, moment - window)
             return int(await client.zcard(f"login:{key}"))
 
-    async def add(self, key: str, window: int) -> None:
+    async def reserve(self, limits: dict[str, int], window: int) -> str | None:
         moment = now().timestamp()
+        attempt = f"{moment}:{secrets.token_hex(8)}"
         async with self._client() as client:
-            pipe = client.pipeline()
-            pipe.zadd(f"login:{key}", {f"{moment}": moment})
-            pipe.expire(f"login:{key}", window)
-            await pipe.execute()
+            # One MULTI/EXEC: Redis runs it whole, so each ZCARD counts every attempt added before it.
+            pipe = client.pipeline(transaction=True)
+            for key in limits:
+                pipe.zremrangebyscore(f"login:{key}", 0, moment - window)
+                pipe.zadd(f"login:{key}", {attempt: moment})
+                pipe.zcard(f"login:{key}")
+                pipe.expire(f"login:{key}", window)
+            results = await pipe.execute()
+            counts = results[2::4]
+            if all(int(n) <= limit for n, limit in zip(counts, limits.values(), strict=True)):
+                return attempt
+            # Over a limit: withdraw it. Meanwhile it could only refuse tries that were over anyway.
+            undo = client.pipeline(transaction=True)
+            for key in limits:
+                undo.zrem(f"login:{key}", attempt)
+            await undo.execute()
+            return None
+
+    async def release(self, key: str, attempt: str) -> None:
+        async with self._client() as client:
+            await client.zrem(f"login:{key}", attempt)
 
     async def clear(self, key: str) -> None:
         async with self._client() as client:
             await client.delete(f"login:{key}")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A reserved login attempt: a failure until `LoginLimiter.succeeded` says otherwise."""
+
+    account_key: str
+    ip_key: str
+    id: str
 
 
 class LoginLimiter:
@@ -75,23 +138,33 @@ class LoginLimiter:
         self.window = window
 
     @staticmethod
-    def keys(email: str, client_ip: str) -> tuple[str, str]:
-        return f"account:{email.strip().lower()}", f"ip:{client_ip}"
+    def _account_key(email: str) -> str:
+        return f"account:{email.strip().lower()}"
 
-    async def blocked(self, email: str, client_ip: str) -> bool:
+    @classmethod
+    def accepts(cls, email: str) -> bool:
+        """Whether the e-mail can be a key at all: it fits the key column and has no NUL character
+        (which PostgreSQL refuses in text). Check before `reserve`, answer a refusal otherwise."""
+        key = cls._account_key(email)
+        return len(key) <= KEY_LENGTH and "\x00" not in key
+
+    @classmethod
+    def keys(cls, email: str, client_ip: str) -> tuple[str, str]:
+        if not cls.accepts(email):
+            raise ValueError("an e-mail that cannot be a login key")
+        return cls._account_key(email), f"ip:{client_ip}"[:KEY_LENGTH]
+
+    async def reserve(self, email: str, client_ip: str) -> Attempt | None:
+        """Count this try before the password is checked; None when the account or the address is over
+        its limit (answer 429). One address may try several accounts, so it gets a larger allowance."""
         account, ip = self.keys(email, client_ip)
-        # One address may try several accounts, so it gets a larger allowance.
-        return (
-            await self.store.count(account, self.window) >= self.limit
-            or await self.store.count(ip, self.window) >= self.limit * 4
-        )
+        attempt = await self.store.reserve({account: self.limit, ip: self.limit * 4}, self.window)
+        return None if attempt is None else Attempt(account, ip, attempt)
 
-    async def failed(self, email: str, client_ip: str) -> None:
-        for key in self.keys(email, client_ip):
-            await self.store.add(key, self.window)
-
-    async def succeeded(self, email: str, client_ip: str) -> None:
-        await self.store.clear(self.keys(email, client_ip)[0])
+    async def succeeded(self, attempt: Attempt) -> None:
+        """A real success: the account's failures are forgotten and this try is no failure of the address."""
+        await self.store.clear(attempt.account_key)
+        await self.store.release(attempt.ip_key, attempt.id)
 
 
 def build_limiter(redis_url: str | None, limit: int, window: int) -> LoginLimiter:

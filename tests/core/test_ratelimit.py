@@ -39,26 +39,27 @@ async def limiter(request, database):
     return LoginLimiter(DatabaseFailureStore(), limit=3, window=60)
 
 
-async def test_limiter_blocks_after_limit_and_success_clears_account(limiter):
+async def test_limiter_refuses_after_limit_and_success_clears_account(limiter):
     email = f"{uuid.uuid4().hex}@example.lv"
     ip = f"10.{uuid.uuid4().int % 250}.0.1"
-    assert await limiter.blocked(email, ip) is False
     for _ in range(3):
-        await limiter.failed(email, ip)
-    assert await limiter.blocked(email, ip) is True
-    assert await limiter.blocked(f"other-{email}", ip) is False  # the address has a larger allowance
-    await limiter.succeeded(email, ip)
-    assert await limiter.blocked(email, ip) is False
+        assert await limiter.reserve(email, ip) is not None  # each one a failure until told otherwise
+    assert await limiter.reserve(email, ip) is None
+    other = await limiter.reserve(f"other-{email}", ip)  # the address has a larger allowance
+    assert other is not None
+    await limiter.succeeded(other)
+    assert await limiter.store.count(limiter.keys(email, ip)[0], limiter.window) == 3
+    assert await limiter.store.count(limiter.keys(f"other-{email}", ip)[0], limiter.window) == 0
 
 
 async def test_limiter_window_forgets_old_failures(database):
     limiter = LoginLimiter(DatabaseFailureStore(), limit=2, window=1)
     email = f"{uuid.uuid4().hex}@example.lv"
-    await limiter.failed(email, "10.1.1.1")
-    await limiter.failed(email, "10.1.1.1")
-    assert await limiter.blocked(email, "10.1.1.1") is True
+    assert await limiter.reserve(email, "10.1.1.1") is not None
+    assert await limiter.reserve(email, "10.1.1.1") is not None
+    assert await limiter.reserve(email, "10.1.1.1") is None
     await asyncio.sleep(1.1)
-    assert await limiter.blocked(email, "10.1.1.1") is False
+    assert await limiter.reserve(email, "10.1.1.1") is not None
 
 
 def _start_server(port: int) -> subprocess.Popen:
