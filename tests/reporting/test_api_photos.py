@@ -160,3 +160,18 @@ async def test_a_turned_phone_photo_is_shown_upright(client):
     )
     with Image.open(io.BytesIO(thumb.content)) as image:
         assert image.size == (160, 320)
+
+
+async def test_a_progressive_jpeg_is_refused_above_what_its_decoder_holds(client):
+    """A progressive JPEG keeps every coefficient of the whole image while it decodes: at 4:4:4, 6 bytes a
+    pixel, so 16 megapixels would need 96 MB; it is refused from its header, and nothing is kept."""
+    award = await running_award(client)
+    event = await report(client, award)
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 4000), (30, 120, 200)).save(out, format="JPEG", progressive=True, subsampling=0)
+    before = stored_files()
+    response = await upload(client, event["id"], award["applicant"], "progresivs.jpg", out.getvalue())
+    assert response.status_code == 422
+    assert response.json()["extra"] == {"file": "The image is too large: at most 11 megapixels."}
+    assert stored_files() == before
+    assert await EventPhoto.count().where(EventPhoto.event == event["id"]) == 0

@@ -17,6 +17,11 @@ from grants.core.i18n import _
 from grants.core.storage import DOCUMENT_TYPES, StoredFile, get_storage, kept_if_recorded
 
 
+async def _check_room(application_id: int) -> None:
+    if await Attachment.count().where(Attachment.application == application_id) >= MAX_FILES_PER_APPLICATION:
+        raise Conflict(_("An application can have at most {n} files.").format(n=MAX_FILES_PER_APPLICATION))
+
+
 async def add_attachment(
     application_id: int, principal: Principal, filename: str, chunks: AsyncIterator[bytes]
 ) -> dict[str, Any]:
@@ -24,8 +29,7 @@ async def add_attachment(
     row = await find_application(application_id, principal)
     if row["status"] not in EDITABLE or not principal.has(Role.applicant):
         raise Conflict(_("Files can be added only to a draft or while clarifying the application."))
-    if await Attachment.count().where(Attachment.application == application_id) >= MAX_FILES_PER_APPLICATION:
-        raise Conflict(_("An application can have at most {n} files.").format(n=MAX_FILES_PER_APPLICATION))
+    await _check_room(application_id)  # refused before anything is stored
     stored: StoredFile = await get_storage().save(chunks, filename, allowed=DOCUMENT_TYPES)
     async with kept_if_recorded(stored):
         async with write_transaction():
@@ -33,6 +37,9 @@ async def add_attachment(
             current = await find_application(application_id, principal, lock=True)
             if current["status"] not in EDITABLE:
                 raise Conflict(_("Files can be added only to a draft or while clarifying the application."))
+            # Again under the application's lock: uploads that passed the first check together queue
+            # here, and each counts what those before it inserted.
+            await _check_room(application_id)
             created = await Attachment.insert(
                 Attachment(
                     application=application_id,
