@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from grants.accounts import service
+from grants.accounts.schemas import RegisterIn, TokenIn
 from grants.core.auth import Principal
 from grants.core.errors import ValidationFailed
 from grants.core.forms import Refusal
 from grants.core.i18n import _
+from grants.core.inputs import check_texts, refuse_long_texts
 
 
 async def register(data: dict[str, str]) -> int:
@@ -14,10 +16,22 @@ async def register(data: dict[str, str]) -> int:
     if data.get("password", "") != data.get("password2", ""):
         raise ValidationFailed({"password2": _("The passwords do not match.")})
     organisation = {key[4:]: value for key, value in data.items() if key.startswith("org_")}
+    fields = {
+        "email": data.get("email", ""),
+        "password": data.get("password", ""),
+        "name": data.get("name", ""),
+    }
+    refuse_long_texts(fields | {"organisation": organisation}, RegisterIn)
     user_id, _org_id = await service.register(
         data.get("email", ""), data.get("password", ""), data.get("name", ""), organisation
     )
     return user_id
+
+
+def login_fits(data: dict[str, str]) -> bool:
+    """Whether the typed e-mail and password fit the API's (TokenIn): a longer one is no account's,
+    so the page answers as to a wrong password before the limiter or the database see it."""
+    return not check_texts({"email": data.get("email", ""), "password": data.get("password", "")}, TokenIn)
 
 
 def register_errors(refusal: Refusal) -> dict[str, str]:

@@ -61,6 +61,9 @@ class AccountPages(Controller):
     async def login(self, request: AnyRequest, data: Form) -> Response[Any]:
         email, next_page = data.get("email", ""), safe_next(data.get("next"), "/account")
         context = {"next": next_page, "email": email}
+        if not forms.login_fits(data):
+            context |= {"error": _("Wrong e-mail or password."), "email": ""}
+            return Template("accounts/public/login.html", context=context, status_code=401)
         try:
             user_id = await service.authenticate(email, data.get("password", ""), _client_ip(request))
         except TooManyAttempts:

@@ -5,22 +5,40 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
+from piccolo.apps.user.tables import BaseUser
+
+from grants.accounts.tables import Organisation
+from grants.core.inputs import Password, text_of
+from grants.registry.tables import Municipality
+
+# The e-mail is the user's username too: its shorter column bounds it, at login as well.
+Email = text_of(BaseUser.username, BaseUser.email)
+# The name is split into the user's first and last name (each at most the whole), and is the
+# organisation's contact person.
+Name = text_of(BaseUser.first_name, BaseUser.last_name, Organisation.contact_person)
+OrgName = text_of(Organisation.name)
+RegistrationNumber = text_of(Organisation.registration_number)
+LegalForm = text_of(Organisation.legal_form)
+MunicipalityCode = text_of(Municipality.code)
+Address = text_of(Organisation.address)
+OrgEmail = text_of(Organisation.email)
+Phone = text_of(Organisation.phone)
 
 
 class OrganisationIn(msgspec.Struct):
-    name: str
-    registration_number: str
-    legal_form: str
-    municipality_code: str
-    address: str = ""
-    email: str = ""
-    phone: str = ""
+    name: OrgName
+    registration_number: RegistrationNumber
+    legal_form: LegalForm
+    municipality_code: MunicipalityCode
+    address: Address = ""
+    email: OrgEmail = ""
+    phone: Phone = ""
 
 
 class RegisterIn(msgspec.Struct):
-    email: str
-    password: str
-    name: str
+    email: Email
+    password: Password
+    name: Name
     organisation: OrganisationIn
 
 
@@ -30,8 +48,8 @@ class RegisterOut(msgspec.Struct):
 
 
 class TokenIn(msgspec.Struct):
-    email: str
-    password: str
+    email: Email
+    password: Password
 
 
 class TokenOut(msgspec.Struct):

@@ -17,9 +17,13 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
+from grants.applications.schemas import AnswerIn
+from grants.applications.service import clarifications
 from grants.applications.tables import BudgetCategory, EventKind
+from grants.core.auth import Principal
 from grants.core.filetypes import DOCUMENT_TYPES, EXTENSIONS
 from grants.core.i18n import _, get_language
+from grants.core.inputs import refuse_long_texts
 from grants.core.money import MoneyError, format_cents, parse_cents
 
 PROJECT_FIELDS = ("title", "summary", "objectives", "target_group", "partners", "start_date", "end_date")
@@ -88,6 +92,12 @@ def budget_categories() -> list[tuple[str, str]]:
         BudgetCategory.other: _("Other costs"),
     }
     return [(category.value, labels[category]) for category in BudgetCategory]
+
+
+async def answer_clarification(application_id: int, clarification_id: int, me: Principal, answer: str) -> Any:
+    """The answer to a clarification request, no longer than the API takes it."""
+    refuse_long_texts({"answer": answer}, AnswerIn)
+    return await clarifications.answer_clarification(application_id, clarification_id, me, answer)
 
 
 def step_of(key: str) -> str:

@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms, queries
 from grants.applications.rules import MAX_FILES_PER_APPLICATION
-from grants.applications.service import attachments, clarifications, drafts, submission
+from grants.applications.service import attachments, drafts, submission
 from grants.applications.states import EDITABLE, WITHDRAWABLE, statuses
 from grants.applications.tables import ApplicationStatus
 from grants.calls import queries as calls
@@ -362,7 +362,7 @@ class ApplicationPages(Controller):
         app = await _load(me, application_id)
         answer = data.get("answer", "")
         return await submit_form(
-            clarifications.answer_clarification(application_id, clarification_id, me, answer),
+            forms.answer_clarification(application_id, clarification_id, me, answer),
             done=f"/my/applications/{application_id}/review?done=answered",
             again=lambda refusal: _page(
                 app,

@@ -5,9 +5,32 @@ from datetime import date, datetime
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from grants.applications.tables import Application, BudgetLine, Clarification, PlannedEvent
+from grants.core.inputs import Number, either, text_of
+from grants.registry.tables import School
+
+Title = text_of(Application.title)
+Summary = text_of(Application.summary)
+Objectives = text_of(Application.objectives)
+TargetGroup = text_of(Application.target_group)
+Partners = text_of(Application.partners)
+Category = text_of(BudgetLine.category)
+LineDescription = text_of(BudgetLine.description)
+SchoolNumber = text_of(School.registration_number)
+EventKind = text_of(PlannedEvent.kind)
+EventTitle = text_of(PlannedEvent.title)
+Question = text_of(Clarification.question)
+Answer = text_of(Clarification.answer)
+# A PATCH's texts may be left out.
+MaybeTitle = either(Title, UnsetType)
+MaybeSummary = either(Summary, UnsetType)
+MaybeObjectives = either(Objectives, UnsetType)
+MaybeTargetGroup = either(TargetGroup, UnsetType)
+MaybePartners = either(Partners, UnsetType)
+
 
 class CreateApplicationIn(msgspec.Struct):
-    title: str
+    title: Title
 
 
 class CreatedOut(msgspec.Struct):
@@ -17,26 +40,26 @@ class CreatedOut(msgspec.Struct):
 
 
 class BudgetLineIn(msgspec.Struct):
-    category: str
-    description: str
-    unit_cost: str  # "1533.33": a decimal string, never a float
+    category: Category
+    description: LineDescription
+    unit_cost: Number  # "1533.33": a decimal string, never a float
     quantity: int = 1
 
 
 class PlannedEventIn(msgspec.Struct):
-    school: str  # the school's registration number
-    kind: str
-    title: str
+    school: SchoolNumber  # the school's registration number
+    kind: EventKind
+    title: EventTitle
     planned_date: date | None = None
     expected_participants: int = 0
 
 
 class ApplicationPatch(msgspec.Struct):
-    title: str | UnsetType = UNSET
-    summary: str | UnsetType = UNSET
-    objectives: str | UnsetType = UNSET
-    target_group: str | UnsetType = UNSET
-    partners: str | UnsetType = UNSET
+    title: MaybeTitle = UNSET
+    summary: MaybeSummary = UNSET
+    objectives: MaybeObjectives = UNSET
+    target_group: MaybeTargetGroup = UNSET
+    partners: MaybePartners = UNSET
     start_date: date | None | UnsetType = UNSET
     end_date: date | None | UnsetType = UNSET
     budget_lines: list[BudgetLineIn] | UnsetType = UNSET
@@ -121,7 +144,7 @@ class StatusOut(msgspec.Struct):
 
 
 class ClarificationIn(msgspec.Struct):
-    question: str
+    question: Question
     due_at: datetime
 
 
@@ -131,4 +154,4 @@ class ClarificationCreatedOut(msgspec.Struct):
 
 
 class AnswerIn(msgspec.Struct):
-    answer: str
+    answer: Answer

@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from grants.awards import rules
-from grants.awards.service import decision, lifecycle
+from grants.awards.schemas import PaidIn
+from grants.awards.service import decision, lifecycle, payments
 from grants.core.auth import Principal
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
+from grants.core.inputs import refuse_long_texts
 from grants.core.storage import DOCUMENT_TYPES, get_storage
 
 
@@ -37,6 +39,12 @@ async def sign_agreement(
         signed_on=signed_on,  # type: ignore[arg-type]  # checked and parsed there
         document=stored,
     )
+
+
+async def mark_paid(payment_id: int, me: Principal, paid_on: str, note: str) -> Any:
+    """The payment's day and note, no longer than the API takes them."""
+    refuse_long_texts({"paid_on": paid_on, "note": note}, PaidIn)
+    return await payments.mark_paid(payment_id, me, paid_on, note)
 
 
 def number(value: str | None) -> int | None:

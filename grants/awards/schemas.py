@@ -5,19 +5,28 @@ from datetime import date
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from grants.awards.tables import Award, Payment
+from grants.core.inputs import Number, either, text_of
+
+Reason = text_of(Award.reason)
+DeclineReason = text_of(Award.decline_reason)
+TerminationReason = text_of(Award.termination_reason)
+Note = text_of(Payment.note)
+MaybeAmount = either(Number, UnsetType)
+
 
 class AwardIn(msgspec.Struct):
     """One application (`amount` below the requested one, or a not-passed choice, needs a `reason`),
     or `auto: true` for the whole call."""
 
     application_id: int | UnsetType = UNSET
-    amount: str | UnsetType = UNSET  # decimal string, "4000.00"
-    reason: str = ""
+    amount: MaybeAmount = UNSET  # decimal string, "4000.00"
+    reason: Reason = ""
     auto: bool = False
 
 
 class DeclineIn(msgspec.Struct):
-    reason: str = ""  # required from staff
+    reason: DeclineReason = ""  # required from staff
 
 
 class AwardOut(msgspec.Struct):
@@ -79,17 +88,17 @@ class AgreementOut(msgspec.Struct):
 
 
 class PaidIn(msgspec.Struct):
-    paid_on: str = ""  # YYYY-MM-DD, not in the future
-    note: str = ""  # e.g. the bank transfer's reference
+    paid_on: Number = ""  # YYYY-MM-DD, not in the future
+    note: Note = ""  # e.g. the bank transfer's reference
 
 
 class LowerIn(msgspec.Struct):
-    amount: str = ""  # decimal string below the current amount
-    note: str = ""  # why: required
+    amount: Number = ""  # decimal string below the current amount
+    note: Note = ""  # why: required
 
 
 class TerminateIn(msgspec.Struct):
-    reason: str = ""
+    reason: TerminationReason = ""
 
 
 class PaidOut(msgspec.Struct):

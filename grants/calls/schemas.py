@@ -4,32 +4,46 @@ from datetime import datetime
 
 import msgspec
 
+from grants.calls.tables import Call, Criterion
+from grants.core.inputs import Number, either, text_of
+from grants.registry.tables import Municipality
+
+CallTitle = text_of(Call.title)
+CallDescription = text_of(Call.description)
+MunicipalityCode = text_of(Municipality.code)
+Aggregation = text_of(Call.aggregation)
+Code = text_of(Criterion.code)
+CriterionTitle = text_of(Criterion.title)
+CriterionKind = text_of(Criterion.kind)
+CriterionDescription = text_of(Criterion.description)
+NumberOrInt = either(Number, int)  # a decimal string or an int; never a float
+
 
 class CriterionIn(msgspec.Struct):
-    code: str
-    title: str
-    kind: str  # "eligibility" | "quality"
+    code: Code
+    title: CriterionTitle
+    kind: CriterionKind  # "eligibility" | "quality"
     max_points: int = 0
-    weight: str | int = "1"  # a decimal string or an int; never a float
+    weight: NumberOrInt = "1"  # a decimal string or an int; never a float
     min_points: int | None = None
-    description: str = ""
+    description: CriterionDescription = ""
 
 
 class CallIn(msgspec.Struct):
-    title: str
-    municipality_code: str
-    budget: str  # "46000.00"
+    title: CallTitle
+    municipality_code: MunicipalityCode
+    budget: Number  # "46000.00"
     opens_at: datetime
     closes_at: datetime
-    description: str = ""
-    max_amount: str = "4600.00"
+    description: CallDescription = ""
+    max_amount: Number = "4600.00"
     fixed_amount: bool = False
     quota: int = 1
     applications_per_organisation: int = 1
     min_months: int = 3
     max_months: int = 18
-    score_threshold: str | int = "30"
-    aggregation: str = "mean"
+    score_threshold: NumberOrInt = "30"
+    aggregation: Aggregation = "mean"
     reviewers_per_application: int = 2
     blind_review: bool = False
     advance_percent: int = 90

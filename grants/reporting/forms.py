@@ -11,8 +11,12 @@ from typing import Any
 
 from grants.applications import forms as application_forms
 from grants.awards import states as award_labels
+from grants.core.auth import Principal
+from grants.core.inputs import refuse_long_texts
 from grants.core.money import format_cents
 from grants.reporting import states
+from grants.reporting.schemas.reports import EventIn
+from grants.reporting.service import events as service
 from grants.reporting.tables import GRADE_BANDS, EventStatus
 
 EVENT_FIELDS = (
@@ -84,6 +88,17 @@ def read_event(data: dict[str, str]) -> tuple[dict[str, str], dict[str, Any]]:
         typed["planned_event_id"] = planned
         payload["planned_event_id"] = int(planned) if planned.isascii() and planned.isdigit() else planned
     return typed, payload
+
+
+async def create_event(award_id: int, me: Principal, payload: dict[str, Any]) -> dict[str, Any]:
+    """An event report from a page, its texts no longer than the API takes them (EventIn)."""
+    refuse_long_texts(payload, EventIn)
+    return await service.create_event(award_id, me, payload)
+
+
+async def update_event(event_id: int, me: Principal, payload: dict[str, Any]) -> dict[str, Any]:
+    refuse_long_texts(payload, EventIn)
+    return await service.update_event(event_id, me, payload)
 
 
 def final_form(report: dict[str, Any] | None) -> dict[str, str]:

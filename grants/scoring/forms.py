@@ -12,9 +12,11 @@ from typing import Any
 from grants.core.auth import Principal
 from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _
+from grants.core.inputs import refuse_long_texts
 from grants.scoring import service
 from grants.scoring.queries.progress import call_or_404
 from grants.scoring.rules import COMMENT_LIMIT, OVERALL_LIMIT
+from grants.scoring.schemas import ConflictIn, EligibilityIn
 
 WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,9}$")
 
@@ -102,6 +104,7 @@ async def declare_conflict(assignment_id: int, me: Principal, choice: str, reaso
     """The declaration's yes or no, and the reason for a yes."""
     if choice not in ("yes", "no"):
         raise ValidationFailed({"conflict": _("Answer yes or no.")})
+    refuse_long_texts({"reason": reason}, ConflictIn)
     return await service.declare_conflict(assignment_id, me, choice == "yes", reason)
 
 
@@ -141,5 +144,6 @@ def eligibility_answers(data: dict[str, str], criteria: list[dict[str, Any]]) ->
 
 
 async def check_eligibility(application_id: int, me: Principal, answers: dict[str, str], note: str) -> str:
+    refuse_long_texts({"note": note}, EligibilityIn)
     checks = {code: value == "yes" for code, value in answers.items() if value in ("yes", "no")}
     return await service.check_eligibility(application_id, me, checks, note)

@@ -5,10 +5,20 @@ from datetime import datetime
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from grants.calls.tables import Criterion
+from grants.core.inputs import text_of, texts_by
+from grants.scoring.tables import Assignment, EligibilityCheck, Score
+
+Code = text_of(Criterion.code)
+Note = text_of(EligibilityCheck.note)
+ConflictReason = text_of(Assignment.conflict_reason)
+OverallComment = text_of(Assignment.comment)
+Comments = texts_by(Code, text_of(Score.comment))  # a comment by criterion code
+
 
 class EligibilityIn(msgspec.Struct):
-    checks: dict[str, bool]
-    note: str = ""
+    checks: dict[Code, bool]
+    note: Note = ""
 
 
 class StatusOut(msgspec.Struct):
@@ -50,13 +60,13 @@ class RankingRow(msgspec.Struct):
 
 class ConflictIn(msgspec.Struct):
     conflict: bool
-    reason: str = ""
+    reason: ConflictReason = ""
 
 
 class ReviewIn(msgspec.Struct):
-    scores: dict[str, int]
-    comment: str = ""
-    comments: dict[str, str] = {}
+    scores: dict[Code, int]
+    comment: OverallComment = ""
+    comments: Comments = {}
     submit: bool = False
 
 

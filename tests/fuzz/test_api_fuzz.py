@@ -8,6 +8,10 @@ and content type as the schema says. Staff-only operations are fuzzed as an appl
 answer its documented 403) and every guarded operation without a token (its documented 401). The
 seeds are fixed (derandomize), so a run is repeatable in CI.
 
+Hostile bodies: every operation with a JSON body is also sent, as a role that reaches its handler
+(staff for the staff-only ones), its generated body with every text made over-long, and JSON
+nested 100,000 deep; neither may get a 5xx (issue 11: lengths and nesting are refused as bad input).
+
 Not fuzzed: the admin panel (a mounted app outside the schema), and the files of the multipart
 uploads: the schema does not describe those bodies (the routes stream `request` by hand), so
 schemathesis sends them without a file, and they are held to their documented 400.
@@ -85,6 +89,22 @@ GUARD_SCHEMA = _load(
         "phases": {"coverage": {"enabled": False}},
     }
 )
+# The same requests, with hostile bodies (see `hostile_bodies`).
+HOSTILE_SCHEMA = _load(
+    {
+        "seed": SEED,
+        "generation": {"mode": "positive"},
+        "phases": {"coverage": {"enabled": False}},
+    }
+)
+JSON_BODY = {
+    f"{method.upper()} {path}"
+    for path, item in RAW_SCHEMA["paths"].items()
+    for method, op in item.items()
+    if isinstance(op, dict) and "application/json" in op.get("requestBody", {}).get("content", {})
+}
+DEEP = b"[" * 100_000
+TOO_LONG = "ā" * 20_001  # beyond every column and the text bound (grants.core.inputs.TEXT_MAX)
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
 
@@ -198,6 +218,26 @@ def seeded_ids(context: Any, path_parameters: dict[str, Any] | None) -> st.Searc
     return st.one_of(st.just(path_parameters), st.fixed_dictionaries(seeded))
 
 
+def over_long(value: Any) -> Any:
+    """The body with every text in it made longer than any column takes."""
+    if isinstance(value, str):
+        return TOO_LONG
+    if isinstance(value, dict):
+        return {key: over_long(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [over_long(item) for item in value]
+    return value
+
+
+@HOSTILE_SCHEMA.hook("flatmap_body")
+def hostile_bodies(context: Any, body: Any) -> st.SearchStrategy:
+    """Bytes go on the wire as they are: JSON too deep for any encoder to build."""
+    return st.sampled_from([over_long(body), DEEP])
+
+
+HOSTILE_SCHEMA.hook("flatmap_path_parameters")(seeded_ids)
+
+
 @pytest.fixture(scope="module")
 async def world(database) -> AsyncIterator[World]:
     # The suite's pool lives in the session's event loop; schemathesis runs the app in a loop of its
@@ -269,3 +309,31 @@ def test_staff_api_refuses_an_applicant(case, world: World) -> None:
 def test_guarded_api_refuses_a_request_without_a_token(case, world: World) -> None:
     response = case.call_and_validate(checks=CHECKS)
     assert response.status_code == 401, response.text
+
+
+def _hostile(labels: set[str]):
+    return HOSTILE_SCHEMA.include(_in(labels & JSON_BODY)).parametrize()
+
+
+@_hostile(PUBLIC)
+@fuzz_settings(4)
+def test_public_api_hostile_bodies(case, world: World) -> None:
+    case.call_and_validate(checks=[not_a_server_error])
+
+
+@_hostile(APPLICANT)
+@fuzz_settings(4)
+def test_applicant_api_hostile_bodies(case, world: World) -> None:
+    case.call_and_validate(headers=world.applicant, checks=[not_a_server_error])
+
+
+@_hostile(REVIEWER)
+@fuzz_settings(4)
+def test_reviewer_api_hostile_bodies(case, world: World) -> None:
+    case.call_and_validate(headers=world.reviewer, checks=[not_a_server_error])
+
+
+@_hostile(STAFF_ONLY)
+@fuzz_settings(4)
+def test_staff_api_hostile_bodies(case, world: World) -> None:
+    case.call_and_validate(headers=world.staff, checks=[not_a_server_error])

@@ -70,12 +70,19 @@ async def test_negative_and_unknown_bands_are_refused(client):
     )
     assert response.status_code == 422
     assert list(response.json()["extra"]) == ["participants_by_grade.5-9"]
-    pupils = {"1-4": 0, "5-9": 20, "10-12": 0, "vocational": 0, "Jānis Bērziņš": 1}
+    pupils = {"1-4": 0, "5-9": 20, "10-12": 0, "vocational": 0, "Jānis": 1}
     response = await client.post(
         url, json=held(award["school"], participants_by_grade=pupils), headers=award["applicant"]
     )
     assert response.status_code == 422
     assert list(response.json()["extra"]) == ["participants_by_grade"]
+    # A key longer than any band ("vocational") is refused by the schema already.
+    pupils = {"1-4": 0, "5-9": 20, "10-12": 0, "vocational": 0, "Jānis Bērziņš": 1}
+    response = await client.post(
+        url, json=held(award["school"], participants_by_grade=pupils), headers=award["applicant"]
+    )
+    assert response.status_code == 400
+    assert [e["key"] for e in response.json()["extra"]] == ["participants_by_grade"]
 
 
 async def test_school_must_be_in_the_register_and_the_day_real(client):

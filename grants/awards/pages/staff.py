@@ -137,7 +137,7 @@ class StaffAwardPages(Controller):
         award_id = await queries.award_of_payment(payment_id)
         kept = {f"paid_on.{payment_id}": data.get("paid_on", ""), f"note.{payment_id}": data.get("note", "")}
         return await submit_form(
-            payments.mark_paid(payment_id, me, data.get("paid_on", ""), data.get("note", "")),
+            forms.mark_paid(payment_id, me, data.get("paid_on", ""), data.get("note", "")),
             done=f"/staff/awards?award={award_id}&done=paid",
             again=_award_again(award_id, payment_id, kept),
         )

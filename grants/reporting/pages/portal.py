@@ -29,7 +29,6 @@ from grants.reporting import forms
 from grants.reporting.queries.awards import award_facts, awards_with_facts, call_municipality
 from grants.reporting.queries.events import find_photo, get_event, list_events, unreported_planned
 from grants.reporting.queries.final import find_report
-from grants.reporting.service import events as service
 from grants.reporting.service import final, photos
 from grants.reporting.tables import EventStatus, ReviewStatus
 
@@ -192,7 +191,7 @@ class ReportPages(Controller):
         award = await award_facts(await award_queries.reportable_award(award_id, me))
         typed, payload = forms.read_event(data)
         return await submit_form(
-            service.create_event(award_id, me, payload),
+            forms.create_event(award_id, me, payload),
             done=lambda created: f"/my/events/{created['id']}?done=reported",
             again=lambda refusal: _event_form_page(
                 award,
@@ -212,7 +211,7 @@ class ReportPages(Controller):
         typed, payload = forms.read_event(data)
         payload.pop("planned_event_id", None)
         return await submit_form(
-            service.update_event(event_id, me, payload),
+            forms.update_event(event_id, me, payload),
             done=f"/my/events/{event_id}?done=reported",
             again=lambda refusal: _event_page(
                 me,
@@ -269,7 +268,7 @@ class ReportPages(Controller):
         }
         action = f"/my/awards/{award_id}/planned/{planned_id}/cancel"
         return await submit_form(
-            service.create_event(award_id, me, payload),
+            forms.create_event(award_id, me, payload),
             done=f"/my/awards/{award_id}?done=cancelled",
             again=lambda refusal: _cancel_page(award, planned["title"], action, reason, refusal),
         )
@@ -286,7 +285,7 @@ class ReportPages(Controller):
         award = await award_queries.reportable_award(event["award"], me)
         reason = data.get("cancel_reason", "")
         return await submit_form(
-            service.update_event(
+            forms.update_event(
                 event_id, me, {"status": EventStatus.cancelled.value, "cancel_reason": reason}
             ),
             done=f"/my/awards/{event['award']}?done=cancelled",

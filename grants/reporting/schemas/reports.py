@@ -6,6 +6,23 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from grants.core.inputs import Number, bounded, either, text_of
+from grants.registry.tables import School
+from grants.reporting.tables import GRADE_BANDS, EventReport, FinalReport
+
+# An event's texts may be left out (a PATCH, or taken from the planned event).
+SchoolNumber = either(text_of(School.registration_number), UnsetType)
+Kind = either(text_of(EventReport.kind), UnsetType)
+Title = either(text_of(EventReport.title), UnsetType)
+Description = either(text_of(EventReport.description), UnsetType)
+Status = either(text_of(EventReport.status), UnsetType)
+CancelReason = either(text_of(EventReport.cancel_reason), UnsetType)
+Band = bounded(max(len(band) for band in GRADE_BANDS))
+Decision = text_of(EventReport.review, FinalReport.review)  # "accept" | "return", stored as the review
+ReviewComment = text_of(EventReport.review_comment, FinalReport.review_comment)
+Narrative = text_of(FinalReport.narrative)
+Results = text_of(FinalReport.results)
+
 
 class EventIn(msgspec.Struct):
     """An event of the award. `status` "held" (the default) needs `held_on`, the counts and a
@@ -13,18 +30,18 @@ class EventIn(msgspec.Struct):
     With `planned_event_id` (an event planned in the application) school, kind, title and the
     planned day default to that event's."""
 
-    school: str | UnsetType = UNSET  # the school's registration number
-    kind: str | UnsetType = UNSET
-    title: str | UnsetType = UNSET
+    school: SchoolNumber = UNSET  # the school's registration number
+    kind: Kind = UNSET
+    title: Title = UNSET
     held_on: date | None | UnsetType = UNSET
     participants: int | UnsetType = UNSET
     # {"1-4": n, "5-9": n, "10-12": n, "vocational": n}: counts only, adding up to `participants`
-    participants_by_grade: dict[str, int] | UnsetType = UNSET
-    description: str | UnsetType = UNSET
+    participants_by_grade: dict[Band, int] | UnsetType = UNSET
+    description: Description = UNSET
     planned_event_id: int | None | UnsetType = UNSET
-    status: str | UnsetType = UNSET
+    status: Status = UNSET
     planned_on: date | None | UnsetType = UNSET
-    cancel_reason: str | UnsetType = UNSET
+    cancel_reason: CancelReason = UNSET
 
 
 class PhotoOut(msgspec.Struct):
@@ -63,14 +80,14 @@ class EventOut(msgspec.Struct):
 
 
 class ReviewIn(msgspec.Struct):
-    decision: str  # "accept" | "return" (states.DECISIONS; the final report's "approve" is "accept")
-    comment: str = ""
+    decision: Decision  # "accept" | "return" (states.DECISIONS; the final report's "approve" is "accept")
+    comment: ReviewComment = ""
 
 
 class FinalReportIn(msgspec.Struct):
-    narrative: str = ""
-    results: str = ""  # results against the objectives of the application
-    spent: str | None = None  # a decimal string, "4512.40"; not above the award
+    narrative: Narrative = ""
+    results: Results = ""  # results against the objectives of the application
+    spent: Number | None = None  # a decimal string, "4512.40"; not above the award
 
 
 class FinalAttachmentOut(msgspec.Struct):
