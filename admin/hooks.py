@@ -11,10 +11,12 @@ from typing import Any
 
 from piccolo.table import Table
 from piccolo_api.crud.hooks import Hook, HookType
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from admin.forms import panel_actor
 from grants.core import audit
+from grants.core.i18n import _
 
 # Flags that follow the roles (accounts.service); never set by hand.
 ROLE_FLAGS = {"admin", "superuser"}
@@ -76,9 +78,16 @@ def user_hooks(table: type[Table]) -> list[Hook]:
         row.admin = row.superuser = False  # type: ignore[attr-defined]
         return row
 
+    def never_deleted(row_id: Any) -> None:
+        # What a user did stays theirs: a departed user is deactivated (admin.deletions), never deleted.
+        raise HTTPException(
+            status_code=405, detail=_("Users are not deleted: use the form “Deactivate a user” instead.")
+        )
+
     hooks = [
         Hook(hook_type=HookType.pre_patch, callable=strip_flags),
         Hook(hook_type=HookType.pre_save, callable=no_flags_at_creation),
+        Hook(hook_type=HookType.pre_delete, callable=never_deleted),
         *audit_hooks(table),
     ]
     # piccolo_api groups hooks with itertools.groupby, unsorted: a type split in two runs

@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from admin.awards import AWARD_TABLES
 from admin.calls import CALL_FORMS, CALL_TABLES
+from admin.deletions import DELETION_FORMS
 from admin.forms import FORMS
 from admin.hooks import audit_hooks, user_hooks
 from admin.translations import TRANSLATIONS
@@ -157,7 +158,7 @@ def build_admin() -> Any:
     settings = get_settings()
     return create_admin(
         _table_configs(),
-        forms=[*FORMS, *CALL_FORMS],
+        forms=[*FORMS, *CALL_FORMS, *DELETION_FORMS],
         auth_table=BaseUser,
         session_table=SessionsBase,
         session_expiry=timedelta(hours=settings.session_hours),

@@ -26,7 +26,7 @@ from grants.accounts.tables import ApiToken, LegalForm, Membership, Organisation
 from grants.core import audit, mail
 from grants.core.auth import Principal, Role
 from grants.core.db import write_transaction
-from grants.core.errors import Conflict, InvalidCredentials, TooManyAttempts, ValidationFailed
+from grants.core.errors import Conflict, InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
 from grants.core.i18n import _
 from grants.core.ratelimit import Attempt, LoginLimiter, build_limiter
 from grants.core.time import now
@@ -210,6 +210,27 @@ async def change_password(principal: Principal, current: str, new: str, client_i
         await sessions
         await ApiToken.delete().where(ApiToken.user == principal.user_id)
         await audit.record("password_change", "user", principal.user_id, actor=principal)
+
+
+async def deactivate_user(user_id: int, actor: Principal | None) -> None:
+    """A departed user: deactivated, never deleted, so what they did stays theirs. Their sessions and
+    API tokens end and they cannot log in again; roles, memberships and history stay as they were."""
+    if actor is not None and actor.user_id == user_id:
+        raise Conflict(_("You cannot deactivate your own account."))
+    async with write_transaction():
+        user = await BaseUser.select(BaseUser.email, BaseUser.active).where(BaseUser.id == user_id).first()
+        if user is None:
+            raise NotFound
+        await BaseUser.update({BaseUser.active: False}).where(BaseUser.id == user_id)
+        await SessionsBase.delete().where(SessionsBase.user_id == user_id)
+        await ApiToken.delete().where(ApiToken.user == user_id)
+        await audit.record(
+            "deactivate",
+            "user",
+            user_id,
+            actor=actor,
+            before={"email": user["email"], "active": user["active"]},
+        )
 
 
 async def ensure_user(

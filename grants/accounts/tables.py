@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import ForeignKey, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
 from piccolo.table import Table
@@ -19,16 +19,16 @@ class LegalForm(StrEnum):
 class UserRole(Table, tablename="user_role"):
     """A role held by a user; a coordinator's role names its municipality."""
 
-    user = ForeignKey(BaseUser, index=True)
+    user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)  # access, not history
     role = Varchar(length=20, choices=Role, index=True)
-    municipality = ForeignKey(Municipality, null=True, default=None)
+    municipality = ForeignKey(Municipality, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 class Organisation(Table, tablename="organisation"):
     name = Varchar(length=200)
     registration_number = Varchar(length=11, unique=True, index=True)
     legal_form = Varchar(length=30, choices=LegalForm)
-    municipality = ForeignKey(Municipality, index=True)
+    municipality = ForeignKey(Municipality, index=True, on_delete=OnDelete.restrict)
     address = Varchar(length=300, default="")
     email = Varchar(length=254, default="")
     phone = Varchar(length=40, default="")
@@ -42,15 +42,15 @@ class Organisation(Table, tablename="organisation"):
 
 
 class Membership(Table, tablename="membership"):
-    user = ForeignKey(BaseUser, index=True)
-    organisation = ForeignKey(Organisation, index=True)
+    user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)
+    organisation = ForeignKey(Organisation, index=True, on_delete=OnDelete.cascade)
     role = Varchar(length=10, default="member")  # "owner" registered it, or "member"
 
 
 class ApiToken(Table, tablename="api_token"):
     """Bearer tokens; only their SHA-256 is stored, so a leaked table leaks no token."""
 
-    user = ForeignKey(BaseUser, index=True)
+    user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)
     token_hash = Varchar(length=64, unique=True, index=True, secret=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(index=True)

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
 from piccolo.table import Table
@@ -45,8 +45,8 @@ class BudgetCategory(StrEnum):
 
 
 class Application(Table, tablename="application"):
-    call = ForeignKey(Call, index=True)
-    organisation = ForeignKey(Organisation, index=True)
+    call = ForeignKey(Call, index=True, on_delete=OnDelete.restrict)
+    organisation = ForeignKey(Organisation, index=True, on_delete=OnDelete.restrict)
     reference = Varchar(length=30, unique=True, index=True)  # "BAU-2026-001"
     status = Varchar(length=20, choices=ApplicationStatus, default=ApplicationStatus.draft, index=True)
     title = Varchar(length=300)
@@ -57,7 +57,7 @@ class Application(Table, tablename="application"):
     start_date = Date(null=True, default=None)
     end_date = Date(null=True, default=None)
     requested_cents = Integer(default=0)  # always the sum of the budget lines
-    created_by = ForeignKey(BaseUser, null=True, default=None)
+    created_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     submitted_at = Timestamptz(null=True, default=None)
@@ -75,7 +75,7 @@ class ReferenceCounter(Table, tablename="reference_counter"):
 
 
 class BudgetLine(Table, tablename="budget_line"):
-    application = ForeignKey(Application, index=True)
+    application = ForeignKey(Application, index=True, on_delete=OnDelete.cascade)  # part of the application
     position = Integer(default=0)
     category = Varchar(length=20, choices=BudgetCategory)
     description = Varchar(length=300)
@@ -85,9 +85,9 @@ class BudgetLine(Table, tablename="budget_line"):
 
 
 class PlannedEvent(Table, tablename="planned_event"):
-    application = ForeignKey(Application, index=True)
+    application = ForeignKey(Application, index=True, on_delete=OnDelete.cascade)  # part of the application
     position = Integer(default=0)
-    school = ForeignKey(School, index=True)
+    school = ForeignKey(School, index=True, on_delete=OnDelete.restrict)
     kind = Varchar(length=20, choices=EventKind)
     title = Varchar(length=300)
     planned_date = Date(null=True, default=None)
@@ -97,10 +97,10 @@ class PlannedEvent(Table, tablename="planned_event"):
 class Clarification(Table, tablename="clarification"):
     """A question from staff (precizēšana) and the applicant's answer."""
 
-    application = ForeignKey(Application, index=True)
+    application = ForeignKey(Application, index=True, on_delete=OnDelete.restrict)
     question = Text()
     due_at = Timestamptz()
-    asked_by = ForeignKey(BaseUser, null=True, default=None)
+    asked_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
     asked_at = Timestamptz(default=TimestamptzNow())
     answer = Text(default="")
     answered_at = Timestamptz(null=True, default=None)
@@ -109,11 +109,11 @@ class Clarification(Table, tablename="clarification"):
 class Attachment(Table, tablename="attachment"):
     """A file of an application; the bytes live in the storage under a random key."""
 
-    application = ForeignKey(Application, index=True)
+    application = ForeignKey(Application, index=True, on_delete=OnDelete.restrict)
     storage_key = Varchar(length=200, unique=True, secret=True)
     filename = Varchar(length=255)  # sanitised original name, for display and download
     content_type = Varchar(length=100)
     size = Integer()
     sha256 = Varchar(length=64)
-    uploaded_by = ForeignKey(BaseUser, null=True, default=None)
+    uploaded_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
     uploaded_at = Timestamptz(default=TimestamptzNow())

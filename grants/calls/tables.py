@@ -1,7 +1,7 @@
 from decimal import Decimal
 from enum import StrEnum
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Numeric, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Numeric, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
 from piccolo.table import Table
@@ -33,7 +33,7 @@ class CriterionKind(StrEnum):
 class Call(Table, tablename="grant_call"):
     title = Varchar(length=200)
     description = Text(default="")  # Markdown, rendered without raw HTML
-    municipality = ForeignKey(Municipality, index=True)
+    municipality = ForeignKey(Municipality, index=True, on_delete=OnDelete.restrict)
     status = Varchar(length=20, choices=CallStatus, default=CallStatus.draft, index=True)
     budget_cents = Integer(default=0)
     max_amount_cents = Integer(default=DEFAULT_MAX_AMOUNT_CENTS)
@@ -58,7 +58,7 @@ class Call(Table, tablename="grant_call"):
 
 
 class Criterion(Table, tablename="call_criterion"):
-    call = ForeignKey(Call, index=True)
+    call = ForeignKey(Call, index=True, on_delete=OnDelete.cascade)  # part of the call; scores restrict
     code = Varchar(length=20)
     title = Varchar(length=300)
     description = Text(default="")
@@ -76,7 +76,7 @@ class Criterion(Table, tablename="call_criterion"):
 class CallDocument(Table, tablename="call_document"):
     """A file published with a call (rules, forms); the bytes live in the storage."""
 
-    call = ForeignKey(Call, index=True)
+    call = ForeignKey(Call, index=True, on_delete=OnDelete.cascade)
     title = Varchar(length=200)
     storage_key = Varchar(length=200, unique=True, secret=True)
     filename = Varchar(length=255)

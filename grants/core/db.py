@@ -17,17 +17,22 @@ import asyncio
 import contextlib
 import functools
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns import ForeignKey, OnDelete
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query.base import FrozenQuery, Query
+from piccolo.querystring import QueryString
 
 from grants.settings import Settings, override_settings
 
@@ -212,3 +217,161 @@ def frozen(build: Callable[[], Query[Any, Any]]) -> Callable[[], FrozenQuery]:
     small SELECT; `await frozen_query().run()` skips that.
     """
     return functools.cache(lambda: build().freeze())
+
+
+# --- Changing what a foreign key does ON DELETE, for the migrations ------------------------------------
+
+_ACTIONS = "CASCADE|RESTRICT|SET NULL|SET DEFAULT|NO ACTION"
+_PG_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+
+
+@dataclass(frozen=True)
+class OnDeleteChange:
+    """One foreign key's ON DELETE, from `old` to `new` (a migration's backwards step puts `old` back)."""
+
+    table_class_name: str
+    tablename: str
+    column: str
+    new: OnDelete
+    old: OnDelete
+
+
+class _ForeignKeyMigration(MigrationManager):
+    """A migration whose column alterations are only recorded, for Piccolo's schema snapshot (what
+    `piccolo migrations new --auto` compares the tables with); its raw steps make the change."""
+
+    async def _run_alter_columns(self, backwards: bool = False) -> None:
+        return None
+
+
+def on_delete_migration(
+    migration_id: str, app_name: str, description: str, changes: list[OnDeleteChange]
+) -> MigrationManager:
+    """A migration that changes foreign keys' ON DELETE on SQLite and PostgreSQL.
+
+    Piccolo's own alter_column drops and adds the constraint, which SQLite cannot do: there the table
+    is rebuilt (see `set_on_delete`). Not wrapped in Piccolo's transaction: the SQLite rebuild needs
+    foreign keys off, which a connection can only switch outside a transaction; each engine's step
+    runs in one transaction of its own.
+    """
+    manager = _ForeignKeyMigration(
+        migration_id=migration_id, app_name=app_name, description=description, wrap_in_transaction=False
+    )
+    for change in changes:
+        manager.alter_column(
+            table_class_name=change.table_class_name,
+            tablename=change.tablename,
+            column_name=change.column,
+            db_column_name=change.column,
+            params={"on_delete": change.new},
+            old_params={"on_delete": change.old},
+            column_class=ForeignKey,
+            old_column_class=ForeignKey,
+            schema=None,
+        )
+
+    async def forwards() -> None:
+        await set_on_delete({(c.tablename, c.column): c.new for c in changes})
+
+    async def backwards() -> None:
+        await set_on_delete({(c.tablename, c.column): c.old for c in changes})
+
+    manager.add_raw(forwards)
+    manager.add_raw_backwards(backwards)
+    return manager
+
+
+async def set_on_delete(actions: dict[tuple[str, str], OnDelete]) -> None:
+    """Make each (table, column) foreign key do `action` ON DELETE, in one transaction."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        await asyncio.to_thread(_rebuild_sqlite_tables, db.path, actions)
+        return
+    async with db.transaction():
+        for (table, column), action in actions.items():
+            if not (table.isidentifier() and column.isidentifier()):
+                raise ValueError(f"not a plain name: {table}.{column}")
+            found = await db.run_querystring(QueryString(_PG_FOREIGN_KEY, table, column))
+            if len(found) != 1:
+                raise RuntimeError(f"{table}.{column}: {len(found)} foreign keys, expected one")
+            key = found[0]
+            await db.run_ddl(
+                f'ALTER TABLE "{table}" DROP CONSTRAINT "{key["name"]}", ADD CONSTRAINT "{key["name"]}"'
+                f' FOREIGN KEY ("{column}") REFERENCES "{key["target"]}" ("{key["target_column"]}")'
+                f" ON DELETE {OnDelete(action).value} ON UPDATE {_PG_ACTIONS[key['on_update']]}"
+            )
+
+
+_PG_FOREIGN_KEY = """
+SELECT con.conname AS name, target.relname AS target, target_column.attname AS target_column,
+       con.confupdtype::text AS on_update
+FROM pg_constraint con
+JOIN pg_class rel ON rel.oid = con.conrelid
+JOIN pg_attribute col ON col.attrelid = con.conrelid AND col.attnum = con.conkey[1]
+JOIN pg_class target ON target.oid = con.confrelid
+JOIN pg_attribute target_column ON target_column.attrelid = con.confrelid AND target_column.attnum = con.confkey[1]
+WHERE con.contype = 'f' AND rel.relname = {} AND col.attname = {}
+AND rel.relnamespace = current_schema()::regnamespace
+"""
+
+
+def _rebuild_sqlite_tables(path: str, actions: dict[tuple[str, str], OnDelete]) -> None:
+    """SQLite cannot alter a constraint: each table is made anew with the new clause, its rows copied,
+    the old one dropped and the new one renamed, its indexes made again (the procedure of
+    https://sqlite.org/lang_altertable.html#otheralter). Foreign keys are off meanwhile, so dropping
+    the old table deletes nothing else; they are checked before the commit."""
+    tables: dict[str, dict[str, OnDelete]] = {}
+    for (table, column), action in actions.items():
+        if not (table.isidentifier() and column.isidentifier()):
+            raise ValueError(f"not a plain name: {table}.{column}")
+        tables.setdefault(table, {})[column] = action
+    connection = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        connection.execute("PRAGMA foreign_keys = OFF")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for table, columns in tables.items():
+                _rebuild_sqlite_table(connection, table, columns)
+            broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the rebuild: {broken[:5]}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    finally:
+        connection.close()
+
+
+def _rebuild_sqlite_table(connection: sqlite3.Connection, table: str, columns: dict[str, OnDelete]) -> None:
+    row = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    if row is None:
+        raise RuntimeError(f"no table {table}")
+    sql: str = row[0]
+    for column, action in columns.items():
+        clause = re.compile(
+            rf'([(,]\s*"{re.escape(column)}" INTEGER (?:UNIQUE )?REFERENCES "[^"]+" \("[^"]+"\) ON DELETE )(?:{_ACTIONS})'
+        )
+        sql, found = clause.subn(rf"\g<1>{OnDelete(action).value}", sql)
+        if found != 1:
+            raise RuntimeError(f"{table}.{column}: {found} foreign key clauses, expected one")
+    head = f'CREATE TABLE "{table}" ('
+    if not sql.startswith(head):
+        raise RuntimeError(f"{table}: unexpected definition {sql[:60]!r}")
+    rebuilt = f"{table}__rebuilt"
+    indexes = [
+        r[0]
+        for r in connection.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            (table,),
+        )
+    ]
+    connection.execute(f'CREATE TABLE "{rebuilt}" (' + sql[len(head) :])
+    # Names from the migrations' own constants, checked to be plain identifiers above.
+    connection.execute(f'INSERT INTO "{rebuilt}" SELECT * FROM "{table}"')  # noqa: S608
+    connection.execute(f'DROP TABLE "{table}"')
+    connection.execute(f'ALTER TABLE "{rebuilt}" RENAME TO "{table}"')
+    for index in indexes:
+        connection.execute(index)

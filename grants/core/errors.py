@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 
 class ValidationFailed(ValueError):
     """Bad input: `errors` maps each field (dotted for nested ones) to a message."""
@@ -31,3 +33,14 @@ class InvalidCredentials(Exception):
 
 class NotFound(LookupError):
     """Not there, or not visible to the caller (HTTP 404): the two are told apart to nobody."""
+
+
+# SQLSTATE 23503 foreign_key_violation (ON DELETE RESTRICT / NO ACTION), 23001 restrict_violation.
+_FOREIGN_KEY_STATES = {"23503", "23001"}
+
+
+def is_foreign_key_violation(exc: BaseException) -> bool:
+    """The database refused a write because other rows refer to the row (either engine's error)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return str(exc).startswith("FOREIGN KEY constraint failed")
+    return getattr(exc, "sqlstate", None) in _FOREIGN_KEY_STATES

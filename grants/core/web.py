@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from asyncpg.exceptions import IntegrityConstraintViolationError
 from babel.dates import format_timedelta
 from jinja2 import Environment, FileSystemLoader, pass_context
 from litestar import Controller, MediaType, Request, Response, get
@@ -14,12 +16,19 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundE
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ERROR
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from grants.core.auth import public
-from grants.core.errors import Conflict, InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
+from grants.core.errors import (
+    Conflict,
+    InvalidCredentials,
+    NotFound,
+    TooManyAttempts,
+    ValidationFailed,
+    is_foreign_key_violation,
+)
 from grants.core.i18n import LANG_COOKIE, LANGUAGES, _, get_language, gettext, ngettext
 from grants.core.money import display_cents
 from grants.core.time import format_day, format_riga
@@ -147,8 +156,21 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, message)
 
 
+def _integrity_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A foreign key's RESTRICT (any delete of a row that history refers to) is the caller's 409."""
+    if not is_foreign_key_violation(exc):
+        return _internal_error(request, exc)
+    request.logger.info("refused by a foreign key on %s: %s", request.url.path, exc)
+    message = _("Other records still refer to this one (history is kept), so it cannot be deleted.")
+    if is_api(request):
+        return _json_error(HTTP_409_CONFLICT, message)
+    return _error_page(request, HTTP_409_CONFLICT, message)
+
+
 def error_handlers() -> dict[Any, Any]:
     return {
+        sqlite3.IntegrityError: _integrity_error,
+        IntegrityConstraintViolationError: _integrity_error,
         HTTPException: _http_exception,
         ValidationFailed: lambda request, exc: _json_error(
             422, exc.message or _("Please correct the marked fields."), exc.errors

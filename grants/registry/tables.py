@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from piccolo.columns import Date, ForeignKey, Varchar
+from piccolo.columns import Date, ForeignKey, OnDelete, Varchar
 from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
@@ -24,7 +24,7 @@ class Municipality(Table, tablename="municipality"):
     valid_from = Date(null=True, default=None)
     # Exclusive: the first day the municipality no longer exists (None: it exists).
     valid_to = Date(null=True, default=None)
-    successor = ForeignKey("self", null=True, default=None)
+    successor = ForeignKey("self", null=True, default=None, on_delete=OnDelete.restrict)
 
     @classmethod
     def get_readable(cls) -> Readable:
@@ -35,7 +35,7 @@ class Municipality(Table, tablename="municipality"):
 class School(Table, tablename="school"):
     registration_number = Varchar(length=20, unique=True, index=True)  # IKVD register
     name = Varchar(length=200)
-    municipality = ForeignKey(Municipality, index=True)
+    municipality = ForeignKey(Municipality, index=True, on_delete=OnDelete.restrict)
     kind = Varchar(length=20, choices=SchoolKind, default=SchoolKind.general)
     pumpurs_since = Date(null=True, default=None)
     pumpurs_until = Date(null=True, default=None)

@@ -63,7 +63,7 @@ class EventReport(Table, tablename="event_report"):
 class EventPhoto(Table, tablename="event_photo"):
     """A photo of a held event; the image and its thumbnail live in the storage under random keys."""
 
-    event = ForeignKey(EventReport, index=True, on_delete=OnDelete.cascade)
+    event = ForeignKey(EventReport, index=True, on_delete=OnDelete.restrict)
     storage_key = Varchar(length=200, unique=True, secret=True)
     thumbnail_key = Varchar(length=200, unique=True, secret=True)
     filename = Varchar(length=255)
@@ -92,7 +92,7 @@ class FinalReport(Table, tablename="final_report"):
 
 
 class FinalReportAttachment(Table, tablename="final_report_attachment"):
-    report = ForeignKey(FinalReport, index=True, on_delete=OnDelete.cascade)
+    report = ForeignKey(FinalReport, index=True, on_delete=OnDelete.restrict)
     storage_key = Varchar(length=200, unique=True, secret=True)
     filename = Varchar(length=255)
     content_type = Varchar(length=100)
