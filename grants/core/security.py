@@ -115,7 +115,8 @@ def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
     Route middleware never sees a 404 for a path no route matches, nor a refusal by a
     middleware that runs before it (the CSRF check); an app-level hook sees every answer.
     The one place that decides what a cache may keep: nothing of an answer to a signed-in
-    caller (but the public files), nor any page with a form (form_pages() marks those).
+    caller (but the public files), nor any page with a form (form_pages() marks those), nor an
+    answer that sets a cookie (a shared cache would hand one visitor's CSRF cookie to all).
     In production: HSTS, and every cookie Secure.
     """
     production = settings.production
@@ -127,7 +128,8 @@ def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
         message.setdefault("headers", [])
         headers = MutableScopeHeaders.from_message(message)
         _set_security_headers(headers, scope)
-        if form_page or (_carries_credential(scope) and not _public_asset(scope)):
+        sets_cookie = any(key.lower() == b"set-cookie" for key, _ in headers.headers)
+        if form_page or sets_cookie or (_carries_credential(scope) and not _public_asset(scope)):
             _not_stored(headers)
         if production:
             headers["strict-transport-security"] = STRICT_TRANSPORT_SECURITY

@@ -114,8 +114,8 @@ async def test_public_files_keep_their_caching_for_signed_in_callers(browsers):
         ("/registry/LV-016", None),
     ],
 )
-async def test_public_answers_to_anonymous_callers_keep_their_caching(api, url, cache):
-    response = await api.get(url)
+async def test_public_answers_to_anonymous_callers_keep_their_caching(browsers, url, cache):
+    response = await browsers["anon"].get(url)  # no session; the CSRF cookie it holds already
     assert (response.status_code, response.headers.get("cache-control")) == (200, cache)
 
 
@@ -144,3 +144,14 @@ async def test_an_unknown_path_asked_by_a_signed_in_caller_is_not_stored(browser
 async def test_a_stricter_policy_of_the_handler_is_kept(browsers, world):
     download = await browsers["a"].get(f"/api/attachments/{world.ids['att_a_sub']}")
     assert download.headers["cache-control"] == "private, no-store"
+
+
+async def test_an_answer_that_sets_a_cookie_is_not_stored(new_browser):
+    """A shared cache must not hand one visitor's CSRF cookie to the next: the public page is cached
+    only in its answers that set no cookie."""
+    visitor = new_browser()
+    first = await visitor.get("/results")
+    second = await visitor.get("/results")
+    assert [
+        (r.headers.get_list("set-cookie") != [], r.headers["cache-control"]) for r in (first, second)
+    ] == [(True, "no-store"), (False, "public, max-age=300")]
