@@ -20,6 +20,7 @@ from admin.forms import FORMS
 from admin.hooks import audit_hooks, user_hooks
 from admin.translations import TRANSLATIONS
 from grants.accounts.tables import ApiToken, Membership, Organisation, UserRole
+from grants.core.auth import SESSION_MAX_LIFETIME
 from grants.core.i18n import _
 from grants.core.tables import AuditEntry
 from grants.registry.tables import Municipality, School
@@ -162,6 +163,7 @@ def build_admin() -> Any:
         auth_table=BaseUser,
         session_table=SessionsBase,
         session_expiry=timedelta(hours=settings.session_hours),
+        max_session_expiry=SESSION_MAX_LIFETIME,
         production=settings.production,
         site_name="Grants",
         allowed_hosts=list(settings.allowed_hosts),

@@ -20,7 +20,7 @@ from grants.core.auth import AuthMiddleware, caller_dependencies, public
 from grants.core.db import configure
 from grants.core.i18n import LanguageMiddleware
 from grants.core.inputs import refuse_nul_characters
-from grants.core.security import BearerAwareCSRFMiddleware, add_security_headers, allowed_hosts
+from grants.core.security import BearerAwareCSRFMiddleware, allowed_hosts, form_pages, security_headers
 from grants.core.web import PagesController, error_handlers, template_engine
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         middleware=[
             allowed_hosts(settings.allowed_hosts),
+            form_pages,
             LanguageMiddleware,
             AuthMiddleware(session_resolver=principal_for_session, token_resolver=principal_for_token),
             DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         exception_handlers=error_handlers(),
         # App-level, not middleware: also on 404s of unmatched paths and on refusals by the CSRF check.
-        before_send=[add_security_headers],
+        before_send=[security_headers(settings)],
         before_request=refuse_nul_characters,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],

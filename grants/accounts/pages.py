@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.accounts import forms, service
 from grants.accounts.queries import organisation_of
 from grants.accounts.states import legal_forms
-from grants.core.auth import SESSION_COOKIE, Me, authenticated, public
+from grants.core.auth import SESSION_COOKIE, Me, authenticated, public, session_cookie
 from grants.core.errors import InvalidCredentials, TooManyAttempts
 from grants.core.forms import submit_form
 from grants.core.i18n import _
@@ -29,14 +29,7 @@ def _client_ip(request: AnyRequest) -> str:
 
 
 def _with_session(response: Response[Any], request: AnyRequest, token: str) -> Response[Any]:
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.settings.production,
-    )
+    response.set_cookie(session_cookie(token, secure=request.app.state.settings.production))
     return response
 
 

@@ -24,7 +24,7 @@ from grants.accounts.rules import (
 )
 from grants.accounts.tables import ApiToken, LegalForm, Membership, Organisation, UserRole
 from grants.core import audit, mail
-from grants.core.auth import Principal, Role
+from grants.core.auth import SESSION_EXTENSION, SESSION_MAX_LIFETIME, Principal, Role
 from grants.core.db import write_transaction
 from grants.core.errors import Conflict, InvalidCredentials, NotFound, TooManyAttempts, ValidationFailed
 from grants.core.i18n import _
@@ -168,7 +168,7 @@ async def start_session(user_id: int, previous_token: str | None = None) -> str:
     session = await SessionsBase.create_session(
         user_id,
         expiry_date=local + timedelta(hours=get_settings().session_hours),
-        max_expiry_date=local + timedelta(days=7),
+        max_expiry_date=local + SESSION_MAX_LIFETIME,
     )
     return str(session.token)
 
@@ -186,7 +186,7 @@ async def issue_token(user_id: int) -> tuple[str, datetime]:
 
 async def principal_for_session(token: str) -> Principal | None:
     """The caller behind a session cookie; each use extends the session (a write, hence here)."""
-    user_id = await SessionsBase.get_user_id(token, increase_expiry=timedelta(minutes=20))
+    user_id = await SessionsBase.get_user_id(token, increase_expiry=SESSION_EXTENSION)
     return await load_principal(user_id, "session", token) if user_id else None
 
 

@@ -170,6 +170,12 @@ async def award_of_payment(payment_id: int) -> int:
     return row["award"]
 
 
+async def signing_day(award_id: int) -> date | None:
+    """The day the award's agreement was signed; None before it is recorded."""
+    row = await Agreement.select(Agreement.signed_on).where(Agreement.award == award_id).first()
+    return None if row is None else row["signed_on"]
+
+
 async def paid_total(award_id: int) -> int:
     """What the award's payments add up to, paid or not, in cents."""
     rows = await Payment.select(Payment.amount_cents).where(Payment.award == award_id)

@@ -32,6 +32,21 @@ def past_day(value: date | str | None, field: str) -> date:
     return value
 
 
+def paid_day(value: date | str | None, signed_on: date) -> date:
+    """The day a payment was made: a calendar day in Riga, not ahead of today, and not before the
+    agreement was signed (the signing day itself is fine)."""
+    day = past_day(value, "paid_on")
+    if day < signed_on:
+        raise ValidationFailed(
+            {
+                "paid_on": _("The payment cannot be made before the agreement was signed ({day}).").format(
+                    day=signed_on.isoformat()
+                )
+            }
+        )
+    return day
+
+
 def agreement_errors(number: str | None, signed_on: date | str | None) -> dict[str, str]:
     """What is wrong with the agreement's number and signing day, by field (empty when nothing)."""
     errors: dict[str, str] = {}

@@ -14,12 +14,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
 from litestar import Litestar, Request
 from litestar._parsers import parse_cookie_string
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -30,6 +32,16 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from grants.core.i18n import _
 
 SESSION_COOKIE = "id"  # piccolo-admin's cookie name: one login for the site and the panel
+# A session's lifetime, the same for a login on the site and on the panel: it ends after
+# settings.session_hours without use (each use near the end adds SESSION_EXTENSION), and at the
+# latest SESSION_MAX_LIFETIME after the login; its cookie ends with the browser session.
+SESSION_EXTENSION = timedelta(minutes=20)
+SESSION_MAX_LIFETIME = timedelta(days=7)
+
+
+def session_cookie(token: str, *, secure: bool) -> Cookie:
+    """The session cookie, as the site and the panel set it (admin/mount.py rewrites the panel's)."""
+    return Cookie(key=SESSION_COOKIE, value=token, path="/", httponly=True, samesite="lax", secure=secure)
 
 
 class Role(StrEnum):

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from grants.awards import rules
-from grants.awards.queries import paid_total, payment_out
+from grants.awards.queries import paid_total, payment_out, signing_day
 from grants.awards.service import lock
 from grants.awards.states import PAYABLE
 from grants.awards.tables import AwardStatus, Payment, PaymentKind
@@ -78,18 +78,21 @@ async def _locked_payment(payment_id: int) -> tuple[dict[str, Any], dict[str, An
 async def mark_paid(
     payment_id: int, actor: Principal, paid_on: date | str | None, note: str | None
 ) -> dict[str, Any]:
-    """Record the transfer. Paying the advance starts the project (agreement_signed → in_progress);
-    paying the last payment after the final report closes the award."""
+    """Record the transfer, on a day not before the agreement was signed. Paying the advance starts
+    the project (agreement_signed → in_progress); paying the last payment after the final report
+    closes the award."""
     day = rules.past_day(paid_on, "paid_on")
     text = rules.note(note, required=False)
     async with write_transaction():
         payment, award = await _locked_payment(payment_id)
         if payment["paid_on"] is not None:
             raise Conflict(_("This payment is already recorded as paid."))
-        if award["status"] not in PAYABLE:
+        signed_on = await signing_day(award["id"])
+        if award["status"] not in PAYABLE or signed_on is None:
             raise Conflict(
                 _("Payments are made only after the agreement is signed and before the award ends.")
             )
+        day = rules.paid_day(day, signed_on)
         await Payment.update(
             {Payment.paid_on: day, Payment.paid_by: actor.user_id, Payment.note: text}
         ).where((Payment.id == payment_id) & Payment.paid_on.is_null())
