@@ -6,10 +6,12 @@ from litestar import asgi
 from litestar.types import Receive, Scope, Send
 
 from admin.access import AdminAccess
-from admin.panel import ADMIN
+from admin.panel import ADMIN, PANEL_TABLES
+from admin.queries_check import QueryCheck
 from grants.core.auth import delegated
 
-_PANEL = AdminAccess(ADMIN)
+# Who may ask first (401/403 for the rest), then whether piccolo can answer the question at all.
+_PANEL = AdminAccess(QueryCheck(ADMIN, PANEL_TABLES))
 
 
 @asgi("/admin", is_mount=True, guards=[delegated], copy_scope=True)
