@@ -8,30 +8,14 @@ advance; a payment's cap, its paid date and the award's state), on the staff pag
 from __future__ import annotations
 
 from piccolo_admin.endpoints import TableConfig
-from piccolo_api.crud.endpoints import OrderBy, PiccoloCRUD
-from piccolo_api.crud.validators import Validators
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from piccolo_api.crud.endpoints import OrderBy
 
+from admin.writes import read_only
 from grants.awards.tables import Agreement, Payment
 from grants.core.i18n import _
 
-
-def _read_only(piccolo_crud: PiccoloCRUD, request: Request) -> None:
-    raise HTTPException(
-        status_code=405,
-        detail=_(
-            "Read-only here: record agreements and payments on the staff pages (Awards and agreements)."
-        ),
-    )
-
-
-READ_ONLY = Validators(
-    post_single=[_read_only],
-    put_single=[_read_only],
-    patch_single=[_read_only],
-    delete_single=[_read_only],
-    delete_all=[_read_only],
+READ_ONLY = read_only(
+    lambda: _("Read-only here: record agreements and payments on the staff pages (Awards and agreements).")
 )
 
 AWARD_TABLES = [

@@ -1,82 +1,41 @@
-"""Calls in the admin panel: tables whose edits keep the API's rules, and the lifecycle forms."""
+"""Calls in the admin panel: read-only tables, and forms that change calls through the calls service.
+
+The grant_call and call_criterion tables refuse every write: a call's rules change only where the
+service checks them (which fields may change in which state, criteria only while a draft), locks
+the row and writes the audit row. The forms below call the same service functions as the API.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Literal, TypeVar
 
 from piccolo_admin.endpoints import FormConfig, TableConfig
-from piccolo_api.crud.hooks import Hook, HookType
 from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from admin.forms import panel_actor
-from admin.hooks import audit_hooks, column_names
+from admin.writes import read_only
 from grants.calls import service as calls
 from grants.calls.tables import Call, Criterion
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _
+from grants.core.time import RIGA
 
-# Set by the service alone: the lifecycle.
-SERVICE_FIELDS = {"status", "published_at"}
+T = TypeVar("T")
 
-
-def _refuse(exc: Exception) -> HTTPException:
-    if isinstance(exc, ValidationFailed):
-        return HTTPException(status_code=422, detail="; ".join(f"{k}: {v}" for k, v in exc.errors.items()))
-    return HTTPException(status_code=409, detail=str(exc))
-
-
-async def _check_call_patch(row_id: Any, values: dict[Any, Any]) -> dict[Any, Any]:
-    kept = {k: v for k, v in values.items() if column_names(k) not in SERVICE_FIELDS}
-    try:
-        await calls.check_panel_edit(int(row_id), {column_names(k): v for k, v in kept.items()})
-    except (ValidationFailed, Conflict) as exc:
-        raise _refuse(exc) from None
-    return kept
-
-
-async def _check_call_save(row: Call) -> Call:
-    row.status = "draft"  # a new call starts as a draft, whatever the form says
-    row.published_at = None
-    values = {column._meta.name: getattr(row, column._meta.name) for column in Call._meta.columns}
-    values.pop("id", None)
-    try:
-        await calls.check_panel_edit(None, values)
-    except (ValidationFailed, Conflict) as exc:
-        raise _refuse(exc) from None
-    return row
-
-
-async def _check_criterion_patch(row_id: Any, values: dict[Any, Any]) -> dict[Any, Any]:
-    row = await Criterion.select(Criterion.call).where(Criterion.id == int(row_id)).first()
-    try:
-        await calls.check_criterion_edit(row["call"] if row else None)
-    except Conflict as exc:
-        raise _refuse(exc) from None
-    return values
-
-
-async def _check_criterion_save(row: Criterion) -> Criterion:
-    try:
-        await calls.check_criterion_edit(row.call)
-    except Conflict as exc:
-        raise _refuse(exc) from None
-    return row
-
-
-async def _check_criterion_delete(row_id: Any) -> None:
-    await _check_criterion_patch(row_id, {})
-
-
-def _ordered(hooks: list[Hook]) -> list[Hook]:
-    # piccolo_api keeps only the last run of each hook type (itertools.groupby, unsorted).
-    return sorted(hooks, key=lambda hook: hook.hook_type.value)
-
+READ_ONLY = read_only(
+    lambda: _(
+        "Read-only here: change calls and their criteria with the forms under Calls "
+        "(Create a call, Edit a call, Add a criterion …)."
+    )
+)
 
 CALL_TABLES = [
     TableConfig(
         Call,
+        validators=READ_ONLY,
         visible_columns=[
             Call.title,
             Call.municipality,
@@ -90,16 +49,10 @@ CALL_TABLES = [
         visible_filters=[Call.title, Call.municipality, Call.status],
         menu_group="Calls",
         link_column=Call.title,
-        hooks=_ordered(
-            [
-                Hook(HookType.pre_patch, _check_call_patch),
-                Hook(HookType.pre_save, _check_call_save),
-                *audit_hooks(Call),
-            ]
-        ),
     ),
     TableConfig(
         Criterion,
+        validators=READ_ONLY,
         visible_columns=[
             Criterion.call,
             Criterion.code,
@@ -112,53 +65,184 @@ CALL_TABLES = [
         visible_filters=[Criterion.call, Criterion.kind],
         menu_group="Calls",
         link_column=Criterion.title,
-        hooks=_ordered(
-            [
-                Hook(HookType.pre_patch, _check_criterion_patch),
-                Hook(HookType.pre_save, _check_criterion_save),
-                Hook(HookType.pre_delete, _check_criterion_delete),
-                *audit_hooks(Criterion),
-            ]
-        ),
     ),
 ]
+
+
+def _moment() -> Any:
+    return Field(description="Without a time zone: the time in Riga")
+
+
+class NewCall(BaseModel):
+    municipality_code: str = Field(max_length=10, description="ISO 3166-2:LV code, e.g. LV-016")
+    title: str = Field(max_length=200)
+    description: str = Field("", max_length=20_000)
+    budget: str = Field(max_length=20, description="In euros, e.g. 46000.00")
+    max_amount: str = Field("4600.00", max_length=20)
+    fixed_amount: bool = False
+    quota: int = 1
+    applications_per_organisation: int = 1
+    min_months: int = 3
+    max_months: int = 18
+    opens_at: datetime = _moment()
+    closes_at: datetime = _moment()
+    score_threshold: str = Field("30", max_length=20)
+    aggregation: Literal["mean", "median"] = "mean"
+    reviewers_per_application: int = 2
+    blind_review: bool = False
+    advance_percent: int = 90
+
+
+class CallEdit(BaseModel):
+    """Only the fields filled in change; a published call's only in its title and description."""
+
+    call_id: int = Field(description="The number (id) of the call")
+    municipality_code: str | None = Field(None, max_length=10)
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=20_000)
+    budget: str | None = Field(None, max_length=20)
+    max_amount: str | None = Field(None, max_length=20)
+    fixed_amount: bool | None = None
+    quota: int | None = None
+    applications_per_organisation: int | None = None
+    min_months: int | None = None
+    max_months: int | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    score_threshold: str | None = Field(None, max_length=20)
+    aggregation: Literal["mean", "median"] | None = None
+    reviewers_per_application: int | None = None
+    blind_review: bool | None = None
+    advance_percent: int | None = None
+
+
+class NewCriterion(BaseModel):
+    call_id: int = Field(description="The number (id) of a draft call")
+    code: str = Field(max_length=20, description="Short and unique in the call, e.g. K1")
+    title: str = Field(max_length=300)
+    kind: Literal["eligibility", "quality"] = "quality"
+    max_points: int = 0
+    weight: str = Field("1", max_length=20)
+    min_points: int | None = None
+    description: str = Field("", max_length=20_000)
+
+
+class CriterionEdit(BaseModel):
+    """Only the fields filled in change."""
+
+    criterion_id: int = Field(description="The number (id) of the criterion")
+    code: str | None = Field(None, max_length=20)
+    title: str | None = Field(None, max_length=300)
+    kind: Literal["eligibility", "quality"] | None = None
+    max_points: int | None = None
+    weight: str | None = Field(None, max_length=20)
+    min_points: int | None = None
+    description: str | None = Field(None, max_length=20_000)
+
+
+class CriterionRef(BaseModel):
+    criterion_id: int = Field(description="The number (id) of the criterion")
 
 
 class CallStep(BaseModel):
     call_id: int = Field(description="The number (id) of the call")
 
 
-async def _step(request: Request, data: CallStep, step) -> str:
+def _values(data: BaseModel, *ids: str) -> dict[str, Any]:
+    """The fields filled in, as the service takes them; a time without a zone is Riga's."""
+    values = data.model_dump(exclude_none=True, exclude=set(ids))
+    for key, value in values.items():
+        if isinstance(value, datetime) and value.tzinfo is None:
+            values[key] = value.replace(tzinfo=RIGA)
+    return values
+
+
+async def _run(action: Awaitable[T], missing: str) -> T:
+    """The service's refusal as the form's error (piccolo-admin shows a ValueError's message)."""
     try:
-        status = await step(data.call_id, await panel_actor(request))
+        return await action
     except LookupError:
-        raise ValueError(_("No call has the number {id}.").format(id=data.call_id)) from None
+        raise ValueError(missing) from None
+    except ValidationFailed as exc:
+        raise ValueError("; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from None
     except Conflict as exc:
         raise ValueError(exc.message) from None
-    return _("The call {id} is now {status}.").format(id=data.call_id, status=status)
 
 
-async def publish_call(request: Request, data: CallStep) -> str:
-    return await _step(request, data, calls.publish)
+def _no_call(call_id: int) -> str:
+    return _("No call has the number {id}.").format(id=call_id)
 
 
-async def close_call(request: Request, data: CallStep) -> str:
-    return await _step(request, data, calls.close)
+def _no_criterion(criterion_id: int) -> str:
+    return _("No criterion has the number {id}.").format(id=criterion_id)
+
+
+async def create_call(request: Request, data: NewCall) -> str:
+    call_id = await _run(calls.create_call(_values(data), await panel_actor(request)), "")
+    return _("The draft call {id} is created.").format(id=call_id)
+
+
+async def edit_call(request: Request, data: CallEdit) -> str:
+    changes = _values(data, "call_id")
+    await _run(calls.edit_call(data.call_id, changes, await panel_actor(request)), _no_call(data.call_id))
+    return _("The call {id} is changed.").format(id=data.call_id)
+
+
+async def add_criterion(request: Request, data: NewCriterion) -> str:
+    item = _values(data, "call_id")
+    await _run(calls.add_criterion(data.call_id, item, await panel_actor(request)), _no_call(data.call_id))
+    return _("The criterion {code} is added to the call {id}.").format(code=data.code, id=data.call_id)
+
+
+async def change_criterion(request: Request, data: CriterionEdit) -> str:
+    changes = _values(data, "criterion_id")
+    actor = await panel_actor(request)
+    call_id = await _run(
+        calls.change_criterion(data.criterion_id, changes, actor), _no_criterion(data.criterion_id)
+    )
+    return _("The criterion {id} of the call {call} is changed.").format(id=data.criterion_id, call=call_id)
+
+
+async def remove_criterion(request: Request, data: CriterionRef) -> str:
+    actor = await panel_actor(request)
+    call_id = await _run(calls.remove_criterion(data.criterion_id, actor), _no_criterion(data.criterion_id))
+    return _("The criterion {id} is removed from the call {call}.").format(id=data.criterion_id, call=call_id)
+
+
+def _step(step: Callable[..., Awaitable[str]]) -> Callable[[Request, CallStep], Awaitable[str]]:
+    async def endpoint(request: Request, data: CallStep) -> str:
+        status = await _run(step(data.call_id, await panel_actor(request)), _no_call(data.call_id))
+        return _("The call {id} is now {status}.").format(id=data.call_id, status=status)
+
+    return endpoint
+
+
+publish_call = _step(calls.publish)
+close_call = _step(calls.close)
+
+
+def _form(name: str, model: type[BaseModel], endpoint: Any, description: str) -> FormConfig:
+    return FormConfig(
+        name=name, pydantic_model=model, endpoint=endpoint, description=description, form_group="Calls"
+    )
 
 
 CALL_FORMS = [
-    FormConfig(
-        name="Publish a call",
-        pydantic_model=CallStep,
-        endpoint=publish_call,
-        description="Publish a draft call: it becomes public and opens at its opening time.",
-        form_group="Calls",
+    _form("Create a call", NewCall, create_call, "Create a draft call; add its criteria, then publish it."),
+    _form(
+        "Edit a call",
+        CallEdit,
+        edit_call,
+        "Change a draft call; a published one only in its title and description.",
     ),
-    FormConfig(
-        name="Close a call",
-        pydantic_model=CallStep,
-        endpoint=close_call,
-        description="Close a published call for applications now.",
-        form_group="Calls",
+    _form("Add a criterion", NewCriterion, add_criterion, "Add a criterion to a draft call."),
+    _form("Change a criterion", CriterionEdit, change_criterion, "Change a criterion of a draft call."),
+    _form("Remove a criterion", CriterionRef, remove_criterion, "Remove a criterion from a draft call."),
+    _form(
+        "Publish a call",
+        CallStep,
+        publish_call,
+        "Publish a draft call: it becomes public and opens at its opening time.",
     ),
+    _form("Close a call", CallStep, close_call, "Close a published call for applications now."),
 ]

@@ -1,4 +1,10 @@
-"""The admin panel, built once at import: tables with readable columns, search and filters."""
+"""The admin panel, built once at import: tables with readable columns, search and filters.
+
+Business tables (calls, criteria, agreements, payments) are read-only here: they change through
+their services, from the panel's forms or the back office pages. Master data is edited here with
+validation and audit (admin.master, admin.writes); users, roles and tokens within their rules
+(admin.accounts). Every table's query string is checked before piccolo reads it (admin.queries_check).
+"""
 
 from __future__ import annotations
 
@@ -6,132 +12,31 @@ from datetime import timedelta
 from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
+from piccolo.table import Table
 from piccolo_admin.endpoints import TableConfig, create_admin
-from piccolo_api.crud.endpoints import OrderBy, PiccoloCRUD
-from piccolo_api.crud.validators import Validators
+from piccolo_api.crud.endpoints import OrderBy
 from piccolo_api.session_auth.tables import SessionsBase
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
 
+from admin.accounts import ACCOUNT_TABLES
 from admin.awards import AWARD_TABLES
 from admin.calls import CALL_FORMS, CALL_TABLES
 from admin.deletions import DELETION_FORMS
 from admin.forms import FORMS
-from admin.hooks import audit_hooks, user_hooks
+from admin.master import MASTER_TABLES
 from admin.translations import TRANSLATIONS
-from grants.accounts.tables import ApiToken, Membership, Organisation, UserRole
+from admin.writes import read_only
 from grants.core.auth import SESSION_MAX_LIFETIME
 from grants.core.i18n import _
 from grants.core.tables import AuditEntry
-from grants.registry.tables import Municipality, School
 from grants.settings import get_settings
 
 
-def _read_only(piccolo_crud: PiccoloCRUD, request: Request) -> None:
-    raise HTTPException(
-        status_code=405,
-        detail=_("Read-only here: the audit log is append-only; roles change through the role forms."),
-    )
-
-
 def _table_configs() -> list[Any]:
-    read_only = Validators(
-        post_single=[_read_only],
-        put_single=[_read_only],
-        patch_single=[_read_only],
-        delete_single=[_read_only],
-        delete_all=[_read_only],
-    )
     return [
         *CALL_TABLES,
         *AWARD_TABLES,
-        TableConfig(
-            Municipality,
-            hooks=audit_hooks(Municipality),
-            visible_columns=[
-                Municipality.code,
-                Municipality.name,
-                Municipality.kind,
-                Municipality.valid_from,
-                Municipality.valid_to,
-                Municipality.successor,
-            ],
-            visible_filters=[Municipality.code, Municipality.name, Municipality.kind, Municipality.valid_to],
-            menu_group="Registry",
-            link_column=Municipality.name,
-        ),
-        TableConfig(
-            School,
-            hooks=audit_hooks(School),
-            visible_columns=[
-                School.registration_number,
-                School.name,
-                School.municipality,
-                School.kind,
-                School.pumpurs_since,
-                School.pumpurs_until,
-            ],
-            visible_filters=[School.registration_number, School.name, School.municipality, School.kind],
-            menu_group="Registry",
-            link_column=School.name,
-        ),
-        TableConfig(
-            Organisation,
-            hooks=audit_hooks(Organisation),
-            visible_columns=[
-                Organisation.name,
-                Organisation.registration_number,
-                Organisation.legal_form,
-                Organisation.municipality,
-                Organisation.email,
-                Organisation.contact_person,
-            ],
-            visible_filters=[
-                Organisation.name,
-                Organisation.registration_number,
-                Organisation.legal_form,
-                Organisation.municipality,
-            ],
-            menu_group="Accounts",
-            link_column=Organisation.name,
-        ),
-        TableConfig(
-            Membership,
-            hooks=audit_hooks(Membership),
-            visible_columns=[Membership.user, Membership.organisation, Membership.role],
-            visible_filters=[Membership.user, Membership.organisation],
-            menu_group="Accounts",
-        ),
-        TableConfig(
-            UserRole,
-            validators=read_only,
-            visible_columns=[UserRole.user, UserRole.role, UserRole.municipality],
-            visible_filters=[UserRole.user, UserRole.role, UserRole.municipality],
-            menu_group="Accounts",
-        ),
-        TableConfig(
-            BaseUser,
-            hooks=user_hooks(BaseUser),
-            visible_columns=[
-                BaseUser.username,
-                BaseUser.first_name,
-                BaseUser.last_name,
-                BaseUser.active,
-                BaseUser.admin,
-                BaseUser.superuser,
-                BaseUser.last_login,
-            ],
-            visible_filters=[BaseUser.username, BaseUser.email, BaseUser.active, BaseUser.admin],
-            menu_group="Accounts",
-            link_column=BaseUser.username,
-        ),
-        TableConfig(
-            ApiToken,
-            hooks=audit_hooks(ApiToken),
-            visible_columns=[ApiToken.user, ApiToken.created_at, ApiToken.expires_at],
-            visible_filters=[ApiToken.user],
-            menu_group="Accounts",
-        ),
+        *MASTER_TABLES,
+        *ACCOUNT_TABLES,
         TableConfig(
             AuditEntry,
             visible_columns=[
@@ -149,16 +54,23 @@ def _table_configs() -> list[Any]:
                 AuditEntry.actor_email,
             ],
             menu_group="Audit",
-            validators=read_only,
+            validators=read_only(lambda: _("Read-only here: the audit log is append-only.")),
             order_by=[OrderBy(AuditEntry.created_at, ascending=False)],
         ),
     ]
 
 
+TABLE_CONFIGS = _table_configs()
+# The panel's tables by the name in their URL (/admin/api/tables/<name>/).
+PANEL_TABLES: dict[str, type[Table]] = {
+    config.table_class._meta.tablename: config.table_class for config in TABLE_CONFIGS
+}
+
+
 def build_admin() -> Any:
     settings = get_settings()
     return create_admin(
-        _table_configs(),
+        TABLE_CONFIGS,
         forms=[*FORMS, *CALL_FORMS, *DELETION_FORMS],
         auth_table=BaseUser,
         session_table=SessionsBase,

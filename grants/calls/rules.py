@@ -4,7 +4,7 @@ error out (the one clock read: a municipality that ended before today is refused
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,8 +16,8 @@ from grants.core.time import now, parse_iso
 
 # What may still change once applicants can read the call: words, not rules.
 COSMETIC_FIELDS = {"title", "description"}
-# The fields of a call row that the panel's edit is checked with (as the API would take them).
-PANEL_FIELDS = (
+# The fields of a call row that an edit starts from (as the API would take them).
+ROW_FIELDS = (
     "title",
     "description",
     "municipality_code",
@@ -207,10 +207,26 @@ def check_call(
     return values, criteria
 
 
-def panel_data(merged: dict[str, Any]) -> dict[str, Any]:
-    """A call row with the panel's changes, as the API's data (amounts as text)."""
-    data = {key: merged.get(key) for key in PANEL_FIELDS}
-    data["score_threshold"] = str(merged.get("score_threshold", "0"))
-    data["budget"] = format_cents(int(merged.get("budget_cents") or 0))
-    data["max_amount"] = format_cents(int(merged.get("max_amount_cents") or 0))
+def row_data(row: dict[str, Any]) -> dict[str, Any]:
+    """A call row (with municipality_code) as the API's data, amounts as text: what an edit starts from."""
+    data = {key: row.get(key) for key in ROW_FIELDS}
+    data["score_threshold"] = str(row.get("score_threshold", "0"))
+    data["budget"] = format_cents(int(row.get("budget_cents") or 0))
+    data["max_amount"] = format_cents(int(row.get("max_amount_cents") or 0))
     return data
+
+
+def aware(value: Any) -> Any:
+    """A value read from a call row, with a naive datetime (SQLite hands back UTC) made aware."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def plain(value: Any) -> Any:
+    """A value as the audit log stores it (JSON): moments and decimals as text."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

@@ -44,38 +44,146 @@ async def create_call(data: dict[str, Any], actor: Principal | None) -> int:
 
 
 async def update_call(call_id: int, data: dict[str, Any], actor: Principal | None) -> None:
-    """Change a draft call wholesale; a published call's rules stay as applicants read them."""
-    values, criteria = await _check(data)
+    """Replace a draft call's rules and criteria wholesale (the API's PUT)."""
+    await edit_call(call_id, data, actor, replace_criteria=True)
+
+
+async def edit_call(
+    call_id: int, changes: dict[str, Any], actor: Principal | None, *, replace_criteria: bool = False
+) -> None:
+    """Change a call: a draft in anything, a published one only in its words (title, description).
+
+    `changes` names fields as the API does (budget in euros, municipality_code …); a field left out
+    keeps its value, and the call as a whole is checked as the API checks a new one. With
+    `replace_criteria`, changes["criteria"] replaces the criteria, which only a draft's may.
+    Raises LookupError (no such call), ValidationFailed or Conflict."""
     async with write_transaction():
         call = await _get_for_update(call_id)
+        row = await Call.select(*CALL_COLUMNS, Call.municipality).where(Call.id == call_id).first()
+        current = {key: rules.aware(value) for key, value in row.items()}
+        data = rules.row_data(current) | changes
+        if not replace_criteria:
+            data.pop("criteria", None)
+        values, criteria = await _check(data)
+        changed = {key: value for key, value in values.items() if current.get(key) != value}
         if call["status"] != CallStatus.draft:
-            raise Conflict(_("Only a draft call can be changed."))
-        await Call.update(values).where(Call.id == call_id)
-        await _replace_criteria(call_id, criteria)
-        await audit.record("update", "call", call_id, actor=actor, after={"title": values["title"]})
-
-
-async def check_panel_edit(call_id: int | None, changes: dict[str, Any]) -> None:
-    """Apply the API's rules to an edit made in the admin panel (raises ValidationFailed or Conflict)."""
-    row = await Call.select(*CALL_COLUMNS).where(Call.id == call_id).first() if call_id else None
-    if row is not None and row["status"] != CallStatus.draft and not set(changes) <= rules.COSMETIC_FIELDS:
-        raise Conflict(_("Only the title and description of a published call can change."))
-    merged = {**(row or {}), **changes}
-    if "municipality" in changes:
-        code = (
-            await Municipality.select(Municipality.code)
-            .where(Municipality.id == changes["municipality"])
-            .first()
+            if replace_criteria:
+                raise Conflict(_("Only a draft call can be changed."))
+            if not set(changed) <= rules.COSMETIC_FIELDS:
+                raise Conflict(_("Only the title and description of a published call can change."))
+        if changed:
+            await Call.update(changed).where(Call.id == call_id)
+        if replace_criteria:
+            await _replace_criteria(call_id, criteria)
+        await audit.record(
+            "update",
+            "call",
+            call_id,
+            actor=actor,
+            before={key: rules.plain(current[key]) for key in changed},
+            after={key: rules.plain(value) for key, value in changed.items()},
         )
-        merged["municipality_code"] = code["code"] if code else ""
-    await _check(rules.panel_data(merged))
 
 
-async def check_criterion_edit(call_id: int | None) -> None:
-    """Criteria are part of the rules: they change only while the call is a draft."""
-    row = await Call.select(Call.status).where(Call.id == call_id).first() if call_id else None
-    if row is not None and row["status"] != CallStatus.draft:
+# --- criteria, one at a time (the panel's forms); only a draft's change -----------
+
+
+def _criterion_item(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: row[key] for key in ("code", "title", "kind", "max_points", "min_points", "description")} | {
+        "weight": str(row["weight"])
+    }
+
+
+async def _draft_criteria(call_id: int) -> list[dict[str, Any]]:
+    """Lock the call, refuse unless it is a draft, and read its criteria in order."""
+    call = await _get_for_update(call_id)
+    if call["status"] != CallStatus.draft:
         raise Conflict(_("The criteria of a published call cannot change."))
+    return (
+        await Criterion.select()
+        .where(Criterion.call == call_id)
+        .order_by(Criterion.position)
+        .order_by(Criterion.id)
+    )
+
+
+def _checked_criteria(items: list[dict[str, Any]]) -> list[CriterionData]:
+    errors: dict[str, str] = {}
+    criteria = rules.check_criteria(items, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return criteria
+
+
+def _criterion_values(data: CriterionData) -> dict[Any, Any]:
+    return {
+        Criterion.code: data.code,
+        Criterion.title: data.title,
+        Criterion.description: data.description,
+        Criterion.kind: data.kind,
+        Criterion.max_points: data.max_points,
+        Criterion.weight: data.weight,
+        Criterion.min_points: data.min_points,
+    }
+
+
+async def _call_of_criterion(criterion_id: int) -> int:
+    row = await Criterion.select(Criterion.call).where(Criterion.id == criterion_id).first()
+    if row is None:
+        raise LookupError(criterion_id)
+    return row["call"]
+
+
+async def add_criterion(call_id: int, item: dict[str, Any], actor: Principal | None) -> int:
+    """Add a criterion at the end of a draft call's list; returns its id."""
+    async with write_transaction():
+        rows = await _draft_criteria(call_id)
+        new = _checked_criteria([*map(_criterion_item, rows), item])[-1]
+        position = max((row["position"] for row in rows), default=-1) + 1
+        created = await Criterion.insert(
+            Criterion(
+                call=call_id,
+                position=position,
+                **{c._meta.name: v for c, v in _criterion_values(new).items()},
+            )
+        ).returning(Criterion.id)
+        await audit.record("add_criterion", "call", call_id, actor=actor, after={"code": new.code})
+    return created[0]["id"]
+
+
+async def change_criterion(criterion_id: int, changes: dict[str, Any], actor: Principal | None) -> int:
+    """Change one criterion of a draft call (the fields left out keep their values); returns the call's id."""
+    call_id = await _call_of_criterion(criterion_id)
+    async with write_transaction():
+        rows = await _draft_criteria(call_id)
+        items = [_criterion_item(row) | (changes if row["id"] == criterion_id else {}) for row in rows]
+        index = next((i for i, row in enumerate(rows) if row["id"] == criterion_id), None)
+        if index is None:  # moved to another call or removed meanwhile
+            raise LookupError(criterion_id)
+        new = _checked_criteria(items)[index]
+        await Criterion.update(_criterion_values(new)).where(Criterion.id == criterion_id)
+        await audit.record(
+            "change_criterion",
+            "call",
+            call_id,
+            actor=actor,
+            before={"code": rows[index]["code"]},
+            after={key: rules.plain(value) for key, value in changes.items()},
+        )
+    return call_id
+
+
+async def remove_criterion(criterion_id: int, actor: Principal | None) -> int:
+    """Remove one criterion of a draft call; returns the call's id."""
+    call_id = await _call_of_criterion(criterion_id)
+    async with write_transaction():
+        rows = await _draft_criteria(call_id)
+        row = next((row for row in rows if row["id"] == criterion_id), None)
+        if row is None:
+            raise LookupError(criterion_id)
+        await Criterion.delete().where(Criterion.id == criterion_id)
+        await audit.record("remove_criterion", "call", call_id, actor=actor, before={"code": row["code"]})
+    return call_id
 
 
 async def _replace_criteria(call_id: int, criteria: list[CriterionData]) -> None:

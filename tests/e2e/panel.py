@@ -28,9 +28,12 @@ async def pick(page: Page, column: str, search: str, choice: str) -> None:
 
 
 async def moment(page: Page, column: str, when: datetime, zone: str = "Europe/Riga") -> None:
-    """A timestamp: the panel's datetime-local input plus its time-zone select."""
+    """A timestamp: the panel's datetime-local input plus, for a table's aware column, its time-zone
+    select (a custom form's moment has none: the form reads it as Riga time)."""
     field = page.locator(f"div:has(> input[name={column}])")
-    await field.locator("select").select_option(zone)
+    zones = field.locator("select")
+    if await zones.count():
+        await zones.select_option(zone)
     await field.locator("input[type=datetime-local]").fill(when.strftime("%Y-%m-%dT%H:%M:%S"))
 
 
@@ -59,12 +62,20 @@ async def row_id(page: Page, table: str, link_text: str) -> int:
     return int(href.strip("/").rsplit("/", 1)[-1])
 
 
-async def run_form(page: Page, slug: str, values: dict[str, str]) -> str:
-    """Fill and submit one of the panel's custom forms; returns the message it answers with."""
+async def run_form(page: Page, slug: str, values: dict[str, str | datetime]) -> str:
+    """Fill and submit one of the panel's custom forms; returns the message it answers with.
+    A datetime goes into the panel's moment input (Riga time), a choice into its select."""
     await page.goto("/admin/#/")
     await page.locator(f".sidebar a[href='#/forms/{slug}/']").click()
     for name, value in values.items():
-        await page.locator(f"input[name={name}]").fill(value)
+        if isinstance(value, datetime):
+            await moment(page, name, value)
+            continue
+        field = page.locator(f"input[name={name}], select[name={name}], textarea[name={name}]").first
+        if await field.evaluate("element => element.tagName") == "SELECT":
+            await field.select_option(value)
+        else:
+            await field.fill(value)
     await page.locator("[data-uitest=submit_custom_form_button]").click()
     message = page.locator("#success_message")
     await expect(message).not_to_be_empty()
