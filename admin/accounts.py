@@ -4,7 +4,8 @@
   sets them here; roles change through the role forms, and user_role is read-only.
 - A password is each user's own: the table never writes one, so the password policy cannot be
   bypassed by editing another user.
-- Users are deactivated, never deleted (history points at them); nor are they created here.
+- Users are deactivated, never deleted (history points at them); nor are they created here, and
+  `active` changes only through the forms, which end a deactivated user's sessions and tokens.
 - API tokens are issued to their users by the API; staff may only revoke one (DELETE, audited).
 """
 
@@ -29,6 +30,9 @@ async def check_user(changes: dict[str, Any], stored: dict[str, Any]) -> dict[st
         errors["password"] = _(
             "Passwords are not set here: each user changes their own (Change password, or the reset link)."
         )
+    if "active" in changes and changes["active"] != stored.get("active"):
+        # Deactivating ends the user's sessions and tokens: the forms do it through the service.
+        errors["active"] = _("Use the forms “Deactivate a user” and “Reactivate a user”.")
     for flag in ROLE_FLAGS:
         if flag in changes and changes[flag] != stored.get(flag):
             errors[flag] = _("This flag follows the user's roles: use the role forms.")
@@ -42,6 +46,8 @@ async def check_user(changes: dict[str, Any], stored: dict[str, Any]) -> dict[st
 USER_WRITES = Writes(
     check=check_user,
     refuse_create=lambda: _("Users sign up on the site; give them roles with the role forms."),
+    # A whole-row PUT carries the password column as raw text: piccolo_api stores it unhashed.
+    refuse_replace=lambda: _("Change a user field by field: a whole row would overwrite the password."),
     refuse_delete=lambda: _("Users are not deleted: use the form “Deactivate a user” instead."),
 )
 

@@ -7,9 +7,9 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
-from admin.forms import panel_actor
-from grants.accounts import queries as account_queries
+from admin.forms import panel_actor, user_id_by_email
 from grants.accounts import service as accounts
+from grants.accounts.rules import MAX_EMAIL
 from grants.calls import service as calls
 from grants.core.errors import Conflict, NotFound
 from grants.core.i18n import _
@@ -20,7 +20,11 @@ class DeleteCall(BaseModel):
 
 
 class DeactivateUser(BaseModel):
-    email: str = Field(description="The user's e-mail address")
+    email: str = Field(max_length=MAX_EMAIL, description="The user's e-mail address")
+
+
+class ReactivateUser(BaseModel):
+    email: str = Field(max_length=MAX_EMAIL, description="The user's e-mail address")
 
 
 async def delete_call(request: Request, data: DeleteCall) -> str:
@@ -35,14 +39,18 @@ async def delete_call(request: Request, data: DeleteCall) -> str:
 
 
 async def deactivate_user(request: Request, data: DeactivateUser) -> str:
-    user_id = await account_queries.user_id_by_email(data.email)
-    if user_id is None:
-        raise ValueError(_("No user has the e-mail address {email}.").format(email=data.email))
+    user_id = await user_id_by_email(data.email)
     try:
         await accounts.deactivate_user(user_id, await panel_actor(request))
     except Conflict as exc:
         raise ValueError(exc.message) from None
     return _("{email} is deactivated and logged out everywhere.").format(email=data.email)
+
+
+async def reactivate_user(request: Request, data: ReactivateUser) -> str:
+    if not await accounts.reactivate_user(await user_id_by_email(data.email), await panel_actor(request)):
+        return _("{email} is active already.").format(email=data.email)
+    return _("{email} can log in again.").format(email=data.email)
 
 
 DELETION_FORMS = [
@@ -58,6 +66,13 @@ DELETION_FORMS = [
         pydantic_model=DeactivateUser,
         endpoint=deactivate_user,
         description="A user who left: they can no longer log in; everything they did is kept.",
+        form_group="Accounts",
+    ),
+    FormConfig(
+        name="Reactivate a user",
+        pydantic_model=ReactivateUser,
+        endpoint=reactivate_user,
+        description="A deactivated user who returns: they can log in again.",
         form_group="Accounts",
     ),
 ]

@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from grants.accounts import queries as account_queries
 from grants.accounts import service as accounts
+from grants.accounts.rules import MAX_EMAIL
 from grants.core.auth import Principal, Role
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
@@ -22,13 +23,15 @@ RoleName = Literal["staff", "reviewer", "coordinator", "applicant"]
 
 
 class GrantRole(BaseModel):
-    email: str = Field(description="The user's e-mail address")
+    email: str = Field(max_length=MAX_EMAIL, description="The user's e-mail address")
     role: RoleName = "reviewer"
-    municipality_code: str = Field("", description="ISO 3166-2:LV code, only for coordinators, e.g. LV-016")
+    municipality_code: str = Field(
+        "", max_length=10, description="ISO 3166-2:LV code, only for coordinators, e.g. LV-016"
+    )
 
 
 class RevokeRole(BaseModel):
-    email: str = Field(description="The user's e-mail address")
+    email: str = Field(max_length=MAX_EMAIL, description="The user's e-mail address")
     role: RoleName = "reviewer"
 
 
@@ -37,7 +40,8 @@ async def panel_actor(request: Request) -> Principal | None:
     return await account_queries.load_principal(request.user.user.id, via="admin")
 
 
-async def _user_id(email: str) -> int:
+async def user_id_by_email(email: str) -> int:
+    """The user's id, or a ValueError the panel shows."""
     user_id = await account_queries.user_id_by_email(email)
     if user_id is None:
         # piccolo-admin shows a ValueError's message to the user.
@@ -46,7 +50,7 @@ async def _user_id(email: str) -> int:
 
 
 async def grant_role(request: Request, data: GrantRole) -> str:
-    user_id = await _user_id(data.email)
+    user_id = await user_id_by_email(data.email)
     role = Role(data.role)
     try:
         municipality_id = await account_queries.municipality_id_for_role(
@@ -61,7 +65,7 @@ async def grant_role(request: Request, data: GrantRole) -> str:
 
 
 async def revoke_role(request: Request, data: RevokeRole) -> str:
-    user_id = await _user_id(data.email)
+    user_id = await user_id_by_email(data.email)
     ended = await accounts.revoke_role(user_id, Role(data.role), actor=await panel_actor(request))
     if not ended:
         return _("{email} did not have this role.").format(email=data.email)

@@ -147,6 +147,7 @@ class Writes:
     check: Check | None = None
     refuse_create: Message | None = None
     refuse_edit: Message | None = None
+    refuse_replace: Message | None = None  # PUT alone (piccolo-admin's own form edits by PATCH)
     refuse_delete: Message | None = None
 
     def validators(self, table: type[Table]) -> Validators:
@@ -185,6 +186,7 @@ class Writes:
             await write(piccolo_crud, request, "POST")
 
         async def put(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+            refusal(self.refuse_replace)
             await write(piccolo_crud, request, "PUT")
 
         async def patch(piccolo_crud: PiccoloCRUD, request: Request) -> None:

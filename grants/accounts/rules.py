@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 
+from piccolo.apps.user.tables import BaseUser
+
 from grants.core.i18n import _
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ORG_REG_NO = re.compile(r"^\d{11}$")
 MIN_PASSWORD = 8
-MAX_EMAIL = 254  # the longest address mail can carry
+# The e-mail is the username too: the shorter column bounds it, below the 254 characters mail carries.
+MAX_EMAIL = min(254, BaseUser.username.length, BaseUser.email.length)
 
 
 def normalise_email(email: str) -> str:

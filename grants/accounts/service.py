@@ -233,6 +233,22 @@ async def deactivate_user(user_id: int, actor: Principal | None) -> None:
         )
 
 
+async def reactivate_user(user_id: int, actor: Principal | None) -> bool:
+    """A deactivated user returns: they can log in again with their password (or a reset). False
+    when they were active already."""
+    async with write_transaction():
+        user = await BaseUser.select(BaseUser.email, BaseUser.active).where(BaseUser.id == user_id).first()
+        if user is None:
+            raise NotFound
+        if user["active"]:
+            return False
+        await BaseUser.update({BaseUser.active: True}).where(BaseUser.id == user_id)
+        await audit.record(
+            "reactivate", "user", user_id, actor=actor, before={"email": user["email"], "active": False}
+        )
+    return True
+
+
 async def ensure_user(
     email: str, password: str, role: Role, municipality_code: str | None = None, name: str = ""
 ) -> int:
