@@ -105,8 +105,18 @@ async def _flags(user_id: int) -> dict:
     return await BaseUser.select(BaseUser.admin, BaseUser.superuser).where(BaseUser.id == user_id).first()
 
 
-@pytest.mark.parametrize("method", ["PUT", "PATCH"])
-async def test_user_role_flags_cannot_be_set_by_any_method(client, method):
+WHOLE_ROW = "Change a user field by field: a whole row would overwrite the password."
+FLAG_RULE = "This flag follows the user's roles: use the role forms."
+PASSWORD_RULE = (
+    "Passwords are not set here: each user changes their own (Change password, or the reset link)."
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "detail"),
+    [("PUT", 405, WHOLE_ROW), ("PATCH", 422, f"admin: {FLAG_RULE}; superuser: {FLAG_RULE}")],
+)
+async def test_user_role_flags_cannot_be_set_by_any_method(client, method, status, detail):
     headers = await panel_staff(client)
     user_id = await _user_id(await make_user(Role.applicant))
     response = await client.request(
@@ -115,8 +125,8 @@ async def test_user_role_flags_cannot_be_set_by_any_method(client, method):
         json={"admin": True, "superuser": True},
         headers=headers,
     )
-    assert response.status_code == 422, response.text
-    assert "role forms" in response.json()["detail"]
+    assert response.status_code == status, response.text
+    assert response.json()["detail"] == detail
     assert await _flags(user_id) == {"admin": False, "superuser": False}
     assert [row for row in await audit_rows("piccolo_user") if row["entity_id"] == str(user_id)] == []
 
@@ -139,16 +149,18 @@ async def test_user_edit_keeps_flags_as_they_are_and_is_audited_once(client):
     assert [entry["action"] for entry in entries] == ["admin_update"]
 
 
-@pytest.mark.parametrize("method", ["PUT", "PATCH"])
-async def test_user_password_cannot_be_written_in_the_table(client, make_client, method):
+@pytest.mark.parametrize(
+    ("method", "status", "detail"), [("PUT", 405, WHOLE_ROW), ("PATCH", 422, f"password: {PASSWORD_RULE}")]
+)
+async def test_user_password_cannot_be_written_in_the_table(client, make_client, method, status, detail):
     headers = await panel_staff(client)
     email = await make_user(Role.applicant)
     user_id = await _user_id(email)
     response = await client.request(
         method, f"/admin/api/tables/piccolo_user/{user_id}/", json={"password": "abc123"}, headers=headers
     )
-    assert response.status_code == 422, response.text
-    assert "their own" in response.json()["detail"]
+    assert response.status_code == status, response.text
+    assert response.json()["detail"] == detail
     # The old password still logs in; the new one was never stored.
     await login(make_client(), email, PASSWORD)
     refused = await make_client().post("/api/auth/token", json={"email": email, "password": "abc123"})
