@@ -13,7 +13,7 @@ from grants.core.auth import Role
 from tests.factories.accounts import PASSWORD, bearer, login, make_user
 from tests.factories.awards import signed_award
 from tests.factories.calls import published_call
-from tests.factories.panel import audit_rows, panel_row, panel_staff
+from tests.factories.panel import audit_rows, field_errors, panel_row, panel_staff
 
 pytestmark = pytest.mark.integration
 
@@ -105,6 +105,10 @@ async def _flags(user_id: int) -> dict:
     return await BaseUser.select(BaseUser.admin, BaseUser.superuser).where(BaseUser.id == user_id).first()
 
 
+REPLACE_REFUSED = "Change a user field by field: a whole row would overwrite the password."
+FLAG_REFUSED = "This flag follows the user's roles: use the role forms."
+
+
 @pytest.mark.parametrize("method", ["PUT", "PATCH"])
 async def test_user_role_flags_cannot_be_set_by_any_method(client, method):
     headers = await panel_staff(client)
@@ -115,8 +119,11 @@ async def test_user_role_flags_cannot_be_set_by_any_method(client, method):
         json={"admin": True, "superuser": True},
         headers=headers,
     )
-    assert response.status_code == 422, response.text
-    assert "role forms" in response.json()["detail"]
+    if method == "PUT":
+        assert response.status_code == 405, response.text
+        assert response.json()["detail"] == REPLACE_REFUSED
+    else:
+        assert field_errors(response) == {"admin": FLAG_REFUSED, "superuser": FLAG_REFUSED}
     assert await _flags(user_id) == {"admin": False, "superuser": False}
     assert [row for row in await audit_rows("piccolo_user") if row["entity_id"] == str(user_id)] == []
 
@@ -147,8 +154,14 @@ async def test_user_password_cannot_be_written_in_the_table(client, make_client,
     response = await client.request(
         method, f"/admin/api/tables/piccolo_user/{user_id}/", json={"password": "abc123"}, headers=headers
     )
-    assert response.status_code == 422, response.text
-    assert "their own" in response.json()["detail"]
+    if method == "PUT":
+        assert response.status_code == 405, response.text
+        assert response.json()["detail"] == REPLACE_REFUSED
+    else:
+        assert field_errors(response) == {
+            "password": "Passwords are not set here: each user changes their own (Change password, "
+            "or the reset link)."
+        }
     # The old password still logs in; the new one was never stored.
     await login(make_client(), email, PASSWORD)
     refused = await make_client().post("/api/auth/token", json={"email": email, "password": "abc123"})
