@@ -146,3 +146,18 @@ async def test_panel_form_closes_a_call(client):
     again = await _form(client, headers, "close-a-call", {"call_id": call["id"]})
     assert again.status_code == 422
     assert again.json() == {"custom_form_error": "The call is closed; this step needs it published."}
+
+
+async def test_form_labels_say_what_to_type_and_where_the_call_id_is(client):
+    """piccolo-admin's forms show a field's title and not its description: the hint is in the title,
+    and the ID the forms ask for is a column of the Grant Call table."""
+    await panel_staff(client)
+    schema = (await client.get("/admin/api/forms/create-a-call/schema/")).json()
+    titles = {name: field["title"] for name, field in schema["properties"].items()}
+    assert titles["budget"] == "Budget (in euros, e.g. 46000.00)"
+    assert titles["opens_at"] == "Opens At (Riga time)"
+    assert titles["municipality_code"] == "Municipality Code (e.g. LV-016)"
+    edit = (await client.get("/admin/api/forms/edit-a-call/schema/")).json()
+    assert edit["properties"]["call_id"]["title"] == "Call Id (its ID in the Grant Call table)"
+    table = (await client.get("/admin/api/tables/grant_call/schema/")).json()
+    assert table["extra"]["visible_column_names"][:2] == ["id", "title"]

@@ -211,3 +211,22 @@ async def test_api_token_can_be_revoked_but_not_created_or_rekeyed(client):
     assert [entry["action"] for entry in entries] == ["admin_delete"]
     assert entries[0]["data"]["before"]["user"] == user_id
     assert "token_hash" not in entries[0]["data"]["before"]
+
+
+LATVIAN_REFUSAL = {
+    "grant_call": "Šeit tikai lasāms: konkursus un to kritērijus mainiet ar veidlapām sadaļā Veidlapas → Calls "
+    "(“Create A Call”, “Edit A Call”, “Add A Criterion” …).",
+    "agreement": "Šeit tikai lasāms: līgumus un maksājumus reģistrējiet darbinieku lapā “Finansējuma piešķīrumi "
+    "un līgumi” (sānjoslas saite “Awards And Agreements”).",
+}
+
+
+@pytest.mark.parametrize("tablename", LATVIAN_REFUSAL)
+async def test_business_table_refusal_in_latvian_names_what_the_panel_shows(make_client, tablename):
+    """The panel's sidebar reads "Create A Call" and "Awards And Agreements" in Latvian too: the Latvian
+    refusal names those, not Latvian names the staff member would look for in vain."""
+    client = make_client(language=None)
+    headers = await panel_staff(client)
+    response = await client.post(f"/admin/api/tables/{tablename}/", json={}, headers=headers)
+    assert response.status_code == 405
+    assert response.json()["detail"] == LATVIAN_REFUSAL[tablename]
