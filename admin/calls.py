@@ -18,6 +18,7 @@ from starlette.requests import Request
 from admin.forms import PanelForm, panel_actor
 from admin.writes import read_only
 from grants.calls import service as calls
+from grants.calls.states import call_statuses
 from grants.calls.tables import Call, Criterion
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _
@@ -214,7 +215,8 @@ async def remove_criterion(request: Request, data: CriterionRef) -> str:
 def _step(step: Callable[..., Awaitable[str]]) -> Callable[[Request, CallStep], Awaitable[str]]:
     async def endpoint(request: Request, data: CallStep) -> str:
         status = await _run(step(data.call_id, await panel_actor(request)), _no_call(data.call_id))
-        return _("The call {id} is now {status}.").format(id=data.call_id, status=status)
+        label = call_statuses().get(status, status)  # as the staff pages name it, in the user's language
+        return _("The call {id} is now {status}.").format(id=data.call_id, status=label)
 
     return endpoint
 

@@ -142,7 +142,7 @@ async def test_panel_form_closes_a_call(client):
     call = await published_call(client)
     headers = await panel_staff(client)
     response = await _form(client, headers, "close-a-call", {"call_id": call["id"]})
-    assert response.json() == {"custom_form_success": f"The call {call['id']} is now closed."}
+    assert response.json() == {"custom_form_success": f"The call {call['id']} is now Closed."}
     again = await _form(client, headers, "close-a-call", {"call_id": call["id"]})
     assert again.status_code == 422
     assert again.json() == {"custom_form_error": "The call is closed; this step needs it published."}
@@ -161,3 +161,14 @@ async def test_form_labels_say_what_to_type_and_where_the_call_id_is(client):
     assert edit["properties"]["call_id"]["title"] == "Call Id (its ID in the Grant Call table)"
     table = (await client.get("/admin/api/tables/grant_call/schema/")).json()
     assert table["extra"]["visible_column_names"][:2] == ["id", "title"]
+
+
+async def test_panel_form_names_the_new_status_in_latvian(make_client):
+    """The status in the form's answer is the word the staff pages use, not the stored value."""
+    latvian = make_client(language=None)
+    headers = await panel_staff(latvian)
+    call_id = await _draft(latvian, headers)
+    added = {"call_id": call_id, "code": "K1", "title": "Kvalitāte", "kind": "quality", "max_points": 10}
+    assert (await _form(latvian, headers, "add-a-criterion", added)).status_code == 200
+    response = await _form(latvian, headers, "publish-a-call", {"call_id": call_id})
+    assert response.json() == {"custom_form_success": f"Konkursa Nr. {call_id} statuss tagad ir “Publicēts”."}
