@@ -167,7 +167,8 @@ async def _run(action: Awaitable[T], missing: str) -> T:
     except LookupError:
         raise ValueError(missing) from None
     except ValidationFailed as exc:
-        raise ValueError("; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from None
+        # The form's field names: a criterion form's "criteria.1.code" is its field "code".
+        raise ValueError("; ".join(f"{k.rsplit('.', 1)[-1]}: {v}" for k, v in exc.errors.items())) from None
     except Conflict as exc:
         raise ValueError(exc.message) from None
 

@@ -105,7 +105,7 @@ async def test_panel_forms_add_change_and_remove_a_criterion_of_a_draft(client):
         "add-a-criterion",
         {"call_id": call_id, "code": "K1", "title": "Otrs", "kind": "quality", "max_points": 5},
     )
-    assert twice.json() == {"custom_form_error": "criteria.1.code: The code K1 is used twice."}
+    assert twice.json() == {"custom_form_error": "code: The code K1 is used twice."}
     criterion = await Criterion.select(Criterion.id).where(Criterion.call == call_id).first()
     changed = await _form(
         client, headers, "change-a-criterion", {"criterion_id": criterion["id"], "weight": "2.5"}
