@@ -15,9 +15,10 @@ from piccolo_admin.endpoints import FormConfig, TableConfig
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
-from admin.forms import panel_actor
+from admin.forms import PanelForm, panel_actor
 from admin.writes import read_only
 from grants.calls import service as calls
+from grants.calls.states import call_statuses
 from grants.calls.tables import Call, Criterion
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _
@@ -37,6 +38,7 @@ CALL_TABLES = [
         Call,
         validators=READ_ONLY,
         visible_columns=[
+            Call.id,  # the number the forms below ask for
             Call.title,
             Call.municipality,
             Call.status,
@@ -54,6 +56,7 @@ CALL_TABLES = [
         Criterion,
         validators=READ_ONLY,
         visible_columns=[
+            Criterion.id,
             Criterion.call,
             Criterion.code,
             Criterion.title,
@@ -69,68 +72,68 @@ CALL_TABLES = [
 ]
 
 
-def _moment() -> Any:
-    return Field(description="Without a time zone: the time in Riga")
+EUROS = "in euros, e.g. 4600.00"
+RIGA_TIME = "Riga time"
 
 
-class NewCall(BaseModel):
-    municipality_code: str = Field(max_length=10, description="ISO 3166-2:LV code, e.g. LV-016")
+class NewCall(PanelForm):
+    municipality_code: str = Field(max_length=10, description="e.g. LV-016")
     title: str = Field(max_length=200)
     description: str = Field("", max_length=20_000)
-    budget: str = Field(max_length=20, description="In euros, e.g. 46000.00")
-    max_amount: str = Field("4600.00", max_length=20)
-    fixed_amount: bool = False
-    quota: int = 1
+    budget: str = Field(max_length=20, description="in euros, e.g. 46000.00")
+    max_amount: str = Field("4600.00", max_length=20, description=EUROS)
+    fixed_amount: bool = Field(False, description="True: every project asks for exactly the maximum")
+    quota: int = Field(1, description="how many projects may be funded")
     applications_per_organisation: int = 1
     min_months: int = 3
     max_months: int = 18
-    opens_at: datetime = _moment()
-    closes_at: datetime = _moment()
-    score_threshold: str = Field("30", max_length=20)
-    aggregation: Literal["mean", "median"] = "mean"
+    opens_at: datetime = Field(description=RIGA_TIME)
+    closes_at: datetime = Field(description=RIGA_TIME)
+    score_threshold: str = Field("30", max_length=20, description="points, e.g. 30")
+    aggregation: Literal["mean", "median"] = Field("mean", description="mean or median")
     reviewers_per_application: int = 2
     blind_review: bool = False
-    advance_percent: int = 90
+    advance_percent: int = Field(90, description="0 to 100")
 
 
-class CallEdit(BaseModel):
+class CallEdit(PanelForm):
     """Only the fields filled in change; a published call's only in its title and description."""
 
-    call_id: int = Field(description="The number (id) of the call")
-    municipality_code: str | None = Field(None, max_length=10)
+    call_id: int = Field(description="its ID in the Grant Call table")
+    municipality_code: str | None = Field(None, max_length=10, description="e.g. LV-016")
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=20_000)
-    budget: str | None = Field(None, max_length=20)
-    max_amount: str | None = Field(None, max_length=20)
+    budget: str | None = Field(None, max_length=20, description=EUROS)
+    max_amount: str | None = Field(None, max_length=20, description=EUROS)
     fixed_amount: bool | None = None
     quota: int | None = None
     applications_per_organisation: int | None = None
     min_months: int | None = None
     max_months: int | None = None
-    opens_at: datetime | None = None
-    closes_at: datetime | None = None
-    score_threshold: str | None = Field(None, max_length=20)
-    aggregation: Literal["mean", "median"] | None = None
+    opens_at: datetime | None = Field(None, description=RIGA_TIME)
+    closes_at: datetime | None = Field(None, description=RIGA_TIME)
+    score_threshold: str | None = Field(None, max_length=20, description="points")
+    aggregation: Literal["mean", "median"] | None = Field(None, description="mean or median")
     reviewers_per_application: int | None = None
     blind_review: bool | None = None
     advance_percent: int | None = None
 
 
-class NewCriterion(BaseModel):
-    call_id: int = Field(description="The number (id) of a draft call")
-    code: str = Field(max_length=20, description="Short and unique in the call, e.g. K1")
+class NewCriterion(PanelForm):
+    call_id: int = Field(description="the ID of a draft call in the Grant Call table")
+    code: str = Field(max_length=20, description="short, unique in the call, e.g. K1")
     title: str = Field(max_length=300)
-    kind: Literal["eligibility", "quality"] = "quality"
-    max_points: int = 0
-    weight: str = Field("1", max_length=20)
-    min_points: int | None = None
+    kind: Literal["eligibility", "quality"] = Field("quality", description="eligibility or quality")
+    max_points: int = Field(0, description="quality: 1 to 1000")
+    weight: str = Field("1", max_length=20, description="e.g. 1 or 1.5")
+    min_points: int | None = Field(None, description="quality: optional, 0 to the maximum")
     description: str = Field("", max_length=20_000)
 
 
-class CriterionEdit(BaseModel):
+class CriterionEdit(PanelForm):
     """Only the fields filled in change."""
 
-    criterion_id: int = Field(description="The number (id) of the criterion")
+    criterion_id: int = Field(description="its ID in the Call Criterion table")
     code: str | None = Field(None, max_length=20)
     title: str | None = Field(None, max_length=300)
     kind: Literal["eligibility", "quality"] | None = None
@@ -140,12 +143,12 @@ class CriterionEdit(BaseModel):
     description: str | None = Field(None, max_length=20_000)
 
 
-class CriterionRef(BaseModel):
-    criterion_id: int = Field(description="The number (id) of the criterion")
+class CriterionRef(PanelForm):
+    criterion_id: int = Field(description="its ID in the Call Criterion table")
 
 
-class CallStep(BaseModel):
-    call_id: int = Field(description="The number (id) of the call")
+class CallStep(PanelForm):
+    call_id: int = Field(description="its ID in the Grant Call table")
 
 
 def _values(data: BaseModel, *ids: str) -> dict[str, Any]:
@@ -164,7 +167,8 @@ async def _run(action: Awaitable[T], missing: str) -> T:
     except LookupError:
         raise ValueError(missing) from None
     except ValidationFailed as exc:
-        raise ValueError("; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from None
+        # The form's field names: a criterion form's "criteria.1.code" is its field "code".
+        raise ValueError("; ".join(f"{k.rsplit('.', 1)[-1]}: {v}" for k, v in exc.errors.items())) from None
     except Conflict as exc:
         raise ValueError(exc.message) from None
 
@@ -212,7 +216,8 @@ async def remove_criterion(request: Request, data: CriterionRef) -> str:
 def _step(step: Callable[..., Awaitable[str]]) -> Callable[[Request, CallStep], Awaitable[str]]:
     async def endpoint(request: Request, data: CallStep) -> str:
         status = await _run(step(data.call_id, await panel_actor(request)), _no_call(data.call_id))
-        return _("The call {id} is now {status}.").format(id=data.call_id, status=status)
+        label = call_statuses().get(status, status)  # as the staff pages name it, in the user's language
+        return _("The call {id} is now {status}.").format(id=data.call_id, status=label)
 
     return endpoint
 

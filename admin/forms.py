@@ -6,10 +6,10 @@ that piccolo-admin checks always follow the roles (see accounts.service).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from piccolo_admin.endpoints import FormConfig
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 
 from grants.accounts import queries as account_queries
@@ -22,16 +22,28 @@ from grants.core.i18n import _
 RoleName = Literal["staff", "reviewer", "coordinator", "applicant"]
 
 
-class GrantRole(BaseModel):
-    email: str = Field(max_length=MAX_EMAIL, description="The user's e-mail address")
+def _hints_in_labels(schema: dict[str, Any]) -> None:
+    """piccolo-admin's form shows a field's title and never its description, so the description (what
+    to type: the format of an amount, a code, a time) is added to the title the staff member reads."""
+    for field in schema.get("properties", {}).values():
+        if field.get("description"):
+            field["title"] = f"{field['title']} ({field['description']})"
+
+
+class PanelForm(BaseModel):
+    """A panel form's fields, each labelled with its hint."""
+
+    model_config = ConfigDict(json_schema_extra=_hints_in_labels)
+
+
+class GrantRole(PanelForm):
+    email: str = Field(max_length=MAX_EMAIL, description="the user's e-mail address")
     role: RoleName = "reviewer"
-    municipality_code: str = Field(
-        "", max_length=10, description="ISO 3166-2:LV code, only for coordinators, e.g. LV-016"
-    )
+    municipality_code: str = Field("", max_length=10, description="only for coordinators, e.g. LV-016")
 
 
-class RevokeRole(BaseModel):
-    email: str = Field(max_length=MAX_EMAIL, description="The user's e-mail address")
+class RevokeRole(PanelForm):
+    email: str = Field(max_length=MAX_EMAIL, description="the user's e-mail address")
     role: RoleName = "reviewer"
 
 

@@ -105,7 +105,7 @@ async def test_panel_forms_add_change_and_remove_a_criterion_of_a_draft(client):
         "add-a-criterion",
         {"call_id": call_id, "code": "K1", "title": "Otrs", "kind": "quality", "max_points": 5},
     )
-    assert twice.json() == {"custom_form_error": "criteria.1.code: The code K1 is used twice."}
+    assert twice.json() == {"custom_form_error": "code: The code K1 is used twice."}
     criterion = await Criterion.select(Criterion.id).where(Criterion.call == call_id).first()
     changed = await _form(
         client, headers, "change-a-criterion", {"criterion_id": criterion["id"], "weight": "2.5"}
@@ -142,7 +142,33 @@ async def test_panel_form_closes_a_call(client):
     call = await published_call(client)
     headers = await panel_staff(client)
     response = await _form(client, headers, "close-a-call", {"call_id": call["id"]})
-    assert response.json() == {"custom_form_success": f"The call {call['id']} is now closed."}
+    assert response.json() == {"custom_form_success": f"The call {call['id']} is now Closed."}
     again = await _form(client, headers, "close-a-call", {"call_id": call["id"]})
     assert again.status_code == 422
     assert again.json() == {"custom_form_error": "The call is closed; this step needs it published."}
+
+
+async def test_form_labels_say_what_to_type_and_where_the_call_id_is(client):
+    """piccolo-admin's forms show a field's title and not its description: the hint is in the title,
+    and the ID the forms ask for is a column of the Grant Call table."""
+    await panel_staff(client)
+    schema = (await client.get("/admin/api/forms/create-a-call/schema/")).json()
+    titles = {name: field["title"] for name, field in schema["properties"].items()}
+    assert titles["budget"] == "Budget (in euros, e.g. 46000.00)"
+    assert titles["opens_at"] == "Opens At (Riga time)"
+    assert titles["municipality_code"] == "Municipality Code (e.g. LV-016)"
+    edit = (await client.get("/admin/api/forms/edit-a-call/schema/")).json()
+    assert edit["properties"]["call_id"]["title"] == "Call Id (its ID in the Grant Call table)"
+    table = (await client.get("/admin/api/tables/grant_call/schema/")).json()
+    assert table["extra"]["visible_column_names"][:2] == ["id", "title"]
+
+
+async def test_panel_form_names_the_new_status_in_latvian(make_client):
+    """The status in the form's answer is the word the staff pages use, not the stored value."""
+    latvian = make_client(language=None)
+    headers = await panel_staff(latvian)
+    call_id = await _draft(latvian, headers)
+    added = {"call_id": call_id, "code": "K1", "title": "Kvalitāte", "kind": "quality", "max_points": 10}
+    assert (await _form(latvian, headers, "add-a-criterion", added)).status_code == 200
+    response = await _form(latvian, headers, "publish-a-call", {"call_id": call_id})
+    assert response.json() == {"custom_form_success": f"Konkursa Nr. {call_id} statuss tagad ir “Publicēts”."}
