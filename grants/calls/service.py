@@ -338,6 +338,9 @@ async def delete_call(call_id: int, actor: Principal | None) -> None:
         ).first()
         if call is None:
             raise NotFound
+        if call["status"] == CallStatus.published:
+            # Public, and perhaps being filled in right now: it closes first, then it may go.
+            raise Conflict(_("This call is published; close it before deleting it."))
         # applications sit above calls (import-linter): their table is named, not imported.
         found = await Call.raw('SELECT COUNT(*) AS n FROM application WHERE "call" = {}', call_id)
         count = int(found[0]["n"])

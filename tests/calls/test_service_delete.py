@@ -73,3 +73,15 @@ async def test_delete_call_without_applications_removes_it_its_criteria_and_file
 async def test_delete_call_that_does_not_exist_is_not_found(database):
     with pytest.raises(NotFound):
         await calls.delete_call(2_000_000_000, await staff_principal())
+
+
+async def test_delete_call_that_is_published_is_refused_until_closed(database, english):
+    staff = await staff_principal()
+    call_id = await rows.call("LV-016", status="published")
+    with pytest.raises(Conflict) as refused:
+        await calls.delete_call(call_id, staff)
+    assert refused.value.message == "This call is published; close it before deleting it."
+    assert await Call.select(Call.status).where(Call.id == call_id) == [{"status": "published"}]
+    await calls.close(call_id, staff)
+    await calls.delete_call(call_id, staff)
+    assert await Call.count().where(Call.id == call_id) == 0
