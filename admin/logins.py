@@ -68,11 +68,23 @@ async def _body(request: Request) -> Any:
     return body if hasattr(body, "get") else None
 
 
+def _is_text(value: Any) -> bool:
+    """A non-empty string that UTF-8 can encode: JSON may escape half a UTF-16 pair (a lone
+    surrogate), which neither the database, Redis nor the password hash can take."""
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _texts(body: Any, *names: str) -> list[str] | None:
-    """The named fields, each a non-empty text; None if one is missing, empty or anything else
-    (a number, a list, an object, an uploaded file)."""
+    """The named fields, each a non-empty text; None if one is missing, empty, not encodable or
+    anything else (a number, a list, an object, an uploaded file)."""
     values = [body.get(name) if body is not None else None for name in names]
-    return values if all(isinstance(v, str) and v for v in values) else None  # type: ignore[return-value]
+    return values if all(_is_text(v) for v in values) else None
 
 
 class PanelLogin(session_login(auth_table=BaseUser, session_table=SessionsBase, redirect_to=None)):  # type: ignore[misc]

@@ -196,8 +196,13 @@ async def change_password(principal: Principal, current: str, new: str, client_i
     errors = check_password(new, "new_password")
     if errors:
         raise ValidationFailed(errors)
-    attempt = await reserve_attempt(principal.email, client_ip)
-    if await verify_password(principal.email, current) != principal.user_id:
+    # The login's key and lookup are the username; the e-mail column is a contact the panel may edit.
+    row = await BaseUser.select(BaseUser.username).where(BaseUser.id == principal.user_id).first()
+    if row is None:
+        raise NotFound
+    username = row["username"]
+    attempt = await reserve_attempt(username, client_ip)
+    if await verify_password(username, current) != principal.user_id:
         raise ValidationFailed({"current_password": _("The current password is wrong.")})
     await limiter().succeeded(attempt)
     hashed = await asyncio.to_thread(BaseUser.hash_password, new)

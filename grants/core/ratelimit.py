@@ -144,9 +144,16 @@ class LoginLimiter:
     @classmethod
     def accepts(cls, email: str) -> bool:
         """Whether the e-mail can be a key at all: it fits the key column and has no NUL character
-        (which PostgreSQL refuses in text). Check before `reserve`, answer a refusal otherwise."""
+        (which PostgreSQL refuses in text) nor a lone surrogate (which no store can encode, and
+        JSON can carry). Check before `reserve`, answer a refusal otherwise."""
         key = cls._account_key(email)
-        return len(key) <= KEY_LENGTH and "\x00" not in key
+        if len(key) > KEY_LENGTH or "\x00" in key:
+            return False
+        try:
+            key.encode()
+        except UnicodeEncodeError:
+            return False
+        return True
 
     @classmethod
     def keys(cls, email: str, client_ip: str) -> tuple[str, str]:

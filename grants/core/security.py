@@ -78,8 +78,14 @@ def _carries_credential(scope: Scope) -> bool:
 
 
 def _public_asset(scope: Scope) -> bool:
+    """A read of a public file; any other method on its path is answered to the caller alone."""
     path = _path(scope)
-    return path.startswith(PUBLIC_ASSETS) and b"/." not in path and b"%" not in path
+    return (
+        scope.get("method") in {"GET", "HEAD"}
+        and path.startswith(PUBLIC_ASSETS)
+        and b"/." not in path
+        and b"%" not in path
+    )
 
 
 def _not_stored(headers: MutableScopeHeaders) -> None:

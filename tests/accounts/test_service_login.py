@@ -13,6 +13,7 @@ from grants.accounts import service
 from grants.core.auth import Role
 from grants.core.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from tests.factories.accounts import PASSWORD, make_user
+from tests.factories.logins import account_failures
 
 pytestmark = pytest.mark.integration
 
@@ -78,3 +79,20 @@ async def test_change_password_limits_the_current_password(database, english):
         await service.change_password(me, PASSWORD, "a-new-horse-battery", "10.90.0.4")
     with pytest.raises(TooManyAttempts):
         await service.authenticate(email, PASSWORD, "10.90.0.5")
+
+
+async def test_change_password_counts_under_the_login_key_when_the_email_column_differs(database, english):
+    """The login key is the username: a contact e-mail edited in the panel must not move the change's
+    failures to another key, nor make the right current password look wrong."""
+    from grants.accounts.queries import load_principal
+
+    email = await make_user(Role.reviewer)
+    await BaseUser.update({BaseUser.email: "contact@elsewhere.lv"}).where(BaseUser.username == email)
+    user_id = await service.authenticate(email, PASSWORD, "10.90.0.6")
+    me = await load_principal(user_id, "session", None)
+    with pytest.raises(ValidationFailed):
+        await service.change_password(me, "wrong-one", "a-new-horse-battery", "10.90.0.6")
+    assert await account_failures(email) == 1
+    assert await account_failures("contact@elsewhere.lv") == 0
+    await service.change_password(me, PASSWORD, "a-new-horse-battery", "10.90.0.6")
+    assert await service.authenticate(email, "a-new-horse-battery", "10.90.0.6") == user_id

@@ -114,3 +114,22 @@ async def test_panel_password_change_beside_its_path_follows_the_site_rule(make_
     assert response.json()["detail"] == "The password must be at least 8 characters long."
     token = await make_client().post("/api/auth/token", json={"email": email, "password": PASSWORD})
     assert token.status_code == 200  # the old password still holds
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"username": "\\ud800@example.lv", "password": "wrong-password"}',
+        b'{"username": "%s", "password": "\\udc00"}',
+    ],
+    ids=["username", "password"],
+)
+async def test_panel_login_with_a_lone_surrogate_gets_4xx(client, body):
+    """JSON may escape half a UTF-16 pair, which no database, Redis nor hash can encode."""
+    email = await make_user(Role.staff)
+    response = await panel_post(
+        client, content=body.replace(b"%s", email.encode()), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert SESSION_COOKIE not in client.cookies
+    assert await account_failures(email) == 0

@@ -3,6 +3,8 @@ the current password, every other session and bearer token ended, an audit row."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from grants.core.auth import SESSION_COOKIE, Role
@@ -90,3 +92,19 @@ async def test_panel_password_change_needs_a_session(client):
     response = await panel_post(client, "/admin/api/change-password/", json=_change(PASSWORD, NEW_PASSWORD))
     assert response.status_code == 401
     assert SESSION_COOKIE not in client.cookies
+
+
+@pytest.mark.parametrize("field", ["current_password", "new_password"])
+async def test_panel_password_change_with_a_lone_surrogate_gets_4xx(make_client, field):
+    email = await make_user(Role.reviewer)
+    browser = make_client()
+    await login(browser, email)
+    body = json.dumps(_change(PASSWORD, NEW_PASSWORD) | {field: "x-\udc00-password"})
+    if field == "new_password":
+        body = json.dumps(_change(PASSWORD, "x-\udc00-password"))
+    response = await panel_post(
+        browser, "/admin/api/change-password/", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert await account_failures(email) == 0
+    assert await _password_works(make_client, email, PASSWORD) is True

@@ -107,3 +107,12 @@ async def test_login_limit_holds_across_two_server_processes(database):
             server.terminate()
         for server in servers:
             server.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("email", "accepted"),
+    [("a@example.lv", True), ("nul\x00@example.lv", False), ("\ud800@example.lv", False), ("a" * 300, False)],
+    ids=["plain", "nul", "lone surrogate", "too long"],
+)
+def test_limiter_accepts_only_an_email_every_store_can_keep(email, accepted):
+    assert LoginLimiter.accepts(email) == accepted

@@ -155,3 +155,15 @@ async def test_an_answer_that_sets_a_cookie_is_not_stored(new_browser):
     assert [
         (r.headers.get_list("set-cookie") != [], r.headers["cache-control"]) for r in (first, second)
     ] == [(True, "no-store"), (False, "public, max-age=300")]
+
+
+async def test_other_methods_on_a_public_file_by_a_signed_in_caller_are_not_stored(browsers):
+    """Only a public file itself keeps its caching: a refused POST, PUT or OPTIONS on its path is an
+    answer to the signed-in caller like any other."""
+    found = []
+    for url in ["/static/css/site.css", await panel_asset(browsers)]:
+        for method in ("POST", "PUT", "DELETE", "OPTIONS"):
+            response = await browsers["s"].request(method, url)
+            if "no-store" not in directives(response):
+                found.append((method, url, response.status_code))
+    assert found == []
