@@ -172,6 +172,6 @@ async def test_a_progressive_jpeg_is_refused_above_what_its_decoder_holds(client
     before = stored_files()
     response = await upload(client, event["id"], award["applicant"], "progresivs.jpg", out.getvalue())
     assert response.status_code == 422
-    assert response.json()["extra"] == {"file": "The image is too large: at most 11 megapixels."}
+    assert response.json()["extra"] == {"file": "The image is too large: at most 10 megapixels."}
     assert stored_files() == before
     assert await EventPhoto.count().where(EventPhoto.event == event["id"]) == 0
