@@ -42,6 +42,8 @@ DECODERS = 2  # images read and decoded at once in the process
 # Pillow's own guard at open, set to ours: it refuses twice the limit before we look at the header.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 _FORMATS = {JPEG: "JPEG", PNG: "PNG"}
+# What Pillow calls a JPEG it opened: a multi-picture one (a camera's MPO, its first picture shown) too.
+_JPEG_FORMATS = {"JPEG", "MPO"}
 _TURNED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 # Pillow reduces and resizes these through a premultiplied copy of the whole image: done in strips.
 _PREMULTIPLIED = {"RGBA", "LA"}
@@ -95,9 +97,10 @@ def pixel_limit(image: Image.Image, size: int) -> int:
     """How many pixels this image may have for a thumbnail of `size`: as many as DECODE_MEMORY holds of
     the image as decoded (a JPEG scaled down by jpeg_scale) with, for a progressive JPEG, its
     coefficients beside it; never above MAX_PIXELS."""
-    scale = jpeg_scale(image, size) if image.format == "JPEG" else 1
+    jpeg = image.format in _JPEG_FORMATS
+    scale = jpeg_scale(image, size) if jpeg else 1
     per_pixel = _pillow_bytes_per_pixel(image) / (scale * scale)
-    if image.format == "JPEG" and image.info.get("progressive"):
+    if jpeg and image.info.get("progressive"):
         per_pixel += _coefficient_bytes_per_pixel(image)  # held beside the image while it decodes
     return min(MAX_PIXELS, int(DECODE_MEMORY / per_pixel))
 
