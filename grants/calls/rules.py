@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from grants.calls.tables import Aggregation, CriterionKind
@@ -98,15 +98,24 @@ def _moment(data: dict[str, Any], key: str, errors: dict[str, str]) -> datetime 
     return None
 
 
+_HUNDREDTH = Decimal("0.01")
+POINTS_MAX = Decimal("9999.99")  # the largest NUMERIC(6, 2): a call's score threshold, a criterion's weight
+
+
 def _decimal(raw: Any, default: Decimal) -> Decimal | None:
     if raw is None:
         return default
     if isinstance(raw, float | bool):
         return None  # no floats: "1.5" as a string, or an int
     try:
-        return Decimal(str(raw))
+        value = Decimal(str(raw))
+        # NaN and the infinities compare with an error, or past any column; the threshold and the
+        # weight are NUMERIC(6, 2): PostgreSQL refuses 10,000 and more, as rounded to hundredths.
+        if value.is_finite() and abs(value.quantize(_HUNDREDTH, ROUND_HALF_UP)) <= POINTS_MAX:
+            return value
     except InvalidOperation:
-        return None
+        pass  # not a number, or too long to round
+    return None
 
 
 def check_criteria(items: list[dict[str, Any]], errors: dict[str, str]) -> list[CriterionData]:

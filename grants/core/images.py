@@ -3,11 +3,13 @@
 What an image costs to decode is known from its header, before a pixel is read:
 
 - a baseline JPEG is decoded scaled down (libjpeg's DCT scaling through Pillow's `draft`, to 1/2 … 1/8
-  a side), so even MAX_PIXELS (40 megapixels, a phone's largest) costs a few MB;
+  a side), so even MAX_PIXELS (40 megapixels, a phone's largest) costs a few MB; but both sides by
+  the same factor, which the shorter side bounds: a strip of 65,500 × 610 is not scaled at all, and
+  its image at full size (4 bytes a pixel) must fit in DECODE_MEMORY like a PNG's;
 - a PNG is decoded whole (Pillow has no scaled PNG decoder: 4 bytes a pixel for RGB and RGBA, 1 for
   grey or a palette), and a progressive JPEG keeps every DCT coefficient of the whole image while it
   decodes (2 bytes a sample: 6 a pixel at 4:4:4, 3 at 4:2:0): both are taken up to the pixels that fit
-  in DECODE_MEMORY (64 MB: an RGBA PNG of 16 megapixels, a 4:4:4 progressive JPEG of 11) and refused
+  in DECODE_MEMORY (64 MB: an RGBA PNG of 16 megapixels, a 4:4:4 progressive JPEG of 10.7) and refused
   above that, before decoding; never above MAX_PIXELS.
 
 The full-size image is never copied: the thumbnail is drawn from it in place (Pillow's reduce, then
@@ -40,6 +42,8 @@ DECODERS = 2  # images read and decoded at once in the process
 # Pillow's own guard at open, set to ours: it refuses twice the limit before we look at the header.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 _FORMATS = {JPEG: "JPEG", PNG: "PNG"}
+# What Pillow calls a JPEG it opened: a multi-picture one (a camera's MPO, its first picture shown) too.
+_JPEG_FORMATS = {"JPEG", "MPO"}
 _TURNED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 # Pillow reduces and resizes these through a premultiplied copy of the whole image: done in strips.
 _PREMULTIPLIED = {"RGBA", "LA"}
@@ -67,23 +71,38 @@ class Thumbnail:
     height: int
 
 
-def _full_size_bytes_per_pixel(image: Image.Image) -> float:
-    """What one pixel costs a decoder that holds the whole image (from the header alone)."""
-    if image.format == "JPEG":  # progressive: every DCT coefficient, 2 bytes, of each component's samples
-        layers = getattr(image, "layer", None) or [("", 1, 1, 0)] * len(image.getbands())
-        h_max = max(layer[1] for layer in layers)
-        v_max = max(layer[2] for layer in layers)
-        return 2 * sum(layer[1] * layer[2] for layer in layers) / (h_max * v_max)
-    # Pillow's own pixels: a byte for bilevel, grey and palette, two for 16-bit grey, else four
+def _pillow_bytes_per_pixel(image: Image.Image) -> int:
+    """What one pixel of Pillow's own image costs: a byte for bilevel, grey and palette, two for 16-bit
+    grey, else four (RGB and CMYK as much as RGBA)."""
     return 1 if image.mode in ("1", "L", "P") else 2 if image.mode.startswith("I;16") else 4
 
 
-def pixel_limit(image: Image.Image) -> int:
-    """How many pixels this image may have: all of MAX_PIXELS when its decoder scales down (a
-    baseline JPEG), else as many as DECODE_MEMORY holds at full size, up to MAX_PIXELS."""
-    if image.format == "JPEG" and not image.info.get("progressive"):
-        return MAX_PIXELS
-    return min(MAX_PIXELS, int(DECODE_MEMORY / _full_size_bytes_per_pixel(image)))
+def _coefficient_bytes_per_pixel(image: Image.Image) -> float:
+    """What one pixel costs a progressive JPEG's decoder: every DCT coefficient, 2 bytes, of each
+    component's samples, kept for the whole image (from the header alone)."""
+    layers = getattr(image, "layer", None) or [("", 1, 1, 0)] * len(image.getbands())
+    h_max = max(layer[1] for layer in layers)
+    v_max = max(layer[2] for layer in layers)
+    return 2 * sum(layer[1] * layer[2] for layer in layers) / (h_max * v_max)
+
+
+def jpeg_scale(image: Image.Image, size: int) -> int:
+    """The factor (8, 4, 2 or 1 a side) a JPEG is decoded scaled down by for a thumbnail of `size`: what
+    Pillow's `draft` picks, bound by the shorter side. A long narrow strip is not scaled at all."""
+    fits = min(image.width // (size * 2), image.height // (size * 2))
+    return next((scale for scale in (8, 4, 2) if fits >= scale), 1)
+
+
+def pixel_limit(image: Image.Image, size: int) -> int:
+    """How many pixels this image may have for a thumbnail of `size`: as many as DECODE_MEMORY holds of
+    the image as decoded (a JPEG scaled down by jpeg_scale) with, for a progressive JPEG, its
+    coefficients beside it; never above MAX_PIXELS."""
+    jpeg = image.format in _JPEG_FORMATS
+    scale = jpeg_scale(image, size) if jpeg else 1
+    per_pixel = _pillow_bytes_per_pixel(image) / (scale * scale)
+    if jpeg and image.info.get("progressive"):
+        per_pixel += _coefficient_bytes_per_pixel(image)  # held beside the image while it decodes
+    return min(MAX_PIXELS, int(DECODE_MEMORY / per_pixel))
 
 
 def _reduced(image: Image.Image, size: int) -> Image.Image:
@@ -105,7 +124,7 @@ def make_thumbnail(data: bytes, content_type: str, size: int) -> Thumbnail:
     """The image's thumbnail of at most `size` pixels a side; TooManyPixels or UnsupportedType."""
     try:
         with Image.open(io.BytesIO(data), formats=[_FORMATS[content_type]]) as image:
-            limit = pixel_limit(image)
+            limit = pixel_limit(image, size)
             if image.width * image.height > limit:
                 raise TooManyPixels(limit)
             turned = image.getexif().get(ExifTags.Base.Orientation) in _TURNED

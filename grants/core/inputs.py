@@ -18,6 +18,8 @@ recursively and stops with a RecursionError where the interpreter's recursion li
 900 levels below the hook); Litestar turns only msgspec's DecodeError into a 400, so 100,000 `[`
 were a 500 on every JSON route. Here they are a 400, in the API's error shape. A body that is not
 JSON at all is left to the handler, which answers as it always did (a 400 where it reads JSON).
+A handler that takes JSON `data` decodes its body as JSON whatever the Content-Type says (a form's
+or a multipart one included), so for those routes the body is checked here whatever it claims to be.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Annotated, Any, Union
 
 import msgspec
 from litestar import Request
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import SerializationException, ValidationException
 
 from grants.core.errors import ValidationFailed
@@ -126,6 +129,9 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
         raise _refuse("query")
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return  # no handler reads a body on these: nothing to read on the hot path of every page
+    if _takes_json(request):
+        await _check_json(request)
+        return
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         return  # streamed by the upload routes, never read whole here
@@ -135,6 +141,23 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
         if _FORM_NUL.search(body):
             raise _refuse("body")
         return
+    await _check_json(request)
+
+
+_NOT_JSON = (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART, RequestEncodingType.MESSAGEPACK)
+
+
+def _takes_json(request: Request[Any, Any, Any]) -> bool:
+    """Whether the route's handler decodes its body as JSON: it has `data` of no other encoding.
+    Litestar picks the decoder from the handler's signature, not from the request's Content-Type."""
+    data = getattr(request.scope.get("route_handler"), "parsed_data_field", None)
+    if data is None:
+        return False
+    return getattr(data.kwarg_definition, "media_type", None) not in _NOT_JSON
+
+
+async def _check_json(request: Request[Any, Any, Any]) -> None:
+    body = await request.body()
     if _JSON_NUL.search(body):
         raise _refuse("body")
     if body:

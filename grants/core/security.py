@@ -41,6 +41,11 @@ class BearerAwareCSRFMiddleware(CSRFMiddleware):
                 return
         await super().__call__(scope, receive, send)
 
+    def _decode_csrf_token(self, token: str) -> str | None:
+        """A token (form field, header or cookie) that is not ASCII is no token of ours: refused (403)
+        here, as Litestar's compare_digest would raise a TypeError on it (a 500 on every form)."""
+        return super()._decode_csrf_token(token) if token.isascii() else None
+
 
 def _has_session_cookie(scope: Scope) -> bool:
     """Whether any Cookie header names the session: an HTTP/2 client may split its cookies over

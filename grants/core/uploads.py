@@ -18,7 +18,7 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Response, Stream
-from python_multipart.exceptions import MultipartParseError
+from python_multipart.exceptions import FormParserError, MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from grants.core.errors import ValidationFailed
@@ -66,18 +66,19 @@ class MultipartFile:
         self._file_done = False
         self._wanted = ""
         self.filename: str | None = None
-        self._parser = MultipartParser(
-            boundary,
-            callbacks={
-                "on_part_begin": self._part_begin,
-                "on_header_field": self._header_field_data,
-                "on_header_value": self._header_value_data,
-                "on_header_end": self._header_end,
-                "on_headers_finished": self._headers_finished,
-                "on_part_data": self._part_data,
-                "on_part_end": self._part_end,
-            },
-        )
+        callbacks = {
+            "on_part_begin": self._part_begin,
+            "on_header_field": self._header_field_data,
+            "on_header_value": self._header_value_data,
+            "on_header_end": self._header_end,
+            "on_headers_finished": self._headers_finished,
+            "on_part_data": self._part_data,
+            "on_part_end": self._part_end,
+        }
+        try:
+            self._parser = MultipartParser(boundary, callbacks=callbacks)
+        except FormParserError:  # a boundary over the parser's 256 bytes: the client's error
+            raise UploadError(_("The form is not a valid multipart/form-data body.")) from None
         self._value = b""
 
     # --- parser callbacks (synchronous, called from write()) ---------------------------

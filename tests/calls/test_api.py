@@ -106,6 +106,32 @@ async def test_call_budget_must_be_a_decimal_string(client, budget):
     assert "budget" in str(response.json()["extra"])
 
 
+# NaN and the infinities failed the comparison with zero (a 500 on both databases); 10,000 and more
+# overflowed the NUMERIC(6, 2) column on PostgreSQL (a 500 there).
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "1e999", "10000", "9999.995", 10**30])
+async def test_threshold_and_weight_must_fit_their_column(client, value):
+    headers = await staff_headers(client)
+    criteria = call_payload()["criteria"]
+    criteria[1] = criteria[1] | {"weight": value}
+    payload = call_payload(score_threshold=value, criteria=criteria)
+    response = await client.post("/api/calls", json=payload, headers=headers)
+    assert response.status_code == 422
+    assert sorted(response.json()["extra"]) == ["criteria.1.weight", "score_threshold"]
+
+
+async def test_the_largest_threshold_and_weight_are_stored(client):
+    headers = await staff_headers(client)
+    criteria = call_payload()["criteria"]
+    criteria[1] = criteria[1] | {"weight": "9999.99"}
+    payload = call_payload(score_threshold="9999.99", criteria=criteria)
+    response = await client.post("/api/calls", json=payload, headers=headers)
+    assert response.status_code == 201
+    assert (response.json()["score_threshold"], response.json()["criteria"][1]["weight"]) == (
+        "9999.99",
+        "9999.99",
+    )
+
+
 async def test_naive_times_are_refused(client):
     headers = await staff_headers(client)
     response = await client.post(

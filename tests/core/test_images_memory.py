@@ -16,13 +16,18 @@ pytestmark = pytest.mark.integration
 
 TARGET_MB = 100
 # (name, case): the 165 KB PNG that declares 40 megapixels, the largest PNG and progressive JPEG taken,
-# a 40-megapixel phone photo (baseline JPEG), and eight of the largest PNG at once.
+# a 40-megapixel phone photo (baseline JPEG), and eight of the largest PNG at once. A baseline JPEG strip
+# (65,500 pixels long, JPEG's widest) is decoded unscaled: 40 megapixels of it were 143 MB, and a
+# progressive one holds its coefficients beside that image.
 CASES = {
     "png_40mp": {"kind": "PNG", "width": 8000, "height": 5000, "mode": "RGBA"},
     "png_largest": {"kind": "PNG", "width": 4000, "height": 4000, "mode": "RGBA"},
-    "progressive_largest": {"kind": "JPEG", "width": 3300, "height": 3300, "progressive": True},
+    "progressive_largest": {"kind": "JPEG", "width": 3250, "height": 3250, "progressive": True},
     "jpeg_40mp": {"kind": "JPEG", "width": 8000, "height": 5000},
     "png_largest_x8": {"kind": "PNG", "width": 4000, "height": 4000, "mode": "RGBA", "parallel": 8},
+    "jpeg_strip_40mp": {"kind": "JPEG", "width": 65500, "height": 610},
+    "jpeg_strip_largest": {"kind": "JPEG", "width": 65500, "height": 244},
+    "progressive_strip_largest": {"kind": "JPEG", "width": 65500, "height": 100, "progressive": True},
 }
 
 
@@ -62,7 +67,7 @@ def test_the_largest_png_taken_costs_under_100_mb(measured):
 
 def test_the_largest_progressive_jpeg_taken_costs_under_100_mb(measured):
     assert measured["progressive_largest"]["statuses"] == [201]
-    assert measured["progressive_largest"]["sizes"] == [[3300, 3300]]
+    assert measured["progressive_largest"]["sizes"] == [[3250, 3250]]
     assert measured["progressive_largest"]["growth_mb"] < TARGET_MB
 
 
@@ -76,3 +81,16 @@ def test_eight_parallel_uploads_cost_two_decodes_at_most(measured):
     result = measured["png_largest_x8"]
     assert result["statuses"] == [201] * 8
     assert result["growth_mb"] < 2 * TARGET_MB
+
+
+def test_a_40_megapixel_jpeg_strip_is_refused_from_its_header(measured):
+    result = measured["jpeg_strip_40mp"]
+    assert result["statuses"] == [422]
+    assert result["refusals"] == ["The image is too large: at most 16 megapixels."]
+    assert result["growth_mb"] < TARGET_MB
+
+
+@pytest.mark.parametrize("case", ["jpeg_strip_largest", "progressive_strip_largest"])
+def test_the_largest_jpeg_strip_taken_costs_under_100_mb(measured, case):
+    assert measured[case]["statuses"] == [201]
+    assert measured[case]["growth_mb"] < TARGET_MB

@@ -172,6 +172,19 @@ async def test_a_progressive_jpeg_is_refused_above_what_its_decoder_holds(client
     before = stored_files()
     response = await upload(client, event["id"], award["applicant"], "progresivs.jpg", out.getvalue())
     assert response.status_code == 422
-    assert response.json()["extra"] == {"file": "The image is too large: at most 11 megapixels."}
+    assert response.json()["extra"] == {"file": "The image is too large: at most 10 megapixels."}
     assert stored_files() == before
     assert await EventPhoto.count().where(EventPhoto.event == event["id"]) == 0
+
+
+async def test_a_multi_picture_jpeg_is_decoded_scaled_down_like_any_jpeg(client):
+    """A camera's MPO (a JPEG with a second picture after it) is what Pillow opens as "MPO": it was held
+    to a PNG's 16 megapixels though its first picture decodes scaled down like any baseline JPEG."""
+    award = await running_award(client)
+    event = await report(client, award)
+    picture = Image.new("RGB", (5000, 4000), (30, 120, 200))
+    out = io.BytesIO()
+    picture.save(out, format="MPO", save_all=True, append_images=[picture])
+    response = await upload(client, event["id"], award["applicant"], "kamera.jpg", out.getvalue())
+    assert response.status_code == 201, response.text
+    assert (response.json()["width"], response.json()["height"]) == (5000, 4000)

@@ -74,6 +74,23 @@ async def test_login_form_needs_the_token(new_browser):
     assert (done.status_code, done.headers["location"]) == (302, "/account")
 
 
+async def test_a_token_that_is_not_ascii_is_refused_not_a_500(new_browser):
+    """compare_digest raises a TypeError on non-ASCII text: a token long enough to be compared was a 500
+    on every cookie form, anonymous ones too, in the field, the header or the cookie alike."""
+    email = await make_user(Role.applicant)
+    client = new_browser()
+    token = await csrf(client)
+    form = {"email": email, "password": PASSWORD}
+    in_field = await client.post("/login", data=form | {"_csrf_token": "ﷺ" * 100})
+    in_header = await client.post("/login", data=form, headers={"X-CSRFToken": "ÿ".encode("latin-1") * 100})
+    cookie = f"{CSRF_COOKIE}=".encode() + "ÿ".encode("latin-1") * 100
+    in_cookie = await new_browser().post(
+        "/login", data=form | {"_csrf_token": token}, headers={"Cookie": cookie}
+    )
+    assert [in_field.status_code, in_header.status_code, in_cookie.status_code] == [403, 403, 403]
+    assert SESSION_COOKIE not in client.cookies
+
+
 async def test_register_form_needs_the_token(new_browser):
     from grants.accounts.queries import user_id_by_email
 

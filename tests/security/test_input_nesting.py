@@ -114,3 +114,33 @@ async def test_deep_nesting_answer_is_in_the_callers_language(make_client) -> No
     )
     assert response.status_code == 400
     assert response.json()["detail"] == "JSON ir ligzdots pārāk dziļi."
+
+
+# Litestar decodes a JSON route's body as JSON whatever its Content-Type says: a form's, a multipart
+# one or none at all reached msgspec's recursion just the same (a 500 on every JSON route).
+OTHER_TYPES = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "text/plain",
+    "application/json; charset=latin-1",
+    None,
+]
+
+
+@pytest.mark.parametrize("content_type", OTHER_TYPES)
+async def test_deep_nesting_under_another_content_type_is_refused(app, make_client, content_type) -> None:
+    client = make_client()
+    email, _ = await register_applicant(client)
+    headers = await bearer(client, email) | ({"Content-Type": content_type} if content_type else {})
+    answers = {}
+    for method, path in body_routes(app):
+        if path.startswith("/api/"):
+            response = await client.request(method, path, content=DEEP, headers=headers)
+            answers[f"{method} {path}"] = (response.status_code, response.text[:200])
+    assert {route: answer for route, answer in answers.items() if answer[0] >= 500} == {}
+    for reached in ("POST /api/auth/token", "POST /api/auth/register", "PATCH /api/applications/1"):
+        assert answers[reached] == (
+            400,
+            '{"status_code":400,"detail":"The JSON is nested too deeply.",'
+            '"extra":{"body":"The JSON is nested too deeply."}}',
+        )

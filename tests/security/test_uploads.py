@@ -274,3 +274,24 @@ async def test_overlong_part_header_is_bad_input_on_every_upload_route(api, worl
     )
     assert response.status_code in (400, 422), response.text
     assert stored_files() == before_files
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/applications/{a_draft}/attachments",
+        "/api/calls/{call_open}/documents",
+        "/api/events/{event_a}/photos",
+        "/api/awards/{award_a_fin}/final-report/attachments",
+        "/api/awards/{award_a}/agreement",
+    ],
+)
+async def test_a_boundary_longer_than_the_parser_takes_is_bad_input(api, world, url):
+    """python-multipart refuses a boundary over 256 bytes when the parser is made: was a 500."""
+    role = "s" if "documents" in url or "agreement" in url else "a"
+    boundary = b"b" * 300
+    body = multipart(b"a.pdf", pdf())[0].replace(BOUNDARY, boundary)
+    headers = world.headers(role) | {"content-type": f"multipart/form-data; boundary={boundary.decode()}"}
+    response = await api.post(url.format(**world.ids), content=body, headers=headers)
+    assert response.status_code in (400, 422), response.text
+    assert "multipart/form-data" in response.text
