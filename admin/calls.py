@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from admin.forms import panel_actor
+from admin.inputs import PanelForm
 from admin.writes import read_only
 from grants.calls import service as calls
 from grants.calls.tables import Call, Criterion
@@ -73,7 +74,7 @@ def _moment() -> Any:
     return Field(description="Without a time zone: the time in Riga")
 
 
-class NewCall(BaseModel):
+class NewCall(PanelForm):
     municipality_code: str = Field(max_length=10, description="ISO 3166-2:LV code, e.g. LV-016")
     title: str = Field(max_length=200)
     description: str = Field("", max_length=20_000)
@@ -93,7 +94,7 @@ class NewCall(BaseModel):
     advance_percent: int = 90
 
 
-class CallEdit(BaseModel):
+class CallEdit(PanelForm):
     """Only the fields filled in change; a published call's only in its title and description."""
 
     call_id: int = Field(description="The number (id) of the call")
@@ -116,7 +117,7 @@ class CallEdit(BaseModel):
     advance_percent: int | None = None
 
 
-class NewCriterion(BaseModel):
+class NewCriterion(PanelForm):
     call_id: int = Field(description="The number (id) of a draft call")
     code: str = Field(max_length=20, description="Short and unique in the call, e.g. K1")
     title: str = Field(max_length=300)
@@ -127,7 +128,7 @@ class NewCriterion(BaseModel):
     description: str = Field("", max_length=20_000)
 
 
-class CriterionEdit(BaseModel):
+class CriterionEdit(PanelForm):
     """Only the fields filled in change."""
 
     criterion_id: int = Field(description="The number (id) of the criterion")
@@ -140,11 +141,11 @@ class CriterionEdit(BaseModel):
     description: str | None = Field(None, max_length=20_000)
 
 
-class CriterionRef(BaseModel):
+class CriterionRef(PanelForm):
     criterion_id: int = Field(description="The number (id) of the criterion")
 
 
-class CallStep(BaseModel):
+class CallStep(PanelForm):
     call_id: int = Field(description="The number (id) of the call")
 
 

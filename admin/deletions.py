@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from piccolo_admin.endpoints import FormConfig
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.requests import Request
 
 from admin.forms import panel_actor, user_id_by_email
+from admin.inputs import PanelForm
 from grants.accounts import service as accounts
 from grants.accounts.rules import MAX_EMAIL
 from grants.calls import service as calls
@@ -15,15 +16,15 @@ from grants.core.errors import Conflict, NotFound
 from grants.core.i18n import _
 
 
-class DeleteCall(BaseModel):
+class DeleteCall(PanelForm):
     call_id: int = Field(description="The number (id) of the call")
 
 
-class DeactivateUser(BaseModel):
+class DeactivateUser(PanelForm):
     email: str = Field(max_length=MAX_EMAIL, description="The user's e-mail address")
 
 
-class ReactivateUser(BaseModel):
+class ReactivateUser(PanelForm):
     email: str = Field(max_length=MAX_EMAIL, description="The user's e-mail address")
 
 

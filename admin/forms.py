@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Literal
 
 from piccolo_admin.endpoints import FormConfig
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.requests import Request
 
+from admin.inputs import PanelForm
 from grants.accounts import queries as account_queries
 from grants.accounts import service as accounts
 from grants.accounts.rules import MAX_EMAIL
@@ -22,7 +23,7 @@ from grants.core.i18n import _
 RoleName = Literal["staff", "reviewer", "coordinator", "applicant"]
 
 
-class GrantRole(BaseModel):
+class GrantRole(PanelForm):
     email: str = Field(max_length=MAX_EMAIL, description="The user's e-mail address")
     role: RoleName = "reviewer"
     municipality_code: str = Field(
@@ -30,7 +31,7 @@ class GrantRole(BaseModel):
     )
 
 
-class RevokeRole(BaseModel):
+class RevokeRole(PanelForm):
     email: str = Field(max_length=MAX_EMAIL, description="The user's e-mail address")
     role: RoleName = "reviewer"
 

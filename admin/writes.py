@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from admin.forms import panel_actor
+from admin.inputs import INT_LIMIT
 from grants.core import audit
 from grants.core.i18n import _
 
@@ -32,7 +33,6 @@ Message = Callable[[], str]  # a refusal, translated when it is sent
 Check = Callable[[dict[str, Any], dict[str, Any]], Awaitable[dict[str, str]]]
 
 _INT_LIMITS = {SmallInt: 2**15 - 1, BigInt: 2**63 - 1}
-INT_LIMIT = 2**31 - 1  # PostgreSQL's integer (and serial), the type of most columns
 SECRET_COLUMNS = {"password", "token_hash"}  # never copied into the audit log
 
 

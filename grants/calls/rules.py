@@ -98,15 +98,20 @@ def _moment(data: dict[str, Any], key: str, errors: dict[str, str]) -> datetime 
     return None
 
 
+DECIMAL_LIMIT = Decimal(10) ** 4  # the threshold's and the weight's Numeric(6, 2)
+
+
 def _decimal(raw: Any, default: Decimal) -> Decimal | None:
     if raw is None:
         return default
     if isinstance(raw, float | bool):
         return None  # no floats: "1.5" as a string, or an int
     try:
-        return Decimal(str(raw))
+        value = Decimal(str(raw))
     except InvalidOperation:
         return None
+    # NaN cannot be compared (InvalidOperation, a 500); the columns are Numeric(6, 2).
+    return value if value.is_finite() and abs(value) < DECIMAL_LIMIT else None
 
 
 def check_criteria(items: list[dict[str, Any]], errors: dict[str, str]) -> list[CriterionData]:
