@@ -8,9 +8,10 @@ import uuid
 import pytest
 from piccolo.apps.user.tables import BaseUser
 
+from grants.accounts.tables import Membership, Organisation
 from grants.core.auth import Role
 from grants.registry.tables import School
-from tests.factories.accounts import make_user
+from tests.factories.accounts import make_user, unique_org_number
 from tests.factories.panel import audit_rows, panel_row, panel_staff
 
 pytestmark = pytest.mark.integration
@@ -103,3 +104,43 @@ async def test_a_username_is_a_lower_case_login_email(client, username, detail):
     assert response.json()["detail"] == detail
     assert (await panel_row(client, "piccolo_user", user_id))["username"] == email
     assert len(await audit_rows("piccolo_user")) == seen
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+async def test_a_user_belongs_to_one_organisation(client, method):
+    headers = await panel_staff(client)
+    first, second = await _member(), await _member()
+    seen = len(await audit_rows("membership"))
+    if method == "POST":
+        body = {"user": first["user"], "organisation": second["organisation"], "role": "member"}
+        response = await client.post("/admin/api/tables/membership/", json=body, headers=headers)
+    else:
+        response = await client.patch(
+            f"/admin/api/tables/membership/{second['id']}/", json={"user": first["user"]}, headers=headers
+        )
+    assert response.status_code == 422
+    assert response.json()["detail"] == "user: This user already belongs to an organisation."
+    assert await Membership.count().where(Membership.user == first["user"]) == 1
+    assert len(await audit_rows("membership")) == seen
+    # Its own row may still be edited.
+    kept = await client.patch(
+        f"/admin/api/tables/membership/{first['id']}/",
+        json={"user": first["user"], "role": "member"},
+        headers=headers,
+    )
+    assert kept.status_code == 200, kept.text
+
+
+async def _member() -> dict:
+    email = await make_user(Role.applicant)
+    user_id = (await BaseUser.select(BaseUser.id).where(BaseUser.username == email).first())["id"]
+    organisation = Organisation(
+        name="Biedrība Viena",
+        registration_number=unique_org_number(),
+        legal_form="association",
+        municipality=1,
+    )
+    await organisation.save()
+    membership = Membership(user=user_id, organisation=organisation.id, role="owner")
+    await membership.save()
+    return {"id": membership.id, "user": user_id, "organisation": organisation.id}
