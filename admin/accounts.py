@@ -17,7 +17,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import TableConfig
 
 from admin.writes import Writes, read_only
-from grants.accounts.rules import EMAIL
+from grants.accounts.rules import EMAIL, normalise_email
 from grants.accounts.tables import ApiToken, UserRole
 from grants.core.i18n import _
 
@@ -36,8 +36,14 @@ async def check_user(changes: dict[str, Any], stored: dict[str, Any]) -> dict[st
     for flag in ROLE_FLAGS:
         if flag in changes and changes[flag] != stored.get(flag):
             errors[flag] = _("This flag follows the user's roles: use the role forms.")
-    if not str((stored | changes).get("username") or "").strip():
+    username = str((stored | changes).get("username") or "")
+    if not username.strip():
         errors["username"] = _("This field is required.")
+    elif "username" in changes and not EMAIL.match(username):
+        errors["username"] = _("Enter an e-mail address.")
+    elif "username" in changes and username != normalise_email(username):
+        # The login e-mail: every login looks it up in lower case.
+        errors["username"] = _("Enter the e-mail address in lower case.")
     if changes.get("email") and not EMAIL.match(changes["email"]):
         errors["email"] = _("Enter an e-mail address.")
     return errors

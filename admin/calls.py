@@ -15,7 +15,8 @@ from piccolo_admin.endpoints import FormConfig, TableConfig
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
-from admin.forms import PanelForm, panel_actor
+from admin.forms import panel_actor
+from admin.inputs import PanelForm
 from admin.writes import read_only
 from grants.calls import service as calls
 from grants.calls.states import call_statuses

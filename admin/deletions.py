@@ -7,7 +7,8 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import Field
 from starlette.requests import Request
 
-from admin.forms import PanelForm, panel_actor, user_id_by_email
+from admin.forms import panel_actor, user_id_by_email
+from admin.inputs import PanelForm
 from grants.accounts import service as accounts
 from grants.accounts.rules import MAX_EMAIL
 from grants.calls import service as calls

@@ -6,12 +6,13 @@ that piccolo-admin checks always follow the roles (see accounts.service).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from piccolo_admin.endpoints import FormConfig
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from starlette.requests import Request
 
+from admin.inputs import PanelForm
 from grants.accounts import queries as account_queries
 from grants.accounts import service as accounts
 from grants.accounts.rules import MAX_EMAIL
@@ -20,20 +21,6 @@ from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 
 RoleName = Literal["staff", "reviewer", "coordinator", "applicant"]
-
-
-def _hints_in_labels(schema: dict[str, Any]) -> None:
-    """piccolo-admin's form shows a field's title and never its description, so the description (what
-    to type: the format of an amount, a code, a time) is added to the title the staff member reads."""
-    for field in schema.get("properties", {}).values():
-        if field.get("description"):
-            field["title"] = f"{field['title']} ({field['description']})"
-
-
-class PanelForm(BaseModel):
-    """A panel form's fields, each labelled with its hint."""
-
-    model_config = ConfigDict(json_schema_extra=_hints_in_labels)
 
 
 class GrantRole(PanelForm):

@@ -80,6 +80,13 @@ async def check_membership(changes: dict[str, Any], stored: dict[str, Any]) -> d
     _required(row, ("user", "organisation"), errors)
     if row.get("role") not in MEMBER_ROLES:
         errors["role"] = _("Choose one of: {values}.").format(values=", ".join(MEMBER_ROLES))
+    # A user acts for one organisation (accounts.queries.load_principal reads the first membership).
+    if row.get("user") is not None and "user" not in errors:
+        others = Membership.exists().where(Membership.user == row["user"])
+        if stored.get("id") is not None:
+            others = others.where(Membership.id != stored["id"])
+        if await others:
+            errors["user"] = _("This user already belongs to an organisation.")
     return errors
 
 

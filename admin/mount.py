@@ -6,12 +6,13 @@ from litestar import Litestar, asgi
 from litestar.types import Message, Receive, Scope, Send
 
 from admin.access import AdminAccess
+from admin.inputs import FormBodies
 from admin.panel import ADMIN, PANEL_TABLES
 from admin.queries_check import QueryCheck
 from grants.core.auth import SESSION_COOKIE, delegated, session_cookie
 
 # Who may ask first (401/403 for the rest), then whether piccolo can answer the question at all.
-_PANEL = AdminAccess(QueryCheck(ADMIN, PANEL_TABLES))
+_PANEL = AdminAccess(QueryCheck(FormBodies(ADMIN), PANEL_TABLES))
 _SESSION_PREFIX = SESSION_COOKIE.encode() + b"="
 
 

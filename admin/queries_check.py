@@ -1,6 +1,8 @@
 """The panel's table URLs checked before piccolo reads them: a bad one is a 400, never a 500.
 
-piccolo_api turns some bad query strings into 400s itself, but not all: an unknown `__order`
+piccolo_api turns some bad query strings into 400s itself, but not all: a filter value its own filter
+model refuses (text longer than the column, a list where one value goes, a JSON column's non-JSON)
+raises, asking only for secret columns selects nothing (invalid SQL), an unknown `__order`
 column raises, a negative limit fails in the database, a page or id beyond the database's integer overflows it (PostgreSQL's integer
 is 32 bits), a decimal or a moment out of range fails in the driver, and PostgreSQL refuses a NUL
 character in text. The row id in the path is looked up before any validator runs, so this check
@@ -13,10 +15,14 @@ import json
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from urllib.parse import parse_qsl
 
-from piccolo.columns import Column, Date, Numeric, Timestamp, Timestamptz
+import pydantic
+from piccolo.columns import JSON, Column, Date, Numeric, Timestamp, Timestamptz
 from piccolo.table import Table
+from piccolo_api.crud.endpoints import ParamException, PiccoloCRUD
+from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from admin.writes import INT_LIMIT, int_limit
@@ -34,9 +40,18 @@ def _column(table: type[Table], name: str) -> Column | None:
     return next((c for c in table._meta.columns if c._meta.name == name), None)
 
 
+def _not_json(constant: str) -> None:
+    raise ValueError(constant)
+
+
 def _value_problem(column: Column, name: str, value: str) -> str | None:
     """A filter value the database could not take; a value of the wrong kind is piccolo's 4xx."""
-    if column.value_type is int and _INTEGER.match(value.strip()):
+    if isinstance(column, JSON):  # Python's json reads NaN and Infinity, PostgreSQL's does not
+        try:
+            json.loads(value, parse_constant=_not_json)
+        except ValueError:
+            return _("{field}: not a value this column can hold.").format(field=name)
+    elif column.value_type is int and _INTEGER.match(value.strip()):
         if abs(int(value)) > int_limit(column):
             return _("{field}: the number is too large.").format(field=name)
     elif isinstance(column, Numeric):
@@ -75,6 +90,38 @@ def _number_problem(value: str, low: int, high: int, name: str) -> str | None:
     return None
 
 
+@cache
+def _crud(table: type[Table]) -> PiccoloCRUD:
+    """piccolo_api's reader of the table's query strings (the panel's own reads them the same way)."""
+    return PiccoloCRUD(table, read_only=True)
+
+
+def _params_problem(table: type[Table], query: bytes, route: str | None) -> str | None:
+    """What piccolo_api's own parsing of the query string would raise on instead of answering 4xx."""
+    crud = _crud(table)
+    params = crud._parse_params(QueryParams(query.decode("latin-1")))
+    if route is None:  # the list reads "null" as None first; the count and a row do not
+        params = crud._clean_data(params)
+    try:
+        split = crud._split_params(params)
+    except (ParamException, ValueError):
+        return None  # piccolo_api answers these with a 400 itself
+    secret = [c._meta.name for c in split.visible_fields or () if c._meta.secret]
+    if secret:
+        return _("{field} cannot be shown.").format(field=", ".join(secret))
+    if route not in (None, "count") or not split.fields:
+        return None
+    try:
+        crud.pydantic_model_filters(**split.fields)
+    except pydantic.ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(map(str, error["loc"]))
+        if error["type"] == "string_too_long":
+            return _("{field}: at most {n} characters.").format(field=field, n=error["ctx"]["max_length"])
+        return _("{field}: not a value this column can hold.").format(field=field)
+    return None
+
+
 def problem(tables: dict[str, type[Table]], path: str, query: bytes) -> tuple[int, str] | None:
     """(status, message) for a table URL piccolo must not see, or None."""
     if b"%00" in query or b"\x00" in query:
@@ -103,7 +150,10 @@ def problem(tables: dict[str, type[Table]], path: str, query: bytes) -> tuple[in
             found = _value_problem(column, name, value)
         if found:
             return 400, found
-    return None
+    if row_id in _ROUTES - {"count"}:
+        return None
+    found = _params_problem(table, query, row_id)
+    return None if found is None else (400, found)
 
 
 class QueryCheck:

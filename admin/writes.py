@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import pydantic
@@ -23,6 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from admin.forms import panel_actor
+from admin.inputs import INT_LIMIT
 from grants.core import audit
 from grants.core.i18n import _
 
@@ -31,7 +33,6 @@ Message = Callable[[], str]  # a refusal, translated when it is sent
 Check = Callable[[dict[str, Any], dict[str, Any]], Awaitable[dict[str, str]]]
 
 _INT_LIMITS = {SmallInt: 2**15 - 1, BigInt: 2**63 - 1}
-INT_LIMIT = 2**31 - 1  # PostgreSQL's integer (and serial), the type of most columns
 SECRET_COLUMNS = {"password", "token_hash"}  # never copied into the audit log
 
 
@@ -90,6 +91,15 @@ def _model_values(crud: PiccoloCRUD, body: dict[str, Any], partial: bool) -> dic
     if errors:
         raise _invalid(errors)
     cleaned = {k: None if isinstance(v, str) and v.lower() == "null" else v for k, v in body.items()}
+    # pydantic reads true as 1 and a number as a moment; the panel's form sends neither.
+    for key, value in cleaned.items():
+        kind = table._meta.get_column_by_name(key).value_type
+        if (isinstance(value, bool) and kind is not bool) or (
+            isinstance(value, int | float) and kind in (date, datetime)
+        ):
+            errors[key] = _("Not a value this field can hold.")
+    if errors:
+        raise _invalid(errors)
     try:
         model = (crud.pydantic_model_optional if partial else crud.pydantic_model)(**cleaned)
     except pydantic.ValidationError as exc:
@@ -142,6 +152,14 @@ async def _references(table: type[Table], row_id: Any) -> str | None:
     return None
 
 
+async def _stored(table: type[Table], row_id: Any) -> dict[str, Any]:
+    """The row as stored, or 404 (piccolo_api looked before the validators, but it may be gone since)."""
+    row = await table.select().where(table._meta.primary_key == row_id).first()
+    if row is None:
+        raise HTTPException(status_code=404, detail=_("No row has the id {id}.").format(id=row_id))
+    return row
+
+
 @dataclass(frozen=True)
 class Writes:
     """The panel's writes to one table. A method with a refusal answers 405 with its message; the others
@@ -172,12 +190,13 @@ class Writes:
                     if column is not table._meta.primary_key and column._meta.name not in body:
                         default = column.get_default_value()
                         body[column._meta.name] = default.python() if hasattr(default, "python") else default
+            current = {} if row_id is None else await _stored(table, row_id)
             changes = _model_values(crud, body, partial=method == "PATCH")
+            # piccolo_api leaves an empty password out (its PATCH): an update of nothing fails in the database.
+            if row_id is not None and not [k for k, v in changes.items() if k != "password" or v]:
+                raise _invalid({"row": _("Send at least one field to change.")})
             errors = await _column_errors(table, changes, row_id)
             if not errors and self.check is not None:
-                current = {}
-                if row_id is not None:
-                    current = await table.select().where(table._meta.primary_key == row_id).first() or {}
                 errors = await self.check(changes, current)
             if errors:
                 raise _invalid(errors)
@@ -198,9 +217,9 @@ class Writes:
         async def delete(piccolo_crud: PiccoloCRUD, request: Request) -> None:
             refusal(self.refuse_delete)
             row_id = _row_id(request, table)
+            row = await _stored(table, row_id)
             if (used := await _references(table, row_id)) is not None:
                 raise HTTPException(status_code=409, detail=used)
-            row = await table.select().where(table._meta.primary_key == row_id).first() or {}
             before = {k: _plain(v) for k, v in row.items() if k not in SECRET_COLUMNS}
             await audit.record(
                 "admin_delete", entity, row_id, actor=await panel_actor(request), before=before

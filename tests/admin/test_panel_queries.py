@@ -38,6 +38,14 @@ BAD_QUERIES = [
     "__readable=maybe",
     "name=%00",
     "title=%00",
+    # What piccolo_api's own filter model refuses (it raised: 500), and asking for a secret column alone.
+    "id[]=1&id[]=x",
+    "id=1&id=2",
+    "name=" + "x" * 10_000,
+    "title=" + "x" * 10_000,
+    "data=abc",
+    "data=NaN",
+    "__visible_fields=password",
 ]
 
 
@@ -51,6 +59,23 @@ async def test_bad_panel_query_gets_a_4xx(client, table):
             if not 400 <= response.status_code < 500:
                 failures.append((endpoint, query, response.status_code))
     assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("path", "detail"),
+    [
+        ("municipality/?short_name=abcd", "short_name: at most 3 characters."),
+        ("municipality/count/?short_name=null", "short_name: at most 3 characters."),
+        ("audit_log/?data=NaN", "data: not a value this column can hold."),
+        ("piccolo_user/1/?__visible_fields=password", "password cannot be shown."),
+        ("api_token/?__visible_fields=token_hash", "token_hash cannot be shown."),
+    ],
+)
+async def test_a_filter_piccolo_cannot_read_is_named(client, path, detail):
+    await panel_staff(client)
+    response = await client.get(f"/admin/api/tables/{path}")
+    assert response.status_code == 400
+    assert response.json()["detail"] == detail
 
 
 @pytest.mark.parametrize("query", ["limit=-1", "offset=-1", "limit=99999999999999999999", "offset=1e9"])
