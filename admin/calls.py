@@ -39,7 +39,6 @@ CALL_TABLES = [
         Call,
         validators=READ_ONLY,
         visible_columns=[
-            Call.id,  # the number the forms below ask for
             Call.title,
             Call.municipality,
             Call.status,
@@ -57,7 +56,6 @@ CALL_TABLES = [
         Criterion,
         validators=READ_ONLY,
         visible_columns=[
-            Criterion.id,
             Criterion.call,
             Criterion.code,
             Criterion.title,
@@ -100,7 +98,9 @@ class NewCall(PanelForm):
 class CallEdit(PanelForm):
     """Only the fields filled in change; a published call's only in its title and description."""
 
-    call_id: int = Field(description="its ID in the Grant Call table")
+    call_id: int = Field(
+        description="the number in its row's address in Grant Call, e.g. 5 in #/grant_call/5"
+    )
     municipality_code: str | None = Field(None, max_length=10, description="e.g. LV-016")
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=20_000)
@@ -121,7 +121,9 @@ class CallEdit(PanelForm):
 
 
 class NewCriterion(PanelForm):
-    call_id: int = Field(description="the ID of a draft call in the Grant Call table")
+    call_id: int = Field(
+        description="the number in its row's address in Grant Call, e.g. 5 in #/grant_call/5"
+    )
     code: str = Field(max_length=20, description="short, unique in the call, e.g. K1")
     title: str = Field(max_length=300)
     kind: Literal["eligibility", "quality"] = Field("quality", description="eligibility or quality")
@@ -134,7 +136,9 @@ class NewCriterion(PanelForm):
 class CriterionEdit(PanelForm):
     """Only the fields filled in change."""
 
-    criterion_id: int = Field(description="its ID in the Call Criterion table")
+    criterion_id: int = Field(
+        description="the number in its row's address in Call Criterion, e.g. 7 in #/call_criterion/7"
+    )
     code: str | None = Field(None, max_length=20)
     title: str | None = Field(None, max_length=300)
     kind: Literal["eligibility", "quality"] | None = None
@@ -145,11 +149,15 @@ class CriterionEdit(PanelForm):
 
 
 class CriterionRef(PanelForm):
-    criterion_id: int = Field(description="its ID in the Call Criterion table")
+    criterion_id: int = Field(
+        description="the number in its row's address in Call Criterion, e.g. 7 in #/call_criterion/7"
+    )
 
 
 class CallStep(PanelForm):
-    call_id: int = Field(description="its ID in the Grant Call table")
+    call_id: int = Field(
+        description="the number in its row's address in Grant Call, e.g. 5 in #/grant_call/5"
+    )
 
 
 def _values(data: BaseModel, *ids: str) -> dict[str, Any]:
@@ -218,7 +226,7 @@ def _step(step: Callable[..., Awaitable[str]]) -> Callable[[Request, CallStep], 
     async def endpoint(request: Request, data: CallStep) -> str:
         status = await _run(step(data.call_id, await panel_actor(request)), _no_call(data.call_id))
         label = call_statuses().get(status, status)  # as the staff pages name it, in the user's language
-        return _("The call {id} is now {status}.").format(id=data.call_id, status=label)
+        return _("The call {id} is now “{status}”.").format(id=data.call_id, status=label)
 
     return endpoint
 

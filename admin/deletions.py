@@ -17,7 +17,9 @@ from grants.core.i18n import _
 
 
 class DeleteCall(PanelForm):
-    call_id: int = Field(description="its ID in the Grant Call table")
+    call_id: int = Field(
+        description="the number in its row's address in Grant Call, e.g. 5 in #/grant_call/5"
+    )
 
 
 class DeactivateUser(PanelForm):

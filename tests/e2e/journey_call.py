@@ -67,7 +67,7 @@ async def staff_publish_call(staff: Page, story: Story) -> None:
     await story.shoot(staff, "staff add the criteria")
 
     message = await run_form(staff, "publish-a-call", {"call_id": str(story.call_id)})
-    assert message == f"The call {story.call_id} is now published."
+    assert message == f"The call {story.call_id} is now “Published”."
     await story.shoot(staff, "staff publish the call")
 
 

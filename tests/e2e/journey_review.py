@@ -16,7 +16,7 @@ SCORES = ({"K1": "8", "K2": "7"}, {"K1": "9", "K2": "6"})  # totals 2×8+7 = 23 
 async def staff_close_and_assign(staff: Page, ngo: Page, story: Story) -> None:
     # The deadline: staff close the call with the panel's form; the public page says so at once.
     message = await run_form(staff, "close-a-call", {"call_id": str(story.call_id)})
-    assert message == f"The call {story.call_id} is now closed."
+    assert message == f"The call {story.call_id} is now “Closed”."
     await story.shoot(staff, "staff close the call")
     await ngo.goto(f"/calls/{story.call_id}")
     await expect(ngo.get_by_role("status")).to_contain_text("Applications closed on")
