@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
 
 import pytest
 
 from grants.core.ratelimit import DatabaseFailureStore, LoginLimiter, RedisFailureStore
+from grants.core.tables import LoginFailure
+from grants.core.time import now
 from tests.core.test_ratelimit import REDIS_URL, _redis_reachable
 
 pytestmark = pytest.mark.integration
@@ -65,3 +68,15 @@ def test_key_longer_than_the_column_is_refused_before_the_store():
     assert limiter.accepts("nul\x00@example.lv") is False
     with pytest.raises(ValueError):
         limiter.keys("a" * 300 + "@example.lv", "10.0.0.1")
+
+
+async def test_reservation_drops_expired_failures_of_every_key(database):
+    stale, fresh = f"account:{uuid.uuid4().hex}@example.lv", f"account:{uuid.uuid4().hex}@example.lv"
+    await LoginFailure.insert(
+        LoginFailure(key=stale, created_at=now() - timedelta(seconds=61)),
+        LoginFailure(key=fresh, created_at=now() - timedelta(seconds=30)),
+    )
+    limiter = LoginLimiter(DatabaseFailureStore(), limit=5, window=60)
+    assert await limiter.reserve(f"{uuid.uuid4().hex}@example.lv", "10.79.0.1") is not None
+    assert await LoginFailure.count().where(LoginFailure.key == stale) == 0
+    assert await LoginFailure.count().where(LoginFailure.key == fresh) == 1
