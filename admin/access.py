@@ -9,11 +9,11 @@ with the site's own rules, never by piccolo's endpoints.
 
 from __future__ import annotations
 
-import json
 import posixpath
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from admin.inputs import answer_json
 from admin.logins import PanelLogins, is_login, is_password_change
 from grants.accounts import service as accounts
 from grants.core.auth import SESSION_COOKIE, Role
@@ -32,18 +32,6 @@ def _cookie(scope: Scope, name: str) -> str | None:
                 if k == name:
                     return v
     return None
-
-
-async def _json(send: Send, status: int, detail: str) -> None:
-    body = json.dumps({"status_code": status, "detail": detail}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 class AdminAccess:
@@ -65,9 +53,9 @@ class AdminAccess:
             token = _cookie(scope, SESSION_COOKIE)
             principal = await accounts.principal_for_session(token) if token else None
             if principal is None:
-                await _json(send, 401, _("Log in first."))
+                await answer_json(send, 401, _("Log in first."))
                 return
             if not principal.has(Role.staff):
-                await _json(send, 403, _("Only programme staff can see the panel's tables."))
+                await answer_json(send, 403, _("Only programme staff can see the panel's tables."))
                 return
         await self.app(scope, receive, send)

@@ -20,10 +20,11 @@ from pydantic_core import PydanticCustomError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from grants.core.i18n import _
-from grants.core.inputs import _JSON_NUL
+from grants.core.inputs import JSON_NUL
+from grants.core.params import MAX_ID
 from grants.core.time import RIGA
 
-INT_LIMIT = 2**31 - 1  # PostgreSQL's integer (and serial), the type of most columns
+INT_LIMIT = MAX_ID  # PostgreSQL's integer (and serial), the type of most columns
 MAX_FORM_BODY = 256 * 1024  # the longest form (a call) holds some 40,000 characters
 
 
@@ -57,7 +58,8 @@ class PanelForm(BaseModel):
         return self
 
 
-async def _answer(send: Send, status: int, detail: str) -> None:
+async def answer_json(send: Send, status: int, detail: str) -> None:
+    """A refusal in the API's error shape, sent by the panel's ASGI wrappers in front of piccolo."""
     body = json.dumps({"status_code": status, "detail": detail}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -65,7 +67,7 @@ async def _answer(send: Send, status: int, detail: str) -> None:
 
 
 def _problem(body: bytes) -> str | None:
-    if b"\x00" in body or _JSON_NUL.search(body):  # PostgreSQL stores no NUL in text
+    if b"\x00" in body or JSON_NUL.search(body):  # PostgreSQL stores no NUL in text
         return _("Text must not contain the NUL character.")
     try:
         data = json.loads(body)
@@ -98,11 +100,11 @@ class FormBodies:
             size += len(chunks[-1])
             more = message.get("more_body", False)
             if size > MAX_FORM_BODY:
-                await _answer(send, 413, _("Request too large."))
+                await answer_json(send, 413, _("Request too large."))
                 return
         body = b"".join(chunks)
         if (problem := _problem(body)) is not None:
-            await _answer(send, 400, problem)
+            await answer_json(send, 400, problem)
             return
         replayed = False
 

@@ -25,6 +25,7 @@ from piccolo_api.crud.endpoints import ParamException, PiccoloCRUD
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from admin.inputs import answer_json
 from admin.writes import INT_LIMIT, int_limit
 from grants.core.i18n import _
 
@@ -167,13 +168,6 @@ class QueryCheck:
         if scope["type"] == "http":
             found = problem(self.tables, scope["path"], scope.get("query_string", b""))
             if found is not None:
-                status, detail = found
-                body = json.dumps({"status_code": status, "detail": detail}).encode()
-                headers = [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ]
-                await send({"type": "http.response.start", "status": status, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
+                await answer_json(send, *found)
                 return
         await self.app(scope, receive, send)

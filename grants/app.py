@@ -19,7 +19,7 @@ from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, caller_dependencies, public
 from grants.core.db import configure
 from grants.core.i18n import LanguageMiddleware
-from grants.core.inputs import refuse_nul_characters
+from grants.core.inputs import refuse_unreadable_input
 from grants.core.security import BearerAwareCSRFMiddleware, allowed_hosts, form_pages, security_headers
 from grants.core.web import PagesController, error_handlers, template_engine
 from grants.settings import PROJECT_ROOT, Settings, get_settings
@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=error_handlers(),
         # App-level, not middleware: also on 404s of unmatched paths and on refusals by the CSRF check.
         before_send=[security_headers(settings)],
-        before_request=refuse_nul_characters,
+        before_request=refuse_unreadable_input,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         state=State({"settings": settings, "csrf_config": csrf}),

@@ -111,7 +111,7 @@ Number = bounded(NUMBER_MAX)
 Password = bounded(PASSWORD_MAX)
 
 # The JSON escape \u0000, unless its backslash is itself escaped (the text "\\u0000").
-_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _FORM_NUL = re.compile(rb"%00|\x00")
 
 
@@ -120,7 +120,7 @@ def _refuse(where: str, message: str | None = None) -> ValidationException:
     return ValidationException(message, extra={where: message})
 
 
-async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
+async def refuse_unreadable_input(request: Request[Any, Any, Any]) -> None:
     """A `before_request` hook: runs after the guards, before the handler decodes anything. Refuses
     NUL characters, and JSON nested too deeply to decode."""
     if "\x00" in request.scope["path"]:
@@ -158,7 +158,7 @@ def _takes_json(request: Request[Any, Any, Any]) -> bool:
 
 async def _check_json(request: Request[Any, Any, Any]) -> None:
     body = await request.body()
-    if _JSON_NUL.search(body):
+    if JSON_NUL.search(body):
         raise _refuse("body")
     if body:
         await _decode_json(request)
