@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from admin.inputs import answer_json
 from admin.logins import PanelLogins, is_login, is_password_change
-from grants.accounts import service as accounts
+from grants.accounts.service import sessions
 from grants.core.auth import SESSION_COOKIE, Role
 from grants.core.i18n import _
 
@@ -51,7 +51,7 @@ class AdminAccess:
             return
         if checked.startswith("/api/") and not checked.startswith(OPEN_TO_PANEL_USERS):
             token = _cookie(scope, SESSION_COOKIE)
-            principal = await accounts.principal_for_session(token) if token else None
+            principal = await sessions.principal_for_session(token) if token else None
             if principal is None:
                 await answer_json(send, 401, _("Log in first."))
                 return

@@ -9,8 +9,8 @@ from starlette.requests import Request
 
 from admin.forms import panel_actor, user_id_by_email
 from admin.inputs import PanelForm
-from grants.accounts import service as accounts
 from grants.accounts.rules import MAX_EMAIL
+from grants.accounts.service import users
 from grants.calls import service as calls
 from grants.core.errors import Conflict, NotFound
 from grants.core.i18n import _
@@ -44,14 +44,14 @@ async def delete_call(request: Request, data: DeleteCall) -> str:
 async def deactivate_user(request: Request, data: DeactivateUser) -> str:
     user_id = await user_id_by_email(data.email)
     try:
-        await accounts.deactivate_user(user_id, await panel_actor(request))
+        await users.deactivate_user(user_id, await panel_actor(request))
     except Conflict as exc:
         raise ValueError(exc.message) from None
     return _("{email} is deactivated and logged out everywhere.").format(email=data.email)
 
 
 async def reactivate_user(request: Request, data: ReactivateUser) -> str:
-    if not await accounts.reactivate_user(await user_id_by_email(data.email), await panel_actor(request)):
+    if not await users.reactivate_user(await user_id_by_email(data.email), await panel_actor(request)):
         return _("{email} is active already.").format(email=data.email)
     return _("{email} can log in again.").format(email=data.email)
 

@@ -14,8 +14,8 @@ from starlette.requests import Request
 
 from admin.inputs import PanelForm
 from grants.accounts import queries as account_queries
-from grants.accounts import service as accounts
 from grants.accounts.rules import MAX_EMAIL
+from grants.accounts.service import users
 from grants.core.auth import Principal, Role
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
@@ -57,7 +57,7 @@ async def grant_role(request: Request, data: GrantRole) -> str:
         )
     except ValidationFailed as exc:
         raise ValueError(" ".join(exc.errors.values())) from None
-    new = await accounts.grant_role(user_id, role, municipality_id, actor=await panel_actor(request))
+    new = await users.grant_role(user_id, role, municipality_id, actor=await panel_actor(request))
     if not new:
         return _("{email} already has this role.").format(email=data.email)
     return _("{email} now has the role {role}.").format(email=data.email, role=role.value)
@@ -65,7 +65,7 @@ async def grant_role(request: Request, data: GrantRole) -> str:
 
 async def revoke_role(request: Request, data: RevokeRole) -> str:
     user_id = await user_id_by_email(data.email)
-    ended = await accounts.revoke_role(user_id, Role(data.role), actor=await panel_actor(request))
+    ended = await users.revoke_role(user_id, Role(data.role), actor=await panel_actor(request))
     if not ended:
         return _("{email} did not have this role.").format(email=data.email)
     return _("{email} no longer has the role {role}.").format(email=data.email, role=data.role)

@@ -29,7 +29,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from grants.accounts import service as accounts
+from grants.accounts.rules import PANEL_ROLES
+from grants.accounts.service import logins, passwords, sessions
 from grants.core.auth import SESSION_COOKIE
 from grants.core.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from grants.core.i18n import _
@@ -104,13 +105,13 @@ class PanelLogin(session_login(auth_table=BaseUser, session_table=SessionsBase, 
             return refuse(422, _("Enter the e-mail and the password."))
         username, password = fields
         try:
-            user_id = await accounts.authenticate(username, password, _client_ip(request))
+            user_id = await logins.authenticate(username, password, _client_ip(request))
         except TooManyAttempts:
             return refuse(429, _("Too many attempts. Wait a few minutes and try again."))
         except InvalidCredentials:
             return refuse(401, _("Wrong e-mail or password."))
         # A new session id, and any session the browser brought ends: a planted one is never promoted.
-        token = await accounts.start_session(user_id, request.cookies.get(SESSION_COOKIE))
+        token = await sessions.start_session(user_id, request.cookies.get(SESSION_COOKIE))
         response = JSONResponse({"message": "logged in"})
         response.set_cookie(
             SESSION_COOKIE, token, path="/", httponly=True, samesite="lax", secure=get_settings().production
@@ -123,8 +124,8 @@ class PanelPasswordChange(HTTPEndpoint):
 
     async def post(self, request: Request) -> Response:
         token = request.cookies.get(SESSION_COOKIE)
-        principal = await accounts.principal_for_session(token) if token else None
-        if principal is None or not principal.has(*accounts.PANEL_ROLES):
+        principal = await sessions.principal_for_session(token) if token else None
+        if principal is None or not principal.has(*PANEL_ROLES):
             return _detail(401, _("Log in first."))
         fields = _texts(await _body(request), "current_password", "new_password", "confirm_new_password")
         if fields is None:
@@ -133,7 +134,7 @@ class PanelPasswordChange(HTTPEndpoint):
         if new != confirm:
             return _detail(422, _("The passwords do not match."))
         try:
-            await accounts.change_password(principal, current, new, _client_ip(request))
+            await passwords.change_password(principal, current, new, _client_ip(request))
         except TooManyAttempts:
             return _detail(429, _("Too many attempts. Wait a few minutes and try again."))
         except ValidationFailed as refusal:

@@ -14,7 +14,7 @@ from litestar.template.config import TemplateConfig
 from admin.mount import admin_mount
 from grants import accounts, applications, awards, calls, registry, reporting, scoring
 from grants.accounts.queries import principal_for_token
-from grants.accounts.service import principal_for_session
+from grants.accounts.service.sessions import principal_for_session
 from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, caller_dependencies, public
 from grants.core.db import configure

@@ -88,7 +88,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def cmd_createuser(args: argparse.Namespace) -> None:
     _configure()
-    from grants.accounts.service import ensure_user
+    from grants.accounts.service.users import ensure_user
     from grants.core.auth import Role
     from grants.core.errors import ValidationFailed
 

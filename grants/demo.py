@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from grants.accounts import service as accounts
+from grants.accounts.service import registration, users
 from grants.accounts.tables import Organisation
 from grants.core.auth import Role
 from grants.core.time import now
@@ -131,15 +131,15 @@ async def load_demo() -> list[tuple[str, str, str]]:
             )
     logins: list[tuple[str, str, str]] = []
     for label, email, password, role, municipality, name in DEMO_USERS:
-        await accounts.ensure_user(email, password, role, municipality, name)
+        await users.ensure_user(email, password, role, municipality, name)
         logins.append((label, email, password))
     label, email, password = DEMO_APPLICANT
     if await Organisation.exists().where(
         Organisation.registration_number == DEMO_ORGANISATION["registration_number"]
     ):
-        await accounts.ensure_user(email, password, Role.applicant)
+        await users.ensure_user(email, password, Role.applicant)
     else:
-        await accounts.register(email, password, "Kārlis Jaunietis", DEMO_ORGANISATION)
+        await registration.register(email, password, "Kārlis Jaunietis", DEMO_ORGANISATION)
     logins.append((label, email, password))
     await _demo_call()
     return logins

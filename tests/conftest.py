@@ -187,3 +187,30 @@ def s3_endpoint() -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _smtp_server() -> Iterator:
+    from aiosmtpd.controller import Controller
+
+    from tests.factories.smtp import Collector
+
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    collector.port = controller.port
+    try:
+        yield collector
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator:
+    """A real SMTP server (aiosmtpd) on loopback for this test; `.messages` is what it received."""
+    yield from _smtp_server()
+
+
+@pytest.fixture(scope="session")
+def mail_server() -> Iterator:
+    """One SMTP server for the whole run: the browser tests' server sends to it (SMTP_URL)."""
+    yield from _smtp_server()

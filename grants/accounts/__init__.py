@@ -1,6 +1,7 @@
 """Users, their roles, organisations and membership, sessions and API tokens."""
 
 from grants.accounts.api import AccountsApi
-from grants.accounts.pages import AccountPages
+from grants.accounts.pages.portal import PortalAccountPages
+from grants.accounts.pages.public import PublicAccountPages
 
-routes = [AccountsApi, AccountPages]
+routes = [AccountsApi, PublicAccountPages, PortalAccountPages]

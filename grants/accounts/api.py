@@ -8,8 +8,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from grants.accounts import service
 from grants.accounts.schemas import MeOut, RegisterIn, RegisterOut, TokenIn, TokenOut
+from grants.accounts.service import logins, registration, sessions
 from grants.core.auth import Me, authenticated, public
 from grants.core.openapi import errors
 
@@ -35,7 +35,7 @@ class AccountsApi(Controller):
             "email": data.organisation.email,
             "phone": data.organisation.phone,
         }
-        user_id, org_id = await service.register(data.email, data.password, data.name, org)
+        user_id, org_id = await registration.register(data.email, data.password, data.name, org)
         return RegisterOut(user_id=user_id, organisation_id=org_id)
 
     @post(
@@ -47,8 +47,8 @@ class AccountsApi(Controller):
     )
     async def token(self, request: Request[Any, Any, Any], data: JSONBody[TokenIn]) -> TokenOut:
         client_ip = request.client.host if request.client else "unknown"
-        user_id = await service.authenticate(data.email, data.password, client_ip)
-        token, expires_at = await service.issue_token(user_id)
+        user_id = await logins.authenticate(data.email, data.password, client_ip)
+        token, expires_at = await sessions.issue_token(user_id)
         return TokenOut(token=token, expires_at=expires_at)
 
     @get(

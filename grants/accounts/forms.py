@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grants.accounts import service
 from grants.accounts.schemas import RegisterIn, TokenIn
+from grants.accounts.service import passwords, registration
 from grants.core.auth import Principal
 from grants.core.errors import ValidationFailed
 from grants.core.forms import Refusal
@@ -22,7 +22,7 @@ async def register(data: dict[str, str]) -> int:
         "name": data.get("name", ""),
     }
     refuse_long_texts(fields | {"organisation": organisation}, RegisterIn)
-    user_id, _org_id = await service.register(
+    user_id, _org_id = await registration.register(
         data.get("email", ""), data.get("password", ""), data.get("name", ""), organisation
     )
     return user_id
@@ -47,6 +47,6 @@ def register_errors(refusal: Refusal) -> dict[str, str]:
 async def change_password(me: Principal, data: dict[str, str], client_ip: str) -> None:
     if data.get("new_password", "") != data.get("new_password2", ""):
         raise ValidationFailed({"new_password2": _("The passwords do not match.")})
-    await service.change_password(
+    await passwords.change_password(
         me, data.get("current_password", ""), data.get("new_password", ""), client_ip
     )

@@ -2,12 +2,19 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from grants.accounts.tables import ApiToken, Membership, Organisation, UserRole
+from grants.accounts.tables import (
+    AccountProfile,
+    ApiToken,
+    JoinRequest,
+    Membership,
+    Organisation,
+    UserRole,
+)
 
 APP_CONFIG = AppConfig(
     app_name="accounts",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[UserRole, Organisation, Membership, ApiToken],
+    table_classes=[UserRole, Organisation, Membership, ApiToken, AccountProfile, JoinRequest],
     migration_dependencies=["piccolo.apps.user.piccolo_app", "grants.registry.piccolo_app"],
     commands=[],
 )

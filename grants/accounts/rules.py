@@ -7,11 +7,13 @@ import re
 
 from piccolo.apps.user.tables import BaseUser
 
+from grants.core.auth import Role
 from grants.core.i18n import _
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ORG_REG_NO = re.compile(r"^\d{11}$")
 MIN_PASSWORD = 8
+PANEL_ROLES = frozenset({Role.staff, Role.reviewer})  # roles that log in to the admin panel
 # The e-mail is the username too: the shorter column bounds it, below the 254 characters mail carries.
 MAX_EMAIL = min(254, BaseUser.username.length, BaseUser.email.length)
 

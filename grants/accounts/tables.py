@@ -54,3 +54,32 @@ class ApiToken(Table, tablename="api_token"):
     token_hash = Varchar(length=64, unique=True, index=True, secret=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(index=True)
+
+
+class AccountProfile(Table, tablename="account_profile"):
+    """What a user chose for themselves: the language of their mail, and whether their address is
+    confirmed. Registration writes the row unconfirmed; a user without a row was made by staff (the
+    CLI, the demo), whose address counts as confirmed, and reads Latvian until they choose."""
+
+    user = ForeignKey(BaseUser, unique=True, index=True, on_delete=OnDelete.cascade)
+    language = Varchar(length=5, default="lv")
+    email_confirmed_at = Timestamptz(null=True, default=None)
+
+
+class JoinRequestStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    refused = "refused"
+
+
+class JoinRequest(Table, tablename="join_request"):
+    """A person who registered with the registration number of an organisation already here asks
+    to join it; its owner (or staff, in a dispute) approves or refuses."""
+
+    user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)
+    organisation = ForeignKey(Organisation, index=True, on_delete=OnDelete.cascade)
+    status = Varchar(length=10, choices=JoinRequestStatus, default=JoinRequestStatus.pending, index=True)
+    message = Varchar(length=500, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    decided_at = Timestamptz(null=True, default=None)
+    decided_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)

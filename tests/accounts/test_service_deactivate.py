@@ -7,8 +7,8 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from grants.accounts import service as accounts
 from grants.accounts.queries import load_principal, user_id_by_email
+from grants.accounts.service import logins, users
 from grants.accounts.tables import ApiToken, UserRole
 from grants.applications.tables import Application
 from grants.core.auth import Role
@@ -28,14 +28,14 @@ async def test_deactivated_user_is_logged_out_everywhere_and_cannot_log_in(clien
     assert (await client.get("/api/me")).json()["email"] == email
     assert (await make_client().get("/api/me", headers=token)).json()["email"] == email
     staff = await load_principal(await user_id_by_email(await make_user(Role.staff)))
-    await accounts.deactivate_user(user_id, staff)
+    await users.deactivate_user(user_id, staff)
 
     assert await BaseUser.select(BaseUser.active).where(BaseUser.id == user_id) == [{"active": False}]
     assert await SessionsBase.count().where(SessionsBase.user_id == user_id) == 0
     assert await ApiToken.count().where(ApiToken.user == user_id) == 0
     assert await load_principal(user_id) is None
     with pytest.raises(InvalidCredentials):
-        await accounts.authenticate(email, PASSWORD, "127.9.9.9")
+        await logins.authenticate(email, PASSWORD, "127.9.9.9")
     assert (await make_client().get("/api/me", headers=token)).status_code == 401
     assert (await client.get("/api/me")).status_code == 401
     # Roles are kept as they were (nothing is revoked), and the step is in the audit log.
@@ -57,7 +57,7 @@ async def test_deactivated_applicant_keeps_their_applications(database):
     )
     await Application.update({Application.created_by: user_id}).where(Application.id == application_id)
     staff = await load_principal(await user_id_by_email(await make_user(Role.staff)))
-    await accounts.deactivate_user(user_id, staff)
+    await users.deactivate_user(user_id, staff)
     kept = await Application.select(Application.title, Application.created_by).where(
         Application.id == application_id
     )
@@ -68,7 +68,7 @@ async def test_deactivated_applicant_keeps_their_applications(database):
 async def test_deactivating_yourself_is_refused(database, english):
     staff = await load_principal(await user_id_by_email(await make_user(Role.staff)))
     with pytest.raises(Conflict) as refused:
-        await accounts.deactivate_user(staff.user_id, staff)
+        await users.deactivate_user(staff.user_id, staff)
     assert refused.value.message == "You cannot deactivate your own account."
     assert await BaseUser.select(BaseUser.active).where(BaseUser.id == staff.user_id) == [{"active": True}]
 
@@ -76,4 +76,4 @@ async def test_deactivating_yourself_is_refused(database, english):
 async def test_deactivating_an_unknown_user_is_not_found(database):
     staff = await load_principal(await user_id_by_email(await make_user(Role.staff)))
     with pytest.raises(NotFound):
-        await accounts.deactivate_user(2_000_000_000, staff)
+        await users.deactivate_user(2_000_000_000, staff)

@@ -9,7 +9,7 @@ import time
 import pytest
 from piccolo.apps.user.tables import BaseUser
 
-from grants.accounts import service
+from grants.accounts.service import logins, passwords
 from grants.core.auth import Role
 from grants.core.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from tests.factories.accounts import PASSWORD, make_user
@@ -41,7 +41,7 @@ async def test_authenticate_hashes_off_the_event_loop(database):
     tick = asyncio.create_task(ticker())
     await asyncio.sleep(0.01)  # the ticker runs before the login starts
     started = time.perf_counter()
-    user_id = await service.authenticate(email, PASSWORD, "10.90.0.1")
+    user_id = await logins.authenticate(email, PASSWORD, "10.90.0.1")
     took = time.perf_counter() - started
     done.set()
     await tick
@@ -53,32 +53,32 @@ async def test_authenticate_hashes_off_the_event_loop(database):
 async def test_authenticate_rehashes_an_old_hash_with_the_current_iterations(database):
     email = await make_user(Role.staff)
     await _with_slow_hash(email, 2000)
-    await service.authenticate(email, PASSWORD, "10.90.0.2")
+    await logins.authenticate(email, PASSWORD, "10.90.0.2")
     stored = await BaseUser.select(BaseUser.password).where(BaseUser.username == email).first()
     assert stored["password"].split("$")[1] == str(BaseUser._pbkdf2_iteration_count)
-    assert await service.authenticate(email, PASSWORD, "10.90.0.2") > 0
+    assert await logins.authenticate(email, PASSWORD, "10.90.0.2") > 0
 
 
 @pytest.mark.parametrize("email", ["nul\x00@example.lv", "a" * 400 + "@example.lv"])
 async def test_authenticate_refuses_an_email_unfit_for_the_key(database, email):
     with pytest.raises(InvalidCredentials):
-        await service.authenticate(email, PASSWORD, "10.90.0.3")
+        await logins.authenticate(email, PASSWORD, "10.90.0.3")
 
 
 async def test_change_password_limits_the_current_password(database, english):
     from grants.accounts.queries import load_principal
 
     email = await make_user(Role.reviewer)
-    user_id = await service.authenticate(email, PASSWORD, "10.90.0.4")
+    user_id = await logins.authenticate(email, PASSWORD, "10.90.0.4")
     me = await load_principal(user_id, "session", None)
     for _ in range(5):
         with pytest.raises(ValidationFailed) as wrong:
-            await service.change_password(me, "wrong-one", "a-new-horse-battery", "10.90.0.4")
+            await passwords.change_password(me, "wrong-one", "a-new-horse-battery", "10.90.0.4")
         assert wrong.value.errors == {"current_password": "The current password is wrong."}
     with pytest.raises(TooManyAttempts):
-        await service.change_password(me, PASSWORD, "a-new-horse-battery", "10.90.0.4")
+        await passwords.change_password(me, PASSWORD, "a-new-horse-battery", "10.90.0.4")
     with pytest.raises(TooManyAttempts):
-        await service.authenticate(email, PASSWORD, "10.90.0.5")
+        await logins.authenticate(email, PASSWORD, "10.90.0.5")
 
 
 async def test_change_password_counts_under_the_login_key_when_the_email_column_differs(database, english):
@@ -88,11 +88,11 @@ async def test_change_password_counts_under_the_login_key_when_the_email_column_
 
     email = await make_user(Role.reviewer)
     await BaseUser.update({BaseUser.email: "contact@elsewhere.lv"}).where(BaseUser.username == email)
-    user_id = await service.authenticate(email, PASSWORD, "10.90.0.6")
+    user_id = await logins.authenticate(email, PASSWORD, "10.90.0.6")
     me = await load_principal(user_id, "session", None)
     with pytest.raises(ValidationFailed):
-        await service.change_password(me, "wrong-one", "a-new-horse-battery", "10.90.0.6")
+        await passwords.change_password(me, "wrong-one", "a-new-horse-battery", "10.90.0.6")
     assert await account_failures(email) == 1
     assert await account_failures("contact@elsewhere.lv") == 0
-    await service.change_password(me, PASSWORD, "a-new-horse-battery", "10.90.0.6")
-    assert await service.authenticate(email, "a-new-horse-battery", "10.90.0.6") == user_id
+    await passwords.change_password(me, PASSWORD, "a-new-horse-battery", "10.90.0.6")
+    assert await logins.authenticate(email, "a-new-horse-battery", "10.90.0.6") == user_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from grants.accounts.service import start_session
+from grants.accounts.service.sessions import start_session
 from grants.core.auth import SESSION_COOKIE, Role
 from grants.core.tables import LoginFailure
 from tests.factories.accounts import PASSWORD, make_user

@@ -7,8 +7,8 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from grants.accounts import service as accounts
 from grants.accounts.queries import user_id_by_email
+from grants.accounts.service import users
 from grants.core.auth import Role
 from grants.core.tables import AuditEntry
 from tests.admin.test_panel_deletions import staff_panel
@@ -57,7 +57,7 @@ async def test_reactivate_form_lets_a_deactivated_user_log_in_again(client, make
     headers, staff_email = await staff_panel(client)
     email = await make_user(Role.applicant)
     user_id = await user_id_by_email(email)
-    await accounts.deactivate_user(user_id, None)
+    await users.deactivate_user(user_id, None)
     assert await token_status(make_client(), email) == 401
 
     response = await client.post(

@@ -1,12 +1,9 @@
-"""Fixtures of the core tests: a real SMTP server (aiosmtpd) on loopback, an empty outbox, the file
+"""Fixtures of the core tests: an SMTP server that wants a login, an empty outbox, the file
 storage on each backend (local files and S3 on moto's server)."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import uuid
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -16,39 +13,8 @@ from aiosmtpd.smtp import AuthResult
 from grants.core.storage import LocalStorage, S3Storage, Storage, get_storage
 from grants.core.tables import OutboxMessage
 from tests.factories.servers import free_port
+from tests.factories.smtp import Collector
 from tests.factories.storage import REGION, s3_client, storage_settings
-
-
-class Collector:
-    """An aiosmtpd handler that keeps every message; it refuses recipients named nobody@…"""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address.startswith("nobody@"):
-            return "550 5.1.1 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        raw = envelope.content.replace(b"\r\n", b"\n")  # SMTP's line ends, as a mail program reads them
-        self.messages.append(email.message_from_bytes(raw, policy=email.policy.default))
-        return "250 Message accepted"
-
-    @property
-    def ids(self) -> list[str]:
-        return [m["Message-ID"] for m in self.messages]
-
-
-@pytest.fixture
-def smtp():
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    collector.port = controller.port
-    yield collector
-    controller.stop()
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ from typing import Any
 import httpx
 import pytest
 
-from grants.accounts.service import issue_token, register
+from grants.accounts.service.registration import register
+from grants.accounts.service.sessions import issue_token
 from grants.applications.tables import Application, BudgetLine, PlannedEvent
 from grants.core.tables import AuditEntry, OutboxMessage
 from tests.factories.accounts import PASSWORD, organisation, unique_email

@@ -30,15 +30,17 @@ def _log_tail(path: Path, lines: int = 40) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(database: str) -> Iterator[str]:
-    """`grants serve` on a free loopback port over the suite's database; yields its base URL."""
+def server(database: str, mail_server) -> Iterator[str]:
+    """`grants serve` on a free loopback port over the suite's database, its mail to `mail_server`;
+    yields its base URL."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = Path(os.environ["GRANTS_VAR_DIR"]) / f"e2e-server-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     grants = Path(sys.executable).with_name("grants")
     # A connection pool, as in production (the in-process test app runs without one).
-    env = dict(os.environ, BASE_URL=base_url, DB_POOL="1")
+    smtp_url = f"smtp://127.0.0.1:{mail_server.port}?from=grants@example.lv"
+    env = dict(os.environ, BASE_URL=base_url, DB_POOL="1", SMTP_URL=smtp_url)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(grants), "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from grants.accounts.service import ensure_user
+from grants.accounts.service.users import ensure_user
 from grants.core.auth import Role
 from tests.e2e.axe import axe_script, blocking_violations, describe
 from tests.e2e.browser import TIMEOUT_MS

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 async def cast(database) -> Cast:
     """The people and schools of the story, made through the services as `grants createuser` does."""
-    from grants.accounts.service import ensure_user
+    from grants.accounts.service.users import ensure_user
 
     staff = unique_email("staff")
     await ensure_user(staff, PASSWORD, Role.staff, None, "Ilze Programma")

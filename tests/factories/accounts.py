@@ -38,7 +38,7 @@ async def post_form(client: httpx.AsyncClient, url: str, data: dict[str, str]) -
 
 
 async def make_user(role: Role, municipality: str | None = None, name: str = "Test Person") -> str:
-    from grants.accounts.service import ensure_user
+    from grants.accounts.service.users import ensure_user
 
     email = unique_email(role.value)
     await ensure_user(email, PASSWORD, role, municipality, name)

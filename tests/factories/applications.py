@@ -58,7 +58,7 @@ async def eligible_applications(count: int, **call_overrides) -> tuple[int, list
     """A published call with `count` submitted, eligible applications from as many organisations,
     made through the services (the API paths have tests of their own). Returns (call id, app ids)."""
     from grants.accounts.queries import load_principal
-    from grants.accounts.service import register
+    from grants.accounts.service.registration import register
     from grants.applications.service import drafts, submission
     from grants.calls import service as calls
     from grants.scoring import service as scoring

@@ -76,7 +76,7 @@ def logged_in(path: str, response: httpx.Response, client: httpx.AsyncClient) ->
 
 async def account_failures(email: str) -> int:
     """Failures counted against the account's key, in the store the app uses."""
-    from grants.accounts.service import limiter
+    from grants.accounts.service.logins import limiter
 
     store = limiter()
     return await store.store.count(store.keys(email, "-")[0], store.window)

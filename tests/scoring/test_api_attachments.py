@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from grants.accounts.queries import load_principal, user_id_by_email
-from grants.accounts.service import register
+from grants.accounts.service.registration import register
 from grants.applications.service import attachments, drafts, submission
 from grants.calls import service as calls
 from grants.core.auth import Role

@@ -131,7 +131,7 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
 async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
     """One eligible application from an organisation with this name, with a named file."""
     from grants.accounts.queries import load_principal
-    from grants.accounts.service import register
+    from grants.accounts.service.registration import register
     from grants.applications.service import attachments, drafts, submission
     from grants.calls import service as calls
     from grants.scoring import service as scoring

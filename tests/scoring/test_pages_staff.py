@@ -7,7 +7,7 @@ import re
 import pytest
 
 from grants.accounts.queries import load_principal
-from grants.accounts.service import register
+from grants.accounts.service.registration import register
 from grants.applications.service import drafts, submission
 from grants.applications.tables import Application
 from grants.calls import service as calls

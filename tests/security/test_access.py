@@ -65,7 +65,7 @@ async def send(case: Case, role: str, world: World, browsers, api, app) -> httpx
         return await api.request(case.method, url, headers=world.headers(role), **kwargs)
     client = browsers[role]
     if case.fresh and role in world.user_ids:
-        from grants.accounts.service import start_session
+        from grants.accounts.service.sessions import start_session
 
         client = browser(app, await start_session(world.user_ids[role]))
     try:

@@ -41,7 +41,7 @@ async def test_password_spraying_from_one_address_is_stopped(new_browser):
 
 async def fresh_session(world, role: str) -> str:
     """A session of its own: logging in over it ends it, and the shared world's must live on."""
-    from grants.accounts.service import start_session
+    from grants.accounts.service.sessions import start_session
 
     return await start_session(world.user_ids[role])
 
@@ -100,7 +100,7 @@ async def test_bad_bearer_token_is_401(api, header):
 
 
 async def test_expired_token_is_401_with_its_reason(api, world):
-    from grants.accounts.service import issue_token
+    from grants.accounts.service.sessions import issue_token
 
     token, _expires = await issue_token(world.user_ids["a"])
     headers = {"Authorization": f"Bearer {token}"}
@@ -130,7 +130,7 @@ async def test_bad_token_is_not_rescued_by_a_session_cookie(browsers):
 
 async def test_token_of_a_deactivated_user_is_401(api):
     from grants.accounts.queries import user_id_by_email
-    from grants.accounts.service import issue_token
+    from grants.accounts.service.sessions import issue_token
 
     email = await make_user(Role.staff)
     user_id = await user_id_by_email(email)
@@ -142,7 +142,7 @@ async def test_token_of_a_deactivated_user_is_401(api):
 
 async def test_expired_session_is_signed_out(new_browser):
     from grants.accounts.queries import user_id_by_email
-    from grants.accounts.service import start_session
+    from grants.accounts.service.sessions import start_session
 
     email = await make_user(Role.applicant)
     session = await start_session(await user_id_by_email(email))

@@ -32,7 +32,7 @@ class Scene:
 @pytest.fixture(scope="module")
 async def scene(app) -> Scene:
     from grants.accounts.queries import load_principal, user_id_by_email
-    from grants.accounts.service import register
+    from grants.accounts.service.registration import register
     from grants.applications.service import drafts
     from grants.scoring import service as scoring
     from tests.factories.accounts import organisation
@@ -54,7 +54,7 @@ async def scene(app) -> Scene:
 
 async def signed_in(new_browser, email: str):
     from grants.accounts.queries import user_id_by_email
-    from grants.accounts.service import start_session
+    from grants.accounts.service.sessions import start_session
 
     return new_browser(await start_session(await user_id_by_email(email)))
 
@@ -195,7 +195,7 @@ async def test_session_in_one_of_two_cookie_headers_still_needs_the_token(app, s
     """HTTP/2 lets a browser split its cookies over several headers: the CSRF check must see the
     session wherever the authentication finds it."""
     from grants.accounts.queries import user_id_by_email
-    from grants.accounts.service import start_session
+    from grants.accounts.service.sessions import start_session
 
     session = await start_session(await user_id_by_email(scene.applicant))
     headers = [

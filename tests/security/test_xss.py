@@ -36,7 +36,7 @@ class Stage:
 async def stage(app) -> Stage:
     """Everything written through the API as its users would, each field carrying its payload."""
     from grants.accounts.queries import user_id_by_email
-    from grants.accounts.service import start_session
+    from grants.accounts.service.sessions import start_session
 
     stage = Stage(org_number=unique_org_number())
     async with browser(app) as http:
@@ -210,7 +210,7 @@ async def test_reflected_input_is_escaped_or_refused(app, url):
 
 async def test_api_returns_the_raw_text_as_json(app, stage):
     from grants.accounts.queries import user_id_by_email
-    from grants.accounts.service import issue_token
+    from grants.accounts.service.sessions import issue_token
 
     token, _ = await issue_token(await user_id_by_email(stage.emails["applicant"]))
     async with browser(app) as client:

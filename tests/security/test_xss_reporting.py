@@ -28,7 +28,8 @@ class Scene:
 @pytest.fixture(scope="module")
 async def scene(app) -> Scene:
     from grants.accounts.queries import load_principal, user_id_by_email
-    from grants.accounts.service import register, start_session
+    from grants.accounts.service.registration import register
+    from grants.accounts.service.sessions import start_session
     from grants.awards.service import payments
     from grants.awards.tables import Payment
     from grants.core.time import now

@@ -83,7 +83,7 @@ class World:
 
 async def _user(world: World, key: str, role: Role, municipality: str | None = None, name: str = "") -> Any:
     from grants.accounts.queries import load_principal
-    from grants.accounts.service import ensure_user
+    from grants.accounts.service.users import ensure_user
 
     email = unique_email(key)
     user_id = await ensure_user(email, PASSWORD, role, municipality, name or f"Person {key.upper()}")
@@ -93,7 +93,7 @@ async def _user(world: World, key: str, role: Role, municipality: str | None = N
 
 async def _applicant(world: World, key: str, municipality: str, org_name: str) -> Any:
     from grants.accounts.queries import load_principal
-    from grants.accounts.service import register
+    from grants.accounts.service.registration import register
 
     email = unique_email(key)
     org = organisation(name=org_name, municipality_code=municipality)
@@ -179,7 +179,7 @@ async def decided_call(
 
 
 async def build_world() -> World:
-    from grants.accounts.service import issue_token, start_session
+    from grants.accounts.service.sessions import issue_token, start_session
     from grants.applications.service import clarifications, submission
     from grants.calls import service as calls
     from grants.calls import service as documents

@@ -1,0 +1,296 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from enum import Enum
+from piccolo.columns.base import OnDelete
+from piccolo.columns.base import OnUpdate
+from piccolo.columns.column_types import ForeignKey
+from piccolo.columns.column_types import Serial
+from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.column_types import Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.indexes import IndexMethod
+from piccolo.table import Table
+
+
+class BaseUser(Table, tablename="piccolo_user", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name="id",
+        secret=False,
+    )
+
+
+class Organisation(Table, tablename="organisation", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name="id",
+        secret=False,
+    )
+
+
+ID = "2026-12-07T14:41:01:381000"
+VERSION = "1.38.0"
+DESCRIPTION = "True"
+
+
+async def forwards():
+    manager = MigrationManager(
+        migration_id=ID, app_name="accounts", description=DESCRIPTION
+    )
+
+    manager.add_table(
+        class_name="JoinRequest",
+        tablename="join_request",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="AccountProfile",
+        tablename="account_profile",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="JoinRequest",
+        tablename="join_request",
+        column_name="user",
+        db_column_name="user",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": BaseUser,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="JoinRequest",
+        tablename="join_request",
+        column_name="organisation",
+        db_column_name="organisation",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Organisation,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="JoinRequest",
+        tablename="join_request",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 10,
+            "default": "pending",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "JoinRequestStatus",
+                {
+                    "pending": "pending",
+                    "approved": "approved",
+                    "refused": "refused",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="JoinRequest",
+        tablename="join_request",
+        column_name="message",
+        db_column_name="message",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 500,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="JoinRequest",
+        tablename="join_request",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="JoinRequest",
+        tablename="join_request",
+        column_name="decided_at",
+        db_column_name="decided_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="JoinRequest",
+        tablename="join_request",
+        column_name="decided_by",
+        db_column_name="decided_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": BaseUser,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccountProfile",
+        tablename="account_profile",
+        column_name="user",
+        db_column_name="user",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": BaseUser,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": True,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccountProfile",
+        tablename="account_profile",
+        column_name="language",
+        db_column_name="language",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 5,
+            "default": "lv",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccountProfile",
+        tablename="account_profile",
+        column_name="email_confirmed_at",
+        db_column_name="email_confirmed_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    return manager
