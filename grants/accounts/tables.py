@@ -63,6 +63,7 @@ class AccountProfile(Table, tablename="account_profile"):
 
     user = ForeignKey(BaseUser, unique=True, index=True, on_delete=OnDelete.cascade)
     language = Varchar(length=5, default="lv")
+    created_at = Timestamptz(default=TimestamptzNow())
     email_confirmed_at = Timestamptz(null=True, default=None)
 
 

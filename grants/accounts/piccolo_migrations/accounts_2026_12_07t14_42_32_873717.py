@@ -37,7 +37,7 @@ class Organisation(Table, tablename="organisation", schema=None):
     )
 
 
-ID = "2026-12-07T14:41:01:381000"
+ID = "2026-12-07T14:42:32:873717"
 VERSION = "1.38.0"
 DESCRIPTION = "True"
 
@@ -260,6 +260,27 @@ async def forwards():
         params={
             "length": 5,
             "default": "lv",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccountProfile",
+        tablename="account_profile",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
             "null": False,
             "primary_key": False,
             "unique": False,
