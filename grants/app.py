@@ -14,6 +14,7 @@ from litestar.template.config import TemplateConfig
 from admin.mount import admin_mount
 from grants import accounts, applications, awards, calls, registry, reporting, scoring
 from grants.accounts.queries import principal_for_token
+from grants.accounts.service.profiles import set_language
 from grants.accounts.service.sessions import principal_for_session
 from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, caller_dependencies, public
@@ -21,7 +22,7 @@ from grants.core.db import configure
 from grants.core.i18n import LanguageMiddleware
 from grants.core.inputs import refuse_unreadable_input
 from grants.core.security import BearerAwareCSRFMiddleware, allowed_hosts, form_pages, security_headers
-from grants.core.web import PagesController, error_handlers, template_engine
+from grants.core.web import REMEMBER_LANGUAGE, PagesController, error_handlers, template_engine
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
 CSRF_COOKIE = "grants_csrf"  # its own name: piccolo-admin has a "csrftoken" of its own
@@ -92,6 +93,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=refuse_unreadable_input,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"settings": settings, "csrf_config": csrf}),
+        state=State({"settings": settings, "csrf_config": csrf, REMEMBER_LANGUAGE: set_language}),
         debug=False,
     )

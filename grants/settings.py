@@ -44,6 +44,7 @@ class Settings:
     token_hours: int = 24
     db_pool: bool = True
     var_dir: Path = field(default=PROJECT_ROOT / "var")
+    password_reset_max_requests: int = 3
 
     @property
     def production(self) -> bool:
@@ -110,6 +111,7 @@ class Settings:
             token_hours=_positive_int(env, "TOKEN_HOURS", 24),
             db_pool=env.get("DB_POOL", "1") not in {"0", "false", "no"},
             var_dir=var_dir,
+            password_reset_max_requests=_positive_int(env, "PASSWORD_RESET_MAX_REQUESTS", 3),
         )
 
 

@@ -3,5 +3,6 @@
 from grants.accounts.api import AccountsApi
 from grants.accounts.pages.portal import PortalAccountPages
 from grants.accounts.pages.public import PublicAccountPages
+from grants.accounts.pages.public_password import PublicPasswordPages
 
-routes = [AccountsApi, PublicAccountPages, PortalAccountPages]
+routes = [AccountsApi, PublicAccountPages, PortalAccountPages, PublicPasswordPages]

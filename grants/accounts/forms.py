@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grants.accounts.schemas import RegisterIn, TokenIn
-from grants.accounts.service import passwords, registration
+from grants.accounts.service import passwords, registration, resets
 from grants.core.auth import Principal
 from grants.core.errors import ValidationFailed
 from grants.core.forms import Refusal
@@ -50,3 +50,10 @@ async def change_password(me: Principal, data: dict[str, str], client_ip: str) -
     await passwords.change_password(
         me, data.get("current_password", ""), data.get("new_password", ""), client_ip
     )
+
+
+async def reset_password(token: str, data: dict[str, str]) -> int:
+    """The new-password form of a reset link; the user's id."""
+    if data.get("new_password", "") != data.get("new_password2", ""):
+        raise ValidationFailed({"new_password2": _("The passwords do not match.")})
+    return await resets.complete_reset(token, data.get("new_password", ""), field="new_password")

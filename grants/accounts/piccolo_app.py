@@ -8,13 +8,14 @@ from grants.accounts.tables import (
     JoinRequest,
     Membership,
     Organisation,
+    PasswordReset,
     UserRole,
 )
 
 APP_CONFIG = AppConfig(
     app_name="accounts",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[UserRole, Organisation, Membership, ApiToken, AccountProfile, JoinRequest],
+    table_classes=[UserRole, Organisation, Membership, ApiToken, AccountProfile, JoinRequest, PasswordReset],
     migration_dependencies=["piccolo.apps.user.piccolo_app", "grants.registry.piccolo_app"],
     commands=[],
 )

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from piccolo.apps.user.tables import BaseUser
 
 from grants.accounts.rules import normalise_email, token_hash
-from grants.accounts.tables import ApiToken, Membership, Organisation, UserRole
+from grants.accounts.tables import AccountProfile, ApiToken, Membership, Organisation, UserRole
 from grants.core.auth import Principal, Role
 from grants.core.errors import ValidationFailed
-from grants.core.i18n import _
+from grants.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from grants.core.time import now
 from grants.registry.queries import get_municipality, is_current
 
@@ -79,12 +79,46 @@ async def user_id_by_email(email: str) -> int | None:
     return row["id"] if row else None
 
 
-async def member_emails(organisation_id: int) -> list[str]:
-    """Where an organisation's mail goes: its active members' addresses."""
-    rows = await Membership.select(Membership.user.email.as_alias("email")).where(
-        (Membership.organisation == organisation_id) & Membership.user.active.eq(True)
+class Recipient(NamedTuple):
+    """Where a mail goes, and the language its reader chose (Latvian unless they chose otherwise)."""
+
+    email: str
+    language: str
+
+
+async def languages_of(user_ids: list[int]) -> dict[int, str]:
+    """The language each user chose; a user without a profile reads the default, Latvian."""
+    if not user_ids:
+        return {}
+    rows = await AccountProfile.select(AccountProfile.user, AccountProfile.language).where(
+        AccountProfile.user.is_in(user_ids)
     )
-    return sorted({row["email"] for row in rows if row["email"]})
+    chosen = {row["user"]: row["language"] for row in rows if row["language"] in LANGUAGES}
+    return {user_id: chosen.get(user_id, DEFAULT_LANGUAGE) for user_id in user_ids}
+
+
+async def member_recipients(organisation_id: int) -> list[Recipient]:
+    """Where an organisation's mail goes: its active members' addresses, each in its reader's language."""
+    rows = await Membership.select(
+        Membership.user.as_alias("user"), Membership.user.email.as_alias("email")
+    ).where((Membership.organisation == organisation_id) & Membership.user.active.eq(True))
+    languages = await languages_of([row["user"] for row in rows])
+    by_address = {row["email"]: languages[row["user"]] for row in rows if row["email"]}
+    return [Recipient(email, by_address[email]) for email in sorted(by_address)]
+
+
+async def user_recipients(user_ids: list[int]) -> dict[int, Recipient]:
+    """Each of these users' address and language, by id (users without an address left out)."""
+    if not user_ids:
+        return {}
+    rows = await BaseUser.select(BaseUser.id, BaseUser.email).where(BaseUser.id.is_in(user_ids))
+    languages = await languages_of([row["id"] for row in rows])
+    return {row["id"]: Recipient(row["email"], languages[row["id"]]) for row in rows if row["email"]}
+
+
+async def user_recipient(user_id: int) -> Recipient | None:
+    """One user's address and language, or None without an address."""
+    return (await user_recipients([user_id])).get(user_id)
 
 
 async def current_municipality_id(code: str) -> int | None:

@@ -8,7 +8,7 @@ import msgspec
 from piccolo.apps.user.tables import BaseUser
 
 from grants.accounts.tables import Organisation
-from grants.core.inputs import Password, text_of
+from grants.core.inputs import Password, bounded, text_of
 from grants.registry.tables import Municipality
 
 # The e-mail is the user's username too: its shorter column bounds it, at login as well.
@@ -23,6 +23,7 @@ MunicipalityCode = text_of(Municipality.code)
 Address = text_of(Organisation.address)
 OrgEmail = text_of(Organisation.email)
 Phone = text_of(Organisation.phone)
+ResetToken = bounded(100)  # secrets.token_urlsafe(32) is 43 characters
 
 
 class OrganisationIn(msgspec.Struct):
@@ -64,3 +65,12 @@ class MeOut(msgspec.Struct):
     roles: list[str]
     organisation_id: int | None
     municipalities: list[str]
+
+
+class PasswordResetIn(msgspec.Struct):
+    email: Email
+
+
+class PasswordResetConfirmIn(msgspec.Struct):
+    token: ResetToken
+    password: Password

@@ -84,3 +84,14 @@ class JoinRequest(Table, tablename="join_request"):
     created_at = Timestamptz(default=TimestamptzNow())
     decided_at = Timestamptz(null=True, default=None)
     decided_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
+
+
+class PasswordReset(Table, tablename="password_reset"):
+    """A link sent to reset a forgotten password: only the SHA-256 of its token is stored; it works
+    once (used_at), for an hour (expires_at)."""
+
+    user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)  # access, not history
+    token_hash = Varchar(length=64, unique=True, index=True, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(index=True)
+    used_at = Timestamptz(null=True, default=None)

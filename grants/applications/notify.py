@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from grants.accounts.queries import member_emails
+from grants.accounts.queries import member_recipients
 from grants.applications.tables import Application, ApplicationStatus, PlannedEvent
 from grants.calls.tables import CallStatus
 from grants.core import mail
 from grants.core.db import write_transaction
-from grants.core.i18n import DEFAULT_LANGUAGE
 from grants.core.money import format_cents
 from grants.core.time import format_riga, now
 
@@ -30,12 +29,13 @@ async def _send_to_members(
     template: str,
     context: dict[str, Any],
     key: str,
-    language: str | None = None,
 ) -> int:
+    """Each active member, in the language they chose."""
     sent = 0
-    for address in await member_emails(organisation_id):
+    for recipient in await member_recipients(organisation_id):
+        address = recipient.email
         if await mail.enqueue(
-            address, subject, template, context, language=language, dedupe_key=f"{key}:{address}"
+            address, subject, template, context, language=recipient.language, dedupe_key=f"{key}:{address}"
         ):
             sent += 1
     return sent
@@ -79,7 +79,6 @@ async def clarification(
         "applications/mail/clarification_request",
         context,
         f"clarification:{clarification_id}",
-        language=DEFAULT_LANGUAGE,  # staff ask; the applicant reads it in the default language
     )
 
 

@@ -8,12 +8,12 @@ them. Each mail is queued in the transaction of the change it reports, once per 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from grants.accounts.queries import member_emails
+from grants.accounts.queries import member_recipients
 from grants.applications.tables import Application
 from grants.core import mail
-from grants.core.i18n import DEFAULT_LANGUAGE
 from grants.core.money import format_cents
 from grants.core.time import format_day
 from grants.scoring.queries.ranking import Ranked
@@ -64,14 +64,14 @@ async def decision(
         "application_id": application_id,
     }
     queued = 0
-    for address in await member_emails(app["organisation"]):
+    for recipient in await member_recipients(app["organisation"]):
         if await mail.enqueue(
-            address,
+            recipient.email,
             SUBJECTS[decision],
             f"awards/mail/decision_{decision}",
             context,
-            language=DEFAULT_LANGUAGE,  # staff decide; the applicant reads it in the default language
-            dedupe_key=f"decision:{application_id}:{decision}:{address}",
+            language=recipient.language,  # each member reads it in the language they chose
+            dedupe_key=f"decision:{application_id}:{decision}:{recipient.email}",
         ):
             queued += 1
     return queued
@@ -82,17 +82,23 @@ TERMINATED_SUBJECT = mail.N_("The grant for %(reference)s is terminated")
 
 
 async def _to_members(
-    organisation_id: int, subject: str, template: str, context: dict[str, Any], key: str
+    organisation_id: int,
+    subject: str,
+    template: str,
+    context: dict[str, Any] | Callable[[str], dict[str, Any]],
+    key: str,
 ) -> int:
+    """Each active member, in the language they chose; a context that depends on the language
+    (dates) is a function of it."""
     queued = 0
-    for address in await member_emails(organisation_id):
+    for recipient in await member_recipients(organisation_id):
         if await mail.enqueue(
-            address,
+            recipient.email,
             subject,
             template,
-            context,
-            language=DEFAULT_LANGUAGE,  # staff act; the grantee reads it in the default language
-            dedupe_key=f"{key}:{address}",
+            context(recipient.language) if callable(context) else context,
+            language=recipient.language,
+            dedupe_key=f"{key}:{recipient.email}",
         ):
             queued += 1
     return queued
@@ -102,16 +108,19 @@ async def agreement_signed(
     award: dict[str, Any], agreement: dict[str, Any], advance: dict[str, Any] | None
 ) -> int:
     """The agreement is recorded: its number and date, and the advance that falls due."""
-    context = {
-        "reference": award["reference"],
-        "title": award["title"],
-        "call_title": award["call_title"],
-        "number": agreement["number"],
-        "signed_on": format_day(agreement["signed_on"], DEFAULT_LANGUAGE),
-        "amount": format_cents(award["amount_cents"]),
-        "advance": format_cents(advance["amount_cents"]) if advance else "",
-        "advance_due": format_day(advance["due_on"], DEFAULT_LANGUAGE) if advance else "",
-    }
+
+    def context(language: str) -> dict[str, Any]:  # the dates as the reader's language writes them
+        return {
+            "reference": award["reference"],
+            "title": award["title"],
+            "call_title": award["call_title"],
+            "number": agreement["number"],
+            "signed_on": format_day(agreement["signed_on"], language),
+            "amount": format_cents(award["amount_cents"]),
+            "advance": format_cents(advance["amount_cents"]) if advance else "",
+            "advance_due": format_day(advance["due_on"], language) if advance else "",
+        }
+
     return await _to_members(
         award["organisation"],
         AGREEMENT_SUBJECT,

@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ER
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from grants.core.auth import public
+from grants.core.auth import Viewer, public
 from grants.core.errors import (
     Conflict,
     InvalidCredentials,
@@ -187,15 +187,29 @@ def error_handlers() -> dict[Any, Any]:
     }
 
 
+# The app state's key of `async (user_id, language) -> Any`, which stores a signed-in user's language.
+REMEMBER_LANGUAGE = "remember_language"
+
+
 class PagesController(Controller):
     guards = [public]
 
     @get("/lang/{code:str}", name="language")
-    async def switch_language(self, code: FromPath[str], next: FromQuery[str | None] = None) -> Redirect:
-        """Switch the language and come back to the same page."""
+    async def switch_language(
+        self,
+        request: Request[Any, Any, Any],
+        code: FromPath[str],
+        viewer: Viewer,
+        next: FromQuery[str | None] = None,
+    ) -> Redirect:
+        """Switch the language and come back to the same page; a signed-in user's choice is also
+        stored (app.py wires `remember_language`: core knows no accounts), so their mail follows it."""
         response = Redirect(safe_next(next))
         if code in LANGUAGES:
             response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+            remember = request.app.state.get(REMEMBER_LANGUAGE)
+            if viewer is not None and remember is not None:
+                await remember(viewer.user_id, code)
         return response
 
     @get("/docs/api", name="api_docs")

@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from grants.accounts.queries import member_emails
+from grants.accounts.queries import member_recipients
 from grants.applications.tables import Application, PlannedEvent
 from grants.awards.states import RUNNING
 from grants.awards.tables import Award
 from grants.core import mail
 from grants.core.db import write_transaction
-from grants.core.i18n import DEFAULT_LANGUAGE
 from grants.core.time import riga_today
 from grants.reporting.rules import (
     EVENT_REMINDER_DAYS,
@@ -34,14 +33,14 @@ EVENT_OVERDUE_SUBJECT = mail.N_("Please report the event “%(event_title)s” o
 
 async def _send(organisation_id: int, subject: str, template: str, context: dict[str, Any], key: str) -> int:
     sent = 0
-    for address in await member_emails(organisation_id):
+    for recipient in await member_recipients(organisation_id):
         if await mail.enqueue(
-            address,
+            recipient.email,
             subject,
             template,
             context,
-            language=DEFAULT_LANGUAGE,  # staff and the clock write these; the default language it is
-            dedupe_key=f"{key}:{address}",
+            language=recipient.language,  # each member reads it in the language they chose
+            dedupe_key=f"{key}:{recipient.email}",
         ):
             sent += 1
     return sent

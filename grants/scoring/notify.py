@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.apps.user.tables import BaseUser
-
-from grants.accounts.queries import member_emails
+from grants.accounts.queries import member_recipients, user_recipients
 from grants.applications.tables import Application
 from grants.core import mail
-from grants.core.i18n import DEFAULT_LANGUAGE
 from grants.core.time import now
 
 INELIGIBLE_SUBJECT = mail.N_("Application %(reference)s is not eligible")
@@ -19,13 +16,14 @@ ASSIGNED_SUBJECT = mail.N_("New applications to review")
 
 async def tell_ineligible(app: dict[str, Any], failed: list[str], note: str) -> None:
     """Every member of the applying organisation: which criteria (code and title) it failed, and why."""
-    for address in await member_emails(app["organisation"]):
+    for recipient in await member_recipients(app["organisation"]):
         await mail.enqueue(
-            address,
+            recipient.email,
             INELIGIBLE_SUBJECT,
             "scoring/mail/ineligible",
             {"reference": app["reference"], "title": app["title"], "note": note, "failed": failed},
-            dedupe_key=f"ineligible:{app['id']}:{now().date()}:{address}",
+            language=recipient.language,
+            dedupe_key=f"ineligible:{app['id']}:{now().date()}:{recipient.email}",
         )
 
 
@@ -36,12 +34,7 @@ async def tell_reviewers(pairs: list[tuple[int, int]]) -> None:
         by_reviewer.setdefault(reviewer_id, []).append(application_id)
     if not by_reviewer:
         return
-    emails = {
-        r["id"]: r["email"]
-        for r in await BaseUser.select(BaseUser.id, BaseUser.email).where(
-            BaseUser.id.is_in(list(by_reviewer))
-        )
-    }
+    recipients = await user_recipients(list(by_reviewer))
     refs = {
         r["id"]: (r["reference"], r["title"])
         for r in await Application.select(Application.id, Application.reference, Application.title).where(
@@ -49,11 +42,11 @@ async def tell_reviewers(pairs: list[tuple[int, int]]) -> None:
         )
     }
     for reviewer_id, application_ids in by_reviewer.items():
-        if emails.get(reviewer_id):
+        if recipient := recipients.get(reviewer_id):
             await mail.enqueue(
-                emails[reviewer_id],
+                recipient.email,
                 ASSIGNED_SUBJECT,
                 "scoring/mail/reviews_assigned",
                 {"applications": [refs[a] for a in application_ids]},
-                language=DEFAULT_LANGUAGE,
+                language=recipient.language,
             )

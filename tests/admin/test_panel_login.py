@@ -111,7 +111,7 @@ async def test_panel_password_change_beside_its_path_follows_the_site_rule(make_
     body = {"current_password": PASSWORD, "new_password": "short6", "confirm_new_password": "short6"}
     response = await panel_post(browser, path, json=body)
     assert response.status_code == 422
-    assert response.json()["detail"] == "The password must be at least 8 characters long."
+    assert response.json()["detail"] == "The password must be at least 10 characters long."
     token = await make_client().post("/api/auth/token", json={"email": email, "password": PASSWORD})
     assert token.status_code == 200  # the old password still holds
 

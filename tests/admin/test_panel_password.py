@@ -32,7 +32,7 @@ async def test_panel_password_change_refuses_a_short_password(make_client):
     await login(browser, email)
     response = await panel_post(browser, "/admin/api/change-password/", json=_change(PASSWORD, "short6"))
     assert response.status_code == 422
-    assert response.json()["detail"] == "The password must be at least 8 characters long."
+    assert response.json()["detail"] == "The password must be at least 10 characters long."
     assert await _password_works(make_client, email, "short6") is False
     assert await _password_works(make_client, email, PASSWORD) is True
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from grants.accounts.queries import member_emails
+from grants.accounts.queries import member_recipients
 from grants.applications.tables import Application
 from grants.awards.tables import Agreement
 from grants.core.auth import Role
@@ -104,7 +104,7 @@ async def test_signing_records_the_agreement_and_the_advance_falls_due(client):
         .where(Application.id == award["application_id"])
         .first()
     )["organisation"]
-    address = (await member_emails(organisation))[0]
+    address = (await member_recipients(organisation))[0].email
     mails = await OutboxMessage.select(OutboxMessage.dedupe_key, OutboxMessage.body_text).where(
         OutboxMessage.dedupe_key.like(f"agreement:{award['award_id']}:%")
     )
@@ -273,7 +273,7 @@ async def test_a_decline_lets_the_first_reserve_be_awarded_and_signed(client):
     grantee_org = (
         await Application.select(Application.organisation).where(Application.id == apps[0]).first()
     )["organisation"]
-    grantee = await bearer(client, (await member_emails(grantee_org))[0])
+    grantee = await bearer(client, (await member_recipients(grantee_org))[0].email)
     declined = await client.post(f"/api/awards/{first['id']}/decline", headers=grantee)
     assert declined.json()["status"] == "declined"
     moved_up = await client.post(f"/api/calls/{call_id}/awards/next-reserve", headers=staff)
@@ -286,7 +286,7 @@ async def test_a_decline_lets_the_first_reserve_be_awarded_and_signed(client):
     reserve_org = (
         await Application.select(Application.organisation).where(Application.id == apps[1]).first()
     )["organisation"]
-    second_grantee = await bearer(client, (await member_emails(reserve_org))[0])
+    second_grantee = await bearer(client, (await member_recipients(reserve_org))[0].email)
     late = await client.post(f"/api/awards/{moved_up.json()['id']}/decline", headers=second_grantee)
     assert late.status_code == 409
     listed = (await client.get("/api/awards", headers=second_grantee)).json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from grants.accounts.queries import load_principal, member_emails, user_id_by_email
+from grants.accounts.queries import load_principal, member_recipients, user_id_by_email
 from grants.applications.tables import Application
 from grants.awards import queries as award_queries
 from grants.awards.service import lifecycle
@@ -82,7 +82,7 @@ async def test_reportable_award_is_for_staff_and_the_grantee_only(client):
         .where(Application.id == award["application_id"])
         .first()
     )["organisation"]
-    grantee = await load_principal(await user_id_by_email((await member_emails(grantee_id))[0]))
+    grantee = await load_principal(await user_id_by_email((await member_recipients(grantee_id))[0].email))
     row = await award_queries.reportable_award(award["award_id"], grantee)
     assert (row["id"], row["application"], row["organisation"], row["amount_cents"], row["status"]) == (
         award["award_id"],
@@ -98,7 +98,7 @@ async def test_reportable_award_is_for_staff_and_the_grantee_only(client):
         .where(Application.id == other["application_id"])
         .first()
     )["organisation"]
-    stranger = await load_principal(await user_id_by_email((await member_emails(other_org))[0]))
+    stranger = await load_principal(await user_id_by_email((await member_recipients(other_org))[0].email))
     with pytest.raises(NotFound):
         await award_queries.reportable_award(award["award_id"], stranger)
     assert (await award_queries.reportable_award(award["award_id"], await staff_principal()))["id"] == award[

@@ -115,6 +115,7 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "call-with-apply-form": ("applicant", "/calls/{call}"),
     "login": (None, "/login"),
     "register": (None, "/register"),
+    "password-forgot": (None, "/password/forgot"),
     "my-applications": ("applicant", "/my/"),
     "apply": ("applicant", "/my/calls/{call}/apply"),
     **{

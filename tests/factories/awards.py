@@ -6,7 +6,7 @@ from datetime import date
 
 import httpx
 
-from grants.accounts.queries import load_principal, member_emails, user_id_by_email
+from grants.accounts.queries import load_principal, member_recipients, user_id_by_email
 from grants.applications.tables import Application
 from grants.awards.service import lifecycle
 from grants.awards.tables import Award, Payment
@@ -137,7 +137,7 @@ async def scored_call(
 
 async def member_of(application_id: int) -> str:
     row = await Application.select(Application.organisation).where(Application.id == application_id).first()
-    return (await member_emails(row["organisation"]))[0]
+    return (await member_recipients(row["organisation"]))[0].email
 
 
 async def statuses(apps: list[int]) -> list[str]:

@@ -128,6 +128,8 @@ PUBLIC = {
     "GET /api/registry/schools",
     "POST /api/auth/register",
     "POST /api/auth/token",
+    "POST /api/auth/password-reset",
+    "POST /api/auth/password-reset/confirm",
     "GET /api/open-data/360giving.json",
     "GET /api/open-data/360giving.csv",
 }

@@ -99,6 +99,33 @@ CASES = [
             "org_municipality_code": "LV-016",
         },
     ),
+    # --- a forgotten password (issue 12): the same answer whoever asks, for whatever address ---
+    Case("GET /password/forgot", "/password/forgot", everyone(200)),
+    Case(
+        "POST /password/forgot",
+        "/password/forgot",
+        everyone(200),
+        form={"email": "nobody-forgot-{role}@example.lv"},
+    ),
+    Case("GET /password/reset/{token:str}", "/password/reset/not-a-token", everyone(410)),
+    Case(
+        "POST /password/reset/{token:str}",
+        "/password/reset/not-a-token",
+        everyone(410),
+        form={"new_password": "correct-horse-battery", "new_password2": "correct-horse-battery"},
+    ),
+    Case(
+        "POST /api/auth/password-reset",
+        "/api/auth/password-reset",
+        everyone(202),
+        json={"email": "nobody-api-forgot-{role}@example.lv"},
+    ),
+    Case(
+        "POST /api/auth/password-reset/confirm",
+        "/api/auth/password-reset/confirm",
+        everyone(409),
+        json={"token": "not-a-token", "password": "correct-horse-battery"},
+    ),
     # --- registry ----------------------------------------------------------------------------
     Case("GET /api/registry/municipalities", "/api/registry/municipalities", everyone(200)),
     Case("GET /api/registry/schools", "/api/registry/schools?municipality=LV-016", everyone(200)),

@@ -95,7 +95,12 @@ def named(answer: dict[str, Any], path: Path) -> bool:
 
 
 # Who may call each operation: the rest are the applicant's (a grantee too).
-ANONYMOUS = {"POST /api/auth/register", "POST /api/auth/token"}
+ANONYMOUS = {
+    "POST /api/auth/register",
+    "POST /api/auth/token",
+    "POST /api/auth/password-reset",
+    "POST /api/auth/password-reset/confirm",
+}
 STAFF = {
     "POST /api/calls",
     "PUT /api/calls/{call_id}",
@@ -132,6 +137,8 @@ VALID: dict[str, Callable[[str], Any]] = {
         "organisation": organisation(address="Rīgas iela 1", email="info@example.lv", phone="+37120000000"),
     },
     "POST /api/auth/token": lambda school: {"email": unique_email("nobody"), "password": PASSWORD},
+    "POST /api/auth/password-reset": lambda school: {"email": unique_email("nobody")},
+    "POST /api/auth/password-reset/confirm": lambda school: {"token": "not-a-token", "password": PASSWORD},
     "POST /api/calls": lambda school: call_payload(),
     "PUT /api/calls/{call_id}": lambda school: call_payload(),
     "POST /api/applications/{application_id}/clarifications/{clarification_id}/answer": lambda school: {
