@@ -42,6 +42,8 @@ DECIDED = {
     ("join_request", "user"): C,
     ("join_request", "organisation"): C,
     ("join_request", "decided_by"): N,
+    ("invitation", "organisation"): C,
+    ("invitation", "invited_by"): N,
     ("grant_call", "municipality"): R,
     ("call_criterion", "call"): C,
     ("call_document", "call"): C,
