@@ -2,6 +2,16 @@
 
 from grants.accounts.api import AccountsApi
 from grants.accounts.pages.portal import PortalAccountPages
+from grants.accounts.pages.portal_organisation import PortalOrganisationPages
 from grants.accounts.pages.public import PublicAccountPages
+from grants.accounts.pages.public_invitations import PublicInvitationPages
+from grants.accounts.pages.staff import StaffOrganisationPages
 
-routes = [AccountsApi, PublicAccountPages, PortalAccountPages]
+routes = [
+    AccountsApi,
+    PublicAccountPages,
+    PortalAccountPages,
+    PortalOrganisationPages,
+    PublicInvitationPages,
+    StaffOrganisationPages,
+]
