@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
+from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Count
 
 from grants.accounts.rules import normalise_email, token_hash
@@ -20,6 +21,7 @@ from grants.accounts.tables import (
     UserRole,
 )
 from grants.core.auth import Principal, Role
+from grants.core.db import engine
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.time import now
@@ -277,7 +279,9 @@ async def organisations_page(search: str, pending_only: bool, page: int, per_pag
     count = Organisation.count()
     search = search.strip()
     if search:
-        found = Organisation.name.ilike(f"%{search}%") | Organisation.registration_number.like(f"{search}%")
+        # ILIKE on PostgreSQL; SQLite's LIKE ignores (ASCII) case already and has no ILIKE.
+        like = Organisation.name.like if isinstance(engine(), SQLiteEngine) else Organisation.name.ilike
+        found = like(f"%{search}%") | Organisation.registration_number.like(f"{search}%")
         query, count = query.where(found), count.where(found)
     if pending_only:
         disputed = [
