@@ -13,6 +13,7 @@ from piccolo_admin.endpoints import TableConfig
 
 from admin.writes import Writes
 from grants.accounts.rules import EMAIL, ORG_REG_NO
+from grants.accounts.service import organisations
 from grants.accounts.tables import Membership, Organisation
 from grants.core.i18n import _
 from grants.registry.tables import Municipality, School
@@ -80,12 +81,9 @@ async def check_membership(changes: dict[str, Any], stored: dict[str, Any]) -> d
     _required(row, ("user", "organisation"), errors)
     if row.get("role") not in MEMBER_ROLES:
         errors["role"] = _("Choose one of: {values}.").format(values=", ".join(MEMBER_ROLES))
-    # A user acts for one organisation (accounts.queries.load_principal reads the first membership).
+    # A user acts for one organisation: the accounts service keeps the rule, for the panel too.
     if row.get("user") is not None and "user" not in errors:
-        others = Membership.exists().where(Membership.user == row["user"])
-        if stored.get("id") is not None:
-            others = others.where(Membership.id != stored["id"])
-        if await others:
+        if await organisations.member_elsewhere(row["user"], except_membership=stored.get("id")):
             errors["user"] = _("This user already belongs to an organisation.")
     return errors
 

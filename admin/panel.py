@@ -88,6 +88,7 @@ def build_admin() -> Any:
             "Awards and agreements": "/staff/awards",
             "Payment register": "/staff/payments",
             "Reports": "/staff/reports",
+            "Organisations": "/staff/organisations",
         },
     )
 

@@ -2,7 +2,18 @@
 
 from grants.accounts.api import AccountsApi
 from grants.accounts.pages.portal import PortalAccountPages
+from grants.accounts.pages.portal_organisation import PortalOrganisationPages
 from grants.accounts.pages.public import PublicAccountPages
+from grants.accounts.pages.public_invitations import PublicInvitationPages
 from grants.accounts.pages.public_password import PublicPasswordPages
+from grants.accounts.pages.staff import StaffOrganisationPages
 
-routes = [AccountsApi, PublicAccountPages, PortalAccountPages, PublicPasswordPages]
+routes = [
+    AccountsApi,
+    PublicAccountPages,
+    PortalAccountPages,
+    PublicPasswordPages,
+    PortalOrganisationPages,
+    PublicInvitationPages,
+    StaffOrganisationPages,
+]

@@ -95,3 +95,18 @@ class PasswordReset(Table, tablename="password_reset"):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(index=True)
     used_at = Timestamptz(null=True, default=None)
+
+
+class Invitation(Table, tablename="invitation"):
+    """An owner invites a colleague by e-mail, as owner or member; the mail carries the token, the
+    table only its SHA-256. Open while neither accepted nor revoked and before expires_at."""
+
+    organisation = ForeignKey(Organisation, index=True, on_delete=OnDelete.cascade)
+    email = Varchar(length=254, index=True)
+    role = Varchar(length=10, default="member")
+    token_hash = Varchar(length=64, unique=True, index=True, secret=True)
+    invited_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(index=True)
+    accepted_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)

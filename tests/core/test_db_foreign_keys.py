@@ -43,6 +43,8 @@ DECIDED = {
     ("join_request", "organisation"): C,
     ("join_request", "decided_by"): N,
     ("password_reset", "user"): C,
+    ("invitation", "organisation"): C,
+    ("invitation", "invited_by"): N,
     ("grant_call", "municipality"): R,
     ("call_criterion", "call"): C,
     ("call_document", "call"): C,

@@ -128,6 +128,7 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "event-report-form": ("applicant", "/my/awards/{award}/events/new"),
     "event": ("applicant", "/my/events/{event}"),
     "municipality-dashboard": ("coordinator", "/municipality/LV-016"),
+    "my-organisation": ("applicant", "/account/organisation"),
 }
 
 

@@ -104,3 +104,51 @@ async def staff_browser(make_client) -> httpx.AsyncClient:
 async def applicant_headers(client: httpx.AsyncClient) -> dict[str, str]:
     email, _ = await register_applicant(client)
     return await bearer(client, email)
+
+
+async def user_id_of(email: str) -> int:
+    from grants.accounts.queries import user_id_by_email
+
+    user_id = await user_id_by_email(email)
+    assert user_id is not None, email
+    return user_id
+
+
+async def make_person(name: str = "Pēteris Kalniņš") -> tuple[str, int]:
+    """An applicant without an organisation, as registration leaves one whose organisation exists."""
+    email = await make_user(Role.applicant, name=name)
+    return email, await user_id_of(email)
+
+
+async def make_join_request(user_id: int, organisation_id: int, message: str = "") -> int:
+    """A pending request to join, as registration files it (a plain insert: test set-up)."""
+    from grants.accounts.tables import JoinRequest
+
+    rows = await JoinRequest.insert(
+        JoinRequest(user=user_id, organisation=organisation_id, message=message)
+    ).returning(JoinRequest.id)
+    return rows[0]["id"]
+
+
+async def join_request_status(request_id: int) -> str:
+    from grants.accounts.tables import JoinRequest
+
+    row = await JoinRequest.select(JoinRequest.status).where(JoinRequest.id == request_id).first()
+    return row["status"]
+
+
+async def memberships(user_id: int) -> list[tuple[int, str]]:
+    """The user's memberships as (organisation id, role)."""
+    from grants.accounts.tables import Membership
+
+    rows = await Membership.select(Membership.organisation, Membership.role).where(Membership.user == user_id)
+    return sorted((r["organisation"], r["role"]) for r in rows)
+
+
+async def make_member(user_id: int, organisation_id: int, role: str = "member") -> int:
+    from grants.accounts.tables import Membership
+
+    rows = await Membership.insert(
+        Membership(user=user_id, organisation=organisation_id, role=role)
+    ).returning(Membership.id)
+    return rows[0]["id"]

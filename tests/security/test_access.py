@@ -14,14 +14,19 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.security import cases_after_award, cases_core, cases_review
+from tests.security import cases_after_award, cases_core, cases_organisations, cases_review
 from tests.security.table import LOGIN, Case, Outcome, To
 from tests.security.web import browser, csrf
 from tests.security.world import ROLES, World
 
 pytestmark = pytest.mark.integration
 
-CASES: list[Case] = [*cases_core.CASES, *cases_review.CASES, *cases_after_award.CASES]
+CASES: list[Case] = [
+    *cases_core.CASES,
+    *cases_review.CASES,
+    *cases_after_award.CASES,
+    *cases_organisations.CASES,
+]
 _WHOLE = re.compile(r"\{(\w+)\}")
 
 
