@@ -2,6 +2,8 @@
 
 from grants.accounts.api import AccountsApi
 from grants.accounts.pages.portal import PortalAccountPages
+from grants.accounts.pages.portal_two_factor import PortalTwoFactorPages
 from grants.accounts.pages.public import PublicAccountPages
+from grants.accounts.pages.public_two_factor import PublicTwoFactorPages
 
-routes = [AccountsApi, PublicAccountPages, PortalAccountPages]
+routes = [AccountsApi, PublicAccountPages, PortalAccountPages, PublicTwoFactorPages, PortalTwoFactorPages]

@@ -8,13 +8,30 @@ from grants.accounts.tables import (
     JoinRequest,
     Membership,
     Organisation,
+    PendingLogin,
+    SecondFactorSession,
+    TwoFactor,
     UserRole,
 )
 
 APP_CONFIG = AppConfig(
     app_name="accounts",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[UserRole, Organisation, Membership, ApiToken, AccountProfile, JoinRequest],
-    migration_dependencies=["piccolo.apps.user.piccolo_app", "grants.registry.piccolo_app"],
+    table_classes=[
+        UserRole,
+        Organisation,
+        Membership,
+        ApiToken,
+        AccountProfile,
+        JoinRequest,
+        TwoFactor,
+        PendingLogin,
+        SecondFactorSession,
+    ],
+    migration_dependencies=[
+        "piccolo.apps.user.piccolo_app",
+        "grants.registry.piccolo_app",
+        "piccolo_api.session_auth.piccolo_app",
+    ],
     commands=[],
 )
