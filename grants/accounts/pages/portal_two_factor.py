@@ -19,8 +19,8 @@ from grants.core.i18n import _
 PAGE = "accounts/portal/two_factor.html"
 
 
-def _code(data: dict[str, str]) -> str:
-    return data.get("code", "").strip()[:MAX_CODE]
+def _code(data: dict[str, str], name: str = "code") -> str:
+    return data.get(name, "").strip()[:MAX_CODE]
 
 
 async def _page(me: Me, status_code: int = 200, **context: Any) -> Template:
@@ -68,7 +68,7 @@ class PortalTwoFactorPages(Controller):
     @post("/account/two-factor/recovery-codes", guards=[authenticated], status_code=HTTP_200_OK)
     async def recovery_codes(self, request: AnyRequest, me: Me, data: Form) -> Response[Any]:
         try:
-            codes = await two_factor.new_recovery_codes(me, _code(data), client_ip(request))
+            codes = await two_factor.new_recovery_codes(me, _code(data, "recovery-code"), client_ip(request))
         except (TooManyAttempts, Conflict, two_factor.WrongCode, two_factor.EnrolmentRequired) as exc:
             error, status_code = _refusal(exc)
             return await _page(me, status_code, errors={"recovery-code": error})
@@ -77,7 +77,7 @@ class PortalTwoFactorPages(Controller):
     @post("/account/two-factor/off", guards=[authenticated], status_code=HTTP_200_OK)
     async def turn_off(self, request: AnyRequest, me: Me, data: Form) -> Response[Any]:
         try:
-            await two_factor.turn_off(me, _code(data), client_ip(request))
+            await two_factor.turn_off(me, _code(data, "off-code"), client_ip(request))
         except (TooManyAttempts, Conflict, two_factor.WrongCode, two_factor.EnrolmentRequired) as exc:
             error, status_code = _refusal(exc)
             return await _page(me, status_code, errors={"off-code": error})
