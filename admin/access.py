@@ -4,7 +4,9 @@ piccolo-admin lets in any user with the `admin` flag (staff and reviewers).
 This layer narrows it: only staff get table data and forms; everyone else
 gets 403 from the panel's API, except asking who they are and changing their
 password. The panel's login and password change are answered by admin.logins
-with the site's own rules, never by piccolo's endpoints.
+with the site's own rules, never by piccolo's endpoints. A staff member's or
+reviewer's session that skipped the required second factor holds no panel role
+(accounts.service.two_factor), so it gets 401 even where panel users may go.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from admin.inputs import answer_json
 from admin.logins import PanelLogins, is_login, is_password_change
+from grants.accounts.rules import PANEL_ROLES
 from grants.accounts.service import sessions
 from grants.core.auth import SESSION_COOKIE, Role
 from grants.core.i18n import _
@@ -49,13 +52,18 @@ class AdminAccess:
         if scope["method"] == "POST" and (is_login(checked) or is_password_change(checked)):
             await self.logins(checked, scope, receive, send)
             return
-        if checked.startswith("/api/") and not checked.startswith(OPEN_TO_PANEL_USERS):
+        if checked.startswith("/api/"):
             token = _cookie(scope, SESSION_COOKIE)
             principal = await sessions.principal_for_session(token) if token else None
             if principal is None:
                 await answer_json(send, 401, _("Log in first."))
                 return
-            if not principal.has(Role.staff):
+            if checked.startswith(OPEN_TO_PANEL_USERS):
+                if not principal.has(*PANEL_ROLES):
+                    # Not a panel user, or a session that skipped the required second factor.
+                    await answer_json(send, 401, _("Log in first."))
+                    return
+            elif not principal.has(Role.staff):
                 await answer_json(send, 403, _("Only programme staff can see the panel's tables."))
                 return
         await self.app(scope, receive, send)

@@ -29,8 +29,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from admin.second_factor import refusal
 from grants.accounts.rules import PANEL_ROLES
-from grants.accounts.service import logins, passwords, sessions
+from grants.accounts.service import logins, passwords, sessions, two_factor
 from grants.core.auth import SESSION_COOKIE
 from grants.core.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from grants.core.i18n import _
@@ -106,12 +107,17 @@ class PanelLogin(session_login(auth_table=BaseUser, session_table=SessionsBase, 
         username, password = fields
         try:
             user_id = await logins.authenticate(username, password, _client_ip(request))
+            second_factor = await refusal(user_id, body, _client_ip(request))
         except TooManyAttempts:
             return refuse(429, _("Too many attempts. Wait a few minutes and try again."))
         except InvalidCredentials:
             return refuse(401, _("Wrong e-mail or password."))
+        if second_factor is not None:
+            return refuse(*second_factor)
         # A new session id, and any session the browser brought ends: a planted one is never promoted.
         token = await sessions.start_session(user_id, request.cookies.get(SESSION_COOKIE))
+        if await two_factor.needs_second_factor(user_id):
+            await two_factor.passed(token)  # the code was checked above
         response = JSONResponse({"message": "logged in"})
         response.set_cookie(
             SESSION_COOKIE, token, path="/", httponly=True, samesite="lax", secure=get_settings().production

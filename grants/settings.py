@@ -45,6 +45,8 @@ class Settings:
     db_pool: bool = True
     var_dir: Path = field(default=PROJECT_ROOT / "var")
     password_reset_max_requests: int = 3
+    # Staff and reviewers sign in with a TOTP code after the password (TWO_FACTOR_REQUIRED=0: not asked).
+    two_factor_required: bool = True
 
     @property
     def production(self) -> bool:
@@ -112,6 +114,7 @@ class Settings:
             db_pool=env.get("DB_POOL", "1") not in {"0", "false", "no"},
             var_dir=var_dir,
             password_reset_max_requests=_positive_int(env, "PASSWORD_RESET_MAX_REQUESTS", 3),
+            two_factor_required=_switch(env, "TWO_FACTOR_REQUIRED", True),
         )
 
 
@@ -180,6 +183,17 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise SettingsError(f"{name} must be greater than zero, not {value}")
     return value
+
+
+def _switch(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), not {raw!r}")
 
 
 def _development_secret(var_dir: Path) -> str:

@@ -41,6 +41,10 @@ os.environ.update(
     DB_POOL="0",
     STORAGE_URL=f"file://{_TMP / 'files'}",
     ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+    # Two-factor sign-in is off for the suite, so staff and reviewers of every other test log in with
+    # the password alone; tests/accounts/test_*two_factor*.py and tests/e2e/test_two_factor.py turn
+    # it on (the default, tested there).
+    TWO_FACTOR_REQUIRED="0",
 )
 os.environ.pop("REDIS_URL", None)
 os.environ.pop("SMTP_URL", None)

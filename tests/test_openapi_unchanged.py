@@ -19,17 +19,37 @@ ADDED_BOUNDS = frozenset({"maxLength", "maxItems"})
 pytestmark = pytest.mark.integration
 
 
-def without_added_bounds(now: Any, saved: Any) -> Any:
-    """`now` without the bounds `saved` does not have at the same place."""
+# Extensions (issue 12): a new field of an object (a new *required* one still shows, in `required`),
+# a newly documented response status, a description.
+ADDED_ENTRIES_OF = frozenset({"properties", "responses"})
+ADDED_TEXTS = frozenset({"description"})
+
+
+def without_added_bounds(now: Any, saved: Any, parent: str = "") -> Any:
+    """`now` without the bounds `saved` does not have at the same place, nor the additions that
+    extend the contract (new optional fields, documented statuses, descriptions)."""
     if isinstance(now, dict) and isinstance(saved, dict):
         return {
-            key: without_added_bounds(value, saved.get(key))
+            key: without_added_bounds(value, saved.get(key), key)
             for key, value in now.items()
-            if key in saved or key not in ADDED_BOUNDS
+            if key in saved or (key not in ADDED_BOUNDS | ADDED_TEXTS and parent not in ADDED_ENTRIES_OF)
         }
     if isinstance(now, list) and isinstance(saved, list) and len(now) == len(saved):
-        return [without_added_bounds(a, b) for a, b in zip(now, saved, strict=True)]
+        return [without_added_bounds(a, b, parent) for a, b in zip(now, saved, strict=True)]
     return now
+
+
+def test_only_extensions_are_let_through() -> None:
+    saved = {"properties": {"a": {"type": "string"}}, "required": ["a"], "responses": {"200": {}}}
+    now = {
+        "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+        "required": ["a"],
+        "responses": {"200": {}, "403": {}},
+        "description": "New words.",
+    }
+    assert without_added_bounds(now, saved) == saved
+    assert without_added_bounds(now | {"required": ["a", "b"]}, saved) != saved  # a new required field
+    assert without_added_bounds({"properties": {"a": {"type": "integer"}}}, saved) != saved  # a new type
 
 
 def test_only_bounds_are_let_through() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
@@ -17,11 +18,25 @@ from grants.accounts.schemas import (
     TokenIn,
     TokenOut,
 )
-from grants.accounts.service import logins, registration, resets, sessions
+from grants.accounts.service import logins, registration, resets, sessions, two_factor
 from grants.core.auth import Me, authenticated, public
 from grants.core.errors import Conflict
 from grants.core.i18n import _
 from grants.core.openapi import errors
+
+
+async def _second_factor(user_id: int, code: str, client_ip: str) -> None:
+    """The token's second factor: 403 before the enrolment, 401 without a code or with a wrong one."""
+    if not await two_factor.is_enrolled(user_id):
+        raise PermissionDeniedException(
+            _("Two-factor sign-in is required: set it up by logging in at /login on the site first.")
+        )
+    if not code.strip():
+        raise NotAuthorizedException(_("A two-factor code is required: send it in the field code."))
+    try:
+        await two_factor.verify(user_id, code.strip(), client_ip)
+    except two_factor.WrongCode:
+        raise NotAuthorizedException(_("The two-factor code is wrong or was used already.")) from None
 
 
 class AccountsApi(Controller):
@@ -53,11 +68,16 @@ class AccountsApi(Controller):
         guards=[public],
         status_code=HTTP_200_OK,
         summary="Exchange e-mail and password for a bearer token",
-        responses=errors(401, 429),
+        description="Staff and reviewers (and anyone who turned two-factor sign-in on) also send `code`: "
+        "the current 6-digit code of their authenticator app, or a recovery code. Without it: 401; "
+        "without an enrolment (made at the site's /login): 403.",
+        responses=errors(401, 403, 429),
     )
     async def token(self, request: Request[Any, Any, Any], data: JSONBody[TokenIn]) -> TokenOut:
         client_ip = request.client.host if request.client else "unknown"
         user_id = await logins.authenticate(data.email, data.password, client_ip)
+        if await two_factor.needs_second_factor(user_id):
+            await _second_factor(user_id, data.code, client_ip)
         token, expires_at = await sessions.issue_token(user_id)
         return TokenOut(token=token, expires_at=expires_at)
 

@@ -10,6 +10,9 @@ from grants.accounts.tables import (
     Membership,
     Organisation,
     PasswordReset,
+    PendingLogin,
+    SecondFactorSession,
+    TwoFactor,
     UserRole,
 )
 
@@ -25,7 +28,14 @@ APP_CONFIG = AppConfig(
         JoinRequest,
         PasswordReset,
         Invitation,
+        TwoFactor,
+        PendingLogin,
+        SecondFactorSession,
     ],
-    migration_dependencies=["piccolo.apps.user.piccolo_app", "grants.registry.piccolo_app"],
+    migration_dependencies=[
+        "piccolo.apps.user.piccolo_app",
+        "grants.registry.piccolo_app",
+        "piccolo_api.session_auth.piccolo_app",
+    ],
     commands=[],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 from piccolo.apps.user.tables import BaseUser
@@ -48,9 +49,15 @@ class RegisterOut(msgspec.Struct):
     organisation_id: int
 
 
+# A 6-digit TOTP code or an 11-character recovery code.
+TwoFactorCode = Annotated[str, msgspec.Meta(max_length=40)]
+
+
 class TokenIn(msgspec.Struct):
     email: Email
     password: Password
+    # Required for staff and reviewers while two-factor sign-in is required (and for anyone who turned it on).
+    code: TwoFactorCode = ""
 
 
 class TokenOut(msgspec.Struct):

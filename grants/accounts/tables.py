@@ -1,10 +1,11 @@
 from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
 from piccolo.table import Table
+from piccolo_api.session_auth.tables import SessionsBase
 
 from grants.core.auth import Role
 from grants.registry.tables import Municipality
@@ -110,3 +111,37 @@ class Invitation(Table, tablename="invitation"):
     expires_at = Timestamptz(index=True)
     accepted_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class TwoFactor(Table, tablename="two_factor"):
+    """A user's second factor (TOTP, RFC 6238): the shared secret, encrypted with a key derived from
+    SECRET_KEY and never shown again once confirmed; the last time-step used (a code works once);
+    the HMACs of the unused recovery codes (a JSON list, each code works once)."""
+
+    user = ForeignKey(BaseUser, unique=True, index=True, on_delete=OnDelete.cascade)  # access, not history
+    secret = Varchar(length=255, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    confirmed_at = Timestamptz(null=True, default=None)
+    last_step = Integer(null=True, default=None)
+    recovery_codes = Text(default="[]", secret=True)
+
+
+class PendingLogin(Table, tablename="pending_login"):
+    """A login whose password was right and whose second factor is still to come: short-lived, with
+    a bounded number of code attempts; only its token's SHA-256 is stored."""
+
+    token_hash = Varchar(length=64, unique=True, index=True, secret=True)
+    user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)
+    next_page = Varchar(length=500, default="/account")
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(index=True)
+    attempts = Integer(default=0)
+
+
+class SecondFactorSession(Table, tablename="second_factor_session"):
+    """A session that passed the second factor. A staff member's or reviewer's session without
+    this row (started before the role or before two-factor sign-in was required) reaches neither
+    the panel nor the back office."""
+
+    session = ForeignKey(SessionsBase, unique=True, index=True, on_delete=OnDelete.cascade)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -83,6 +83,31 @@ CASES = [
         form={"email": "nobody-{role}@example.lv", "password": "wrong-password"},
     ),
     Case("POST /logout", "/logout", everyone(To("/")), form={}, fresh=True),
+    # --- two-factor sign-in (the suite runs with it not required; no user here is enrolled) ---------
+    Case("GET /account/two-factor", "/account/two-factor", signed_in(200, LOGIN)),
+    Case("GET /account/two-factor/enrol", "/account/two-factor/enrol", signed_in(200, LOGIN)),
+    Case(
+        "POST /account/two-factor/enrol",
+        "/account/two-factor/enrol",
+        signed_in(422, LOGIN),
+        form={"code": "000000"},
+    ),
+    Case(
+        "POST /account/two-factor/recovery-codes",
+        "/account/two-factor/recovery-codes",
+        signed_in(422, LOGIN),
+        form={"recovery-code": "000000"},
+    ),
+    Case(
+        "POST /account/two-factor/off",
+        "/account/two-factor/off",
+        signed_in(422, LOGIN),
+        form={"off-code": "000000"},
+    ),
+    Case("GET /login/code", "/login/code", everyone(401), why="no pending login: the password first"),
+    Case("POST /login/code", "/login/code", everyone(401), form={"code": "000000"}),
+    Case("GET /login/enrol", "/login/enrol", everyone(401), why="no pending login: the password first"),
+    Case("POST /login/enrol", "/login/enrol", everyone(401), form={"code": "000000"}),
     Case("GET /register", "/register", everyone(200)),
     Case(
         "POST /register",

@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.accounts import forms
 from grants.accounts.pages import AnyRequest, Form, client_ip
 from grants.accounts.queries import organisation_of
+from grants.accounts.service import two_factor
 from grants.accounts.states import legal_forms
 from grants.core.auth import Me, authenticated
 from grants.core.errors import TooManyAttempts
@@ -29,6 +30,7 @@ class PortalAccountPages(Controller):
                 "saved": request.query_params.get("saved"),
                 "organisation": await organisation_of(me),
                 "legal_forms": dict(legal_forms()),
+                "two_factor": await two_factor.status(me),
             },
         )
 

@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from grants.accounts import forms
 from grants.accounts.pages import AnyRequest, Form, client_ip, with_session
+from grants.accounts.pages.public_two_factor import second_step
 from grants.accounts.service import logins, sessions
 from grants.accounts.states import legal_forms
 from grants.core.auth import SESSION_COOKIE, public
@@ -53,6 +54,8 @@ class PublicAccountPages(Controller):
         except InvalidCredentials:
             context["error"] = _("Wrong e-mail or password.")
             return Template("accounts/public/login.html", context=context, status_code=401)
+        if (second_factor := await second_step(request, user_id, next_page)) is not None:
+            return second_factor  # a code (or the enrolment) before any session
         token = await sessions.start_session(user_id, request.cookies.get(SESSION_COOKIE))
         return with_session(Redirect(next_page), request, token)
 

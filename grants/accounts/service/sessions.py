@@ -11,6 +11,7 @@ from grants.accounts.queries import load_principal
 from grants.accounts.rules import (
     token_hash,
 )
+from grants.accounts.service import two_factor
 from grants.accounts.tables import ApiToken
 from grants.core.auth import SESSION_EXTENSION, SESSION_MAX_LIFETIME, Principal
 from grants.core.time import now
@@ -45,4 +46,6 @@ async def issue_token(user_id: int) -> tuple[str, datetime]:
 async def principal_for_session(token: str) -> Principal | None:
     """The caller behind a session cookie; each use extends the session (a write, hence here)."""
     user_id = await SessionsBase.get_user_id(token, increase_expiry=SESSION_EXTENSION)
-    return await load_principal(user_id, "session", token) if user_id else None
+    principal = await load_principal(user_id, "session", token) if user_id else None
+    # A staff member's or reviewer's session that skipped a required second factor: no panel roles.
+    return await two_factor.without_skipped_roles(principal) if principal else None
