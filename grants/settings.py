@@ -44,6 +44,11 @@ class Settings:
     token_hours: int = 24
     db_pool: bool = True
     var_dir: Path = field(default=PROJECT_ROOT / "var")
+    worker_poll_seconds: int = (
+        2  # `grants worker`: how often it looks at the outbox (PostgreSQL also LISTENs)
+    )
+    reminder_hour: int = 7  # the Riga hour of the daily reminders
+    mail_retention_days: int = 90  # the bodies of sent mail are blanked after this many days
 
     @property
     def production(self) -> bool:
@@ -110,6 +115,9 @@ class Settings:
             token_hours=_positive_int(env, "TOKEN_HOURS", 24),
             db_pool=env.get("DB_POOL", "1") not in {"0", "false", "no"},
             var_dir=var_dir,
+            worker_poll_seconds=_positive_int(env, "WORKER_POLL_SECONDS", 2),
+            reminder_hour=_hour(env, "REMINDER_HOUR", 7),
+            mail_retention_days=_positive_int(env, "MAIL_RETENTION_DAYS", 90),
         )
 
 
@@ -178,6 +186,15 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise SettingsError(f"{name} must be greater than zero, not {value}")
     return value
+
+
+def _hour(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 23:
+        raise SettingsError(f"{name} must be an hour from 0 to 23, not {raw!r}")
+    return int(raw)
 
 
 def _development_secret(var_dir: Path) -> str:
