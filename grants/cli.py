@@ -164,7 +164,7 @@ def cmd_send_mail(args: argparse.Namespace) -> None:
         try:
             await presence.start()
         except AlreadyRunning as exc:
-            print(f"Nothing sent: {exc}; it delivers the outbox.", file=sys.stderr)
+            print(f"Nothing sent: grants worker (pid {exc.pid}) delivers this database's outbox.")
             return 0
         try:
             report = await deliver_pending(settings, limit=args.limit, claimer=presence.id)

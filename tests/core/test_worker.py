@@ -18,6 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from grants.core.tables import OutboxMessage, OutboxStatus
+from tests.core.test_mail_command import send_mail_command
 from tests.factories.mail import queue
 from tests.factories.servers import GRANTS, free_port
 from tests.factories.smtp import Collector
@@ -67,7 +68,7 @@ class WorkerProcess:
         return self.log_path.read_text()
 
     def wait_started(self) -> None:
-        wait_for(lambda: "started" in self.log or self.process.poll() is not None, 15)
+        wait_for(lambda: "started" in self.log or self.process.poll() is not None, 40)
         assert " started " in self.log, self.log
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
@@ -130,6 +131,19 @@ async def test_two_workers_deliver_200_messages_exactly_once(outbox, smtp, worke
     assert "delivery run: sent" in first.log + second.log
 
 
+@pytest.mark.skipif(not POSTGRES, reason="LISTEN/NOTIFY is PostgreSQL's; SQLite polls")
+async def test_idle_worker_is_woken_by_new_mail_at_once(outbox, smtp, workers):
+    worker = workers(smtp.port)
+    await asyncio.to_thread(worker.wait_started)
+    await asyncio.sleep(1.5)  # past its first look: now it waits, up to 30 s, for a NOTIFY
+    message_id = await queue()
+
+    await wait_until_sent(1, seconds=6)
+
+    assert smtp.ids == [(await OutboxMessage.select().where(OutboxMessage.id == message_id))[0]["message_id"]]
+    assert worker.stop() == 0
+
+
 async def test_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(outbox, slow_smtp, workers):
     for _ in range(5):
         await queue()
@@ -181,6 +195,24 @@ async def test_worker_without_smtp_url_keeps_the_mail_and_says_so(outbox, smtp, 
     stored = await OutboxMessage.select(OutboxMessage.status).where(OutboxMessage.id == message_id)
     assert stored == [{"status": "pending"}]
     assert smtp.messages == []
+
+
+@pytest.mark.skipif(POSTGRES, reason="SQLite's one-worker rule")
+async def test_send_mail_leaves_the_outbox_to_a_running_worker_on_sqlite(outbox, smtp, workers):
+    worker = workers(None)
+    await asyncio.to_thread(worker.wait_started)
+    message_id = await queue()
+
+    code, out, err = await send_mail_command(SMTP_URL=f"smtp://127.0.0.1:{smtp.port}")
+
+    assert (code, out) == (
+        0,
+        f"Nothing sent: grants worker (pid {worker.process.pid}) delivers this database's outbox.\n",
+    ), err
+    assert (await OutboxMessage.select(OutboxMessage.status).where(OutboxMessage.id == message_id)) == [
+        {"status": "pending"}
+    ]
+    assert worker.stop() == 0
 
 
 @pytest.mark.skipif(POSTGRES, reason="SQLite's one-worker rule")
