@@ -100,7 +100,7 @@ def wait_for(condition: Callable[[], bool], seconds: float) -> None:
         time.sleep(0.05)
 
 
-async def wait_until_sent(count: int, seconds: float = 20) -> None:
+async def wait_until_sent(count: int, seconds: float = 40) -> None:
     deadline = time.monotonic() + seconds
     while await OutboxMessage.count().where(OutboxMessage.status == OutboxStatus.sent) < count:
         statuses = await OutboxMessage.select(OutboxMessage.status, OutboxMessage.last_error)
@@ -138,7 +138,7 @@ async def test_idle_worker_is_woken_by_new_mail_at_once(outbox, smtp, workers):
     await asyncio.sleep(1.5)  # past its first look: now it waits, up to 30 s, for a NOTIFY
     message_id = await queue()
 
-    await wait_until_sent(1, seconds=6)
+    await wait_until_sent(1, seconds=15)  # its fallback poll would take 30 s
 
     assert smtp.ids == [(await OutboxMessage.select().where(OutboxMessage.id == message_id))[0]["message_id"]]
     assert worker.stop() == 0
@@ -148,9 +148,9 @@ async def test_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(outb
     for _ in range(5):
         await queue()
     doomed = workers(slow_smtp.port)
-    await asyncio.to_thread(wait_for, lambda: len(slow_smtp.messages) >= 2, 15)
+    await asyncio.to_thread(wait_for, lambda: len(slow_smtp.messages) >= 2, 40)
     slow_smtp.waiting.clear()
-    await asyncio.to_thread(wait_for, slow_smtp.waiting.is_set, 5)  # the next one waits for the server
+    await asyncio.to_thread(wait_for, slow_smtp.waiting.is_set, 15)  # the next one waits for the server
 
     doomed.stop(signal.SIGKILL)
     in_flight = await OutboxMessage.select(OutboxMessage.id, OutboxMessage.claimed_by).where(
@@ -172,7 +172,7 @@ async def test_worker_stops_on_sigterm_after_the_message_in_hand(outbox, slow_sm
     for _ in range(3):
         await queue()
     worker = workers(slow_smtp.port)
-    await asyncio.to_thread(wait_for, slow_smtp.waiting.is_set, 15)
+    await asyncio.to_thread(wait_for, slow_smtp.waiting.is_set, 40)
 
     code = worker.stop(signal.SIGTERM)
 
