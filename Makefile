@@ -1,4 +1,4 @@
-# Grants: `make run` serves the demo, `make test` runs every test.
+# Grants: `make run` serves the demo (and runs its worker), `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -39,7 +39,10 @@ migrate: install
 demo: migrate
 	$(BIN)/grants demo
 
+# The web server and `grants worker` (mail, reminders, clean-up) side by side; Ctrl-C stops both.
 run: demo
+	@$(BIN)/grants worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/grants serve --host 127.0.0.1 --port 8000
 
 test: dev browser

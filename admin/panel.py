@@ -23,6 +23,7 @@ from admin.calls import CALL_FORMS, CALL_TABLES
 from admin.deletions import DELETION_FORMS
 from admin.forms import FORMS
 from admin.master import MASTER_TABLES
+from admin.outbox import OUTBOX_FORMS, OUTBOX_TABLES
 from admin.translations import TRANSLATIONS
 from admin.writes import read_only
 from grants.core.auth import SESSION_MAX_LIFETIME
@@ -57,6 +58,7 @@ def _table_configs() -> list[Any]:
             validators=read_only(lambda: _("Read-only here: the audit log is append-only.")),
             order_by=[OrderBy(AuditEntry.created_at, ascending=False)],
         ),
+        *OUTBOX_TABLES,
     ]
 
 
@@ -71,7 +73,7 @@ def build_admin() -> Any:
     settings = get_settings()
     return create_admin(
         TABLE_CONFIGS,
-        forms=[*FORMS, *CALL_FORMS, *DELETION_FORMS],
+        forms=[*FORMS, *CALL_FORMS, *DELETION_FORMS, *OUTBOX_FORMS],
         auth_table=BaseUser,
         session_table=SessionsBase,
         session_expiry=timedelta(hours=settings.session_hours),

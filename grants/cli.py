@@ -1,4 +1,4 @@
-"""The `grants` command: serve, migrate, demo, createuser, import-schools, remind, send-mail."""
+"""The `grants` command: serve, worker, migrate, demo, createuser, import-schools, remind, send-mail."""
 
 from __future__ import annotations
 
@@ -151,16 +151,44 @@ def cmd_import_schools(args: argparse.Namespace) -> None:
 
 def cmd_send_mail(args: argparse.Namespace) -> None:
     settings = _configure()
-    from grants.core.mail import deliver_pending, requeue_stuck
+    from grants.core.mail import CHANNEL, deliver_pending, requeue_stuck
+    from grants.core.presence import AlreadyRunning, presence_for
 
-    async def run() -> None:
+    async def run() -> int:
         if args.requeue_stuck:
             requeued = await requeue_stuck()
             print(f"requeued {len(requeued)} stuck message(s)" + (f": {requeued}" if requeued else ""))
-        report = await deliver_pending(settings, limit=args.limit)
+        # Claims in the name of a presence, so a send-mail killed mid-send leaves nothing stuck:
+        # a worker gives its row back.
+        presence = presence_for(settings, CHANNEL)
+        try:
+            await presence.start()
+        except AlreadyRunning as exc:
+            print(f"Nothing sent: grants worker (pid {exc.pid}) delivers this database's outbox.")
+            return 0
+        try:
+            report = await deliver_pending(settings, limit=args.limit, claimer=presence.id)
+        finally:
+            await presence.close()
         print(report.summary())
+        return 1 if report.failed else 0
 
-    asyncio.run(run())
+    raise SystemExit(asyncio.run(run()))
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    import logging
+
+    settings = _configure()
+    from grants.core.presence import AlreadyRunning
+    from grants.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(run_worker(settings))
+    except AlreadyRunning as exc:
+        print(f"grants worker: {exc}.", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def _positive(value: str) -> int:
@@ -224,7 +252,11 @@ def parser() -> argparse.ArgumentParser:
     remind.add_argument("--days", type=int, default=0, help="how many days before the deadline (default 3)")
     remind.set_defaults(func=cmd_remind)
 
-    mail = commands.add_parser("send-mail", help="send the e-mails waiting in the outbox (run it from cron)")
+    mail = commands.add_parser(
+        "send-mail",
+        help="send the e-mails waiting in the outbox once (`grants worker` does it continuously); "
+        "exit status 1 when a message failed",
+    )
     mail.add_argument("--limit", type=_positive, default=100, help="send at most this many (default 100)")
     mail.add_argument(
         "--requeue-stuck",
@@ -232,6 +264,12 @@ def parser() -> argparse.ArgumentParser:
         help="first put back messages stuck in sending for 15 minutes (check they did not arrive)",
     )
     mail.set_defaults(func=cmd_send_mail)
+
+    commands.add_parser(
+        "worker",
+        help="deliver the outbox continuously, run the daily reminders and the clean-up "
+        "(stops on SIGTERM or Ctrl-C)",
+    ).set_defaults(func=cmd_worker)
     return root
 
 

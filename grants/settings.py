@@ -47,6 +47,9 @@ class Settings:
     password_reset_max_requests: int = 3
     # Staff and reviewers sign in with a TOTP code after the password (TWO_FACTOR_REQUIRED=0: not asked).
     two_factor_required: bool = True
+    worker_poll_seconds: int = 2  # `grants worker`: how often it looks at the outbox (PostgreSQL LISTENs)
+    reminder_hour: int = 7  # the Riga hour of the daily reminders
+    mail_retention_days: int = 90  # the bodies of sent mail are blanked after this many days
 
     @property
     def production(self) -> bool:
@@ -115,6 +118,9 @@ class Settings:
             var_dir=var_dir,
             password_reset_max_requests=_positive_int(env, "PASSWORD_RESET_MAX_REQUESTS", 3),
             two_factor_required=_switch(env, "TWO_FACTOR_REQUIRED", True),
+            worker_poll_seconds=_positive_int(env, "WORKER_POLL_SECONDS", 2),
+            reminder_hour=_hour(env, "REMINDER_HOUR", 7),
+            mail_retention_days=_positive_int(env, "MAIL_RETENTION_DAYS", 90),
         )
 
 
@@ -194,6 +200,15 @@ def _switch(env: dict[str, str], name: str, default: bool) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), not {raw!r}")
+
+
+def _hour(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 23:
+        raise SettingsError(f"{name} must be an hour from 0 to 23, not {raw!r}")
+    return int(raw)
 
 
 def _development_secret(var_dir: Path) -> str:

@@ -24,7 +24,7 @@ from tests.factories.servers import GRANTS
 
 pytestmark = pytest.mark.integration
 
-COMMANDS = ["serve", "migrate", "demo", "createuser", "import-schools", "remind", "send-mail"]
+COMMANDS = ["serve", "migrate", "demo", "createuser", "import-schools", "remind", "send-mail", "worker"]
 UP_TO_DATE = "Database is up to date; municipality registry: 0 change(s)."
 
 

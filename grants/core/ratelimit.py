@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from piccolo.engine.sqlite import SQLiteEngine
@@ -55,7 +55,7 @@ class DatabaseFailureStore:
                     await LoginFailure.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", key)
             # Expired rows count for nothing: drop every key's (by the created_at index), so a key
             # nobody tries again does not stay in the table for ever.
-            await LoginFailure.delete().where(LoginFailure.created_at <= since)
+            await _delete_expired(since)
             for key, limit in limits.items():
                 if await LoginFailure.count().where(LoginFailure.key == key) >= limit:
                     return None
@@ -70,6 +70,18 @@ class DatabaseFailureStore:
 
     async def clear(self, key: str) -> None:
         await LoginFailure.delete().where(LoginFailure.key == key)
+
+
+async def _delete_expired(since: datetime) -> int:
+    rows = await LoginFailure.delete().where(LoginFailure.created_at <= since).returning(LoginFailure.id)
+    return len(rows)
+
+
+async def purge_expired_failures(window: int) -> int:
+    """Remove the failure rows older than the window (`grants worker`, hourly): the ones a key
+    nobody tries again would otherwise keep. How many were removed."""
+    async with write_transaction():
+        return await _delete_expired(now() - timedelta(seconds=window))
 
 
 class RedisFailureStore:

@@ -1,4 +1,5 @@
-"""Tables shared by every domain: the audit log, the login-failure counts, the e-mail outbox."""
+"""Tables shared by every domain: the audit log, the login-failure counts, the e-mail outbox, the
+worker's scheduled jobs."""
 
 from enum import StrEnum
 
@@ -38,8 +39,10 @@ class OutboxMessage(Table, tablename="outbox"):
 
     to_address = Varchar(length=254)
     subject = Varchar(length=300)
-    body_text = Text()
-    body_html = Text(null=True, default=None)
+    # Secret: the bodies carry password-reset and confirmation links, so the admin panel's table API
+    # never shows them (piccolo_api leaves secret columns out). Blanked after MAIL_RETENTION_DAYS once sent.
+    body_text = Text(secret=True)
+    body_html = Text(null=True, default=None, secret=True)
     language = Varchar(length=5, default="lv")
     created_at = Timestamptz(index=True)
     status = Varchar(length=10, choices=OutboxStatus, default=OutboxStatus.pending, index=True)
@@ -52,3 +55,15 @@ class OutboxMessage(Table, tablename="outbox"):
     dedupe_key = Varchar(length=200, null=True, default=None, unique=True)
     # The Message-ID header, made once at enqueue: a retried send carries the same id.
     message_id = Varchar(length=250, unique=True)
+    # The process that claimed it (grants.core.presence): its row goes back to pending once it is gone.
+    # "" for a claim by a caller without a presence (in-process deliver_pending): reported as stuck.
+    claimed_by = Varchar(length=64, default="")
+
+
+class ScheduledJob(Table, tablename="scheduled_job"):
+    """When each of the worker's scheduled jobs last ran (grants.worker), so a restart neither loses
+    nor repeats a run."""
+
+    name = Varchar(length=80, unique=True)
+    last_run_at = Timestamptz(null=True, default=None)
+    last_result = Varchar(length=300, default="")

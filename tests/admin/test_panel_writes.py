@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 
 BUSINESS = {"grant_call": Call, "call_criterion": Criterion, "agreement": Agreement, "payment": Payment}
 MASTER = {"municipality", "school", "organisation", "membership"}
-OTHERS = {"piccolo_user", "user_role", "api_token", "audit_log"}
+OTHERS = {"piccolo_user", "user_role", "api_token", "audit_log", "outbox", "scheduled_job"}
 # What each business table's refusal names as the place where its changes are made.
 WHERE = {
     "grant_call": "Calls",

@@ -14,7 +14,7 @@ from tests.factories.mail import (
     queue,
     row,
 )
-from tests.factories.servers import GRANTS
+from tests.factories.servers import GRANTS, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -77,3 +77,21 @@ async def test_send_mail_command_refuses_a_zero_limit(database):
     assert err.splitlines()[-1] == (
         "grants send-mail: error: argument --limit: must be a whole number greater than zero, not '0'"
     )
+
+
+async def test_send_mail_command_exits_1_when_a_message_failed(outbox, smtp):
+    refused = await queue("nobody@example.lv")  # the test server refuses nobody@… for good (550)
+    delivered = await queue()
+
+    code, out, err = await send_mail_command(SMTP_URL=f"smtp://127.0.0.1:{smtp.port}")
+
+    assert (code, out) == (1, "sent 1, retried 0, failed 1, stuck 0\n"), err
+    assert ((await row(refused))["status"], (await row(delivered))["status"]) == ("failed", "sent")
+    assert smtp.ids == [(await row(delivered))["message_id"]]
+
+
+async def test_send_mail_command_exits_0_when_a_message_only_waits_for_a_retry(outbox):
+    message_id = await queue()
+    code, out, err = await send_mail_command(SMTP_URL=f"smtp://127.0.0.1:{free_port()}")  # nobody listens
+    assert (code, out) == (0, "sent 0, retried 1, failed 0, stuck 0\n"), err
+    assert (await row(message_id))["status"] == "pending"
