@@ -44,6 +44,8 @@ class Settings:
     token_hours: int = 24
     db_pool: bool = True
     var_dir: Path = field(default=PROJECT_ROOT / "var")
+    # Registrations one client address may make in an hour (valid forms only; field errors are free).
+    register_max_per_hour: int = 5
 
     @property
     def production(self) -> bool:
@@ -110,6 +112,7 @@ class Settings:
             token_hours=_positive_int(env, "TOKEN_HOURS", 24),
             db_pool=env.get("DB_POOL", "1") not in {"0", "false", "no"},
             var_dir=var_dir,
+            register_max_per_hour=_positive_int(env, "REGISTER_MAX_PER_HOUR", 5),
         )
 
 

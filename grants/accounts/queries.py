@@ -7,7 +7,7 @@ from typing import Any
 from piccolo.apps.user.tables import BaseUser
 
 from grants.accounts.rules import normalise_email, token_hash
-from grants.accounts.tables import ApiToken, Membership, Organisation, UserRole
+from grants.accounts.tables import AccountProfile, ApiToken, Membership, Organisation, UserRole
 from grants.core.auth import Principal, Role
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
@@ -101,3 +101,34 @@ async def municipality_id_for_role(role: Role, municipality_code: str | None) ->
     if municipality_id is None:
         raise ValidationFailed({"municipality": _("A coordinator needs a current municipality code.")})
     return municipality_id
+
+
+async def email_confirmed(user_id: int) -> bool:
+    """Whether the user's address is confirmed: a user without a profile row (made by staff, the
+    CLI, the demo) counts as confirmed."""
+    row = (
+        await AccountProfile.select(AccountProfile.email_confirmed_at)
+        .where(AccountProfile.user == user_id)
+        .first()
+    )
+    return row is None or row["email_confirmed_at"] is not None
+
+
+async def mail_language(user_id: int) -> str:
+    """The language of the user's mail: the one in their profile, Latvian without one."""
+    row = await AccountProfile.select(AccountProfile.language).where(AccountProfile.user == user_id).first()
+    return row["language"] if row else "lv"
+
+
+async def owner_addresses(organisation_id: int) -> list[tuple[int, str]]:
+    """The active owners of an organisation: (user id, e-mail), by id."""
+    rows = (
+        await Membership.select(Membership.user.id.as_alias("id"), Membership.user.email.as_alias("email"))
+        .where(
+            (Membership.organisation == organisation_id)
+            & (Membership.role == "owner")
+            & Membership.user.active.eq(True)
+        )
+        .order_by(Membership.user.id)
+    )
+    return [(row["id"], row["email"]) for row in rows if row["email"]]

@@ -84,3 +84,14 @@ class JoinRequest(Table, tablename="join_request"):
     created_at = Timestamptz(default=TimestamptzNow())
     decided_at = Timestamptz(null=True, default=None)
     decided_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
+
+
+class EmailConfirmation(Table, tablename="email_confirmation"):
+    """A link that confirms a new account's address; only its SHA-256 is stored. It lives as long as
+    the unconfirmed account (7 days from registration) and works once."""
+
+    user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True, index=True, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(index=True)
+    used_at = Timestamptz(null=True, default=None)

@@ -12,10 +12,11 @@ write, and a path that forgets to report a failure still counts it.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from piccolo.engine.sqlite import SQLiteEngine
 
@@ -54,10 +55,16 @@ class DatabaseFailureStore:
                 for key in sorted(limits):
                     await LoginFailure.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", key)
             # Expired rows count for nothing: drop every key's (by the created_at index), so a key
-            # nobody tries again does not stay in the table for ever.
-            await LoginFailure.delete().where(LoginFailure.created_at <= since)
+            # nobody tries again does not stay in the table for ever; only in these keys' namespaces,
+            # which share this window (another limiter's window may be longer).
+            await LoginFailure.delete().where(
+                (LoginFailure.created_at <= since) & _in_namespaces({namespace_of(key) for key in limits})
+            )
             for key, limit in limits.items():
-                if await LoginFailure.count().where(LoginFailure.key == key) >= limit:
+                counted = LoginFailure.count().where(
+                    (LoginFailure.key == key) & (LoginFailure.created_at > since)
+                )
+                if await counted >= limit:
                     return None
             rows = await LoginFailure.insert(
                 *(LoginFailure(key=key, created_at=moment) for key in limits)
@@ -70,6 +77,20 @@ class DatabaseFailureStore:
 
     async def clear(self, key: str) -> None:
         await LoginFailure.delete().where(LoginFailure.key == key)
+
+
+def namespace_of(key: str) -> str:
+    """A key's namespace: its text up to the first colon ("ip", "account", "register"). The keys of
+    one namespace are counted in one window."""
+    return key.partition(":")[0]
+
+
+def _in_namespaces(namespaces: set[str]) -> Any:
+    where: Any = None
+    for namespace in sorted(namespaces):
+        condition = LoginFailure.key.like(f"{namespace}:%")  # letters and hyphens: no LIKE wildcard
+        where = condition if where is None else where | condition
+    return where
 
 
 class RedisFailureStore:
@@ -176,3 +197,29 @@ class LoginLimiter:
 def build_limiter(redis_url: str | None, limit: int, window: int) -> LoginLimiter:
     store: FailureStore = RedisFailureStore(redis_url) if redis_url else DatabaseFailureStore()
     return LoginLimiter(store, limit, window)
+
+
+class ActionLimiter:
+    """At most `limit` actions of one subject (a client address, a user) in a sliding window of
+    `window` seconds, in the store of the login limits (so every worker sees the same counts). The
+    namespace keeps its keys apart from the logins' ("account", "ip") and from other limiters'."""
+
+    def __init__(self, store: FailureStore, namespace: str, limit: int, window: int) -> None:
+        if not re.fullmatch(r"[a-z][a-z-]*", namespace):
+            raise ValueError("a namespace is lower-case letters and hyphens (no LIKE wildcard, no colon)")
+        self.store = store
+        self.namespace = namespace
+        self.limit = limit
+        self.window = window
+
+    def key(self, subject: str) -> str:
+        return f"{self.namespace}:{subject}"[:KEY_LENGTH]
+
+    async def reserve(self, subject: str) -> bool:
+        """Count one action of `subject`, atomically; False (nothing counted) when it has its limit."""
+        return await self.store.reserve({self.key(subject): self.limit}, self.window) is not None
+
+
+def build_action_limiter(redis_url: str | None, namespace: str, limit: int, window: int) -> ActionLimiter:
+    store: FailureStore = RedisFailureStore(redis_url) if redis_url else DatabaseFailureStore()
+    return ActionLimiter(store, namespace, limit, window)

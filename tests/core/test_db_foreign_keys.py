@@ -42,6 +42,7 @@ DECIDED = {
     ("join_request", "user"): C,
     ("join_request", "organisation"): C,
     ("join_request", "decided_by"): N,
+    ("email_confirmation", "user"): C,
     ("grant_call", "municipality"): R,
     ("call_criterion", "call"): C,
     ("call_document", "call"): C,
