@@ -18,7 +18,7 @@ from tests.factories.accounts import (
     unique_email,
     unique_org_number,
 )
-from tests.html import definitions, field_error, input_value, text_of, texts_of
+from tests.html import field_error, input_value, text_of, texts_of
 
 pytestmark = pytest.mark.integration
 
