@@ -33,8 +33,8 @@ from tests.factories.accounts import (
 from tests.factories.applications import complete_application
 from tests.factories.calls import published_call
 from tests.factories.files import pdf_bytes
-from tests.factories.registry import make_school
 from tests.factories.mail import outbox_for
+from tests.factories.registry import make_school
 from tests.html import notice, text_of
 
 pytestmark = pytest.mark.integration
@@ -43,6 +43,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 async def school(database) -> str:
     return await make_school()
+
 
 SUBMIT_REFUSAL = (
     "Confirm your e-mail address before you submit: open the link in the message we sent you, "
