@@ -118,7 +118,7 @@ async def register_applicant(client: httpx.AsyncClient, **org: str) -> tuple[str
 _service_ips = itertools.count(1)
 
 
-async def registered(email: str | None = None, **org: str) -> tuple[int, int]:
+async def registered(email: str | None = None, person: str = "Anna Bērziņa", **org: str) -> tuple[int, int]:
     """A confirmed applicant and their new organisation made through the services (no HTTP):
     (user id, organisation id). Each call comes from an address of its own (the per-address limit)."""
     from grants.accounts.service.confirmation import confirm_email
