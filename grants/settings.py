@@ -50,6 +50,8 @@ class Settings:
     worker_poll_seconds: int = 2  # `grants worker`: how often it looks at the outbox (PostgreSQL LISTENs)
     reminder_hour: int = 7  # the Riga hour of the daily reminders
     mail_retention_days: int = 90  # the bodies of sent mail are blanked after this many days
+    # Registrations one client address may make in an hour (valid forms only; field errors are free).
+    register_max_per_hour: int = 5
 
     @property
     def production(self) -> bool:
@@ -121,6 +123,7 @@ class Settings:
             worker_poll_seconds=_positive_int(env, "WORKER_POLL_SECONDS", 2),
             reminder_hour=_hour(env, "REMINDER_HOUR", 7),
             mail_retention_days=_positive_int(env, "MAIL_RETENTION_DAYS", 90),
+            register_max_per_hour=_positive_int(env, "REGISTER_MAX_PER_HOUR", 5),
         )
 
 

@@ -24,13 +24,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from grants.accounts.service import expiry, invitations, resets
+from grants.accounts.service import confirmation, expiry, invitations, resets
 from grants.applications.notify import remind_unsubmitted_drafts
+from grants.applications.service.drafts import discard_drafts_of
 from grants.core.db import engine
 from grants.core.mail import CHANNEL, deliver_pending
 from grants.core.outbox import blank_old_bodies, claimers_in_flight, requeue_abandoned
 from grants.core.presence import Presence, presence_for
-from grants.core.ratelimit import purge_expired_failures
+from grants.core.ratelimit import LONGEST_WINDOW, purge_expired_failures
 from grants.core.tables import ScheduledJob
 from grants.core.time import now, riga_local, to_riga
 from grants.reporting.notify import remind_reports
@@ -90,12 +91,19 @@ def jobs(settings: Settings) -> list[Job]:
         Job.every("cleanup:sessions", HOURLY, expiry.purge_expired_sessions),
         Job.every("cleanup:api_tokens", HOURLY, expiry.purge_expired_tokens),
         Job.every(
-            "cleanup:login_failures", HOURLY, lambda: purge_expired_failures(settings.login_window_seconds)
+            "cleanup:login_failures",
+            HOURLY,
+            lambda: purge_expired_failures(max(settings.login_window_seconds, LONGEST_WINDOW)),
         ),
         Job.every("cleanup:mail_bodies", HOURLY, lambda: blank_old_bodies(settings.mail_retention_days)),
         Job.every("cleanup:pending_logins", HOURLY, expiry.purge_expired_pending_logins),
         Job.every("cleanup:password_resets", HOURLY, lambda: resets.purge_expired_resets(now())),
         Job.every("cleanup:invitations", HOURLY, lambda: invitations.purge_expired_invitations(now())),
+        Job.every(
+            "cleanup:unconfirmed_accounts",
+            HOURLY,
+            lambda: confirmation.remove_unconfirmed(now(), before_removal=[discard_drafts_of]),
+        ),
     ]
 
 

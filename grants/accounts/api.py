@@ -9,6 +9,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
+from grants.accounts.queries import email_confirmed
 from grants.accounts.schemas import (
     MeOut,
     PasswordResetConfirmIn,
@@ -39,6 +40,11 @@ async def _second_factor(user_id: int, code: str, client_ip: str) -> None:
         raise NotAuthorizedException(_("The two-factor code is wrong or was used already.")) from None
 
 
+def check_your_email() -> str:
+    """The answer to every valid registration, in the request's language."""
+    return _("Check your e-mail: we sent a message to the address you gave, with what to do next.")
+
+
 class AccountsApi(Controller):
     path = "/api"
     tags = ["accounts"]
@@ -48,9 +54,15 @@ class AccountsApi(Controller):
         guards=[public],
         status_code=HTTP_201_CREATED,
         summary="Register an applicant and their organisation",
-        responses=errors(409, 422),
+        description=(
+            "Always 201 with the same answer for valid input: a confirmation link goes to the address "
+            "(or, if it already has an account, a notice to its owner; with the registration number of "
+            "an organisation already here, a request to join it). `user_id` and `organisation_id` are "
+            "always null. 429 with Retry-After past REGISTER_MAX_PER_HOUR per client address."
+        ),
+        responses=errors(422, 429),
     )
-    async def register(self, data: JSONBody[RegisterIn]) -> RegisterOut:
+    async def register(self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn]) -> RegisterOut:
         org = {
             "name": data.organisation.name,
             "registration_number": data.organisation.registration_number,
@@ -60,8 +72,9 @@ class AccountsApi(Controller):
             "email": data.organisation.email,
             "phone": data.organisation.phone,
         }
-        user_id, org_id = await registration.register(data.email, data.password, data.name, org)
-        return RegisterOut(user_id=user_id, organisation_id=org_id)
+        client_ip = request.client.host if request.client else "unknown"
+        await registration.register(data.email, data.password, data.name, org, client_ip)
+        return RegisterOut(user_id=None, organisation_id=None, detail=check_your_email())
 
     @post(
         "/auth/token",
@@ -76,6 +89,10 @@ class AccountsApi(Controller):
     async def token(self, request: Request[Any, Any, Any], data: JSONBody[TokenIn]) -> TokenOut:
         client_ip = request.client.host if request.client else "unknown"
         user_id = await logins.authenticate(data.email, data.password, client_ip)
+        if not await email_confirmed(user_id):  # only after the right password: it tells nothing new
+            raise PermissionDeniedException(
+                _("Confirm your e-mail address first: open the link in the mail we sent you.")
+            )
         if await two_factor.needs_second_factor(user_id):
             await _second_factor(user_id, data.code, client_ip)
         token, expires_at = await sessions.issue_token(user_id)

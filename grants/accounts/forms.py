@@ -11,8 +11,9 @@ from grants.core.i18n import _
 from grants.core.inputs import check_texts, refuse_long_texts
 
 
-async def register(data: dict[str, str]) -> int:
-    """The register form (the organisation's fields start with `org_`); the new user's id."""
+async def register(data: dict[str, str], client_ip: str) -> registration.Registered:
+    """The register form (the organisation's fields start with `org_`); what registration did (the
+    page answers the same whatever it was)."""
     if data.get("password", "") != data.get("password2", ""):
         raise ValidationFailed({"password2": _("The passwords do not match.")})
     organisation = {key[4:]: value for key, value in data.items() if key.startswith("org_")}
@@ -22,10 +23,9 @@ async def register(data: dict[str, str]) -> int:
         "name": data.get("name", ""),
     }
     refuse_long_texts(fields | {"organisation": organisation}, RegisterIn)
-    user_id, _org_id = await registration.register(
-        data.get("email", ""), data.get("password", ""), data.get("name", ""), organisation
+    return await registration.register(
+        data.get("email", ""), data.get("password", ""), data.get("name", ""), organisation, client_ip
     )
-    return user_id
 
 
 def login_fits(data: dict[str, str]) -> bool:

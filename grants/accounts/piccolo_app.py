@@ -5,6 +5,7 @@ from piccolo.conf.apps import AppConfig
 from grants.accounts.tables import (
     AccountProfile,
     ApiToken,
+    EmailConfirmation,
     Invitation,
     JoinRequest,
     Membership,
@@ -31,6 +32,7 @@ APP_CONFIG = AppConfig(
         TwoFactor,
         PendingLogin,
         SecondFactorSession,
+        EmailConfirmation,
     ],
     migration_dependencies=[
         "piccolo.apps.user.piccolo_app",

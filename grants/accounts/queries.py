@@ -350,3 +350,34 @@ async def organisations_page(search: str, pending_only: bool, page: int, per_pag
         row["members"] = member_counts.get(row["id"], 0)
         row["pending"] = pending_counts.get(row["id"], 0)
     return {"organisations": rows, "total": total, "page": page, "pages": pages}
+
+
+async def email_confirmed(user_id: int) -> bool:
+    """Whether the user's address is confirmed: a user without a profile row (made by staff, the
+    CLI, the demo) counts as confirmed."""
+    row = (
+        await AccountProfile.select(AccountProfile.email_confirmed_at)
+        .where(AccountProfile.user == user_id)
+        .first()
+    )
+    return row is None or row["email_confirmed_at"] is not None
+
+
+async def mail_language(user_id: int) -> str:
+    """The language of the user's mail: the one in their profile, Latvian without one."""
+    row = await AccountProfile.select(AccountProfile.language).where(AccountProfile.user == user_id).first()
+    return row["language"] if row else "lv"
+
+
+async def owner_addresses(organisation_id: int) -> list[tuple[int, str]]:
+    """The active owners of an organisation: (user id, e-mail), by id."""
+    rows = (
+        await Membership.select(Membership.user.id.as_alias("id"), Membership.user.email.as_alias("email"))
+        .where(
+            (Membership.organisation == organisation_id)
+            & (Membership.role == "owner")
+            & Membership.user.active.eq(True)
+        )
+        .order_by(Membership.user.id)
+    )
+    return [(row["id"], row["email"]) for row in rows if row["email"]]

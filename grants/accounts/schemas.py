@@ -45,8 +45,12 @@ class RegisterIn(msgspec.Struct):
 
 
 class RegisterOut(msgspec.Struct):
-    user_id: int
-    organisation_id: int
+    """The same for everyone (issue 12): the ids stay in the contract but are always null, because
+    they would tell whether an account was made; `detail` says to check the e-mail."""
+
+    user_id: int | None
+    organisation_id: int | None
+    detail: str
 
 
 # A 6-digit TOTP code or an 11-character recovery code.

@@ -92,6 +92,13 @@ class PasswordReset(Table, tablename="password_reset"):
     once (used_at), for an hour (expires_at)."""
 
     user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)  # access, not history
+
+
+class EmailConfirmation(Table, tablename="email_confirmation"):
+    """A link that confirms a new account's address; only its SHA-256 is stored. It lives as long as
+    the unconfirmed account (7 days from registration) and works once."""
+
+    user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)
     token_hash = Varchar(length=64, unique=True, index=True, secret=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(index=True)

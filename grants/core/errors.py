@@ -24,7 +24,11 @@ class Conflict(ValueError):
 
 
 class TooManyAttempts(Exception):
-    """Rate limit reached (HTTP 429)."""
+    """Rate limit reached (HTTP 429); `retry_after` seconds, when known, go in the Retry-After header."""
+
+    def __init__(self, retry_after: int | None = None) -> None:
+        super().__init__()
+        self.retry_after = retry_after
 
 
 class InvalidCredentials(Exception):

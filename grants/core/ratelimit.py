@@ -12,10 +12,11 @@ write, and a path that forgets to report a failure still counts it.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from piccolo.engine.sqlite import SQLiteEngine
 
@@ -54,10 +55,16 @@ class DatabaseFailureStore:
                 for key in sorted(limits):
                     await LoginFailure.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", key)
             # Expired rows count for nothing: drop every key's (by the created_at index), so a key
-            # nobody tries again does not stay in the table for ever.
-            await _delete_expired(since)
+            # nobody tries again does not stay in the table for ever; only in these keys' namespaces,
+            # which share this window (another limiter's window may be longer).
+            await LoginFailure.delete().where(
+                (LoginFailure.created_at <= since) & _in_namespaces({namespace_of(key) for key in limits})
+            )
             for key, limit in limits.items():
-                if await LoginFailure.count().where(LoginFailure.key == key) >= limit:
+                counted = LoginFailure.count().where(
+                    (LoginFailure.key == key) & (LoginFailure.created_at > since)
+                )
+                if await counted >= limit:
                     return None
             rows = await LoginFailure.insert(
                 *(LoginFailure(key=key, created_at=moment) for key in limits)
@@ -77,11 +84,29 @@ async def _delete_expired(since: datetime) -> int:
     return len(rows)
 
 
+# No limiter counts over a longer window: the worker's clean-up keeps every row younger than this.
+LONGEST_WINDOW = 24 * 3600
+
+
 async def purge_expired_failures(window: int) -> int:
-    """Remove the failure rows older than the window (`grants worker`, hourly): the ones a key
-    nobody tries again would otherwise keep. How many were removed."""
+    """Remove the failure rows older than the window (`grants worker`, hourly, with the longest window
+    any limiter counts in): the ones a key nobody tries again would otherwise keep. How many went."""
     async with write_transaction():
         return await _delete_expired(now() - timedelta(seconds=window))
+
+
+def namespace_of(key: str) -> str:
+    """A key's namespace: its text up to the first colon ("ip", "account", "register"). The keys of
+    one namespace are counted in one window."""
+    return key.partition(":")[0]
+
+
+def _in_namespaces(namespaces: set[str]) -> Any:
+    where: Any = None
+    for namespace in sorted(namespaces):
+        condition = LoginFailure.key.like(f"{namespace}:%")  # letters and hyphens: no LIKE wildcard
+        where = condition if where is None else where | condition
+    return where
 
 
 class RedisFailureStore:
@@ -188,3 +213,31 @@ class LoginLimiter:
 def build_limiter(redis_url: str | None, limit: int, window: int) -> LoginLimiter:
     store: FailureStore = RedisFailureStore(redis_url) if redis_url else DatabaseFailureStore()
     return LoginLimiter(store, limit, window)
+
+
+class ActionLimiter:
+    """At most `limit` actions of one subject (a client address, a user) in a sliding window of
+    `window` seconds, in the store of the login limits (so every worker sees the same counts). The
+    namespace keeps its keys apart from the logins' ("account", "ip") and from other limiters'."""
+
+    def __init__(self, store: FailureStore, namespace: str, limit: int, window: int) -> None:
+        if not re.fullmatch(r"[a-z][a-z-]*", namespace):
+            raise ValueError("a namespace is lower-case letters and hyphens (no LIKE wildcard, no colon)")
+        if not 0 < window <= LONGEST_WINDOW:
+            raise ValueError(f"a window is 1 to {LONGEST_WINDOW} seconds (the worker keeps rows that long)")
+        self.store = store
+        self.namespace = namespace
+        self.limit = limit
+        self.window = window
+
+    def key(self, subject: str) -> str:
+        return f"{self.namespace}:{subject}"[:KEY_LENGTH]
+
+    async def reserve(self, subject: str) -> bool:
+        """Count one action of `subject`, atomically; False (nothing counted) when it has its limit."""
+        return await self.store.reserve({self.key(subject): self.limit}, self.window) is not None
+
+
+def build_action_limiter(redis_url: str | None, namespace: str, limit: int, window: int) -> ActionLimiter:
+    store: FailureStore = RedisFailureStore(redis_url) if redis_url else DatabaseFailureStore()
+    return ActionLimiter(store, namespace, limit, window)

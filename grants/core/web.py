@@ -167,6 +167,13 @@ def _integrity_error(request: Request[Any, Any, Any], exc: Exception) -> Respons
     return _error_page(request, HTTP_409_CONFLICT, message)
 
 
+def _too_many_attempts(request: Request[Any, Any, Any], exc: TooManyAttempts) -> Response[Any]:
+    response = _json_error(429, _("Too many attempts. Wait a few minutes and try again."))
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def error_handlers() -> dict[Any, Any]:
     return {
         sqlite3.IntegrityError: _integrity_error,
@@ -178,9 +185,7 @@ def error_handlers() -> dict[Any, Any]:
         Conflict: lambda request, exc: _json_error(
             409, exc.message, {exc.field: exc.message} if exc.field else {}
         ),
-        TooManyAttempts: lambda request, exc: _json_error(
-            429, _("Too many attempts. Wait a few minutes and try again.")
-        ),
+        TooManyAttempts: _too_many_attempts,
         InvalidCredentials: lambda request, exc: _json_error(401, _("Wrong e-mail or password.")),
         NotFound: lambda request, exc: _http_exception(request, NotFoundException(_("Not found."))),
         HTTP_500_INTERNAL_SERVER_ERROR: _internal_error,

@@ -80,17 +80,6 @@ async def test_register_api_refuses_a_registration_number_longer_than_its_column
     ]
 
 
-async def test_register_api_rejects_duplicate_email_with_clear_message(client):
-    email, _ = await register_applicant(client)
-    response = await client.post(
-        "/api/auth/register",
-        json={"email": email.upper(), "password": PASSWORD, "name": "Other", "organisation": organisation()},
-    )
-    assert response.status_code == 409
-    assert response.json()["detail"] == "An account with this e-mail address already exists."
-    assert response.json()["extra"] == {"email": "An account with this e-mail address already exists."}
-
-
 async def test_register_api_lists_every_problem_at_once(client):
     response = await client.post(
         "/api/auth/register",

@@ -18,7 +18,7 @@ from tests.factories.accounts import (
     unique_email,
     unique_org_number,
 )
-from tests.html import definitions, field_error, input_value, text_of, texts_of
+from tests.html import field_error, input_value, text_of, texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,7 @@ async def test_register_page_shows_errors_next_to_fields_and_keeps_input(client)
     assert SESSION_COOKIE not in client.cookies
 
 
-async def test_register_page_logs_the_new_applicant_in(client):
+async def test_register_page_starts_no_session_and_says_check_your_email(client):
     email = unique_email()
     response = await post_form(
         client,
@@ -68,9 +68,12 @@ async def test_register_page_logs_the_new_applicant_in(client):
         },
     )
     assert response.status_code == 302
-    assert response.headers["location"] == "/account"
-    page = await client.get("/account")
-    assert definitions(page.text)["E-mail"] == email
+    assert response.headers["location"] == "/register/sent"
+    assert SESSION_COOKIE not in response.cookies
+    assert SESSION_COOKIE not in client.cookies
+    sent = await client.get("/register/sent")
+    assert text_of(sent.text, "h1") == "Check your e-mail"
+    assert (await client.get("/account")).headers["location"] == "/login?next=%2Faccount"
 
 
 async def test_login_page_wrong_password_gives_401_with_message(client):
@@ -189,7 +192,7 @@ async def test_account_page_shows_own_organisation_only(client, make_client):
     assert text_of(page.text, 'a[href="/registry/LV-016"]') == "Bauskas novads"
 
 
-async def test_register_page_puts_a_clash_next_to_its_field_and_a_mismatch_next_to_password2(client):
+async def test_register_page_answers_a_taken_email_as_a_new_one_and_a_mismatch_next_to_password2(client):
     email, _ = await register_applicant(client)
     form = {
         "name": "Jānis Ozols",
@@ -202,8 +205,8 @@ async def test_register_page_puts_a_clash_next_to_its_field_and_a_mismatch_next_
         "org_municipality_code": "LV-016",
     }
     response = await post_form(client, "/register", form)
-    assert response.status_code == 409
-    assert field_error(response.text, "email") == "An account with this e-mail address already exists."
+    assert (response.status_code, response.headers["location"]) == (302, "/register/sent")
+    assert SESSION_COOKIE not in response.cookies
     response = await post_form(client, "/register", form | {"email": unique_email(), "password2": "other"})
     assert response.status_code == 422
     assert field_error(response.text, "password2") == "The passwords do not match."

@@ -24,11 +24,10 @@ from typing import Any
 import httpx
 import pytest
 
-from grants.accounts.service.registration import register
 from grants.accounts.service.sessions import issue_token
 from grants.applications.tables import Application, BudgetLine, PlannedEvent
 from grants.core.tables import AuditEntry, OutboxMessage
-from tests.factories.accounts import PASSWORD, organisation, unique_email
+from tests.factories.accounts import registered, unique_email
 from tests.factories.applications import complete_application
 from tests.factories.calls import published_call
 from tests.factories.registry import make_school
@@ -119,7 +118,7 @@ async def _applicants(count: int) -> list[dict[str, str]]:
     """Organisations with an applicant each, and a bearer token: made in process, used by the server."""
     headers = []
     for _ in range(count):
-        user_id, _org = await register(unique_email("storm"), PASSWORD, "Anna Bērziņa", organisation())
+        user_id, _org = await registered(unique_email("storm"))
         token, _expires = await issue_token(user_id)
         headers.append({"Authorization": f"Bearer {token}"})
     return headers

@@ -48,6 +48,7 @@ DECIDED = {
     ("two_factor", "user"): C,
     ("pending_login", "user"): C,
     ("second_factor_session", "session"): C,
+    ("email_confirmation", "user"): C,
     ("grant_call", "municipality"): R,
     ("call_criterion", "call"): C,
     ("call_document", "call"): C,

@@ -11,9 +11,10 @@ from playwright.async_api import Page, expect
 
 from grants.core.time import now, to_riga
 from tests.e2e.panel import panel_login, row_id, run_form
-from tests.e2e.story import Story
+from tests.e2e.story import Story, site_login
 from tests.factories.accounts import PASSWORD, unique_email, unique_org_number
 from tests.factories.files import pdf_bytes
+from tests.factories.smtp import body_text, delivered_to
 
 RIGA = ZoneInfo("Europe/Riga")
 CRITERIA = [  # code, title, kind, max points, weight, min points
@@ -83,8 +84,9 @@ async def ngo_applies(ngo: Page, story: Story) -> None:
     await story.shoot(ngo, "the public call page")
 
     await ngo.goto("/register")
+    email = unique_email("ngo")
     await ngo.get_by_label("Your name").fill("Anna Bērziņa")
-    await ngo.get_by_label("E-mail").fill(unique_email("ngo"))
+    await ngo.get_by_label("E-mail").fill(email)
     await ngo.locator("#f-password").fill(PASSWORD)
     await ngo.get_by_label("Password again").fill(PASSWORD)
     await ngo.get_by_label("Name of the organisation").fill(story.organisation)
@@ -94,8 +96,20 @@ async def ngo_applies(ngo: Page, story: Story) -> None:
     await ngo.get_by_label("Address").fill("Uzvaras iela 1, Bauska")
     await story.shoot(ngo, "an NGO registers")
     await ngo.get_by_role("button", name="Register").click()
-    await expect(ngo.locator("h1")).to_have_text("My account")
+    await expect(ngo.locator("h1")).to_have_text("Check your e-mail")
+    await story.shoot(ngo, "the NGO is asked to check its e-mail")
+
+    # The confirmation mail, as the SMTP server received it; its link confirms the address.
+    message = await delivered_to(story.mail, email)
+    assert message["Subject"] == "Confirm your e-mail address for Grants"
+    link = re.search(r"^http\S+/account/confirm/\S+$", body_text(message), re.MULTILINE)
+    assert link is not None, body_text(message)
+    await ngo.goto(link.group(0))
+    await expect(ngo.locator("h1")).to_have_text("Your e-mail address is confirmed")
+    await story.shoot(ngo, "the NGO confirms its address from the mail")
+    await site_login(ngo, email)
     await expect(ngo.locator(".facts").nth(1)).to_contain_text(story.organisation)
+    await expect(ngo.locator("#confirm-notice")).to_have_count(0)
 
     # It starts an application on the call's page.
     await ngo.goto(f"/calls/{story.call_id}")

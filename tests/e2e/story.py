@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from playwright.async_api import Page, expect
 
@@ -40,6 +41,7 @@ class Story:
     award_id: int = 0
     period: tuple[date, date] = field(default_factory=past_period)
     step: int = 0
+    mail: Any = None  # the SMTP server the site's mail goes to (tests.factories.smtp.Collector)
 
     def events(self) -> list[tuple[str, str, str, date, int]]:
         """The two planned (and later held) events: school, kind, title, date, participants."""

@@ -18,7 +18,14 @@ from grants.core.auth import Role
 from tests.e2e.axe import axe_script, blocking_violations, describe
 from tests.e2e.browser import TIMEOUT_MS
 from tests.e2e.story import past_period, site_login
-from tests.factories.accounts import PASSWORD, bearer, register_applicant, staff_headers, unique_email
+from tests.factories.accounts import (
+    PASSWORD,
+    bearer,
+    confirmation_token,
+    register_applicant,
+    staff_headers,
+    unique_email,
+)
 from tests.factories.applications import complete_application
 from tests.factories.awards import sign
 from tests.factories.calls import published_call
@@ -33,7 +40,7 @@ LANGUAGES = ("lv", "en")
 class Seeded:
     applicant: str
     coordinator: str
-    ids: dict[str, int]  # call, application (a draft), award, event
+    ids: dict[str, int | str]  # call, application (a draft), award, event; confirm: a used link
 
 
 async def _created(response: httpx.Response) -> dict:
@@ -104,6 +111,7 @@ async def seeded(server: str) -> Seeded:
     coordinator = unique_email("coordinator")
     await ensure_user(coordinator, PASSWORD, Role.coordinator, "LV-016", "Anita Koordinatore")
     ids = {"call": open_call["id"], "application": draft_id, "award": award["id"], "event": event["id"]}
+    ids["confirm"] = await confirmation_token(email)
     return Seeded(email, coordinator, ids)
 
 
@@ -116,6 +124,8 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "login": (None, "/login"),
     "register": (None, "/register"),
     "password-forgot": (None, "/password/forgot"),
+    "register-sent": (None, "/register/sent"),
+    "confirmed": (None, "/account/confirm/{confirm}"),  # the applicant's link, used: "confirmed" still
     "my-applications": ("applicant", "/my/"),
     "apply": ("applicant", "/my/calls/{call}/apply"),
     **{

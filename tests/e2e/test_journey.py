@@ -47,7 +47,7 @@ async def cast(database) -> Cast:
     return Cast(staff, tuple(reviewers), coordinator, tuple(schools))
 
 
-async def test_journey_from_call_in_panel_to_events_on_dashboard(new_page, cast: Cast) -> None:
+async def test_journey_from_call_in_panel_to_events_on_dashboard(new_page, cast: Cast, mail_server) -> None:
     for old in SCREENSHOTS.glob("*.png"):  # a shorter earlier run would leave steps that did not happen
         old.unlink()
     token = uuid.uuid4().hex[:6]
@@ -55,6 +55,7 @@ async def test_journey_from_call_in_panel_to_events_on_dashboard(new_page, cast:
         cast,
         title=f"Jauniešu iniciatīvas Bauskas novadā {token}",
         organisation=f"Biedrība “Jauniešu iniciatīvu centrs {token}”",
+        mail=mail_server,
     )
     staff, ngo = await new_page(), await new_page()
     await staff_publish_call(staff, story)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from grants.core.auth import Role
 from tests.factories.accounts import (
-    PASSWORD,
     bearer,
     login,
     make_user,
-    organisation,
     register_applicant,
+    registered,
     unique_email,
 )
 from tests.factories.calls import call_payload
@@ -58,7 +57,6 @@ async def eligible_applications(count: int, **call_overrides) -> tuple[int, list
     """A published call with `count` submitted, eligible applications from as many organisations,
     made through the services (the API paths have tests of their own). Returns (call id, app ids)."""
     from grants.accounts.queries import load_principal
-    from grants.accounts.service.registration import register
     from grants.applications.service import drafts, submission
     from grants.calls import service as calls
     from grants.scoring import service as scoring
@@ -74,7 +72,7 @@ async def eligible_applications(count: int, **call_overrides) -> tuple[int, list
     ids = []
     for _ in range(count):
         email = unique_email("ngo")
-        user_id, _org = await register(email, PASSWORD, "Anna Bērziņa", organisation())
+        user_id, _org = await registered(email)
         applicant = await load_principal(user_id)
         created = await drafts.create_draft(call_id, applicant, "Projekts")
         await drafts.update_application(created["id"], applicant, complete_application(school))

@@ -14,6 +14,7 @@ import asyncio
 import gc
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -49,7 +50,11 @@ def reset_peak() -> None:
 async def measure(cases: list[dict]) -> list[dict]:
     from grants.app import create_app
 
-    transport = httpx.ASGITransport(app=create_app(), client=("127.0.200.1", 50000))
+    # An address per run: each run registers an applicant, and registrations are limited per address.
+    pid = os.getpid()
+    transport = httpx.ASGITransport(
+        app=create_app(), client=(f"127.200.{pid // 250 % 250}.{pid % 250 + 1}", 50000)
+    )
     async with httpx.AsyncClient(
         transport=transport, base_url="http://127.0.0.1", headers={"Accept-Language": "en"}, timeout=120
     ) as client:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 
 from grants.accounts.queries import load_principal, user_id_by_email
-from grants.accounts.service.registration import register
 from grants.applications.service import attachments, drafts, submission
 from grants.calls import service as calls
 from grants.core.auth import Role
 from grants.scoring import service as scoring
-from tests.factories.accounts import PASSWORD, login, make_user, organisation, unique_email
+from tests.factories.accounts import login, make_user, registered
 from tests.factories.applications import complete_application
 from tests.factories.calls import call_payload
 from tests.factories.files import pdf_bytes
@@ -30,7 +29,7 @@ async def reviewed_application(blind: bool = False) -> dict:
     staff = await principal_of(await make_user(Role.staff))
     call_id = await calls.create_call(call_payload(blind_review=blind, reviewers_per_application=1), staff)
     await calls.publish(call_id, staff)
-    user_id, _org = await register(unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation())
+    user_id, _org = await registered()
     applicant = await load_principal(user_id)
     created = await drafts.create_draft(call_id, applicant, "Projekts")
     await drafts.update_application(created["id"], applicant, complete_application(await make_school()))

@@ -10,11 +10,9 @@ import pytest
 from grants.accounts.queries import user_id_by_email
 from grants.core.auth import Role
 from tests.factories.accounts import (
-    PASSWORD,
     make_user,
-    organisation,
     post_form,
-    unique_email,
+    registered,
 )
 from tests.factories.applications import complete_application, eligible_applications
 from tests.factories.registry import make_school
@@ -131,7 +129,6 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
 async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
     """One eligible application from an organisation with this name, with a named file."""
     from grants.accounts.queries import load_principal
-    from grants.accounts.service.registration import register
     from grants.applications.service import attachments, drafts, submission
     from grants.calls import service as calls
     from grants.scoring import service as scoring
@@ -142,7 +139,7 @@ async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
     staff = await load_principal(await user_id_by_email(await make_user(Role.staff)))
     call_id = await calls.create_call(call_payload(**call_overrides), staff)
     await calls.publish(call_id, staff)
-    user_id, _org = await register(unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation(name=org_name))
+    user_id, _org = await registered(name=org_name)
     applicant = await load_principal(user_id)
     created = await drafts.create_draft(call_id, applicant, "Projekts")
     await drafts.update_application(

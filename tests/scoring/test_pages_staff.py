@@ -7,7 +7,6 @@ import re
 import pytest
 
 from grants.accounts.queries import load_principal
-from grants.accounts.service.registration import register
 from grants.applications.service import drafts, submission
 from grants.applications.tables import Application
 from grants.calls import service as calls
@@ -17,14 +16,12 @@ from grants.core.tables import AuditEntry
 from grants.scoring import service
 from grants.scoring.tables import Assignment, EligibilityCheck
 from tests.factories.accounts import (
-    PASSWORD,
     bearer,
     login,
     make_user,
-    organisation,
     post_form,
     register_applicant,
-    unique_email,
+    registered,
 )
 from tests.factories.applications import complete_application, eligible_applications
 from tests.factories.calls import call_payload
@@ -49,7 +46,7 @@ async def submitted_applications(count: int) -> tuple[int, list[int]]:
     await calls.publish(call_id, staff)
     ids = []
     for _ in range(count):
-        user_id, _org = await register(unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation())
+        user_id, _org = await registered()
         applicant = await load_principal(user_id)
         created = await drafts.create_draft(call_id, applicant, "Projekts")
         await drafts.update_application(created["id"], applicant, complete_application(school))

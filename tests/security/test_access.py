@@ -27,6 +27,24 @@ CASES: list[Case] = [
     *cases_after_award.CASES,
     *cases_organisations.CASES,
 ]
+
+
+@pytest.fixture(autouse=True)
+def registrations_unlimited_here():
+    """One API client (one address) sends every role's requests here, so the per-address limit of
+    registrations would answer 429 after the fifth: it is lifted for this module, and has tests of its
+    own (tests/accounts/test_registration.py)."""
+    import dataclasses
+
+    from grants.settings import get_settings, override_settings
+
+    before = get_settings()
+    override_settings(dataclasses.replace(before, register_max_per_hour=10_000))
+    yield
+    override_settings(before)
+
+
+CASES: list[Case] = [*cases_core.CASES, *cases_review.CASES, *cases_after_award.CASES]
 _WHOLE = re.compile(r"\{(\w+)\}")
 
 

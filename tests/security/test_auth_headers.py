@@ -60,7 +60,9 @@ async def test_panel_login_gives_a_new_session_id(new_browser, world):
     assert (await client.get("/api/me")).json()["email"] == world.emails["r"]
 
 
-async def test_register_page_gives_a_new_session_id(new_browser, world):
+async def test_register_page_promotes_no_session_to_the_new_user(new_browser, world):
+    """Registration starts no session (issue 12: a cookie on one path would tell who has an account),
+    so a session the browser holds is never handed to the new account."""
     from tests.factories.accounts import unique_email, unique_org_number
 
     before = await fresh_session(world, "c")
@@ -78,9 +80,10 @@ async def test_register_page_gives_a_new_session_id(new_browser, world):
         "_csrf_token": await csrf(client),
     }
     response = await client.post("/register", data=form)
-    assert response.status_code == 302
-    assert client.cookies[SESSION_COOKIE] != before
-    assert (await client.get("/api/me")).json()["email"] == email
+    assert (response.status_code, response.headers["location"]) == (302, "/register/sent")
+    assert SESSION_COOKIE not in response.cookies
+    assert client.cookies[SESSION_COOKIE] == before
+    assert (await client.get("/api/me")).json()["email"] == world.emails["c"]
 
 
 @pytest.mark.parametrize(

@@ -32,14 +32,13 @@ class Scene:
 @pytest.fixture(scope="module")
 async def scene(app) -> Scene:
     from grants.accounts.queries import load_principal, user_id_by_email
-    from grants.accounts.service.registration import register
     from grants.applications.service import drafts
     from grants.scoring import service as scoring
-    from tests.factories.accounts import organisation
+    from tests.factories.accounts import registered
 
     call_id, (eligible,) = await eligible_applications(1, applications_per_organisation=5)
     applicant = unique_email("csrf")
-    user_id, _org = await register(applicant, PASSWORD, "Anna Bērziņa", organisation())
+    user_id, _org = await registered(applicant)
     draft = await drafts.create_draft(call_id, await load_principal(user_id), "Before")
     staff = await make_user(Role.staff)
     reviewer = await make_user(Role.reviewer)
@@ -110,7 +109,7 @@ async def test_register_form_needs_the_token(new_browser):
     assert (await client.post("/register", data=form)).status_code == 403
     assert await user_id_by_email(email) is None
     done = await client.post("/register", data=form | {"_csrf_token": await csrf(client)})
-    assert (done.status_code, done.headers["location"]) == (302, "/account")
+    assert (done.status_code, done.headers["location"]) == (302, "/register/sent")
     assert await user_id_by_email(email) is not None
 
 

@@ -12,7 +12,9 @@ from tests.factories.accounts import (
     PASSWORD,
     applicant_headers,
     bearer,
+    confirm,
     post_form,
+    registered_ids,
     unique_email,
     unique_org_number,
 )
@@ -75,12 +77,15 @@ async def test_registration_cannot_ask_for_roles_or_panel_flags(client):
         },
     )
     assert response.status_code == 201, response.text
-    roles = await UserRole.select(UserRole.role).where(UserRole.user == response.json()["user_id"])
+    roles = await UserRole.select(UserRole.role).where(
+        UserRole.user == (await registered_ids(email))["user_id"]
+    )
     assert roles == [{"role": "applicant"}]
     flags = (
         await BaseUser.select(BaseUser.admin, BaseUser.superuser).where(BaseUser.username == email).first()
     )
     assert flags == {"admin": False, "superuser": False}
+    await confirm(client, email)
     me = await client.get("/api/me", headers=await bearer(client, email))
     assert me.json()["roles"] == ["applicant"]
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from grants.core.auth import Role
-from tests.factories.accounts import PASSWORD, bearer, make_user, unique_email, unique_org_number
+from tests.factories.accounts import PASSWORD, bearer, confirm, make_user, unique_email, unique_org_number
 from tests.factories.calls import call_payload
 from tests.factories.registry import make_school
 from tests.security.web import DANGEROUS_URL, assert_escaped, browser, payload
@@ -71,6 +71,7 @@ async def stage(app) -> Stage:
             },
         )
         assert registered.status_code == 201, registered.text
+        await confirm(http, applicant)
         mine = await bearer(http, applicant)
         draft = await http.post(
             f"/api/calls/{stage.call_id}/applications", json={"title": payload("APPTITLE")}, headers=mine

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from grants.core.auth import Role
-from tests.factories.accounts import PASSWORD, make_user, organisation, unique_email
+from tests.factories.accounts import make_user, unique_email
 from tests.factories.registry import make_school
 from tests.security.web import assert_escaped, browser, payload
 from tests.security.world_reporting import held_event, sign_agreement
@@ -28,7 +28,6 @@ class Scene:
 @pytest.fixture(scope="module")
 async def scene(app) -> Scene:
     from grants.accounts.queries import load_principal, user_id_by_email
-    from grants.accounts.service.registration import register
     from grants.accounts.service.sessions import start_session
     from grants.awards.service import payments
     from grants.awards.tables import Payment
@@ -36,6 +35,7 @@ async def scene(app) -> Scene:
     from grants.reporting.service import events as service
     from grants.reporting.service import final
     from grants.reporting.service.review import Report, review
+    from tests.factories.accounts import registered
     from tests.security.world import decided_call
 
     scene = Scene()
@@ -43,7 +43,7 @@ async def scene(app) -> Scene:
     staff = await load_principal(await user_id_by_email(staff_email))
     coordinator = await make_user(Role.coordinator, "LV-016")
     email = unique_email("xss-grantee")
-    user_id, _org = await register(email, PASSWORD, payload("PERSON"), organisation(name=payload("ORG")))
+    user_id, _org = await registered(email, payload("PERSON"), name=payload("ORG"))
     grantee = await load_principal(user_id)
     school = await make_school("LV-016", payload("SCHOOL"))
     call_id, won = await decided_call(

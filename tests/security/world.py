@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from grants.core.auth import Role
-from tests.factories.accounts import PASSWORD, organisation, unique_email
+from tests.factories.accounts import PASSWORD, organisation, registered, unique_email
 from tests.factories.applications import complete_application
 from tests.factories.calls import call_payload
 from tests.factories.registry import make_school
@@ -93,11 +93,10 @@ async def _user(world: World, key: str, role: Role, municipality: str | None = N
 
 async def _applicant(world: World, key: str, municipality: str, org_name: str) -> Any:
     from grants.accounts.queries import load_principal
-    from grants.accounts.service.registration import register
 
     email = unique_email(key)
     org = organisation(name=org_name, municipality_code=municipality)
-    user_id, org_id = await register(email, PASSWORD, f"Person {key.upper()}", org)
+    user_id, org_id = await registered(email, f"Person {key.upper()}", **org)
     world.emails[key], world.user_ids[key] = email, user_id
     world.ids |= {f"org_{key}": org_id, f"regno_{key}": org["registration_number"]}
     world.secrets[email] = frozenset({key, "s"})

@@ -5,18 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get, post
-from litestar.response import Response, Template
+from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.accounts import forms
 from grants.accounts.pages import AnyRequest, Form, client_ip
-from grants.accounts.queries import organisation_of
-from grants.accounts.service import two_factor
+from grants.accounts.queries import email_confirmed, organisation_of
+from grants.accounts.service import confirmation, two_factor
 from grants.accounts.states import legal_forms
 from grants.core.auth import Me, authenticated
-from grants.core.errors import TooManyAttempts
+from grants.core.errors import Conflict, TooManyAttempts
 from grants.core.forms import submit_form
 from grants.core.i18n import _
+
+
+async def _account_page(
+    me: Me,
+    saved: str | None,
+    alert: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Template:
+    return Template(
+        "accounts/portal/account.html",
+        context={
+            "saved": saved,
+            "alert": alert,
+            "confirmed": await email_confirmed(me.user_id),
+            "organisation": await organisation_of(me),
+            "legal_forms": dict(legal_forms()),
+            "two_factor": await two_factor.status(me),
+        },
+        status_code=status_code,
+        headers=headers,
+    )
 
 
 class PortalAccountPages(Controller):
@@ -24,15 +46,20 @@ class PortalAccountPages(Controller):
 
     @get("/account", guards=[authenticated], name="account")
     async def account(self, request: AnyRequest, me: Me) -> Template:
-        return Template(
-            "accounts/portal/account.html",
-            context={
-                "saved": request.query_params.get("saved"),
-                "organisation": await organisation_of(me),
-                "legal_forms": dict(legal_forms()),
-                "two_factor": await two_factor.status(me),
-            },
-        )
+        return await _account_page(me, request.query_params.get("saved"))
+
+    @post("/account/confirmation", guards=[authenticated], status_code=HTTP_200_OK)
+    async def send_link_again(self, me: Me) -> Response[Any]:
+        """ "Send the link again" on the account page of an unconfirmed user (rate-limited)."""
+        try:
+            await confirmation.resend_link(me)
+        except TooManyAttempts as refused:
+            alert = _("You asked for a new link several times. Wait an hour and try again.")
+            headers = {"Retry-After": str(refused.retry_after or 3600)}
+            return await _account_page(me, None, alert=alert, status_code=429, headers=headers)
+        except Conflict as refused:
+            return await _account_page(me, None, alert=refused.message, status_code=409)
+        return Redirect("/account?saved=link")
 
     @get("/account/password", guards=[authenticated], name="password")
     async def password_form(self) -> Template:

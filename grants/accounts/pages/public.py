@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get, post
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.accounts import forms
 from grants.accounts.pages import AnyRequest, Form, client_ip, with_session
 from grants.accounts.pages.public_two_factor import second_step
-from grants.accounts.service import logins, sessions
+from grants.accounts.service import confirmation, logins, registration, sessions
+from grants.accounts.service.confirmation import Confirmed
 from grants.accounts.states import legal_forms
 from grants.core.auth import SESSION_COOKIE, public
 from grants.core.errors import InvalidCredentials, TooManyAttempts
@@ -22,14 +23,23 @@ from grants.core.web import safe_next
 from grants.registry.queries import list_municipalities
 
 
-async def _register_page(values: dict[str, str], errors: dict[str, str], status_code: int = 200) -> Template:
+async def _register_page(
+    values: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+    alert: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Template:
     context = {
         "values": values,
         "errors": errors,
+        "alert": alert,
         "legal_forms": legal_forms(),
         "municipalities": await list_municipalities(current_only=True),
     }
-    return Template("accounts/public/register.html", context=context, status_code=status_code)
+    return Template(
+        "accounts/public/register.html", context=context, status_code=status_code, headers=headers
+    )
 
 
 class PublicAccountPages(Controller):
@@ -73,16 +83,34 @@ class PublicAccountPages(Controller):
 
     @post("/register", guards=[public], status_code=HTTP_200_OK)
     async def register(self, request: AnyRequest, data: Form) -> Response[Any]:
+        """No session at registration, and the same redirect whoever registers: a cookie or an answer
+        on one path but not the other would tell who has an account."""
         values = {k: v for k, v in data.items() if "password" not in k}
-        started: list[str] = []  # the new user's session, once registered
+        try:
+            return await submit_form(
+                forms.register(data, client_ip(request)),
+                done="/register/sent",
+                again=lambda refusal: _register_page(
+                    values, forms.register_errors(refusal), refusal.status_code
+                ),
+            )
+        except TooManyAttempts as refused:
+            return await _register_page(
+                values,
+                {},
+                429,
+                alert=_("Too many registrations from your network. Try again in an hour."),
+                headers={"Retry-After": str(refused.retry_after or registration.WINDOW)},
+            )
 
-        async def register_and_sign_in() -> None:
-            user_id = await forms.register(data)
-            started.append(await sessions.start_session(user_id, request.cookies.get(SESSION_COOKIE)))
+    @get("/register/sent", guards=[public], name="register_sent")
+    async def register_sent(self) -> Template:
+        return Template("accounts/public/register_sent.html")
 
-        response = await submit_form(
-            register_and_sign_in(),
-            done="/account",
-            again=lambda refusal: _register_page(values, forms.register_errors(refusal), refusal.status_code),
+    @get("/account/confirm/{token:str}", guards=[public], name="confirm_email")
+    async def confirm_email(self, token: FromPath[str]) -> Template:
+        outcome = await confirmation.confirm_email(token)
+        status = 200 if outcome in {Confirmed.confirmed, Confirmed.used} else 404
+        return Template(
+            "accounts/public/confirmed.html", context={"outcome": outcome.value}, status_code=status
         )
-        return with_session(response, request, started[0]) if started else response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from grants.applications.states import EDITABLE
 from grants.applications.tables import (
     Application,
     ApplicationStatus,
+    Attachment,
     BudgetLine,
     PlannedEvent,
     ReferenceCounter,
@@ -21,6 +23,7 @@ from grants.core.auth import Principal, Role
 from grants.core.db import write_transaction
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _
+from grants.core.storage import get_storage
 from grants.core.time import now, to_riga
 
 FIELDS = ("title", "summary", "objectives", "target_group", "partners")
@@ -149,3 +152,30 @@ async def update_application(application_id: int, principal: Principal, data: di
                 )
         values[Application.updated_at] = now()
         await Application.update(values).where(Application.id == application_id)
+
+
+async def discard_drafts_of(organisation_ids: list[int]) -> Callable[[], Awaitable[None]] | None:
+    """Before organisations of unconfirmed accounts go (accounts' remove_unconfirmed): their
+    applications that were never submitted, with their files' rows; inside that transaction. Their
+    stored files are deleted after the commit (the function returned). A submitted application is
+    left alone: its organisation's delete is then refused (RESTRICT), and nothing goes."""
+    drafts = await Application.select(Application.id).where(
+        Application.organisation.is_in(organisation_ids)
+        & Application.status.is_in([ApplicationStatus.draft, ApplicationStatus.withdrawn])
+        & Application.submitted_at.is_null()
+    )
+    ids = [row["id"] for row in drafts]
+    if not ids:
+        return None
+    files = await Attachment.select(Attachment.storage_key).where(Attachment.application.is_in(ids))
+    await Attachment.delete().where(Attachment.application.is_in(ids))
+    await Application.delete().where(Application.id.is_in(ids))  # budget lines and events cascade
+    for application_id in ids:
+        await audit.record("discard_unconfirmed_draft", "application", application_id)
+    keys = [row["storage_key"] for row in files]
+
+    async def delete_files() -> None:
+        for key in keys:
+            await get_storage().delete(key)
+
+    return delete_files if keys else None

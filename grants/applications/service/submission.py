@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grants.accounts.queries import email_confirmed
 from grants.applications import notify, rules
 from grants.applications.queries import call_for, find_application
 from grants.applications.states import WITHDRAWABLE
@@ -26,6 +27,13 @@ async def submit(application_id: int, principal: Principal) -> dict[str, Any]:
         row = await find_application(application_id, principal, lock=True)
         if row["status"] != ApplicationStatus.draft or not principal.has(Role.applicant):
             raise Conflict(_("Only a draft can be submitted."))
+        if not await email_confirmed(principal.user_id):
+            raise Conflict(
+                _(
+                    "Confirm your e-mail address before you submit: open the link in the message we "
+                    "sent you, or ask for a new one on your account page."
+                )
+            )
         call = await call_for(row["call"])
         moment = now()
         if phase(call, moment) != "open":
