@@ -92,6 +92,10 @@ class PasswordReset(Table, tablename="password_reset"):
     once (used_at), for an hour (expires_at)."""
 
     user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)  # access, not history
+    token_hash = Varchar(length=64, unique=True, index=True, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(index=True)
+    used_at = Timestamptz(null=True, default=None)
 
 
 class EmailConfirmation(Table, tablename="email_confirmation"):
