@@ -44,7 +44,6 @@ def registrations_unlimited_here():
     override_settings(before)
 
 
-CASES: list[Case] = [*cases_core.CASES, *cases_review.CASES, *cases_after_award.CASES]
 _WHOLE = re.compile(r"\{(\w+)\}")
 
 
