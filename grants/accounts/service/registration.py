@@ -15,6 +15,7 @@ from grants.accounts.rules import (
     normalise_email,
     split_name,
 )
+from grants.accounts.service.hashing import hash_password
 from grants.accounts.tables import LegalForm, Membership, Organisation, UserRole
 from grants.core import audit, mail
 from grants.core.auth import Role
@@ -47,6 +48,7 @@ async def register(email: str, password: str, name: str, organisation: dict[str,
     if errors:
         raise ValidationFailed(errors)
 
+    hashed = await hash_password(password)  # off the event loop, and before the write lock is taken
     async with write_transaction():
         if await BaseUser.exists().where(BaseUser.username == email):
             raise Conflict(_("An account with this e-mail address already exists."), "email")
@@ -59,7 +61,7 @@ async def register(email: str, password: str, name: str, organisation: dict[str,
         user = BaseUser(
             username=email,
             email=email,
-            password=password,
+            password=hashed,
             first_name=first,
             last_name=last,
             active=True,
