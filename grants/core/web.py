@@ -180,8 +180,8 @@ def form_page(request: Request[Any, Any, Any]) -> str:
         return here
     referer = urlsplit(request.headers.get("referer", ""))
     if referer.netloc == url.netloc and referer.path:  # the scheme may differ behind a TLS proxy
-        from_page = referer.path + (f"?{referer.query}" if referer.query else "")
-        if shows_a_page(request.app, referer.path):
+        from_page = safe_next(referer.path + (f"?{referer.query}" if referer.query else ""), "")
+        if from_page and shows_a_page(request.app, referer.path):
             return from_page
     return page_to_return_to(request.app, here)
 
