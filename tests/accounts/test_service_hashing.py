@@ -5,6 +5,7 @@ of `createuser`, a password change. Each hash is recorded with the thread that c
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 
@@ -20,6 +21,9 @@ from tests.factories.accounts import PASSWORD, make_user, organisation, unique_e
 pytestmark = pytest.mark.integration
 
 
+niceness: list[int] = []  # of the thread of each hash, as hash_threads notes it
+
+
 @pytest.fixture
 def hash_threads(monkeypatch) -> Iterator[list[str]]:
     """The name of the thread of every BaseUser.hash_password from now on."""
@@ -28,6 +32,7 @@ def hash_threads(monkeypatch) -> Iterator[list[str]]:
 
     def noting(cls, password: str, salt: str = "", iterations: int | None = None) -> str:
         seen.append(threading.current_thread().name)
+        niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         return real(cls, password, salt, iterations)
 
     monkeypatch.setattr(BaseUser, "hash_password", classmethod(noting))
@@ -86,8 +91,13 @@ async def test_a_password_change_hashes_in_the_pool(database, hash_threads):
     assert await logins.verify_password(email, "a-new-horse-battery") == user_id
 
 
-def test_the_pool_leaves_a_core_to_the_event_loop():
-    import os
+async def test_hashing_gives_way_to_the_event_loop(database, hash_threads):
+    niceness.clear()
+    await users.ensure_user(unique_email("staff"), PASSWORD, Role.staff)
+    main = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert niceness == [min(main + hashing.NICENESS, 19)]  # 19: the lowest priority there is
 
+
+def test_the_pool_leaves_a_core_to_the_event_loop():
     cores = len(os.sched_getaffinity(0))
     assert hashing.hashing_threads() == max(1, cores - 1)
