@@ -22,6 +22,9 @@ Layout:
   a child process (`export_child.py`) on data from `export_data.py`;
 - `upload_memory.py` (d) the server's peak memory growth during a 25 MB upload;
 - `submissions.py` (e) 200 organisations submitting at once: errors, lost ones;
+- `logins.py`    (f) 20 parallel logins with the real password hash beside GET
+  /api/calls: its p50/p99 with and without them, PASS or FAIL (p99 < 100 ms; a
+  FAIL makes `python -m bench` and `python -m bench.logins` exit non-zero);
 - `api.py`       the applicant's side of the JSON API, for (d) and (e);
 - `machine.py`   what the numbers were measured on;
 - `cpu.py`       CPU time of a process, of PostgreSQL, of the machine;

@@ -32,6 +32,7 @@ BENCHMARKS = {
     "export": "bench.export",
     "upload": "bench.upload_memory",
     "submissions": "bench.submissions",
+    "logins": "bench.logins",
 }
 
 
@@ -76,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     order = [importlib.import_module(module).TITLE for module in BENCHMARKS.values()]
     path = write_results(described, databases, sections, notes, replaced, order)
     console.print(f"Results written to {path}")
-    return 1 if any("FAILED" in note for note in notes) else 0
+    failed = any(row[-1].startswith("FAIL") for section in sections for row in section.rows)  # bench.logins
+    return 1 if failed or any("FAILED" in note for note in notes) else 0
 
 
 def _run_all(

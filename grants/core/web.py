@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import sqlite3
 from datetime import date, datetime
 from functools import lru_cache
@@ -12,7 +14,13 @@ from asyncpg.exceptions import IntegrityConstraintViolationError
 from babel.dates import format_timedelta
 from jinja2 import Environment, FileSystemLoader, pass_context
 from litestar import Controller, MediaType, Request, Response, get
-from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -20,7 +28,7 @@ from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ER
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from grants.core.auth import Viewer, public
+from grants.core.auth import SESSION_COOKIE, Viewer, public
 from grants.core.errors import (
     Conflict,
     InvalidCredentials,
@@ -40,6 +48,17 @@ def _template_caller(context: Any) -> Any:
     """`me()` in a template: the caller of the page being drawn, or None."""
     request = context.get("request")
     return request.scope.get("user") if request is not None else None
+
+
+@pass_context
+def _draft_owner(context: Any) -> str:
+    """`draft_owner()`: whose drafts a signed-in page's forms keep in the browser (static/js/drafts.js),
+    a name of the user that says nothing of them outside this site, the same on every page."""
+    user = _template_caller(context)
+    if user is None:
+        return ""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"drafts:{user.user_id}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
 # CommonMark without raw HTML: what staff type is shown as text, links are checked by markdown-it.
@@ -92,7 +111,9 @@ def template_engine() -> JinjaTemplateEngine:
         auto_reload=get_settings().env == "development",
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(me=_template_caller, languages=LANGUAGES, language=get_language)
+    env.globals.update(
+        me=_template_caller, languages=LANGUAGES, language=get_language, draft_owner=_draft_owner
+    )
     env.filters.update(
         riga=lambda moment: _riga(moment, get_language()),
         day=lambda day: _day(day, get_language()),
@@ -112,6 +133,64 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+# The address of a form's page, not its action (the answer to a POST that the session no longer
+# covers): where the login sends the user back, and where a refused form's token leads.
+_NOT_PAGES = ("/api/", "/schema", "/static/")
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+CSRF_REFUSAL = "CSRF token verification failed"  # Litestar's CSRF middleware's detail
+
+
+def shows_a_page(app: Any, path: str) -> bool:
+    """Whether a GET of the path (without its query) reaches a page of the app: no 404, no 405."""
+    if not path.startswith("/") or path.startswith(_NOT_PAGES):
+        return False
+    try:
+        app.asgi_router.handle_routing(path, "GET")
+    except (NotFoundException, MethodNotAllowedException):
+        return False
+    return True
+
+
+def page_to_return_to(app: Any, target: str | None, default: str = "/") -> str:
+    """safe_next(target), as a page a GET can show: a form's POST-only action (…/submit) becomes the
+    nearest page above it, so a login never sends anyone to a 405."""
+    target = safe_next(target, default)
+    if not target or target == default:
+        return target
+    path, _, _query = target.partition("?")
+    if shows_a_page(app, path):
+        return target
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        if shows_a_page(app, candidate):
+            return candidate
+    return default
+
+
+def form_page(request: Request[Any, Any, Any]) -> str:
+    """The page a request came from: itself for a GET; for a form's POST the page the form was on
+    (its Referer, when on this site), else the nearest page to the action."""
+    url = request.url
+    here = url.path + (f"?{url.query}" if url.query else "")
+    if request.method in _SAFE_METHODS:
+        return here
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == url.netloc and referer.path:  # the scheme may differ behind a TLS proxy
+        from_page = safe_next(referer.path + (f"?{referer.query}" if referer.query else ""), "")
+        if from_page and shows_a_page(request.app, referer.path):
+            return from_page
+    return page_to_return_to(request.app, here)
+
+
+def login_for(request: Request[Any, Any, Any]) -> str:
+    """The login page that leads back to the page of this request: with the notice that the session
+    ended when a form was sent, or when the session cookie no longer names a session."""
+    ended = request.method not in _SAFE_METHODS or SESSION_COOKIE in request.cookies
+    return f"/login?next={quote(form_page(request), safe='')}" + ("&expired=1" if ended else "")
 
 
 def is_api(request: Request[Any, Any, Any]) -> bool:
@@ -135,8 +214,15 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
         extra = exc.extra if isinstance(exc.extra, dict | list) else {}
         return _json_error(exc.status_code, exc.detail, extra)
     if isinstance(exc, NotAuthorizedException):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/login?next={quote(target, safe='')}")
+        return Redirect(login_for(request))
+    if isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_REFUSAL:
+        # A form kept open past its token (the browser's cookies gone, another login meanwhile):
+        # the way back to the form, where the browser puts back what was typed (static/js/drafts.js).
+        message = _(
+            "This form could not be sent because it was open for too long. What you typed is kept: go back to the form and send it again."
+        )
+        context = {"status": 403, "detail": message, "back": form_page(request)}
+        return Template("errors/error.html", context=context, status_code=403)
     messages = {
         403: _("You do not have access to this page."),
         404: _("This page does not exist, or it is not visible to you."),

@@ -155,4 +155,4 @@ async def test_expired_session_is_signed_out(new_browser):
     await SessionsBase.update({SessionsBase.expiry_date: past}).where(SessionsBase.token == session)
     assert (await client.get("/api/me")).status_code == 401
     page = await client.get("/my/")
-    assert (page.status_code, page.headers["location"]) == (302, "/login?next=%2Fmy")
+    assert (page.status_code, page.headers["location"]) == (302, "/login?next=%2Fmy&expired=1")  # says why

@@ -19,7 +19,7 @@ from grants.core.auth import SESSION_COOKIE, public
 from grants.core.errors import InvalidCredentials, TooManyAttempts
 from grants.core.forms import submit_form
 from grants.core.i18n import _
-from grants.core.web import safe_next
+from grants.core.web import page_to_return_to
 from grants.registry.queries import list_municipalities
 
 
@@ -46,13 +46,16 @@ class PublicAccountPages(Controller):
     include_in_schema = False
 
     @get("/login", guards=[public], name="login")
-    async def login_form(self, next: FromQuery[str | None] = None) -> Template:
-        return Template("accounts/public/login.html", context={"next": safe_next(next, ""), "email": ""})
+    async def login_form(
+        self, request: AnyRequest, next: FromQuery[str | None] = None, expired: FromQuery[bool] = False
+    ) -> Template:
+        context = {"next": page_to_return_to(request.app, next, ""), "email": "", "expired": expired}
+        return Template("accounts/public/login.html", context=context)
 
     @post("/login", guards=[public], status_code=HTTP_200_OK)
     async def login(self, request: AnyRequest, data: Form) -> Response[Any]:
-        email, next_page = data.get("email", ""), safe_next(data.get("next"), "/account")
-        context = {"next": next_page, "email": email}
+        email, next_page = data.get("email", ""), page_to_return_to(request.app, data.get("next"), "/account")
+        context = {"next": next_page, "email": email, "expired": data.get("expired") == "1"}
         if not forms.login_fits(data):
             context |= {"error": _("Wrong e-mail or password."), "email": ""}
             return Template("accounts/public/login.html", context=context, status_code=401)

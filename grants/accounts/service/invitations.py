@@ -9,7 +9,6 @@ token cannot be sent again: it is not stored). An organisation sends at most INV
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from datetime import datetime, timedelta
 
@@ -17,6 +16,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from grants.accounts.queries import language_of, user_id_by_email
 from grants.accounts.rules import EMAIL, MAX_EMAIL, check_password, normalise_email, split_name, token_hash
+from grants.accounts.service.hashing import hash_password
 from grants.accounts.service.organisations import MEMBER_ROLES, admit
 from grants.accounts.tables import AccountProfile, Invitation, Membership, Organisation, UserRole
 from grants.core import audit, mail
@@ -175,7 +175,7 @@ async def accept_as_new_person(token: str, name: str, password: str) -> int:
     errors.update(check_password(password))
     if errors:
         raise ValidationFailed(errors)
-    hashed = await asyncio.to_thread(BaseUser.hash_password, password)
+    hashed = await hash_password(password)
     async with write_transaction():
         invitation = await _take(token)
         email = str(invitation["email"])

@@ -3,7 +3,6 @@ of the site, the token API and the admin panel."""
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 from datetime import datetime
 from functools import cache
@@ -15,6 +14,7 @@ from grants.accounts.rules import (
     MAX_EMAIL,
     normalise_email,
 )
+from grants.accounts.service.hashing import hash_password
 from grants.core.errors import InvalidCredentials, TooManyAttempts
 from grants.core.ratelimit import Attempt, LoginLimiter, build_limiter
 from grants.settings import get_settings
@@ -43,20 +43,20 @@ async def reserve_attempt(email: str, client_ip: str) -> Attempt:
 
 async def verify_password(email: str, password: str) -> int | None:
     """The user's id when the password is theirs (active or not), else None; as BaseUser.login,
-    but the PBKDF2 runs in a thread, so a login does not stall every other request meanwhile."""
+    but the PBKDF2 runs in the hashing pool, so a login does not stall every other request meanwhile."""
     if len(password) > BaseUser._max_password_length:
         return None
     row = await BaseUser.select(BaseUser.id, BaseUser.password).where(BaseUser.username == email).first()
     if row is None:
-        await asyncio.to_thread(BaseUser.hash_password, password)  # the same time as for a real account
+        await hash_password(password)  # the same time as for a real account
         return None
     _algorithm, iterations, salt, _hashed = BaseUser.split_stored_password(row["password"])
-    hashed = await asyncio.to_thread(BaseUser.hash_password, password, salt, int(iterations))
+    hashed = await hash_password(password, salt, int(iterations))
     if not hmac.compare_digest(hashed, row["password"]):
         return None
     changes: dict[Any, Any] = {BaseUser.last_login: datetime.now()}  # noqa: DTZ005 (piccolo's naive column)
     if int(iterations) != BaseUser._pbkdf2_iteration_count:  # an older hash: store it with today's count
-        changes[BaseUser.password] = await asyncio.to_thread(BaseUser.hash_password, password)
+        changes[BaseUser.password] = await hash_password(password)
     await BaseUser.update(changes).where(BaseUser.id == row["id"])
     return int(row["id"])
 

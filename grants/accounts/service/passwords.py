@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 from grants.accounts.rules import (
     check_password,
 )
+from grants.accounts.service.hashing import hash_password
 from grants.accounts.service.logins import limiter, reserve_attempt, verify_password
 from grants.accounts.tables import ApiToken
 from grants.core import audit
@@ -34,7 +33,7 @@ async def change_password(principal: Principal, current: str, new: str, client_i
     if await verify_password(username, current) != principal.user_id:
         raise ValidationFailed({"current_password": _("The current password is wrong.")})
     await limiter().succeeded(attempt)
-    hashed = await asyncio.to_thread(BaseUser.hash_password, new)
+    hashed = await hash_password(new)
     async with write_transaction():
         await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == principal.user_id)
         # Other sessions and tokens of this user end: whoever knew the old password is out.

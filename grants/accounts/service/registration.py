@@ -12,7 +12,6 @@ REGISTER_MAX_PER_HOUR times an hour (bad input is not counted: its field errors 
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -29,6 +28,7 @@ from grants.accounts.rules import (
     split_name,
 )
 from grants.accounts.service.confirmation import UNCONFIRMED_LIFETIME, send_link
+from grants.accounts.service.hashing import hash_password
 from grants.accounts.service.membership import request_to_join
 from grants.accounts.tables import AccountProfile, LegalForm, Membership, Organisation, UserRole
 from grants.core import audit, mail
@@ -94,7 +94,7 @@ async def register(
     if not await limiter().reserve(client_ip):
         raise TooManyAttempts(retry_after=WINDOW)
     # The same work on every path: the hash of a password, in a thread.
-    hashed = await asyncio.to_thread(BaseUser.hash_password, password)
+    hashed = await hash_password(password)
     language = get_language()
     async with write_transaction():
         existing = await BaseUser.select(BaseUser.id).where(BaseUser.username == email).first()

@@ -8,7 +8,6 @@ limit holds across workers.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from grants.accounts.queries import user_recipient
 from grants.accounts.rules import EMAIL, MAX_EMAIL, check_password, normalise_email, token_hash
+from grants.accounts.service.hashing import hash_password
 from grants.accounts.service.logins import limiter
 from grants.accounts.service.profiles import confirm_email
 from grants.accounts.tables import ApiToken, PasswordReset
@@ -119,7 +119,7 @@ async def complete_reset(token: str, password: str, field: str = "password") -> 
     errors = check_password(password, field)
     if errors:
         raise ValidationFailed(errors)
-    hashed = await asyncio.to_thread(BaseUser.hash_password, password)
+    hashed = await hash_password(password)
     moment = now()
     async with write_transaction():
         used = await (

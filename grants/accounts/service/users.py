@@ -13,6 +13,7 @@ from grants.accounts.rules import (
     normalise_email,
     split_name,
 )
+from grants.accounts.service.hashing import hash_password
 from grants.accounts.tables import ApiToken, UserRole
 from grants.core import audit
 from grants.core.auth import Principal, Role
@@ -73,18 +74,19 @@ async def ensure_user(
         errors |= exc.errors
     if errors:
         raise ValidationFailed(errors)
+    hashed = await hash_password(password)  # before the transaction: its lock is not held meanwhile
     async with write_transaction():
         row = await BaseUser.select(BaseUser.id).where(BaseUser.username == email).first()
         if row is None:
             first, last = split_name(name or email.split("@")[0])
             user = BaseUser(
-                username=email, email=email, password=password, first_name=first, last_name=last, active=True
+                username=email, email=email, password=hashed, first_name=first, last_name=last, active=True
             )
             await user.save()
             user_id = user.id
         else:
             user_id = row["id"]
-            await BaseUser.update_password(user_id, password)
+            await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == user_id)
             await audit.record("password_reset", "user", user_id)
         await grant_role(user_id, role, municipality_id)
     return user_id
