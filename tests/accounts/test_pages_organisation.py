@@ -136,12 +136,11 @@ async def test_member_who_is_not_owner_sees_the_list_and_gets_403_on_actions(mak
     page = await browser.get("/account/organisation")
     assert sorted(texts_of(page.text, "#members .email")) == sorted([owner_email, member_email])
     assert texts_of(page.text, "#requests") == []  # requests and invitations are the owners' business
-    assert text_of(page.text, "form[action='/account/organisation/invitations']") is None
+    assert texts_of(page.text, "#f-role option") == ["Member"]  # a member invites members only
 
     attempts = [
         (f"/account/organisation/requests/{request_id}/approve", {}),
         (f"/account/organisation/requests/{request_id}/refuse", {}),
-        ("/account/organisation/invitations", {"email": unique_email(), "role": "owner"}),
         (f"/account/organisation/invitations/{invitation_rows[0]['id']}/revoke", {}),
     ]
     for url, data in attempts:
@@ -358,3 +357,28 @@ async def test_invite_form_errors_stand_next_to_the_fields(make_client):
     assert text_of(response.text, "#f-email-error") == "Enter a valid e-mail address."
     assert text_of(response.text, "#f-role-error") == "Choose owner or member."
     assert await Invitation.count().where(Invitation.organisation == org) == 0
+
+
+async def test_member_invites_a_member_but_never_an_owner(make_client, smtp):
+    _owner_browser_, _owner_email, org = await _owner_browser(make_client)
+    member_email, member = await make_person("Ilze Biedre")
+    await make_member(member, org)
+    browser = make_client()
+    await login(browser, member_email)
+    as_owner = unique_email("would-be-owner")
+
+    refused = await post_form(
+        browser, "/account/organisation/invitations", {"email": as_owner, "role": "owner"}
+    )
+
+    assert refused.status_code == 422
+    assert text_of(refused.text, "#f-role-error") == "Only an owner can invite another owner."
+    assert await Invitation.count().where(Invitation.email == as_owner) == 0
+    assert smtp.to(as_owner) == []
+
+    colleague = unique_email("colleague")
+    token = await _invite(browser, colleague, "member", smtp)
+    invited = await Invitation.select(Invitation.role, Invitation.invited_by).where(
+        Invitation.token_hash == token_hash(token)
+    )
+    assert invited == [{"role": "member", "invited_by": member}]

@@ -1,6 +1,7 @@
 """The organisation's page in the account (/account/organisation): its members for every member; for
-its owners also the requests to join (approve, or refuse after a confirmation), the open invitations
-(revoke) and the invite form. A member who is not an owner gets 403 on every action."""
+its owners also the requests to join (approve, or refuse after a confirmation) and the open invitations
+(revoke). Every member may invite colleagues as members; only an owner invites an owner. A member who
+is not an owner gets 403 on every other action."""
 
 from __future__ import annotations
 
@@ -71,6 +72,14 @@ async def _owned(me: Principal) -> int:
     return int(membership["organisation"])
 
 
+async def _member(me: Principal) -> int:
+    """The organisation the caller belongs to (as owner or member); 403 for nobody's member."""
+    membership = await queries.membership_of(me.user_id)
+    if membership is None:
+        raise PermissionDeniedException(_("Only the organisation's members can do this."))
+    return int(membership["organisation"])
+
+
 def _again(me: Principal, form: dict[str, str] | None = None) -> Any:
     def again(refusal: Refusal) -> Any:
         return _organisation_page(
@@ -118,7 +127,7 @@ class PortalOrganisationPages(Controller):
 
     @post("/invitations", status_code=HTTP_200_OK)
     async def invite(self, me: Me, data: Form) -> Response[Any]:
-        organisation_id = await _owned(me)
+        organisation_id = await _member(me)  # a member invites members; only an owner invites an owner
         form = {"email": data.get("email", "")[:300], "role": data.get("role", "")[:20]}
         try:
             return await submit_form(

@@ -1,4 +1,4 @@
-"""Invitations: an organisation's owner invites a colleague by e-mail, as owner or member.
+"""Invitations: an organisation's member invites a colleague by e-mail as a member; an owner also as an owner.
 
 The mail carries /invitations/{token}; only the token's SHA-256 is stored. An invitation is open for
 INVITATION_LIFETIME, until accepted or revoked. Inviting an address that has an open invitation to
@@ -66,6 +66,13 @@ async def invite(organisation_id: int, email: str, role: str, actor: Principal) 
         )
         if sent >= INVITATIONS_PER_DAY:
             raise TooManyAttempts
+        inviter = await Membership.select(Membership.role).where(
+            (Membership.user == actor.user_id) & (Membership.organisation == organisation_id)
+        ).first()
+        if inviter is None:
+            raise NotFound
+        if role == "owner" and inviter["role"] != "owner":  # a member cannot raise anyone above themselves
+            raise ValidationFailed({"role": _("Only an owner can invite another owner.")})
         invitee = await user_id_by_email(email)
         if invitee is not None and await Membership.exists().where(
             (Membership.user == invitee) & (Membership.organisation == organisation_id)
