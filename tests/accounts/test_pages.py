@@ -210,3 +210,38 @@ async def test_register_page_answers_a_taken_email_as_a_new_one_and_a_mismatch_n
     response = await post_form(client, "/register", form | {"email": unique_email(), "password2": "other"})
     assert response.status_code == 422
     assert field_error(response.text, "password2") == "The passwords do not match."
+
+
+async def test_confirmed_page_logged_in_leads_to_account_not_login(client) -> None:
+    """Someone who opens the confirmation link while logged in (the usual case: they logged in to
+    ask for the link again) is sent on to their account, not asked to log in once more."""
+    from tests.factories.accounts import confirmation_token, register_unconfirmed
+
+    email = await register_unconfirmed(client)
+    await login(client, email)
+    response = await client.get(f"/account/confirm/{await confirmation_token(email)}")
+    assert response.status_code == 200
+    assert texts_of(response.text, "main a") == ["My account", "Calls"]
+
+
+async def test_confirmed_page_logged_out_offers_login(make_client) -> None:
+    from tests.factories.accounts import confirmation_token, register_unconfirmed
+
+    async with make_client(language=None) as client:
+        email = await register_unconfirmed(client)
+        response = await client.get(f"/account/confirm/{await confirmation_token(email)}")
+    assert response.status_code == 200
+    assert texts_of(response.text, "main a") == ["Pieslēgties"]
+
+
+async def test_confirmation_mail_latvian_deadline_reads_as_a_date(make_client) -> None:
+    """Latvian mail: "līdz" needs the dative, which a formatted date cannot give; the deadline
+    stands after a colon instead ("Derīga līdz: 2026. gada 14. decembris 18:06")."""
+    from grants.core.tables import OutboxMessage
+    from tests.factories.accounts import register_unconfirmed
+
+    async with make_client(language=None) as client:
+        email = await register_unconfirmed(client)
+    row = await OutboxMessage.select(OutboxMessage.body_text).where(OutboxMessage.to_address == email).first()
+    assert "Saite darbojas vienu reizi. Derīga līdz: " in row["body_text"]
+    assert "reizi līdz" not in row["body_text"]
