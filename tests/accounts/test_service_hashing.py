@@ -57,7 +57,10 @@ async def test_a_login_hashes_in_the_pool(database, hash_threads):
 
 
 async def test_registration_hashes_in_the_pool(database, hash_threads):
-    user_id, _org = await registration.register(unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation())
+    registered = await registration.register(
+        unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation(), "10.91.0.2"
+    )
+    user_id = registered.user_id
     assert len(hash_threads) == 1
     assert _all_in_the_pool(hash_threads)
     assert (

@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from grants.core.tables import OutboxMessage, OutboxStatus
+from grants.core.tables import OutboxMessage, OutboxStatus, ScheduledJob
+from grants.core.time import now
+from grants.settings import get_settings
+from grants.worker import jobs
 from tests.core.test_mail_command import send_mail_command
 from tests.factories.mail import queue
 from tests.factories.servers import GRANTS, free_port
@@ -78,7 +81,18 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def workers(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+async def schedule_done(database) -> None:
+    """Every scheduled job has just run, as on a site whose worker ran today: the workers here only
+    deliver. (Otherwise the day's reminders would mail the drafts and reports other tests left.)"""
+    moment = now()
+    for job in jobs(get_settings()):
+        await ScheduledJob.insert(ScheduledJob(name=job.name, last_run_at=moment)).on_conflict(
+            target=ScheduledJob.name, action="DO UPDATE", values=[ScheduledJob.last_run_at]
+        )
+
+
+@pytest.fixture
+def workers(tmp_path: Path, schedule_done) -> Iterator[Callable[..., WorkerProcess]]:
     started: list[WorkerProcess] = []
 
     def start(smtp_port: int | None, name: str = "worker") -> WorkerProcess:
