@@ -66,9 +66,11 @@ async def invite(organisation_id: int, email: str, role: str, actor: Principal) 
         )
         if sent >= INVITATIONS_PER_DAY:
             raise TooManyAttempts
-        inviter = await Membership.select(Membership.role).where(
-            (Membership.user == actor.user_id) & (Membership.organisation == organisation_id)
-        ).first()
+        inviter = (
+            await Membership.select(Membership.role)
+            .where((Membership.user == actor.user_id) & (Membership.organisation == organisation_id))
+            .first()
+        )
         if inviter is None:
             raise NotFound
         if role == "owner" and inviter["role"] != "owner":  # a member cannot raise anyone above themselves
