@@ -27,8 +27,8 @@ from grants.core.db import engine
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from grants.core.time import now
-from grants.settings import get_settings
 from grants.registry.queries import get_municipality, is_current
+from grants.settings import get_settings
 
 
 async def load_principal(
