@@ -57,15 +57,19 @@ async def test_a_login_hashes_in_the_pool(database, hash_threads):
 
 
 async def test_registration_hashes_in_the_pool(database, hash_threads):
-    user_id, _org = await registration.register(unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation())
+    registered = await registration.register(
+        unique_email("ngo"), PASSWORD, "Anna Bērziņa", organisation(), "10.91.0.2"
+    )
     assert len(hash_threads) == 1
     assert _all_in_the_pool(hash_threads)
     assert (
         await logins.verify_password(
-            (await BaseUser.select(BaseUser.username).where(BaseUser.id == user_id).first())["username"],
+            (await BaseUser.select(BaseUser.username).where(BaseUser.id == registered.user_id).first())[
+                "username"
+            ],
             PASSWORD,
         )
-        == user_id
+        == registered.user_id
     )
 
 
