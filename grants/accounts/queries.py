@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -9,7 +10,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Count
 
-from grants.accounts.rules import normalise_email, token_hash
+from grants.accounts.rules import PANEL_ROLES, normalise_email, token_hash
 from grants.accounts.tables import (
     AccountProfile,
     ApiToken,
@@ -18,6 +19,7 @@ from grants.accounts.tables import (
     JoinRequestStatus,
     Membership,
     Organisation,
+    TwoFactor,
     UserRole,
 )
 from grants.core.auth import Principal, Role
@@ -26,6 +28,7 @@ from grants.core.errors import ValidationFailed
 from grants.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from grants.core.time import now
 from grants.registry.queries import get_municipality, is_current
+from grants.settings import get_settings
 
 
 async def load_principal(
@@ -61,13 +64,24 @@ async def load_principal(
 
 async def principal_for_token(token: str) -> Principal | None:
     row = (
-        await ApiToken.select(ApiToken.user, ApiToken.expires_at)
+        await ApiToken.select(ApiToken.user, ApiToken.expires_at, ApiToken.created_at)
         .where(ApiToken.token_hash == token_hash(token))
         .first()
     )
     if row is None or row["expires_at"] <= now():
         return None
-    return await load_principal(row["user"], "token")
+    principal = await load_principal(row["user"], "token")
+    if principal is None or not (get_settings().two_factor_required and principal.roles & PANEL_ROLES):
+        return principal
+    # A token passed the second factor only when issued after the enrolment (from then on the token
+    # API asks for the code): one issued before (to an applicant or coordinator later made staff or
+    # reviewer, or before the setting was on) does not carry the panel roles.
+    passed = await TwoFactor.exists().where(
+        (TwoFactor.user == principal.user_id)
+        & TwoFactor.confirmed_at.is_not_null()
+        & (TwoFactor.confirmed_at <= row["created_at"])
+    )
+    return principal if passed else replace(principal, roles=principal.roles - PANEL_ROLES)
 
 
 async def organisation_of(principal: Principal) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ import pytest
 from grants.accounts.queries import user_id_by_email
 from grants.accounts.service.users import grant_role
 from grants.core.auth import SESSION_COOKIE, Role
-from tests.factories.accounts import PASSWORD, login, make_user, register_applicant
+from tests.factories.accounts import PASSWORD, bearer, login, make_user, register_applicant
 from tests.factories.logins import panel_post
 from tests.factories.two_factor import code, enrolled, required
 
@@ -129,3 +129,35 @@ async def test_token_code_longer_than_any_code_is_refused_before_the_database(cl
     )
     assert response.status_code == 400
     assert "token" not in response.json()
+
+
+async def test_bearer_token_from_before_the_role_does_not_carry_it(client, two_factor_on):
+    email = await make_user(Role.coordinator, "LV-002")
+    headers = await bearer(client, email)  # a coordinator: no second factor
+    await grant_role(await user_id_by_email(email), Role.staff)
+    me = await client.get("/api/me", headers=headers)
+    assert (me.status_code, me.json()["roles"]) == (200, ["coordinator"])
+    refused = await client.get("/api/applications", headers=headers)
+    assert refused.status_code == 403
+    assert "items" not in refused.text
+
+
+async def test_bearer_token_from_before_the_setting_was_on_does_not_carry_staff(client):
+    email = await make_user(Role.staff)
+    for _ in required(False):
+        headers = await bearer(client, email)  # the password alone, while it was off
+        assert (await client.get("/api/applications", headers=headers)).status_code == 200
+    for _ in required(True):
+        me = await client.get("/api/me", headers=headers)
+        assert (me.status_code, me.json()["roles"]) == (200, [])
+        assert (await client.get("/api/applications", headers=headers)).status_code == 403
+
+
+async def test_bearer_token_issued_with_the_code_keeps_the_role(client, two_factor_on):
+    user = await enrolled(Role.staff)
+    body = {"email": user.email, "password": PASSWORD, "code": code(user.secret, user.step)}
+    issued = await client.post("/api/auth/token", json=body)
+    headers = {"Authorization": f"Bearer {issued.json()['token']}"}
+    me = await client.get("/api/me", headers=headers)
+    assert (me.status_code, me.json()["roles"]) == (200, ["staff"])
+    assert (await client.get("/api/applications", headers=headers)).status_code == 200

@@ -38,8 +38,11 @@ async def end_session(token: str) -> None:
 
 async def issue_token(user_id: int) -> tuple[str, datetime]:
     token = secrets.token_urlsafe(32)
-    expires_at = now() + timedelta(hours=get_settings().token_hours)
-    await ApiToken.insert(ApiToken(user=user_id, token_hash=token_hash(token), expires_at=expires_at))
+    moment = now()  # the clock of TwoFactor.confirmed_at, which principal_for_token compares it with
+    expires_at = moment + timedelta(hours=get_settings().token_hours)
+    await ApiToken.insert(
+        ApiToken(user=user_id, token_hash=token_hash(token), created_at=moment, expires_at=expires_at)
+    )
     return token, expires_at
 
 
