@@ -78,7 +78,8 @@ def _value_problem(column: Column, name: str, value: str) -> str | None:
 def _order_problem(table: type[Table], value: str) -> str | None:
     for part in value.split(","):
         name = part.removeprefix("-")
-        if _column(table, name) is None:
+        column = _column(table, name)
+        if column is None or column._meta.secret:  # a secret column's order would rank what it holds
             return _("Cannot sort by {field}: there is no such column.").format(field=name or "''")
     return None
 

@@ -87,6 +87,20 @@ async def test_panel_outbox_filter_on_a_body_reveals_nothing(client):
     assert hit.status_code == 400
 
 
+@pytest.mark.parametrize("order", ["body_text", "-body_text", "body_html", "subject,body_text"])
+async def test_panel_outbox_sorted_by_a_body_is_refused(client, order):
+    """An order by a body would rank the messages by what their links say: refused as an unknown
+    column, like a filter."""
+    await panel_staff(client)
+    await secret_message()
+
+    answer = await client.get(f"/admin/api/tables/outbox/?__order={order}")
+
+    assert answer.status_code == 400
+    assert "Atveriet" not in answer.text
+    assert (await client.get("/admin/api/tables/outbox/?__order=-subject")).status_code == 200
+
+
 async def test_panel_outbox_refuses_every_write(client):
     headers = await panel_staff(client)
     message_id = await secret_message()
