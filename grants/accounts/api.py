@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
@@ -124,15 +125,19 @@ class AccountsApi(Controller):
     )
     async def password_reset(
         self, request: Request[Any, Any, Any], data: JSONBody[PasswordResetIn]
-    ) -> dict[str, str]:
+    ) -> Response[dict[str, str]]:
         client_ip = request.client.host if request.client else "unknown"
-        await resets.request_reset(data.email, client_ip)
-        return {
-            "detail": _(
-                "If an account has this address, we have sent it a link to choose a new password. "
-                "The link works once, for one hour."
-            )
-        }
+        await resets.limit_request(data.email, client_ip)
+        detail = _(
+            "If an account has this address, we have sent it a link to choose a new password. "
+            "The link works once, for one hour."
+        )
+        # The lookup and the mail after the answer: its time does not tell whether the address has an account.
+        return Response(
+            {"detail": detail},
+            status_code=HTTP_202_ACCEPTED,
+            background=BackgroundTask(resets.send_reset, data.email),
+        )
 
     @post(
         "/auth/password-reset/confirm",

@@ -292,3 +292,21 @@ async def test_purge_expired_resets_deletes_rows_ended_over_a_day_ago(client):
     rows = await PasswordReset.select(PasswordReset.token_hash).where(PasswordReset.user == user_id)
     left = {row["token_hash"] for row in rows}
     assert left == {token_hash(f"{n}-{user_id}") for n in ("open", "used_now", "expired_now")}
+
+
+async def test_reset_request_does_the_same_work_for_any_address_before_the_answer(database):
+    """What the answer waits for (the limit) writes no link and queues no mail, for a known address as
+    for an unknown one; the lookup and the mail run after the answer (send_reset)."""
+    known = await make_user(Role.applicant)
+    unknown = unique_email("nobody")
+    user_id = await user_id_by_email(known)
+
+    for address in (known, unknown):
+        await resets.limit_request(address, "10.92.0.1")
+
+    assert await PasswordReset.count().where(PasswordReset.user == user_id) == 0
+    assert await outbox_for(known) == []
+    assert await resets.send_reset(unknown) is False
+    assert await resets.send_reset(known) is True
+    assert await PasswordReset.count().where(PasswordReset.user == user_id) == 1
+    assert len(await outbox_for(known)) == 1

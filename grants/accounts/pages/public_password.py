@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_410_GONE, HTTP_429_TOO_MANY_REQUESTS
@@ -54,12 +55,15 @@ class PublicPasswordPages(Controller):
         email = data.get("email", "")
         if not email.strip():
             return _forgot(422, {"email": _("Enter a valid e-mail address.")})
+        address = email[: MAX_EMAIL + 1]
         try:
-            await resets.request_reset(email[: MAX_EMAIL + 1], client_ip(request))
+            await resets.limit_request(address, client_ip(request))
         except TooManyAttempts:
             message = _("Too many requests. Wait a few minutes and try again.")
             return _forgot(HTTP_429_TOO_MANY_REQUESTS, {"email": message})
-        return _forgot(sent=True)
+        sent = _forgot(sent=True)
+        sent.background = BackgroundTask(resets.send_reset, address)  # after the answer: no timing tells
+        return sent
 
     @get("/password/reset/{token:str}", guards=[public], name="password_reset")
     async def reset_form(self, token: FromPath[str]) -> Template:

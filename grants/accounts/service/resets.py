@@ -54,8 +54,20 @@ async def _count_request(email: str, client_ip: str) -> None:
 async def request_reset(email: str, client_ip: str) -> bool:
     """Send a reset link if an active account has this address; whether one was sent (the caller
     must not tell). TooManyAttempts over the limit, whatever the address."""
+    await limit_request(email, client_ip)
+    return await send_reset(email)
+
+
+async def limit_request(email: str, client_ip: str) -> None:
+    """Count one request (TooManyAttempts over the limit, whatever the address): the part of a
+    request the answer waits for. The pages and the API answer, then run send_reset after the
+    response, so how long the answer takes does not tell whether the address has an account."""
+    await _count_request(normalise_email(email), client_ip)
+
+
+async def send_reset(email: str) -> bool:
+    """Mail a reset link if an active account has this address; whether one was sent."""
     email = normalise_email(email)
-    await _count_request(email, client_ip)
     if not EMAIL.match(email) or len(email) > MAX_EMAIL:
         return False
     user = (
