@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
+import time
 from email.message import EmailMessage
 
 from grants.core.mail import deliver_pending
@@ -39,8 +41,13 @@ class Collector:
 async def delivered_to(collector: Collector, address: str) -> EmailMessage:
     """Deliver the outbox to the collector's server now (as `grants send-mail` does), and return the
     newest message it received for `address`."""
-    await deliver_pending(smtp_settings(collector.port), limit=1000)
-    received = collector.to(address)
+    deadline = time.monotonic() + 10  # a mail queued after the answer (a background task) may come late
+    while True:
+        await deliver_pending(smtp_settings(collector.port), limit=1000)
+        received = collector.to(address)
+        if received or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
     assert received, f"no mail to {address}; the server has {[m['To'] for m in collector.messages]}"
     return received[-1]
 
