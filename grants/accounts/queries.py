@@ -224,6 +224,20 @@ async def members_of(organisation_id: int) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["role"] != "owner", r["name"].lower()))
 
 
+async def waiting_requests() -> Any:
+    """The condition of a request that waits for a decision: pending, from a person whose address is
+    confirmed. Until then nobody sees it or hears of it (confirmation tells the owners), so an address
+    nobody reads cannot fill owners' mailboxes and lists. Unconfirmed accounts live 7 days: few."""
+    unconfirmed = [
+        r["user"]
+        for r in await AccountProfile.select(AccountProfile.user).where(
+            AccountProfile.email_confirmed_at.is_null()
+        )
+    ]
+    waiting = JoinRequest.status == JoinRequestStatus.pending
+    return waiting & JoinRequest.user.not_in(unconfirmed) if unconfirmed else waiting
+
+
 async def join_requests_of(organisation_id: int, *, pending_only: bool) -> list[dict[str, Any]]:
     """The organisation's join requests (pending first, newest first), with the requester."""
     query = JoinRequest.select(
@@ -239,7 +253,7 @@ async def join_requests_of(organisation_id: int, *, pending_only: bool) -> list[
         JoinRequest.decided_by.email.as_alias("decided_by_email"),
     ).where(JoinRequest.organisation == organisation_id)
     if pending_only:
-        query = query.where(JoinRequest.status == JoinRequestStatus.pending)
+        query = query.where(await waiting_requests())
     rows = await query.order_by(JoinRequest.created_at, ascending=False)
     for row in rows:
         row["name"] = person_name(row)
@@ -334,7 +348,7 @@ async def organisations_page(search: str, pending_only: bool, page: int, per_pag
         disputed = [
             r["organisation"]
             for r in await JoinRequest.select(JoinRequest.organisation)
-            .where(JoinRequest.status == JoinRequestStatus.pending)
+            .where(await waiting_requests())
             .distinct()
         ]
         query, count = (
@@ -355,7 +369,7 @@ async def organisations_page(search: str, pending_only: bool, page: int, per_pag
     )
     pending = await (
         JoinRequest.select(JoinRequest.organisation, Count(alias="n"))
-        .where(JoinRequest.organisation.is_in(ids) & (JoinRequest.status == JoinRequestStatus.pending))
+        .where(JoinRequest.organisation.is_in(ids) & await waiting_requests())
         .group_by(JoinRequest.organisation)
     )
     member_counts = {r["organisation"]: r["n"] for r in members}

@@ -84,7 +84,7 @@ async def test_approve_by_the_owner_makes_a_member_and_mails_them(make_client, s
 async def test_refuse_asks_first_then_refuses_and_mails_in_their_language(make_client, smtp):
     browser, _owner, org = await _owner_browser(make_client)
     person_email, person = await make_person("Pēteris Kalniņš")
-    await AccountProfile.insert(AccountProfile(user=person, language="en"))
+    await AccountProfile.insert(AccountProfile(user=person, language="en", email_confirmed_at=now()))
     request_id = await make_join_request(person, org)
 
     confirm = await browser.get(f"/account/organisation/requests/{request_id}/refuse")

@@ -13,6 +13,8 @@ from grants.accounts.tables import AccountProfile, JoinRequest, Membership, Orga
 from grants.core.auth import SESSION_COOKIE
 from tests.factories.accounts import (
     PASSWORD,
+    confirm,
+    login,
     organisation,
     post_form,
     register_applicant,
@@ -144,6 +146,16 @@ async def test_a_known_registration_number_files_a_request_to_join_and_mails_the
     assert await Membership.select(Membership.user).where(
         Membership.organisation == ids["organisation_id"]
     ) == [{"user": ids["user_id"]}]
+    # Nobody hears of it, nor sees it, until the newcomer confirms the address.
+    owner_mail_before = await outbox_for(owner)
+    assert [m["subject"] for m in owner_mail_before if "asks to join" in m["subject"]] == []
+    owner_browser = make_client()
+    await login(owner_browser, owner)
+    assert "Jānis Ozols" not in (await owner_browser.get("/account/organisation")).text
+
+    await confirm(make_client(), newcomer)
+
+    assert "Jānis Ozols" in (await owner_browser.get("/account/organisation")).text
     mail = (await outbox_for(owner))[-1]
     assert mail["subject"] == "Someone asks to join Biedrība “Saules stari” in Grants"
     assert f"Jānis Ozols ({newcomer})" in mail["body_text"]

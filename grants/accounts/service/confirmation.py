@@ -22,6 +22,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from grants.accounts.queries import mail_language
 from grants.accounts.rules import token_hash
+from grants.accounts.service.membership import tell_owners_of_requests_by
 from grants.accounts.tables import AccountProfile, EmailConfirmation, Membership, Organisation
 from grants.core import audit, mail
 from grants.core.auth import Principal
@@ -110,6 +111,7 @@ async def confirm_email(token: str) -> Confirmed:
         )
         await audit.record("confirm_email", "user", row["user"])
         await _welcome(row["user"])
+        await tell_owners_of_requests_by(row["user"])
     return Confirmed.confirmed
 
 
@@ -125,6 +127,7 @@ async def mark_confirmed(user_id: int, actor: Principal | None = None) -> None:
             (EmailConfirmation.user == user_id) & EmailConfirmation.used_at.is_null()
         )
         await audit.record("confirm_email", "user", user_id, actor=actor, how="without the link")
+        await tell_owners_of_requests_by(user_id)
 
 
 def to_utc_aware(moment: datetime) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from grants.accounts.service.membership import tell_owners_of_requests_by
 from grants.accounts.tables import AccountProfile
 from grants.core.db import write_transaction
 from grants.core.i18n import LANGUAGES
@@ -30,4 +31,6 @@ async def confirm_email(user_id: int) -> bool:
         .where((AccountProfile.user == user_id) & AccountProfile.email_confirmed_at.is_null())
         .returning(AccountProfile.id)
     )
+    if rows:
+        await tell_owners_of_requests_by(user_id)  # their requests to join wait for owners from now on
     return bool(rows)

@@ -146,7 +146,8 @@ async def _create(
         await Organisation.select(Organisation.id).where(Organisation.registration_number == reg_no).first()
     )
     if taken is not None:
-        request_id = await request_to_join(user.id, taken["id"])
+        # The owners hear of it once the address is confirmed (confirmation.confirm_email).
+        request_id = await request_to_join(user.id, taken["id"], tell_owners=False)
         await audit.record("register", "user", user.id, after={"user": email, "joins": reg_no})
         await send_link(user.id, email, language, moment + UNCONFIRMED_LIFETIME)
         return Registered(user.id, None, request_id)
