@@ -13,8 +13,8 @@ from litestar.params import FromQuery
 from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.accounts import queries
 from grants.accounts.pages import Form
+from grants.accounts.queries import organisations as queries
 from grants.accounts.service import invitations, organisations
 from grants.accounts.states import member_roles, request_statuses
 from grants.core.auth import Me, Principal, authenticated

@@ -16,8 +16,9 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.accounts import queries
 from grants.accounts.pages import AnyRequest, Form, with_session
+from grants.accounts.queries import organisations as queries
+from grants.accounts.queries import user_id_by_email
 from grants.accounts.service import invitations, sessions
 from grants.accounts.states import member_roles
 from grants.core.auth import SESSION_COOKIE, Me, Principal, Viewer, authenticated, public
@@ -37,7 +38,7 @@ async def _situation(token: str, viewer: Principal | None) -> tuple[dict[str, An
         return None, "unknown"
     if invitation["state"] != "open":
         return invitation, invitation["state"]
-    account = await queries.user_id_by_email(invitation["email"])
+    account = await user_id_by_email(invitation["email"])
     if viewer is not None:
         return invitation, "accept" if viewer.user_id == account else "wrong_user"
     return invitation, "create" if account is None else "login"

@@ -19,7 +19,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from grants.accounts import queries
+from grants.accounts.queries import organisations as queries
 from grants.accounts.service import organisations
 from grants.accounts.states import legal_forms, member_roles, request_statuses
 from grants.core.auth import Me, Role, roles

@@ -20,7 +20,7 @@ from functools import cache
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from grants.accounts.queries import mail_language
+from grants.accounts.queries import language_of
 from grants.accounts.rules import token_hash
 from grants.accounts.service.membership import tell_owners_of_requests_by
 from grants.accounts.tables import AccountProfile, EmailConfirmation, Membership, Organisation
@@ -155,7 +155,7 @@ async def _welcome(user_id: int) -> None:
         mail.WELCOME_SUBJECT,
         "accounts/mail/welcome",
         {"organisation": owned["name"], "name": " ".join(p for p in (owned["first"], owned["last"]) if p)},
-        language=await mail_language(user_id),
+        language=await language_of(user_id),
         dedupe_key=f"welcome:{owned['id']}",
     )
 
@@ -179,9 +179,7 @@ async def resend_link(principal: Principal) -> None:
     if row is None:
         return
     async with write_transaction():
-        await send_link(
-            principal.user_id, row["username"], await mail_language(principal.user_id), expires_at
-        )
+        await send_link(principal.user_id, row["username"], await language_of(principal.user_id), expires_at)
         await audit.record("confirmation_resent", "user", principal.user_id, actor=principal)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 
-from grants.accounts.queries import mail_language, owner_addresses
+from grants.accounts.queries import language_of
+from grants.accounts.queries.organisations import owner_addresses
 from grants.accounts.tables import JoinRequest, JoinRequestStatus, Organisation
 from grants.core import audit, mail
 from grants.core.errors import NotFound
@@ -81,6 +82,6 @@ async def _tell_owners(
                 "email": person["email"] if person else "",
                 "message": message,
             },
-            language=await mail_language(owner_id),
+            language=await language_of(owner_id),
             dedupe_key=f"join-request:{request_id}:{owner_id}",
         )

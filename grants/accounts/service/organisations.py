@@ -12,7 +12,8 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
-from grants.accounts.queries import language_of, person_name
+from grants.accounts.queries import language_of
+from grants.accounts.queries.organisations import person_name
 from grants.accounts.tables import JoinRequest, JoinRequestStatus, Membership, Organisation
 from grants.core import audit, mail
 from grants.core.auth import Principal

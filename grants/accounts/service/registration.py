@@ -18,7 +18,7 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
-from grants.accounts.queries import current_municipality_id, mail_language
+from grants.accounts.queries import current_municipality_id, language_of
 from grants.accounts.rules import (
     EMAIL,
     MAX_EMAIL,
@@ -112,7 +112,7 @@ async def _tell_the_owner(user_id: int, email: str) -> None:
         TAKEN_SUBJECT,
         "accounts/mail/register_taken",
         {},
-        language=await mail_language(user_id),
+        language=await language_of(user_id),
         dedupe_key=f"register-taken:{user_id}:{now():%Y%m%d%H}",
     )
 
