@@ -8,10 +8,11 @@ from collections import Counter
 
 import pytest
 
+from grants.accounts.queries import language_of
 from grants.applications.tables import Application
 from grants.core.auth import Role
 from grants.core.tables import AuditEntry, OutboxMessage
-from tests.factories.accounts import applicant_headers, bearer, make_user
+from tests.factories.accounts import applicant_headers, bearer, make_user, user_id_of
 from tests.factories.awards import (
     FAILS,
     REVIEWER_NAME,
@@ -241,8 +242,10 @@ async def test_decision_mails_carry_score_and_comments_but_not_the_reviewer(clie
         mails = await OutboxMessage.select(
             OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.dedupe_key, OutboxMessage.language
         ).where(OutboxMessage.dedupe_key.like(f"decision:{application_id}:%"))
+        # In the member's own language (their profile's: registration stores the request's language).
+        language = await language_of(await user_id_of(address))
         assert [(m["dedupe_key"], m["language"]) for m in mails] == [
-            (f"decision:{application_id}:{decision}:{address}", "lv")
+            (f"decision:{application_id}:{decision}:{address}", language)
         ]
         body = mails[0]["body_text"]
         assert score in body
