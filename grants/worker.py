@@ -22,7 +22,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from grants.accounts.service import confirmation, expiry, invitations, resets
 from grants.applications.notify import remind_unsubmitted_drafts
@@ -33,7 +33,7 @@ from grants.core.outbox import blank_old_bodies, claimers_in_flight, requeue_aba
 from grants.core.presence import Presence, presence_for
 from grants.core.ratelimit import LONGEST_WINDOW, purge_expired_failures
 from grants.core.tables import ScheduledJob
-from grants.core.time import now, riga_local, to_riga
+from grants.core.time import from_db, now, riga_local, to_riga
 from grants.reporting.notify import remind_reports
 from grants.settings import Settings
 
@@ -66,8 +66,7 @@ class Job:
     def due(self, last: datetime | None, moment: datetime) -> bool:
         if last is None:
             return True
-        if last.tzinfo is None:  # SQLite hands back naive UTC
-            last = last.replace(tzinfo=UTC)
+        last = from_db(last)
         if self.interval is not None:
             return moment - last >= self.interval
         return last < self.slot(moment)

@@ -35,6 +35,14 @@ class InvalidCredentials(Exception):
     """Wrong e-mail or password (HTTP 401)."""
 
 
+class Forbidden(PermissionError):
+    """The caller may not do this (HTTP 403); `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class NotFound(LookupError):
     """Not there, or not visible to the caller (HTTP 404): the two are told apart to nobody."""
 

@@ -22,12 +22,14 @@ def to_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def from_db(moment: datetime) -> datetime:
+    """A time read from an aware column, as aware UTC: Piccolo hands back naive UTC from SQLite."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def to_riga(moment: datetime) -> datetime:
     """The same moment on the clocks of Riga (EET/EEST)."""
-    if moment.tzinfo is None:
-        # Piccolo hands back naive values from SQLite for aware columns in UTC.
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(RIGA)
+    return from_db(moment).astimezone(RIGA)
 
 
 def riga_today() -> date:

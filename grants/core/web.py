@@ -31,6 +31,7 @@ from markupsafe import Markup
 from grants.core.auth import SESSION_COOKIE, Viewer, public
 from grants.core.errors import (
     Conflict,
+    Forbidden,
     InvalidCredentials,
     NotFound,
     TooManyAttempts,
@@ -274,6 +275,7 @@ def error_handlers() -> dict[Any, Any]:
         TooManyAttempts: _too_many_attempts,
         InvalidCredentials: lambda request, exc: _json_error(401, _("Wrong e-mail or password.")),
         NotFound: lambda request, exc: _http_exception(request, NotFoundException(_("Not found."))),
+        Forbidden: lambda request, exc: _http_exception(request, PermissionDeniedException(exc.message)),
         HTTP_500_INTERNAL_SERVER_ERROR: _internal_error,
     }
 

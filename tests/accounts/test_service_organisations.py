@@ -10,7 +10,7 @@ import pytest
 from grants.accounts.service import organisations
 from grants.accounts.tables import Membership
 from grants.core.auth import Role
-from grants.core.errors import Conflict, NotFound
+from grants.core.errors import Conflict, Forbidden, NotFound
 from grants.core.tables import AuditEntry
 from tests.factories.accounts import (
     join_request_status,
@@ -176,3 +176,26 @@ async def test_member_elsewhere_is_the_panels_rule_too(client):
 
     assert await organisations.member_elsewhere(owner_id) is True
     assert await organisations.member_elsewhere(owner_id, except_membership=own) is False
+
+
+async def test_service_refuses_a_member_who_is_not_owner_whoever_calls_it(client):
+    """The owner-or-staff rule stands in the service, not only on the owner's page."""
+    _owner_email, _owner_id, org = await _organisation(client)
+    member_email, member_id = await make_person("Ilze Biedre")
+    await make_member(member_id, org)
+    _email, person = await make_person()
+    request_id = await make_join_request(person, org)
+    member = await principal_of(member_email)
+
+    with pytest.raises(Forbidden):
+        await organisations.decide_request(request_id, org, True, member)
+    with pytest.raises(Forbidden):
+        await organisations.remove_member(
+            (await Membership.select(Membership.id).where(Membership.user == member_id).first())["id"],
+            org,
+            member,
+        )
+
+    assert await join_request_status(request_id) == "pending"
+    assert await memberships(person) == []
+    assert await memberships(member_id) == [(org, "member")]

@@ -187,6 +187,7 @@ async def organisations_page(search: str, pending_only: bool, page: int, per_pag
         Organisation.municipality.name.as_alias("municipality_name"),
     )
     count = Organisation.count()
+    waiting = await waiting_requests()  # one read of the unconfirmed, for the filter and the counts
     search = search.strip()
     if search:
         # ILIKE on PostgreSQL; SQLite's LIKE ignores (ASCII) case already and has no ILIKE.
@@ -196,9 +197,7 @@ async def organisations_page(search: str, pending_only: bool, page: int, per_pag
     if pending_only:
         disputed = [
             r["organisation"]
-            for r in await JoinRequest.select(JoinRequest.organisation)
-            .where(await waiting_requests())
-            .distinct()
+            for r in await JoinRequest.select(JoinRequest.organisation).where(waiting).distinct()
         ]
         query, count = (
             query.where(Organisation.id.is_in(disputed or [0])),
@@ -218,7 +217,7 @@ async def organisations_page(search: str, pending_only: bool, page: int, per_pag
     )
     pending = await (
         JoinRequest.select(JoinRequest.organisation, Count(alias="n"))
-        .where(JoinRequest.organisation.is_in(ids) & await waiting_requests())
+        .where(JoinRequest.organisation.is_in(ids) & waiting)
         .group_by(JoinRequest.organisation)
     )
     member_counts = {r["organisation"]: r["n"] for r in members}

@@ -30,7 +30,7 @@ from grants.core.db import for_update, write_transaction
 from grants.core.errors import Conflict, TooManyAttempts, is_foreign_key_violation
 from grants.core.i18n import _
 from grants.core.ratelimit import ActionLimiter, build_action_limiter
-from grants.core.time import format_riga, now, to_utc
+from grants.core.time import format_riga, from_db, now, to_utc
 from grants.settings import get_settings
 
 log = logging.getLogger("grants.accounts")
@@ -101,7 +101,7 @@ async def confirm_email(token: str) -> Confirmed:
             return Confirmed.unknown
         if row["used_at"] is not None:
             return Confirmed.used
-        if to_utc_aware(row["expires_at"]) <= moment:
+        if from_db(row["expires_at"]) <= moment:
             return Confirmed.expired
         await EmailConfirmation.update({EmailConfirmation.used_at: moment}).where(
             EmailConfirmation.id == row["id"]
@@ -128,11 +128,6 @@ async def mark_confirmed(user_id: int, actor: Principal | None = None) -> None:
         )
         await audit.record("confirm_email", "user", user_id, actor=actor, how="without the link")
         await tell_owners_of_requests_by(user_id)
-
-
-def to_utc_aware(moment: datetime) -> datetime:
-    """A time from the database as aware UTC (SQLite hands back naive UTC)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=now().tzinfo)
 
 
 async def _welcome(user_id: int) -> None:
@@ -170,7 +165,7 @@ async def resend_link(principal: Principal) -> None:
     )
     if profile is None or profile["email_confirmed_at"] is not None:
         return
-    expires_at = to_utc_aware(profile["created_at"]) + UNCONFIRMED_LIFETIME
+    expires_at = from_db(profile["created_at"]) + UNCONFIRMED_LIFETIME
     if expires_at <= now():
         raise Conflict(_("This account was not confirmed in time; register again."))
     if not await resend_limiter().reserve(str(principal.user_id)):

@@ -17,7 +17,7 @@ from piccolo.apps.user.tables import BaseUser
 from grants.accounts.queries import language_of, user_id_by_email
 from grants.accounts.rules import EMAIL, MAX_EMAIL, check_password, normalise_email, split_name, token_hash
 from grants.accounts.service.hashing import hash_password
-from grants.accounts.service.organisations import MEMBER_ROLES, admit
+from grants.accounts.service.organisations import MEMBER_ROLES, admit, check_may_manage
 from grants.accounts.tables import AccountProfile, Invitation, Membership, Organisation, UserRole
 from grants.core import audit, mail
 from grants.core.auth import Principal, Role
@@ -121,8 +121,9 @@ async def invite(organisation_id: int, email: str, role: str, actor: Principal) 
 
 
 async def revoke(invitation_id: int, organisation_id: int, actor: Principal) -> None:
-    """The owner takes an open invitation back; its link stops working. NotFound for another
+    """The owner (or staff) takes an open invitation back; its link stops working. NotFound for another
     organisation's invitation; Conflict for one accepted, revoked or expired already."""
+    await check_may_manage(actor, organisation_id)
     async with write_transaction():
         found = await Invitation.select(Invitation.email).where(
             (Invitation.id == invitation_id) & (Invitation.organisation == organisation_id)

@@ -16,9 +16,9 @@ from grants.accounts.queries import language_of
 from grants.accounts.queries.organisations import person_name
 from grants.accounts.tables import JoinRequest, JoinRequestStatus, Membership, Organisation
 from grants.core import audit, mail
-from grants.core.auth import Principal
+from grants.core.auth import Principal, Role
 from grants.core.db import for_update, write_transaction
-from grants.core.errors import Conflict, NotFound
+from grants.core.errors import Conflict, Forbidden, NotFound
 from grants.core.i18n import _
 from grants.core.mail import N_
 from grants.core.time import now
@@ -78,12 +78,25 @@ async def admit(user_id: int, organisation_id: int, role: str, actor: Principal 
     return membership_id
 
 
+async def check_may_manage(actor: Principal, organisation_id: int) -> None:
+    """Staff, or an owner of the organisation, decide its requests and keep its members and
+    invitations; anyone else gets Forbidden, whichever page or client asks."""
+    if actor.has(Role.staff):
+        return
+    if not await Membership.exists().where(
+        (Membership.user == actor.user_id)
+        & (Membership.organisation == organisation_id)
+        & (Membership.role == "owner")
+    ):
+        raise Forbidden(_("Only the organisation's owners can do this."))
+
+
 async def decide_request(request_id: int, organisation_id: int, approve: bool, actor: Principal) -> None:
     """Approve (the requester becomes a member) or refuse a pending request to join the organisation;
-    the requester is told by mail. The caller has checked that the actor may decide for this
-    organisation (its owner, or staff). NotFound for a request of another organisation; Conflict for
+    the requester is told by mail. Forbidden unless the actor is its owner or staff. NotFound for a request of another organisation; Conflict for
     one decided already (a conditional update: of two decisions at once, one wins) and when the
     requester belongs to an organisation meanwhile (nothing changes then)."""
+    await check_may_manage(actor, organisation_id)
     status = JoinRequestStatus.approved if approve else JoinRequestStatus.refused
     async with write_transaction():
         request = await (
@@ -145,6 +158,7 @@ async def _membership(membership_id: int, organisation_id: int) -> dict[str, Any
 async def make_owner(membership_id: int, organisation_id: int, actor: Principal) -> None:
     """Staff settle a dispute: this member becomes the organisation's owner, and whoever owned it
     before becomes a member. NotFound for a membership of another organisation."""
+    await check_may_manage(actor, organisation_id)
     async with write_transaction():
         await for_update(
             Organisation.select(Organisation.id).where(Organisation.id == organisation_id)
@@ -172,6 +186,7 @@ async def make_owner(membership_id: int, organisation_id: int, actor: Principal)
 async def remove_member(membership_id: int, organisation_id: int, actor: Principal) -> None:
     """Staff take a person out of the organisation: the membership goes, the user stays (with their
     history). NotFound for a membership of another organisation."""
+    await check_may_manage(actor, organisation_id)
     async with write_transaction():
         member = await _membership(membership_id, organisation_id)
         await Membership.delete().where(Membership.id == membership_id)
