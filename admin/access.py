@@ -23,7 +23,7 @@ from grants.core.auth import SESSION_COOKIE, Role
 from grants.core.i18n import _
 
 # Paths (inside /admin) open to any panel user; the rest of /api needs staff.
-# The sidebar links carry no table data: reviewers need them to reach "My reviews" (/reviews).
+# The sidebar links carry no table data: reviewers need them to reach "My reviews" (/admin/reviews).
 OPEN_TO_PANEL_USERS = ("/api/user/", "/api/change-password/", "/api/links/")
 
 

@@ -2,7 +2,7 @@
 
 Both change only through the awards services (the agreement with its document and the
 advance; a payment's cap, its paid date and the award's state), on the staff pages
-/staff/awards and /staff/payments, which the sidebar links to.
+/admin/awards and /admin/payments, which the sidebar links to.
 """
 
 from __future__ import annotations

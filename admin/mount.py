@@ -30,11 +30,13 @@ def _site_session_cookie(value: bytes, secure: bool) -> bytes | None:
     return session_cookie(token.decode("latin-1"), secure=secure).to_encoded_header()[1]
 
 
-@asgi("/admin", is_mount=True, guards=[delegated], copy_scope=True)
+@asgi("/admin/data", is_mount=True, guards=[delegated], copy_scope=True)
 async def admin_mount(scope: Scope, receive: Receive, send: Send) -> None:
-    if scope.get("raw_path", b"").rstrip(b"?") == b"/admin":
+    if scope.get("raw_path", b"").rstrip(b"?") == b"/admin/data":
         # The panel's page loads its assets by relative URLs, which need the slash.
-        await send({"type": "http.response.start", "status": 301, "headers": [(b"location", b"/admin/")]})
+        await send(
+            {"type": "http.response.start", "status": 301, "headers": [(b"location", b"/admin/data/")]}
+        )
         await send({"type": "http.response.body", "body": b""})
         return
     secure = Litestar.from_scope(scope).state.settings.production

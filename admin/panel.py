@@ -63,7 +63,7 @@ def _table_configs() -> list[Any]:
 
 
 TABLE_CONFIGS = _table_configs()
-# The panel's tables by the name in their URL (/admin/api/tables/<name>/).
+# The panel's tables by the name in their URL (/admin/data/api/tables/<name>/).
 PANEL_TABLES: dict[str, type[Table]] = {
     config.table_class._meta.tablename: config.table_class for config in TABLE_CONFIGS
 }
@@ -84,14 +84,7 @@ def build_admin() -> Any:
         auto_include_related=False,
         default_language_code="lv",
         translations=TRANSLATIONS,
-        sidebar_links={
-            "My reviews": "/reviews",
-            "Review and ranking": "/staff/calls",
-            "Awards and agreements": "/staff/awards",
-            "Payment register": "/staff/payments",
-            "Reports": "/staff/reports",
-            "Organisations": "/staff/organisations",
-        },
+        sidebar_links={"Back office": "/admin/"},
     )
 
 

@@ -11,6 +11,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from admin import pages as back_office
 from admin.mount import admin_mount
 from grants import accounts, applications, awards, calls, registry, reporting, scoring
 from grants.accounts.queries import principal_for_token
@@ -40,7 +41,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cookie_httponly=True,  # forms carry the token in a hidden field; no script needs the cookie
         header_name="x-csrftoken",
         # JSON-only endpoints that create a credential: no cookie session rides on them.
-        exclude=["/admin", "/api/auth/token", "/api/auth/register"],
+        exclude=["/admin/data", "/api/auth/token", "/api/auth/register"],
     )
 
     async def on_startup() -> None:
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *scoring.routes,
             *awards.routes,
             *reporting.routes,
+            *back_office.routes,
             admin_mount,
             create_static_files_router(
                 path="/static",

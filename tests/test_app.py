@@ -91,7 +91,7 @@ async def test_api_docs_page_lists_endpoints_without_network(client):
 
 
 async def test_admin_panel_gets_a_policy_that_lets_its_app_run(client):
-    response = await client.get("/admin/")
+    response = await client.get("/admin/data/")
     csp = response.headers["content-security-policy"]
     assert csp == "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
     assert response.headers["x-frame-options"] == "DENY"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from piccolo.apps.user.tables import BaseUser
 
-from grants.core.auth import Role
+from grants.core.auth import Principal, Role
 from grants.core.i18n import _
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -25,6 +25,23 @@ COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt.gz")
 PANEL_ROLES = frozenset({Role.staff, Role.reviewer})  # roles that log in to the admin panel
 # The e-mail is the username too: the shorter column bounds it, below the 254 characters mail carries.
 MAX_EMAIL = min(254, BaseUser.username.length, BaseUser.email.length)
+
+
+HOME = "/home"  # where a login without a page to return to goes: each role's own home, below
+
+
+def home_for(principal: Principal) -> str:
+    """Each role's own home: staff the back office, a reviewer the assignments, a coordinator the
+    municipality's dashboard, an applicant the applications; anyone else the account page."""
+    if principal.has(Role.staff):
+        return "/admin/"
+    if principal.has(Role.reviewer):
+        return "/admin/reviews"
+    if principal.has(Role.coordinator) and principal.municipalities:
+        return f"/municipality/{sorted(principal.municipalities)[0]}"
+    if principal.has(Role.applicant):
+        return "/my/"
+    return "/account"
 
 
 def normalise_email(email: str) -> str:

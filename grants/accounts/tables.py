@@ -34,6 +34,7 @@ class Organisation(Table, tablename="organisation"):
     email = Varchar(length=254, default="")
     phone = Varchar(length=40, default="")
     contact_person = Varchar(length=200, default="")
+    iban = Varchar(length=34, default="")  # the payee's account for transfers; checked (ISO 13616) on save
     created_at = Timestamptz(default=TimestamptzNow())
 
     @classmethod

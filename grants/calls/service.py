@@ -235,6 +235,13 @@ async def _transition(call_id: int, expected: CallStatus, target: CallStatus, ac
             ):
                 raise Conflict(_("Add at least one quality criterion before publishing."))
             changes[Call.published_at] = now()
+        before: dict[str, Any] = {"status": expected.value}
+        after: dict[str, Any] = {"status": target.value}
+        if target == CallStatus.closed and now() < call["closes_at"]:
+            # Closed early: the real closing time replaces the planned one everywhere it shows.
+            closed_at = now()
+            changes[Call.closes_at], changes[Call.closed_early] = closed_at, True
+            before["closes_at"], after["closes_at"] = call["closes_at"].isoformat(), closed_at.isoformat()
         # The status in the WHERE makes a concurrent second transition a no-op rather than a double.
         await Call.update(changes).where((Call.id == call_id) & (Call.status == expected))
         await audit.record(
@@ -242,8 +249,8 @@ async def _transition(call_id: int, expected: CallStatus, target: CallStatus, ac
             "call",
             call_id,
             actor=actor,
-            before={"status": expected.value},
-            after={"status": target.value},
+            before=before,
+            after=after,
         )
     return target.value
 

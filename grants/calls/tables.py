@@ -51,6 +51,11 @@ class Call(Table, tablename="grant_call"):
     advance_percent = Integer(default=90)
     created_at = Timestamptz(default=TimestamptzNow())
     published_at = Timestamptz(null=True, default=None)
+    # Closing before closes_at moves closes_at to the moment of closing (every page then shows the
+    # real closing time); this marks that it happened, the audit log keeps the planned one.
+    closed_early = Boolean(default=False)
+    review_closes_at = Timestamptz(null=True, default=None)  # reviewers' deadline; reminders before it
+    appeal_route = Text(default="")  # how to contest a decision, shown with ineligible and rejected ones
 
     @classmethod
     def get_readable(cls) -> Readable:

@@ -74,7 +74,7 @@ class AuthMiddleware(ASGIMiddleware):
     """Puts the caller (a Principal or None) into scope["user"]."""
 
     scopes = (ScopeType.HTTP, ScopeType.WEBSOCKET)
-    exclude_path_pattern = ("^/static/", "^/admin")
+    exclude_path_pattern = ("^/static/", "^/admin/data/", "^/admin/data$")
 
     def __init__(self, session_resolver: Resolver, token_resolver: Resolver) -> None:
         self.session_resolver = session_resolver

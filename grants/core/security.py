@@ -63,7 +63,7 @@ def _has_session_cookie(scope: Scope) -> bool:
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 # Public files, the same bytes for every caller: they keep their caching even for a signed-in browser.
-PUBLIC_ASSETS = (b"/static/", b"/admin/assets/")
+PUBLIC_ASSETS = (b"/static/", b"/admin/data/assets/")
 
 # A mark that form_pages() puts on the start of an HTML answer with a <form>, read (and removed)
 # by the security_headers hook before the message leaves the app.
@@ -111,7 +111,7 @@ def _secure_cookies(headers: MutableScopeHeaders) -> None:
 
 
 def _set_security_headers(headers: MutableScopeHeaders, scope: Scope) -> None:
-    in_panel = _path(scope).startswith(b"/admin")
+    in_panel = _path(scope).startswith(b"/admin/data")
     headers.setdefault("x-content-type-options", "nosniff")
     headers.setdefault("referrer-policy", "same-origin")
     headers.setdefault("x-frame-options", "DENY")

@@ -112,7 +112,7 @@ async def test_login_redirects_only_to_local_next(client):
     response = await post_form(
         client, "/login", {"email": email, "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert response.headers["location"] == "/account"
+    assert response.headers["location"] == "/home"
     response = await post_form(client, "/login", {"email": email, "password": PASSWORD, "next": "/registry"})
     assert response.headers["location"] == "/registry"
 

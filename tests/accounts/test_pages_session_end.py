@@ -43,7 +43,7 @@ def _form_routes(app) -> list[tuple[str, str]]:
     """Every (method, path with sample ids) of the app's own pages that writes behind a login."""
     found = []
     for route in app.routes:
-        if route.path.startswith(("/api", "/admin", "/schema", "/static")):
+        if route.path.startswith(("/api", "/admin/data", "/schema", "/static")):
             continue
         for handler in getattr(route, "route_handlers", []):
             methods = set(getattr(handler, "http_methods", ())) & WRITES

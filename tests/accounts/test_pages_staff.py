@@ -1,4 +1,4 @@
-"""Staff resolve a disputed organisation on /staff/organisations: find it, see its members and
+"""Staff resolve a disputed organisation on /admin/organisations: find it, see its members and
 requests, approve or refuse a request, make a member the owner, remove a member; each asked first
 and audited with the staff member as the actor. Nobody else gets in."""
 
@@ -60,17 +60,17 @@ async def test_staff_organisations_for_others_is_403(make_client, client):
     for role in (Role.applicant, Role.reviewer, Role.coordinator):
         browser = make_client()
         await login(browser, await make_user(role, "LV-016" if role == Role.coordinator else None))
-        for url in ("/staff/organisations", f"/staff/organisations/{case['org']}"):
+        for url in ("/admin/organisations", f"/admin/organisations/{case['org']}"):
             response = await browser.get(url)
             assert (role, url, response.status_code) == (role, url, 403)
         response = await post_form(
-            browser, f"/staff/organisations/{case['org']}/members/{case['membership']}/remove", {}
+            browser, f"/admin/organisations/{case['org']}/members/{case['membership']}/remove", {}
         )
         assert (role, response.status_code) == (role, 403)
     assert await memberships(case["member"]) == [(case["org"], "member")]
-    anonymous = await make_client().get("/staff/organisations")
+    anonymous = await make_client().get("/admin/organisations")
     assert anonymous.status_code == 302
-    assert anonymous.headers["location"] == "/login?next=%2Fstaff%2Forganisations"
+    assert anonymous.headers["location"] == "/login?next=%2Fadmin%2Forganisations"
 
 
 async def test_staff_find_an_organisation_by_name_or_number(make_client, client):
@@ -79,20 +79,20 @@ async def test_staff_find_an_organisation_by_name_or_number(make_client, client)
     await register_applicant(client, name=f"Biedrība Miers {token}")
     browser = await staff_browser(make_client)
 
-    both = await browser.get("/staff/organisations", params={"q": token})
+    both = await browser.get("/admin/organisations", params={"q": token})
     assert texts_of(both.text, "#organisations tbody td:first-child") == [
         f"Biedrība Miers {token}",
         f"Biedrība Strīds {token}",
     ]
     row = texts_of(both.text, f"#organisation-{case['org']} td")
     assert row == [f"Biedrība Strīds {token}", case["registration_number"], "Bauskas novads", "2", "1"]
-    by_name = await browser.get("/staff/organisations", params={"q": f"strīds {token}"})
+    by_name = await browser.get("/admin/organisations", params={"q": f"strīds {token}"})
     assert texts_of(by_name.text, "#organisations tbody td:first-child") == [f"Biedrība Strīds {token}"]
-    pending = await browser.get("/staff/organisations", params={"q": token, "pending": "1"})
+    pending = await browser.get("/admin/organisations", params={"q": token, "pending": "1"})
     assert texts_of(pending.text, "#organisations tbody td:first-child") == [f"Biedrība Strīds {token}"]
-    by_number = await browser.get("/staff/organisations", params={"q": case["registration_number"]})
+    by_number = await browser.get("/admin/organisations", params={"q": case["registration_number"]})
     assert texts_of(by_number.text, "#organisations tbody td:first-child") == [f"Biedrība Strīds {token}"]
-    none = await browser.get("/staff/organisations", params={"q": f"nav-{token}"})
+    none = await browser.get("/admin/organisations", params={"q": f"nav-{token}"})
     assert text_of(none.text, "main p:last-of-type") == "No organisations match."
 
 
@@ -100,7 +100,7 @@ async def test_staff_organisation_page_lists_members_and_requests(make_client, c
     case = await _disputed(client)
     browser = await staff_browser(make_client)
 
-    page = await browser.get(f"/staff/organisations/{case['org']}")
+    page = await browser.get(f"/admin/organisations/{case['org']}")
 
     assert texts_of(page.text, "#members tbody td:nth-child(3)") == ["Owner", "Member"]
     assert texts_of(page.text, f"#request-{case['request']} td")[3:5] == [
@@ -108,8 +108,8 @@ async def test_staff_organisation_page_lists_members_and_requests(make_client, c
         "Waiting for a decision",
     ]
     assert links(page.text, f"#member-{case['membership']} a") == [
-        f"/staff/organisations/{case['org']}/members/{case['membership']}/make-owner",
-        f"/staff/organisations/{case['org']}/members/{case['membership']}/remove",
+        f"/admin/organisations/{case['org']}/members/{case['membership']}/make-owner",
+        f"/admin/organisations/{case['org']}/members/{case['membership']}/remove",
     ]
 
 
@@ -118,14 +118,14 @@ async def test_staff_make_owner_asks_then_swaps_and_audits(make_client, client):
     staff_email = await make_user(Role.staff)
     browser = make_client()
     await login(browser, staff_email)
-    url = f"/staff/organisations/{case['org']}/members/{case['membership']}/make-owner"
+    url = f"/admin/organisations/{case['org']}/members/{case['membership']}/make-owner"
 
     confirm = await browser.get(url)
     assert text_of(confirm.text, "h1") == "Make the owner"
     assert await memberships(case["member"]) == [(case["org"], "member")]
     response = await post_form(browser, url, {})
 
-    assert response.headers["location"] == f"/staff/organisations/{case['org']}?done=make-owner"
+    assert response.headers["location"] == f"/admin/organisations/{case['org']}?done=make-owner"
     assert await memberships(case["member"]) == [(case["org"], "owner")]
     assert await memberships(case["owner"]) == [(case["org"], "member")]
     actors = await AuditEntry.select(AuditEntry.actor_email).where(
@@ -144,13 +144,13 @@ async def test_staff_remove_member_keeps_the_user_and_audits(make_client, client
     staff_email = await make_user(Role.staff)
     browser = make_client()
     await login(browser, staff_email)
-    url = f"/staff/organisations/{case['org']}/members/{case['membership']}/remove"
+    url = f"/admin/organisations/{case['org']}/members/{case['membership']}/remove"
 
     confirm = await browser.get(url)
     assert text_of(confirm.text, "main form button") == "Remove the member"
     response = await post_form(browser, url, {})
 
-    assert response.headers["location"] == f"/staff/organisations/{case['org']}?done=remove"
+    assert response.headers["location"] == f"/admin/organisations/{case['org']}?done=remove"
     assert await memberships(case["member"]) == []
     assert await Membership.count().where(Membership.organisation == case["org"]) == 1
     actors = await AuditEntry.select(AuditEntry.actor_email).where(
@@ -164,7 +164,7 @@ async def test_staff_remove_member_keeps_the_user_and_audits(make_client, client
 async def test_staff_approve_a_request(make_client, client):
     case = await _disputed(client)
     browser = await staff_browser(make_client)
-    url = f"/staff/organisations/{case['org']}/requests/{case['request']}/approve"
+    url = f"/admin/organisations/{case['org']}/requests/{case['request']}/approve"
 
     confirm = await browser.get(url)
     assert text_of(confirm.text, "#confirm-text") == (
@@ -172,7 +172,7 @@ async def test_staff_approve_a_request(make_client, client):
     )
     response = await post_form(browser, url, {})
 
-    assert response.headers["location"] == f"/staff/organisations/{case['org']}?done=approve"
+    assert response.headers["location"] == f"/admin/organisations/{case['org']}?done=approve"
     assert await memberships(case["asker"]) == [(case["org"], "member")]
     assert await join_request_status(case["request"]) == "approved"
 
@@ -183,9 +183,9 @@ async def test_staff_actions_on_another_organisations_rows_are_404(make_client, 
     browser = await staff_browser(make_client)
 
     for url in (
-        f"/staff/organisations/{case['org']}/requests/{other['request']}/refuse",
-        f"/staff/organisations/{case['org']}/members/{other['membership']}/remove",
-        f"/staff/organisations/{case['org']}/members/{case['membership']}/delete-everything",
+        f"/admin/organisations/{case['org']}/requests/{other['request']}/refuse",
+        f"/admin/organisations/{case['org']}/members/{other['membership']}/remove",
+        f"/admin/organisations/{case['org']}/members/{case['membership']}/delete-everything",
     ):
         assert (url, (await browser.get(url)).status_code) == (url, 404)
         assert (url, (await post_form(browser, url, {})).status_code) == (url, 404)

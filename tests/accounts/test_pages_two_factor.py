@@ -41,7 +41,7 @@ def test_two_factor_required_is_on_by_default_and_switchable():
 
 async def test_staff_first_login_enrols_before_any_session(client, two_factor_on):
     email = await make_user(Role.staff)
-    response = await password_step(client, email, "/staff/calls")
+    response = await password_step(client, email, "/admin/calls")
     assert (response.status_code, response.headers["location"]) == (302, "/login/enrol")
     assert SESSION_COOKIE not in client.cookies
     page = parse((await client.get("/login/enrol")).text)
@@ -68,9 +68,9 @@ async def test_staff_first_login_enrols_before_any_session(client, two_factor_on
     assert done.headers["cache-control"] == "no-store"
     codes = [c.get_text() for c in parse(done.text).select("#recovery-codes code")]
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert parse(done.text).select_one("a.button")["href"] == "/staff/calls"
+    assert parse(done.text).select_one("a.button")["href"] == "/admin/calls"
     assert SESSION_COOKIE in client.cookies
-    assert (await client.get("/staff/calls")).status_code == 200
+    assert (await client.get("/admin/calls")).status_code == 200
     account = parse((await client.get("/account")).text)
     assert account.select_one("#two-factor-state").get_text(strip=True) == (
         "On: you log in with a code from your authenticator app after the password."
@@ -85,7 +85,7 @@ async def test_staff_first_login_enrols_before_any_session(client, two_factor_on
 
 async def test_enrolled_reviewer_logs_in_with_the_code_and_a_wrong_one_is_refused(client, two_factor_on):
     user = await enrolled(Role.reviewer)
-    response = await password_step(client, user.email, "/reviews")
+    response = await password_step(client, user.email, "/admin/reviews")
     assert (response.status_code, response.headers["location"]) == (302, "/login/code")
     assert SESSION_COOKIE not in client.cookies
     wrong_code = "000000" if code(user.secret, user.step) != "000000" else "111111"
@@ -96,8 +96,8 @@ async def test_enrolled_reviewer_logs_in_with_the_code_and_a_wrong_one_is_refuse
     )
     assert SESSION_COOKIE not in client.cookies
     right = await post_form(client, "/login/code", {"code": code(user.secret, user.step)})
-    assert (right.status_code, right.headers["location"]) == (302, "/reviews")
-    assert (await client.get("/reviews")).status_code == 200
+    assert (right.status_code, right.headers["location"]) == (302, "/admin/reviews")
+    assert (await client.get("/admin/reviews")).status_code == 200
     assert await PendingLogin.count().where(PendingLogin.user == user.user_id) == 0
 
 
@@ -165,7 +165,7 @@ async def test_recovery_code_works_once(make_client, two_factor_on):
     await password_step(first, user.email)
     used = await post_form(first, "/login/code", {"code": recovery.upper()})
     assert used.status_code == 302
-    assert (await first.get("/reviews")).status_code == 200
+    assert (await first.get("/admin/reviews")).status_code == 200
     await password_step(second, user.email)
     again = await post_form(second, "/login/code", {"code": recovery})
     assert again.status_code == 401
@@ -177,9 +177,9 @@ async def test_recovery_code_works_once(make_client, two_factor_on):
 
 async def test_setting_off_lets_staff_in_with_the_password_alone(client):
     email = await make_user(Role.staff)
-    response = await password_step(client, email, "/staff/calls")
-    assert (response.status_code, response.headers["location"]) == (302, "/staff/calls")
-    assert (await client.get("/staff/calls")).status_code == 200
+    response = await password_step(client, email, "/admin/calls")
+    assert (response.status_code, response.headers["location"]) == (302, "/admin/calls")
+    assert (await client.get("/admin/calls")).status_code == 200
     token = await client.post("/api/auth/token", json={"email": email, "password": PASSWORD})
     assert token.status_code == 200
 

@@ -159,7 +159,7 @@ async def test_panel_password_change_refuses(make_client, password, message):
     browser = make_client()
     await login(browser, email)
     body = {"current_password": PASSWORD, "new_password": password, "confirm_new_password": password}
-    response = await panel_post(browser, "/admin/api/change-password/", json=body)
+    response = await panel_post(browser, "/admin/data/api/change-password/", json=body)
     assert response.status_code == 422
     assert response.json()["detail"] == message
     assert await _works(make_client, email, PASSWORD) is True

@@ -37,9 +37,9 @@ async def test_panel_login_asks_for_the_code_then_takes_it(client, two_factor_on
     assert SESSION_COOKIE not in client.cookies
     right = await panel_post(client, json=body | {"mfa_code": code(user.secret, user.step)})
     assert right.status_code == 200
-    me = await client.get("/admin/api/user/")
+    me = await client.get("/admin/data/api/user/")
     assert (me.status_code, me.json()["username"]) == (200, user.email)
-    assert (await client.get("/admin/api/tables/grant_call/")).status_code == 200
+    assert (await client.get("/admin/data/api/tables/grant_call/")).status_code == 200
 
 
 async def test_panel_login_before_the_enrolment_is_sent_to_the_site(client, two_factor_on):
@@ -63,19 +63,19 @@ async def test_session_without_the_second_factor_is_refused_by_the_panel_and_sta
     browser = make_client()
     email = await make_user(Role.staff)
     await login(browser, email)
-    assert (await browser.get("/admin/api/user/")).status_code == 200
-    assert (await browser.get("/staff/calls")).status_code == 200
+    assert (await browser.get("/admin/data/api/user/")).status_code == 200
+    assert (await browser.get("/admin/calls")).status_code == 200
     for _ in required(True):  # now it is required: the same session reaches neither
-        me = await browser.get("/admin/api/user/")
+        me = await browser.get("/admin/data/api/user/")
         assert me.status_code == 401
         assert "username" not in me.text
-        tables = await browser.get("/admin/api/tables/piccolo_user/")
+        tables = await browser.get("/admin/data/api/tables/piccolo_user/")
         assert tables.status_code == 403
         assert email not in tables.text
-        assert (await browser.get("/staff/calls")).status_code == 403
+        assert (await browser.get("/admin/calls")).status_code == 403
         account = await browser.get("/account")
         assert account.status_code == 200  # still signed in, as a user without the panel roles
-    assert (await browser.get("/staff/calls")).status_code == 200  # off again: as before
+    assert (await browser.get("/admin/calls")).status_code == 200  # off again: as before
 
 
 async def test_session_from_before_the_role_is_refused_by_the_panel_and_reviewer_pages(client, two_factor_on):
@@ -83,9 +83,9 @@ async def test_session_from_before_the_role_is_refused_by_the_panel_and_reviewer
     await login(client, email)  # an applicant: no second factor
     user_id = await user_id_by_email(email)
     await grant_role(user_id, Role.reviewer)
-    assert (await client.get("/admin/api/user/")).status_code == 401
-    assert (await client.get("/reviews")).status_code == 403
-    assert (await client.get("/admin/api/tables/application/")).status_code == 403
+    assert (await client.get("/admin/data/api/user/")).status_code == 401
+    assert (await client.get("/admin/reviews")).status_code == 403
+    assert (await client.get("/admin/data/api/tables/application/")).status_code == 403
 
 
 async def test_bearer_token_needs_the_code(client, two_factor_on):

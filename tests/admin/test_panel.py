@@ -19,20 +19,20 @@ pytestmark = pytest.mark.integration
 
 async def admin_login(client, email: str, password: str = PASSWORD):
     """Log in through the panel's own login form, as its page does."""
-    await client.get("/admin/")
+    await client.get("/admin/data/")
     csrf = client.cookies["csrftoken"]
     return await client.post(
-        "/admin/public/login/",
+        "/admin/data/public/login/",
         json={"username": email, "password": password},
         headers={"X-CSRFToken": csrf},
     )
 
 
 async def test_bare_admin_redirects_to_the_panel(client):
-    response = await client.get("/admin")
+    response = await client.get("/admin/data")
     assert response.status_code == 301
-    assert response.headers["location"] == "/admin/"
-    page = await client.get("/admin/")
+    assert response.headers["location"] == "/admin/data/"
+    page = await client.get("/admin/data/")
     assert page.status_code == 200
     assert parse(page.text).select_one("div#app") is not None
 
@@ -40,10 +40,10 @@ async def test_bare_admin_redirects_to_the_panel(client):
 async def test_staff_sees_and_reads_tables_after_site_login(client):
     email = await make_user(Role.staff)
     await login(client, email)
-    tables = await client.get("/admin/api/tables/")
+    tables = await client.get("/admin/data/api/tables/")
     assert tables.status_code == 200
     assert {"municipality", "school", "organisation", "piccolo_user", "audit_log"} <= set(tables.json())
-    rows = await client.get("/admin/api/tables/municipality/?code=LV-016")
+    rows = await client.get("/admin/data/api/tables/municipality/?code=LV-016")
     assert [row["name"] for row in rows.json()["rows"]] == ["Bauskas novads"]
 
 
@@ -52,11 +52,11 @@ async def test_non_staff_gets_403_from_admin_tables(client, role):
     email = await make_user(role, "LV-016" if role == Role.coordinator else None)
     await login(client, email)
     for path in (
-        "/admin/api/tables/",
-        "/admin/api/tables/piccolo_user/",
-        "/admin/api/tables/organisation/",
-        "/admin/api/forms/",
-        "/admin/api/tables/audit_log/1/",
+        "/admin/data/api/tables/",
+        "/admin/data/api/tables/piccolo_user/",
+        "/admin/data/api/tables/organisation/",
+        "/admin/data/api/forms/",
+        "/admin/data/api/tables/audit_log/1/",
     ):
         response = await client.get(path)
         assert response.status_code == 403, path
@@ -65,7 +65,7 @@ async def test_non_staff_gets_403_from_admin_tables(client, role):
 
 
 async def test_anonymous_gets_401_from_admin_tables(client):
-    response = await client.get("/admin/api/tables/school/")
+    response = await client.get("/admin/data/api/tables/school/")
     assert response.status_code == 401
 
 
@@ -76,16 +76,16 @@ async def test_reviewer_logs_in_to_panel_with_site_credentials(client):
     # The panel's session is the site's session too.
     me = await client.get("/api/me")
     assert me.json()["roles"] == ["reviewer"]
-    assert (await client.get("/admin/api/user/")).json()["username"] == email
-    assert (await client.get("/admin/api/tables/")).status_code == 403
+    assert (await client.get("/admin/data/api/user/")).json()["username"] == email
+    assert (await client.get("/admin/data/api/tables/")).status_code == 403
 
 
 async def test_applicant_cannot_use_the_panel_even_after_its_login_form(client):
     email = await make_user(Role.applicant)
     await admin_login(client, email)
     # The credentials are right, so a session exists, but the panel admits no applicant.
-    assert (await client.get("/admin/api/user/")).status_code == 401
-    tables = await client.get("/admin/api/tables/organisation/")
+    assert (await client.get("/admin/data/api/user/")).status_code == 401
+    tables = await client.get("/admin/data/api/tables/organisation/")
     assert tables.status_code == 403
     assert "registration_number" not in tables.text
 
@@ -103,20 +103,22 @@ async def test_admin_login_is_rate_limited_in_the_shared_store(client, make_clie
 async def test_audit_log_is_read_only_in_the_panel(client):
     email = await make_user(Role.staff)
     await login(client, email)
-    rows = (await client.get("/admin/api/tables/audit_log/?__order=-id")).json()["rows"]
+    rows = (await client.get("/admin/data/api/tables/audit_log/?__order=-id")).json()["rows"]
     assert rows[0]["action"] == "grant_role"
-    csrf = client.cookies.get("csrftoken") or (await client.get("/admin/"), client.cookies["csrftoken"])[1]
+    csrf = (
+        client.cookies.get("csrftoken") or (await client.get("/admin/data/"), client.cookies["csrftoken"])[1]
+    )
     deleted = await client.delete(
-        f"/admin/api/tables/audit_log/{rows[0]['id']}/", headers={"X-CSRFToken": csrf}
+        f"/admin/data/api/tables/audit_log/{rows[0]['id']}/", headers={"X-CSRFToken": csrf}
     )
     assert deleted.status_code == 405
-    again = (await client.get("/admin/api/tables/audit_log/?__order=-id")).json()["rows"]
+    again = (await client.get("/admin/data/api/tables/audit_log/?__order=-id")).json()["rows"]
     assert again[0]["id"] == rows[0]["id"]
 
 
 async def _panel_csrf(client) -> dict[str, str]:
     if "csrftoken" not in client.cookies:
-        await client.get("/admin/")
+        await client.get("/admin/data/")
     return {"X-CSRFToken": client.cookies["csrftoken"]}
 
 
@@ -125,7 +127,7 @@ async def test_staff_grants_reviewer_role_through_the_panel_form(client, make_cl
     person = await make_user(Role.applicant)
     await login(client, staff)
     response = await client.post(
-        "/admin/api/forms/grant-a-role/",
+        "/admin/data/api/forms/grant-a-role/",
         json={"email": person, "role": "reviewer", "municipality_code": ""},
         headers=await _panel_csrf(client),
     )
@@ -144,7 +146,7 @@ async def test_staff_grants_reviewer_role_through_the_panel_form(client, make_cl
     # The new reviewer reaches the panel but not its tables.
     reviewer = make_client()
     await login(reviewer, person)
-    assert (await reviewer.get("/admin/api/user/")).status_code == 200
+    assert (await reviewer.get("/admin/data/api/user/")).status_code == 200
 
 
 async def test_coordinator_grant_needs_a_current_municipality(client):
@@ -152,7 +154,7 @@ async def test_coordinator_grant_needs_a_current_municipality(client):
     person = await make_user(Role.applicant)
     await login(client, staff)
     response = await client.post(
-        "/admin/api/forms/grant-a-role/",
+        "/admin/data/api/forms/grant-a-role/",
         json={"email": person, "role": "coordinator", "municipality_code": "LV-102"},
         headers=await _panel_csrf(client),
     )
@@ -167,14 +169,14 @@ async def test_revoking_reviewer_role_closes_the_panel(client, make_client):
     person = await make_user(Role.reviewer)
     await login(client, staff)
     response = await client.post(
-        "/admin/api/forms/revoke-a-role/",
+        "/admin/data/api/forms/revoke-a-role/",
         json={"email": person, "role": "reviewer"},
         headers=await _panel_csrf(client),
     )
     assert response.json()["custom_form_success"] == f"{person} no longer has the role reviewer."
     former = make_client()
     await login(former, person)
-    assert (await former.get("/admin/api/user/")).status_code == 401
+    assert (await former.get("/admin/data/api/user/")).status_code == 401
 
 
 async def test_panel_cannot_set_role_flags_by_hand(client):
@@ -183,7 +185,7 @@ async def test_panel_cannot_set_role_flags_by_hand(client):
     await login(client, staff)
     person_id = (await BaseUser.select(BaseUser.id).where(BaseUser.username == person))[0]["id"]
     response = await client.patch(
-        f"/admin/api/tables/piccolo_user/{person_id}/",
+        f"/admin/data/api/tables/piccolo_user/{person_id}/",
         json={"admin": True, "superuser": True, "first_name": "Renamed"},
         headers=await _panel_csrf(client),
     )
@@ -203,7 +205,7 @@ async def test_user_roles_are_read_only_in_the_panel(client):
     await login(client, staff)
     person_id = (await BaseUser.select(BaseUser.id).where(BaseUser.username == person))[0]["id"]
     response = await client.post(
-        "/admin/api/tables/user_role/",
+        "/admin/data/api/tables/user_role/",
         json={"user": person_id, "role": "staff"},
         headers=await _panel_csrf(client),
     )
@@ -217,7 +219,7 @@ async def test_panel_edit_of_a_school_is_audited_with_its_author(client):
     school = School(registration_number=f"9{uuid.uuid4().int % 10**9:09d}", name="Vecā skola", municipality=1)
     await school.save()
     response = await client.patch(
-        f"/admin/api/tables/school/{school.id}/",
+        f"/admin/data/api/tables/school/{school.id}/",
         json={"name": "Jaunā skola"},
         headers=await _panel_csrf(client),
     )
@@ -240,10 +242,10 @@ async def test_every_panel_table_shows_only_columns_its_page_can_draw(client):
     """piccolo-admin's list page looks each visible column up in the row schema and breaks (an empty
     table) on one it cannot find, such as the primary key."""
     await login(client, await make_user(Role.staff))
-    tables = (await client.get("/admin/api/tables/")).json()
+    tables = (await client.get("/admin/data/api/tables/")).json()
     outside = {}
     for table in tables:
-        schema = (await client.get(f"/admin/api/tables/{table}/schema/")).json()
+        schema = (await client.get(f"/admin/data/api/tables/{table}/schema/")).json()
         missing = set(schema["extra"]["visible_column_names"]) - set(schema["properties"])
         if missing:
             outside[table] = sorted(missing)

@@ -29,7 +29,7 @@ def _new_call(**overrides) -> dict:
 
 
 async def _form(client, headers, slug: str, data: dict):
-    return await client.post(f"/admin/api/forms/{slug}/", json=data, headers=headers)
+    return await client.post(f"/admin/data/api/forms/{slug}/", json=data, headers=headers)
 
 
 async def _draft(client, headers, **overrides) -> int:
@@ -153,16 +153,16 @@ async def test_form_labels_say_what_to_type_and_where_the_call_id_is(client):
     and the id the forms ask for is said to be the number in the row's address (piccolo-admin's list
     cannot show the primary key as a column: its page breaks on a column outside the row schema)."""
     await panel_staff(client)
-    schema = (await client.get("/admin/api/forms/create-a-call/schema/")).json()
+    schema = (await client.get("/admin/data/api/forms/create-a-call/schema/")).json()
     titles = {name: field["title"] for name, field in schema["properties"].items()}
     assert titles["budget"] == "Budget (in euros, e.g. 46000.00)"
     assert titles["opens_at"] == "Opens At (Riga time)"
     assert titles["municipality_code"] == "Municipality Code (e.g. LV-016)"
-    edit = (await client.get("/admin/api/forms/edit-a-call/schema/")).json()
+    edit = (await client.get("/admin/data/api/forms/edit-a-call/schema/")).json()
     assert edit["properties"]["call_id"]["title"] == (
         "Call Id (the number in its row's address in Grant Call, e.g. 5 in #/grant_call/5)"
     )
-    table = (await client.get("/admin/api/tables/grant_call/schema/")).json()
+    table = (await client.get("/admin/data/api/tables/grant_call/schema/")).json()
     assert set(table["extra"]["visible_column_names"]) <= set(table["properties"])
 
 

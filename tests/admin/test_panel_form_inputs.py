@@ -42,7 +42,7 @@ async def test_a_form_body_that_is_no_json_object_is_a_400(client, slug):
     headers = await panel_staff(client) | {"content-type": "application/json"}
     entries = await AuditEntry.count()
     for body, detail in BODIES.items():
-        response = await client.post(f"/admin/api/forms/{slug}/", content=body, headers=headers)
+        response = await client.post(f"/admin/data/api/forms/{slug}/", content=body, headers=headers)
         assert (response.status_code, response.json()["detail"]) == (400, detail)
     assert await AuditEntry.count() == entries
 
@@ -61,7 +61,7 @@ async def test_a_form_body_that_is_no_json_object_is_a_400(client, slug):
 @pytest.mark.parametrize("number", [2**31, 2**63, -(2**70)])
 async def test_an_id_beyond_the_database_is_named(client, slug, field, number):
     headers = await panel_staff(client)
-    response = await client.post(f"/admin/api/forms/{slug}/", json={field: number}, headers=headers)
+    response = await client.post(f"/admin/data/api/forms/{slug}/", json={field: number}, headers=headers)
     assert response.status_code == 422
     assert [error["msg"] for error in response.json()["detail"]] == [f"{field}: the number is too large."]
 
@@ -80,7 +80,7 @@ async def test_a_moment_without_a_utc_equivalent_is_named(client, moment):
         "opens_at": opens.isoformat(),
         "closes_at": moment,
     }
-    response = await client.post("/admin/api/forms/create-a-call/", json=body, headers=headers)
+    response = await client.post("/admin/data/api/forms/create-a-call/", json=body, headers=headers)
     assert response.status_code == 422
     assert [error["msg"] for error in response.json()["detail"]] == ["closes_at: the date is out of range."]
     assert await Call.count() == calls

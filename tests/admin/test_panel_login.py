@@ -77,7 +77,7 @@ async def test_panel_login_replaces_a_planted_session(client):
     assert response.status_code == 200
     assert response.json() == {"message": "logged in"}
     assert response.cookies[SESSION_COOKIE] != planted
-    assert (await client.get("/admin/api/user/")).json()["username"] == email
+    assert (await client.get("/admin/data/api/user/")).json()["username"] == email
     from piccolo_api.session_auth.tables import SessionsBase
 
     assert await SessionsBase.get_user_id(planted) is None
@@ -85,14 +85,14 @@ async def test_panel_login_replaces_a_planted_session(client):
 
 async def test_panel_login_without_the_csrf_header_is_refused(client):
     email = await make_user(Role.staff)
-    await client.get("/admin/")
-    response = await client.post("/admin/public/login/", json={"username": email, "password": PASSWORD})
+    await client.get("/admin/data/")
+    response = await client.post("/admin/data/public/login/", json={"username": email, "password": PASSWORD})
     assert response.status_code == 403
     assert SESSION_COOKIE not in client.cookies
 
 
 @pytest.mark.parametrize(
-    "path", ["/admin/public/login", "/admin/public/login/again/", "/admin/public/./login/"]
+    "path", ["/admin/data/public/login", "/admin/data/public/login/again/", "/admin/data/public/./login/"]
 )
 async def test_panel_login_below_or_beside_its_path_counts_too(client, path):
     email = await make_user(Role.staff)
@@ -101,7 +101,7 @@ async def test_panel_login_below_or_beside_its_path_counts_too(client, path):
     assert await account_failures(email) == 1
 
 
-@pytest.mark.parametrize("path", ["/admin/api/change-password", "/admin/api/./change-password/"])
+@pytest.mark.parametrize("path", ["/admin/data/api/change-password", "/admin/data/api/./change-password/"])
 async def test_panel_password_change_beside_its_path_follows_the_site_rule(make_client, path):
     from tests.factories.accounts import login
 

@@ -125,7 +125,7 @@ async def _new_entries(tablename: str, seen: int) -> list[tuple[str, str]]:
 async def test_master_create_is_validated_and_audited(client, tablename):
     headers = await panel_staff(client)
     table = TABLES[tablename]
-    url = f"/admin/api/tables/{tablename}/"
+    url = f"/admin/data/api/tables/{tablename}/"
     rows, entries = await table.count(), len(await audit_rows(tablename))
     for bad in INVALID[tablename]:
         response = await client.post(url, json=await valid(tablename) | bad, headers=headers)
@@ -145,7 +145,7 @@ async def test_master_edit_is_validated_and_audited_by_every_method(client, tabl
     headers = await panel_staff(client)
     table = TABLES[tablename]
     row_id = await _insert(tablename)
-    url = f"/admin/api/tables/{tablename}/{row_id}/"
+    url = f"/admin/data/api/tables/{tablename}/{row_id}/"
     before = await table.select().where(table.id == row_id).first()
     seen = len(await audit_rows(tablename))
     for bad in INVALID[tablename]:
@@ -168,9 +168,9 @@ async def test_master_delete_is_audited_and_bulk_delete_refused(client, tablenam
     table = TABLES[tablename]
     row_id = await _insert(tablename)
     seen = len(await audit_rows(tablename))
-    bulk = await client.delete(f"/admin/api/tables/{tablename}/?id={row_id}", headers=headers)
+    bulk = await client.delete(f"/admin/data/api/tables/{tablename}/?id={row_id}", headers=headers)
     assert bulk.status_code == 405
-    deleted = await client.delete(f"/admin/api/tables/{tablename}/{row_id}/", headers=headers)
+    deleted = await client.delete(f"/admin/data/api/tables/{tablename}/{row_id}/", headers=headers)
     assert deleted.status_code == 204, deleted.text
     assert not await table.exists().where(table.id == row_id)
     assert await _new_entries(tablename, seen) == [("admin_delete", str(row_id))]
@@ -185,7 +185,7 @@ async def test_master_row_still_referenced_is_not_deleted(client):
     )
     await school.save()
     entries = len(await audit_rows("municipality"))
-    response = await client.delete(f"/admin/api/tables/municipality/{municipality.id}/", headers=headers)
+    response = await client.delete(f"/admin/data/api/tables/municipality/{municipality.id}/", headers=headers)
     assert response.status_code == 409, response.text
     assert "school" in response.json()["detail"]
     assert await School.exists().where(School.id == school.id)
@@ -196,10 +196,12 @@ async def test_master_row_still_referenced_is_not_deleted(client):
 async def test_master_unique_value_taken_twice_is_refused_before_the_database(client):
     headers = await panel_staff(client)
     first = await valid("school")
-    assert (await client.post("/admin/api/tables/school/", json=first, headers=headers)).status_code == 201
+    assert (
+        await client.post("/admin/data/api/tables/school/", json=first, headers=headers)
+    ).status_code == 201
     entries = len(await audit_rows("school"))
     again = await client.post(
-        "/admin/api/tables/school/", json=first | {"name": "Cita skola"}, headers=headers
+        "/admin/data/api/tables/school/", json=first | {"name": "Cita skola"}, headers=headers
     )
     assert field_errors(again) == {"registration_number": "This value is already used by another row."}
     assert await School.count().where(School.registration_number == first["registration_number"]) == 1
@@ -210,10 +212,10 @@ async def test_master_refusal_names_each_field_as_the_panel_form_lists_it(client
     """piccolo-admin's row form lists a 422's errors from a list of {loc, msg}; a text detail stops it
     with a script error and the staff member sees no message at all."""
     headers = await panel_staff(client)
-    created = await client.post("/admin/api/tables/school/", json=await valid("school"), headers=headers)
+    created = await client.post("/admin/data/api/tables/school/", json=await valid("school"), headers=headers)
     school_id = created.json()[0]["id"]
     response = await client.patch(
-        f"/admin/api/tables/school/{school_id}/",
+        f"/admin/data/api/tables/school/{school_id}/",
         json={"registration_number": "12345", "pumpurs_since": "2027-01-01", "pumpurs_until": "2026-01-01"},
         headers=headers,
     )

@@ -34,7 +34,7 @@ async def test_panel_outbox_shows_the_metadata_of_a_message(client):
     await panel_staff(client)
     message_id = await secret_message()
 
-    response = await client.get(f"/admin/api/tables/outbox/?id={message_id}")
+    response = await client.get(f"/admin/data/api/tables/outbox/?id={message_id}")
 
     assert response.status_code == 200, response.text
     [listed] = response.json()["rows"]
@@ -52,15 +52,15 @@ async def test_panel_outbox_shows_the_metadata_of_a_message(client):
 @pytest.mark.parametrize(
     "path",
     [
-        "/admin/api/tables/outbox/?id={id}",
-        "/admin/api/tables/outbox/?id={id}&__visible_fields=body_text",
-        "/admin/api/tables/outbox/?id={id}&__visible_fields=id,body_html",
-        "/admin/api/tables/outbox/?id={id}&__visible_fields=body_text,body_html,subject",
-        "/admin/api/tables/outbox/?id={id}&__readable=true",
-        "/admin/api/tables/outbox/{id}/",
-        "/admin/api/tables/outbox/{id}/?__visible_fields=body_text",
-        "/admin/api/tables/outbox/{id}/?__readable=true",
-        "/admin/api/tables/outbox/schema/",
+        "/admin/data/api/tables/outbox/?id={id}",
+        "/admin/data/api/tables/outbox/?id={id}&__visible_fields=body_text",
+        "/admin/data/api/tables/outbox/?id={id}&__visible_fields=id,body_html",
+        "/admin/data/api/tables/outbox/?id={id}&__visible_fields=body_text,body_html,subject",
+        "/admin/data/api/tables/outbox/?id={id}&__readable=true",
+        "/admin/data/api/tables/outbox/{id}/",
+        "/admin/data/api/tables/outbox/{id}/?__visible_fields=body_text",
+        "/admin/data/api/tables/outbox/{id}/?__readable=true",
+        "/admin/data/api/tables/outbox/schema/",
     ],
 )
 async def test_panel_outbox_never_shows_a_body(client, path):
@@ -80,8 +80,8 @@ async def test_panel_outbox_filter_on_a_body_reveals_nothing(client):
     await panel_staff(client)
     message_id = await secret_message()
 
-    hit = await client.get(f"/admin/api/tables/outbox/count/?id={message_id}&body_text=Atveriet")
-    miss = await client.get(f"/admin/api/tables/outbox/count/?id={message_id}&body_text=nothing-like-it")
+    hit = await client.get(f"/admin/data/api/tables/outbox/count/?id={message_id}&body_text=Atveriet")
+    miss = await client.get(f"/admin/data/api/tables/outbox/count/?id={message_id}&body_text=nothing-like-it")
 
     assert (hit.status_code, hit.text) == (miss.status_code, miss.text)
     assert hit.status_code == 400
@@ -94,11 +94,11 @@ async def test_panel_outbox_sorted_by_a_body_is_refused(client, order):
     await panel_staff(client)
     await secret_message()
 
-    answer = await client.get(f"/admin/api/tables/outbox/?__order={order}")
+    answer = await client.get(f"/admin/data/api/tables/outbox/?__order={order}")
 
     assert answer.status_code == 400
     assert "Atveriet" not in answer.text
-    assert (await client.get("/admin/api/tables/outbox/?__order=-subject")).status_code == 200
+    assert (await client.get("/admin/data/api/tables/outbox/?__order=-subject")).status_code == 200
 
 
 async def test_panel_outbox_refuses_every_write(client):
@@ -106,9 +106,9 @@ async def test_panel_outbox_refuses_every_write(client):
     message_id = await secret_message()
 
     patch = await client.patch(
-        f"/admin/api/tables/outbox/{message_id}/", json={"status": "pending"}, headers=headers
+        f"/admin/data/api/tables/outbox/{message_id}/", json={"status": "pending"}, headers=headers
     )
-    delete = await client.delete(f"/admin/api/tables/outbox/{message_id}/", headers=headers)
+    delete = await client.delete(f"/admin/data/api/tables/outbox/{message_id}/", headers=headers)
 
     assert (patch.status_code, delete.status_code) == (405, 405)
     assert (await row(message_id))["status"] == "failed"
@@ -120,7 +120,7 @@ async def test_panel_resend_puts_a_failed_message_back_to_pending(client):
     before = await row(message_id)
 
     response = await client.post(
-        "/admin/api/forms/resend-a-message/", json={"message_id": message_id}, headers=headers
+        "/admin/data/api/forms/resend-a-message/", json={"message_id": message_id}, headers=headers
     )
 
     assert response.json() == {"custom_form_success": f"The message {message_id} will be sent again."}
@@ -140,7 +140,7 @@ async def test_panel_resend_refuses_a_message_that_is_not_failed(client, status)
     message_id = await secret_message(status)
 
     response = await client.post(
-        "/admin/api/forms/resend-a-message/", json={"message_id": message_id}, headers=headers
+        "/admin/data/api/forms/resend-a-message/", json={"message_id": message_id}, headers=headers
     )
 
     assert response.json() == {"custom_form_error": "Only a failed message can be sent again."}
@@ -151,7 +151,7 @@ async def test_panel_resend_refuses_a_message_that_is_not_failed(client, status)
 async def test_panel_resend_of_an_unknown_message_says_so(client):
     headers = await panel_staff(client)
     response = await client.post(
-        "/admin/api/forms/resend-a-message/", json={"message_id": 987654321}, headers=headers
+        "/admin/data/api/forms/resend-a-message/", json={"message_id": 987654321}, headers=headers
     )
     assert response.json() == {"custom_form_error": "No message has the number 987654321."}
 
@@ -162,6 +162,6 @@ async def test_panel_outbox_is_closed_to_reviewers(client):
 
     await login(client, await make_user(Role.reviewer))
     message_id = await secret_message()
-    response = await client.get(f"/admin/api/tables/outbox/{message_id}/")
+    response = await client.get(f"/admin/data/api/tables/outbox/{message_id}/")
     assert response.status_code == 403
     assert "SECRET-TOKEN" not in response.text

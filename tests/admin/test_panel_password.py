@@ -30,7 +30,7 @@ async def test_panel_password_change_refuses_a_short_password(make_client):
     email = await make_user(Role.reviewer)
     browser = make_client()
     await login(browser, email)
-    response = await panel_post(browser, "/admin/api/change-password/", json=_change(PASSWORD, "short6"))
+    response = await panel_post(browser, "/admin/data/api/change-password/", json=_change(PASSWORD, "short6"))
     assert response.status_code == 422
     assert response.json()["detail"] == "The password must be at least 10 characters long."
     assert await _password_works(make_client, email, "short6") is False
@@ -42,7 +42,7 @@ async def test_panel_password_change_refuses_a_confirmation_that_differs(make_cl
     browser = make_client()
     await login(browser, email)
     body = _change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x")
-    response = await panel_post(browser, "/admin/api/change-password/", json=body)
+    response = await panel_post(browser, "/admin/data/api/change-password/", json=body)
     assert response.status_code == 422
     assert await _password_works(make_client, email, PASSWORD) is True
 
@@ -53,7 +53,9 @@ async def test_panel_password_change_ends_other_sessions_and_tokens_and_is_audit
     await login(browser, email)
     await login(other_browser, email)
     token = await bearer(api, email)
-    response = await panel_post(browser, "/admin/api/change-password/", json=_change(PASSWORD, NEW_PASSWORD))
+    response = await panel_post(
+        browser, "/admin/data/api/change-password/", json=_change(PASSWORD, NEW_PASSWORD)
+    )
     assert response.status_code == 200
     assert (await api.get("/api/me", headers=token)).status_code == 401
     assert (await other_browser.get("/api/me")).status_code == 401
@@ -74,12 +76,14 @@ async def test_panel_password_change_limits_wrong_current_passwords(make_client)
     await login(browser, email)
     for _ in range(5):
         wrong = await panel_post(
-            browser, "/admin/api/change-password/", json=_change("wrong-one", NEW_PASSWORD)
+            browser, "/admin/data/api/change-password/", json=_change("wrong-one", NEW_PASSWORD)
         )
         assert wrong.status_code == 422
         assert wrong.json()["detail"] == "The current password is wrong."
     assert await account_failures(email) == 5
-    right = await panel_post(browser, "/admin/api/change-password/", json=_change(PASSWORD, NEW_PASSWORD))
+    right = await panel_post(
+        browser, "/admin/data/api/change-password/", json=_change(PASSWORD, NEW_PASSWORD)
+    )
     assert right.status_code == 429
     assert await _password_works(make_client, email, NEW_PASSWORD) is False
     # The same key as every login path: the site's login is refused too.
@@ -89,7 +93,9 @@ async def test_panel_password_change_limits_wrong_current_passwords(make_client)
 
 
 async def test_panel_password_change_needs_a_session(client):
-    response = await panel_post(client, "/admin/api/change-password/", json=_change(PASSWORD, NEW_PASSWORD))
+    response = await panel_post(
+        client, "/admin/data/api/change-password/", json=_change(PASSWORD, NEW_PASSWORD)
+    )
     assert response.status_code == 401
     assert SESSION_COOKIE not in client.cookies
 
@@ -103,7 +109,10 @@ async def test_panel_password_change_with_a_lone_surrogate_gets_4xx(make_client,
     if field == "new_password":
         body = json.dumps(_change(PASSWORD, "x-\udc00-password"))
     response = await panel_post(
-        browser, "/admin/api/change-password/", content=body, headers={"Content-Type": "application/json"}
+        browser,
+        "/admin/data/api/change-password/",
+        content=body,
+        headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 422
     assert await account_failures(email) == 0

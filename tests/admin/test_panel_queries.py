@@ -55,7 +55,7 @@ async def test_bad_panel_query_gets_a_4xx(client, table):
     failures = []
     for query in BAD_QUERIES:
         for endpoint in ("", "count/"):
-            response = await client.get(f"/admin/api/tables/{table}/{endpoint}?{query}")
+            response = await client.get(f"/admin/data/api/tables/{table}/{endpoint}?{query}")
             if not 400 <= response.status_code < 500:
                 failures.append((endpoint, query, response.status_code))
     assert failures == []
@@ -73,7 +73,7 @@ async def test_bad_panel_query_gets_a_4xx(client, table):
 )
 async def test_a_filter_piccolo_cannot_read_is_named(client, path, detail):
     await panel_staff(client)
-    response = await client.get(f"/admin/api/tables/{path}")
+    response = await client.get(f"/admin/data/api/tables/{path}")
     assert response.status_code == 400
     assert response.json()["detail"] == detail
 
@@ -81,31 +81,31 @@ async def test_a_filter_piccolo_cannot_read_is_named(client, path, detail):
 @pytest.mark.parametrize("query", ["limit=-1", "offset=-1", "limit=99999999999999999999", "offset=1e9"])
 async def test_bad_paging_of_the_id_picker_gets_a_4xx(client, query):
     await panel_staff(client)
-    response = await client.get(f"/admin/api/tables/school/ids/?{query}")
+    response = await client.get(f"/admin/data/api/tables/school/ids/?{query}")
     assert 400 <= response.status_code < 500, response.text
 
 
 @pytest.mark.parametrize("row_id", ["3000000000", "99999999999999999999", "-1", "0", "abc", "1e3"])
 async def test_bad_row_id_in_the_path_gets_a_4xx(client, row_id):
     await panel_staff(client)
-    response = await client.get(f"/admin/api/tables/school/{row_id}/")
+    response = await client.get(f"/admin/data/api/tables/school/{row_id}/")
     assert 400 <= response.status_code < 500, response.text
 
 
 async def test_good_panel_queries_still_answer(client):
     await panel_staff(client)
     listed = await client.get(
-        "/admin/api/tables/municipality/?code=LV-016&__order=-name,id&__page=1&__page_size=5&__readable=true"
+        "/admin/data/api/tables/municipality/?code=LV-016&__order=-name,id&__page=1&__page_size=5&__readable=true"
     )
     assert listed.status_code == 200
     assert [row["name"] for row in listed.json()["rows"]] == ["Bauskas novads"]
-    counted = await client.get("/admin/api/tables/municipality/count/?kind=state_city")
+    counted = await client.get("/admin/data/api/tables/municipality/count/?kind=state_city")
     assert counted.json()["count"] == 7
     dated = await client.get(
-        "/admin/api/tables/grant_call/?opens_at__operator=gte&opens_at=2020-01-01T00:00:00%2B02:00"
+        "/admin/data/api/tables/grant_call/?opens_at__operator=gte&opens_at=2020-01-01T00:00:00%2B02:00"
     )
     assert dated.status_code == 200
-    picked = await client.get("/admin/api/tables/municipality/ids/?search=Bausk&limit=5&offset=0")
+    picked = await client.get("/admin/data/api/tables/municipality/ids/?search=Bausk&limit=5&offset=0")
     assert list(picked.json().values()) == ["Bauskas novads (LV-016)"]
-    one = await client.get("/admin/api/tables/municipality/1/")
+    one = await client.get("/admin/data/api/tables/municipality/1/")
     assert one.json()["id"] == 1

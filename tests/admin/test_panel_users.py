@@ -29,7 +29,7 @@ async def test_user_put_is_refused_and_the_password_still_works(client, make_cli
     user_id = await user_id_by_email(email)
     row = await BaseUser.select().where(BaseUser.id == user_id).first()
     body = {k: v for k, v in row.items() if k not in {"id", "last_login"}} | {"password": ""}
-    response = await client.put(f"/admin/api/tables/piccolo_user/{user_id}/", json=body, headers=headers)
+    response = await client.put(f"/admin/data/api/tables/piccolo_user/{user_id}/", json=body, headers=headers)
     assert response.status_code == 405
     assert response.json()["detail"] == (
         "Change a user field by field: a whole row would overwrite the password."
@@ -46,7 +46,7 @@ async def test_user_active_flag_is_refused_in_the_table_and_sessions_stay(client
     user_id = await user_id_by_email(email)
     await login(make_client(), email)
     response = await client.patch(
-        f"/admin/api/tables/piccolo_user/{user_id}/", json={"active": False}, headers=headers
+        f"/admin/data/api/tables/piccolo_user/{user_id}/", json={"active": False}, headers=headers
     )
     assert field_errors(response) == {"active": "Use the forms “Deactivate a user” and “Reactivate a user”."}
     assert await BaseUser.select(BaseUser.active).where(BaseUser.id == user_id) == [{"active": True}]
@@ -61,7 +61,7 @@ async def test_reactivate_form_lets_a_deactivated_user_log_in_again(client, make
     assert await token_status(make_client(), email) == 401
 
     response = await client.post(
-        "/admin/api/forms/reactivate-a-user/", json={"email": email}, headers=headers
+        "/admin/data/api/forms/reactivate-a-user/", json={"email": email}, headers=headers
     )
     assert response.json() == {"custom_form_success": f"{email} can log in again."}
     assert await token_status(make_client(), email) == 200
@@ -73,7 +73,9 @@ async def test_reactivate_form_lets_a_deactivated_user_log_in_again(client, make
         {"action": "deactivate", "actor_email": ""},
         {"action": "reactivate", "actor_email": staff_email},
     ]
-    again = await client.post("/admin/api/forms/reactivate-a-user/", json={"email": email}, headers=headers)
+    again = await client.post(
+        "/admin/data/api/forms/reactivate-a-user/", json={"email": email}, headers=headers
+    )
     assert again.json() == {"custom_form_success": f"{email} is active already."}
 
 
@@ -81,7 +83,7 @@ async def test_reactivate_form_lets_a_deactivated_user_log_in_again(client, make
 async def test_user_forms_refuse_an_overlong_email_before_the_database(client, form):
     headers, _ = await staff_panel(client)
     response = await client.post(
-        f"/admin/api/forms/{form}/", json={"email": "a" * 300 + "@example.lv"}, headers=headers
+        f"/admin/data/api/forms/{form}/", json={"email": "a" * 300 + "@example.lv"}, headers=headers
     )
     assert response.status_code == 422
     assert await BaseUser.count().where(BaseUser.email == "a" * 300 + "@example.lv") == 0

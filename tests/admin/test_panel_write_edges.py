@@ -35,7 +35,7 @@ async def test_write_to_a_missing_row_is_404_without_an_audit_row(client, method
     headers = await panel_staff(client)
     seen = len(await audit_rows("school"))
     response = await client.request(
-        method, f"/admin/api/tables/school/{MISSING}/", json=body, headers=headers
+        method, f"/admin/data/api/tables/school/{MISSING}/", json=body, headers=headers
     )
     assert response.status_code == 404
     assert len(await audit_rows("school")) == seen
@@ -55,7 +55,7 @@ async def test_write_of_nothing_is_refused_without_an_audit_row(client, table, b
         row_id = (await BaseUser.select(BaseUser.id).where(BaseUser.username == email).first())["id"]
     seen = len(await audit_rows(table))
     response = await client.request(
-        method, f"/admin/api/tables/{table}/{row_id}/", json=body, headers=headers
+        method, f"/admin/data/api/tables/{table}/{row_id}/", json=body, headers=headers
     )
     if table == "piccolo_user" and method == "PUT":
         assert response.status_code == 405  # no whole-row PUT of a user at all
@@ -72,11 +72,14 @@ async def test_true_is_neither_an_id_nor_a_moment(client):
     seen = len(await audit_rows("school")), len(await audit_rows("piccolo_user"))
     for method in ("PATCH", "PUT"):
         moved = await client.request(
-            method, f"/admin/api/tables/school/{school['id']}/", json={"municipality": True}, headers=headers
+            method,
+            f"/admin/data/api/tables/school/{school['id']}/",
+            json={"municipality": True},
+            headers=headers,
         )
         assert field_errors(moved) == {"municipality": "Not a value this field can hold."}
     dated = await client.patch(
-        f"/admin/api/tables/piccolo_user/{user_id}/", json={"last_login": 2_147_483_648}, headers=headers
+        f"/admin/data/api/tables/piccolo_user/{user_id}/", json={"last_login": 2_147_483_648}, headers=headers
     )
     assert dated.status_code == 422
     assert (await panel_row(client, "school", school["id"]))["municipality"] == school["municipality"]
@@ -96,7 +99,7 @@ async def test_a_username_is_a_lower_case_login_email(client, username, detail):
     user_id = (await BaseUser.select(BaseUser.id).where(BaseUser.username == email).first())["id"]
     seen = len(await audit_rows("piccolo_user"))
     response = await client.patch(
-        f"/admin/api/tables/piccolo_user/{user_id}/", json={"username": username}, headers=headers
+        f"/admin/data/api/tables/piccolo_user/{user_id}/", json={"username": username}, headers=headers
     )
     assert field_errors(response) == {"username": detail}
     assert (await panel_row(client, "piccolo_user", user_id))["username"] == email
@@ -110,17 +113,19 @@ async def test_a_user_belongs_to_one_organisation(client, method):
     seen = len(await audit_rows("membership"))
     if method == "POST":
         body = {"user": first["user"], "organisation": second["organisation"], "role": "member"}
-        response = await client.post("/admin/api/tables/membership/", json=body, headers=headers)
+        response = await client.post("/admin/data/api/tables/membership/", json=body, headers=headers)
     else:
         response = await client.patch(
-            f"/admin/api/tables/membership/{second['id']}/", json={"user": first["user"]}, headers=headers
+            f"/admin/data/api/tables/membership/{second['id']}/",
+            json={"user": first["user"]},
+            headers=headers,
         )
     assert field_errors(response) == {"user": "This user already belongs to an organisation."}
     assert await Membership.count().where(Membership.user == first["user"]) == 1
     assert len(await audit_rows("membership")) == seen
     # Its own row may still be edited.
     kept = await client.patch(
-        f"/admin/api/tables/membership/{first['id']}/",
+        f"/admin/data/api/tables/membership/{first['id']}/",
         json={"user": first["user"], "role": "member"},
         headers=headers,
     )

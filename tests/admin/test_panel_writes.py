@@ -38,7 +38,7 @@ CHANGE = {
 
 async def test_every_panel_table_is_business_master_or_guarded(client):
     await panel_staff(client)
-    tables = (await client.get("/admin/api/tables/")).json()
+    tables = (await client.get("/admin/data/api/tables/")).json()
     assert set(tables) == set(BUSINESS) | MASTER | OTHERS
 
 
@@ -63,7 +63,7 @@ async def test_business_table_refuses_every_write_method(client, tablename):
     rows = await table.count()
     seen = await panel_row(client, tablename, row_id)
     body = {k: v for k, v in seen.items() if k != "id"} | CHANGE[tablename]
-    url = f"/admin/api/tables/{tablename}/"
+    url = f"/admin/data/api/tables/{tablename}/"
     attempts = {
         "POST": await client.post(url, json=body, headers=headers),
         "PUT": await client.put(f"{url}{row_id}/", json=body, headers=headers),
@@ -87,7 +87,7 @@ async def test_put_on_a_published_call_changes_neither_budget_nor_status(client)
     headers = await panel_staff(client)
     row = await panel_row(client, "grant_call", call["id"])
     response = await client.put(
-        f"/admin/api/tables/grant_call/{call['id']}/",
+        f"/admin/data/api/tables/grant_call/{call['id']}/",
         json={**{k: v for k, v in row.items() if k != "id"}, "budget_cents": 1, "status": "draft"},
         headers=headers,
     )
@@ -115,7 +115,7 @@ async def test_user_role_flags_cannot_be_set_by_any_method(client, method):
     user_id = await _user_id(await make_user(Role.applicant))
     response = await client.request(
         method,
-        f"/admin/api/tables/piccolo_user/{user_id}/",
+        f"/admin/data/api/tables/piccolo_user/{user_id}/",
         json={"admin": True, "superuser": True},
         headers=headers,
     )
@@ -136,7 +136,9 @@ async def test_user_edit_keeps_flags_as_they_are_and_is_audited_once(client):
     body = {k: v for k, v in row.items() if k not in ("id", "password", "last_login")} | {
         "first_name": "Ilze"
     }
-    response = await client.patch(f"/admin/api/tables/piccolo_user/{user_id}/", json=body, headers=headers)
+    response = await client.patch(
+        f"/admin/data/api/tables/piccolo_user/{user_id}/", json=body, headers=headers
+    )
     assert response.status_code == 200, response.text
     stored = await BaseUser.select(BaseUser.first_name, BaseUser.admin, BaseUser.superuser).where(
         BaseUser.id == user_id
@@ -152,7 +154,10 @@ async def test_user_password_cannot_be_written_in_the_table(client, make_client,
     email = await make_user(Role.applicant)
     user_id = await _user_id(email)
     response = await client.request(
-        method, f"/admin/api/tables/piccolo_user/{user_id}/", json={"password": "abc123"}, headers=headers
+        method,
+        f"/admin/data/api/tables/piccolo_user/{user_id}/",
+        json={"password": "abc123"},
+        headers=headers,
     )
     if method == "PUT":
         assert response.status_code == 405, response.text
@@ -174,12 +179,12 @@ async def test_user_is_not_created_or_deleted_in_the_panel(client):
     user_id = await _user_id(email)
     users = await BaseUser.count()
     created = await client.post(
-        "/admin/api/tables/piccolo_user/",
+        "/admin/data/api/tables/piccolo_user/",
         json={"username": "new@example.lv", "email": "new@example.lv", "password": "abc123abc123"},
         headers=headers,
     )
     assert created.status_code == 405
-    deleted = await client.delete(f"/admin/api/tables/piccolo_user/{user_id}/", headers=headers)
+    deleted = await client.delete(f"/admin/data/api/tables/piccolo_user/{user_id}/", headers=headers)
     assert deleted.status_code == 405
     assert deleted.json()["detail"] == "Users are not deleted: use the form “Deactivate a user” instead."
     assert await BaseUser.count() == users
@@ -193,7 +198,7 @@ async def test_api_token_can_be_revoked_but_not_created_or_rekeyed(client):
     token = await ApiToken.select().where(ApiToken.user == user_id).first()
     headers = await panel_staff(client)
     tokens = await ApiToken.count()
-    url = "/admin/api/tables/api_token/"
+    url = "/admin/data/api/tables/api_token/"
     body = {"user": user_id, "token_hash": "0" * 64, "expires_at": "2099-01-01T00:00:00+00:00"}
     for response in (
         await client.post(url, json=body, headers=headers),
@@ -227,6 +232,6 @@ async def test_business_table_refusal_in_latvian_names_what_the_panel_shows(make
     refusal names those, not Latvian names the staff member would look for in vain."""
     client = make_client(language=None)
     headers = await panel_staff(client)
-    response = await client.post(f"/admin/api/tables/{tablename}/", json={}, headers=headers)
+    response = await client.post(f"/admin/data/api/tables/{tablename}/", json={}, headers=headers)
     assert response.status_code == 405
     assert response.json()["detail"] == LATVIAN_REFUSAL[tablename]

@@ -19,7 +19,7 @@ async def test_the_paid_form_refuses_a_day_before_signing_and_takes_the_signing_
     assert (await sign(client, award, signed_on=signed_on.isoformat())).status_code == 201
     advance = (await award_payments(award["award_id"]))[0]
     browser = await staff_browser(make_client)
-    url = f"/staff/payments/{advance['id']}/paid"
+    url = f"/admin/payments/{advance['id']}/paid"
 
     early = await post_form(
         browser, url, {"paid_on": (signed_on - timedelta(days=1)).isoformat(), "note": ""}

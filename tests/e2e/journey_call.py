@@ -59,7 +59,7 @@ async def staff_publish_call(staff: Page, story: Story) -> None:
         )
         message = await run_form(staff, "add-a-criterion", criterion)
         assert message == f"The criterion {code} is added to the call {story.call_id}."
-    await staff.goto("/admin/#/call_criterion/")
+    await staff.goto("/admin/data/#/call_criterion/")
     for code, text, kind, max_points, _weight, _min in CRITERIA:
         mine = staff.locator("tr", has_text=story.title).filter(has=staff.get_by_role("link", name=text))
         await expect(mine.locator("td").nth(2)).to_have_text(code)

@@ -24,7 +24,7 @@ async def staff_close_and_assign(staff: Page, ngo: Page, story: Story) -> None:
 
     # Eligibility, reached from the panel's "Review and ranking" link.
     await staff.goto("/admin/")
-    await staff.get_by_role("link", name="Review and ranking").click()
+    await staff.locator("nav.back-office-nav").get_by_role("link", name="Calls").click()
     await staff.get_by_role("link", name=story.title, exact=True).click()
     await expect(staff.locator("h1")).to_have_text(story.title)
     await expect(staff.locator(".app-meta")).to_contain_text("Status: Closed")
@@ -81,7 +81,7 @@ async def reviewer_scores(
 
 
 async def staff_award(staff: Page, ngo: Page, story: Story) -> None:
-    await staff.goto(f"/staff/calls/{story.call_id}/ranking")
+    await staff.goto(f"/admin/calls/{story.call_id}/ranking")
     ranked = staff.locator(f"#app-{story.application_id} td")
     await expect(ranked.nth(0)).to_have_text("1")
     await expect(ranked.nth(1)).to_have_text(story.reference)

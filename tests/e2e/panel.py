@@ -11,7 +11,7 @@ from tests.factories.accounts import PASSWORD
 
 
 async def panel_login(page: Page, email: str, password: str = PASSWORD) -> None:
-    await page.goto("/admin/")
+    await page.goto("/admin/data/")
     await page.locator("input[name=username]").fill(email)
     await page.locator("input[name=password]").fill(password)
     await page.locator("[data-uitest=login_button]").click()
@@ -39,7 +39,7 @@ async def moment(page: Page, column: str, when: datetime, zone: str = "Europe/Ri
 
 async def open_add_form(page: Page, table: str, default: tuple[str, str]) -> None:
     """The add-row form of a table, once its defaults have arrived (filling earlier gets overwritten)."""
-    await page.goto(f"/admin/#/{table}/")
+    await page.goto(f"/admin/data/#/{table}/")
     await page.locator(f".title_bar a[href='#/{table}/add/']").click()  # "Pievienot rindu" (Add row)
     name, value = default
     await expect(page.locator(f"[name={name}]")).to_have_value(value)
@@ -55,7 +55,7 @@ async def create_row(page: Page) -> None:
 
 async def row_id(page: Page, table: str, link_text: str) -> int:
     """The id of a row, read from its link in the table's list, as staff find a call's number."""
-    await page.goto(f"/admin/#/{table}/")
+    await page.goto(f"/admin/data/#/{table}/")
     link = page.locator(f"a[href^='#/{table}/']", has_text=link_text)
     href = await link.get_attribute("href")
     assert href is not None
@@ -65,7 +65,7 @@ async def row_id(page: Page, table: str, link_text: str) -> int:
 async def run_form(page: Page, slug: str, values: dict[str, str | datetime]) -> str:
     """Fill and submit one of the panel's custom forms; returns the message it answers with.
     A datetime goes into the panel's moment input (Riga time), a choice into its select."""
-    await page.goto("/admin/#/")
+    await page.goto("/admin/data/#/")
     await page.locator(f".sidebar a[href='#/forms/{slug}/']").click()
     for name, value in values.items():
         if isinstance(value, datetime):

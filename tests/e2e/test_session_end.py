@@ -167,7 +167,7 @@ async def test_a_staff_form_sent_with_an_old_token_after_a_new_login_keeps_its_i
     new_page, scene, language: str
 ) -> None:
     staff = await make_user(Role.staff)
-    form_url = f"/staff/applications/{scene['submitted']}/eligibility"
+    form_url = f"/admin/applications/{scene['submitted']}/eligibility"
     page = await new_page(locale="lv-LV" if language == "lv" else "en-GB")
     await page.set_viewport_size({"width": 1366, "height": 900})
     await page.goto("/login")
@@ -199,13 +199,13 @@ async def test_a_staff_form_sent_with_an_old_token_after_a_new_login_keeps_its_i
     await shoot(page, f"04-staff-form-restored-{language}-390")
 
     await page.locator("main form button[type=submit]").click()
-    await page.wait_for_url(re.compile(rf"/staff/calls/{scene['call']}\?checked={scene['submitted']}"))
+    await page.wait_for_url(re.compile(rf"/admin/calls/{scene['call']}\?checked={scene['submitted']}"))
     assert await drafts_in_tab(page) == []
 
 
 async def test_another_person_in_the_same_tab_never_gets_the_input(new_page, scene) -> None:
     first, second = await make_user(Role.staff), await make_user(Role.staff)
-    form_url = f"/staff/applications/{scene['untouched']}/eligibility"
+    form_url = f"/admin/applications/{scene['untouched']}/eligibility"
     page = await new_page()
     await page.goto("/login")
     await log_in(page, first)

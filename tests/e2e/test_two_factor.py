@@ -145,7 +145,7 @@ async def test_reviewer_enrols_and_logs_in_with_codes_on_the_site_and_the_panel(
 
     # The panel's own login page asks for the code, and takes the app's next one.
     panel = later[3]
-    await panel.goto("/admin/")
+    await panel.goto("/admin/data/")
     await panel.locator("input[name=username]").fill(email)
     await panel.locator("input[name=password]").fill(PASSWORD)
     await panel.locator("[data-uitest=login_button]").click()
@@ -155,7 +155,7 @@ async def test_reviewer_enrols_and_logs_in_with_codes_on_the_site_and_the_panel(
     await code_field.fill(_next_code(secret))
     await panel.locator("[data-uitest=login_button]").click()
     await expect(panel.locator("[data-uitest=nav_dropdown_button]")).to_have_attribute("title", email)
-    await panel.get_by_role("link", name="My reviews").click()
+    await panel.get_by_role("link", name="Back office").click()
     await expect(panel.locator("h1")).to_have_text("My reviews")
     for page in pages + later:
         await page.context.close()

@@ -20,12 +20,12 @@ Attempt = Callable[[httpx.AsyncClient, str, str], Awaitable[httpx.Response]]
 async def panel_csrf(client: httpx.AsyncClient) -> str:
     """The panel's CSRF cookie, as its page gets it."""
     if "csrftoken" not in client.cookies:
-        await client.get("/admin/")
+        await client.get("/admin/data/")
     return client.cookies["csrftoken"]
 
 
 async def panel_post(
-    client: httpx.AsyncClient, path: str = "/admin/public/login/", **kwargs
+    client: httpx.AsyncClient, path: str = "/admin/data/public/login/", **kwargs
 ) -> httpx.Response:
     headers = {"X-CSRFToken": await panel_csrf(client), **kwargs.pop("headers", {})}
     return await client.post(path, headers=headers, **kwargs)

@@ -13,13 +13,13 @@ from tests.factories.accounts import login, make_user
 async def panel_staff(client: httpx.AsyncClient) -> dict[str, str]:
     """Log a new staff member in on `client`; returns the header the panel's writes need."""
     await login(client, await make_user(Role.staff))
-    await client.get("/admin/")
+    await client.get("/admin/data/")
     return {"X-CSRFToken": client.cookies["csrftoken"]}
 
 
 async def panel_row(client: httpx.AsyncClient, table: str, row_id: int) -> dict:
     """One row as the panel's detail view reads it: JSON, ready to send back."""
-    response = await client.get(f"/admin/api/tables/{table}/{row_id}/")
+    response = await client.get(f"/admin/data/api/tables/{table}/{row_id}/")
     assert response.status_code == 200, response.text
     return response.json()
 

@@ -88,9 +88,9 @@ async def assignment_row(assignment_id: int) -> dict:
 
 
 async def open_assignment(client, assignment_id: int) -> None:
-    response = await post_form(client, f"/reviews/{assignment_id}/conflict", {"conflict": "no"})
+    response = await post_form(client, f"/admin/reviews/{assignment_id}/conflict", {"conflict": "no"})
     assert response.status_code == 302, response.text
-    assert response.headers["location"] == f"/reviews/{assignment_id}?done=opened"
+    assert response.headers["location"] == f"/admin/reviews/{assignment_id}?done=opened"
 
 
 async def saved_scores(client, assignment_id: int) -> dict:

@@ -1,5 +1,5 @@
 """The report pages without JavaScript: the grantee's /my/awards, reporting, photos, cancelling,
-the final report; the staff's /staff/reports with accept, return and approve."""
+the final report; the staff's /admin/reports with accept, return and approve."""
 
 from __future__ import annotations
 
@@ -176,26 +176,26 @@ async def test_staff_accept_and_return_reports_on_their_pages(client, make_clien
     returned = await report(client, award, title="Darbnīca B")
     staff = await staff_browser(make_client)
     # The queue is the oldest first, with other tests' reports: this call's filter keeps it to ours.
-    listing = await staff.get(f"/staff/reports?call={award['call_id']}")
+    listing = await staff.get(f"/admin/reports?call={award['call_id']}")
     assert listing.status_code == 200
-    assert f"/staff/reports/events/{accepted['id']}" in links(listing.text)
-    assert f"/staff/reports/events/{returned['id']}" in links(listing.text)
-    refused = await post_form(staff, f"/staff/reports/events/{returned['id']}/review", {"decision": "return"})
+    assert f"/admin/reports/events/{accepted['id']}" in links(listing.text)
+    assert f"/admin/reports/events/{returned['id']}" in links(listing.text)
+    refused = await post_form(staff, f"/admin/reports/events/{returned['id']}/review", {"decision": "return"})
     assert refused.status_code == 422
     assert field_error(refused.text, "comment") == "Say what the grantee should correct."
     done = await post_form(
         staff,
-        f"/staff/reports/events/{returned['id']}/review",
+        f"/admin/reports/events/{returned['id']}/review",
         {"decision": "return", "comment": "Trūkst apraksta."},
     )
     assert done.status_code == 302
-    ok = await post_form(staff, f"/staff/reports/events/{accepted['id']}/review", {"decision": "accept"})
+    ok = await post_form(staff, f"/admin/reports/events/{accepted['id']}/review", {"decision": "accept"})
     assert ok.status_code == 302
-    pending = await staff.get(f"/staff/reports?review=pending&call={award['call_id']}")
-    assert f"/staff/reports/events/{accepted['id']}" not in pending.text
-    again = await staff.get(f"/staff/reports?review=returned&call={award['call_id']}")
-    assert f"/staff/reports/events/{returned['id']}" in links(again.text)
-    assert f"/staff/reports/events/{accepted['id']}" not in again.text
+    pending = await staff.get(f"/admin/reports?review=pending&call={award['call_id']}")
+    assert f"/admin/reports/events/{accepted['id']}" not in pending.text
+    again = await staff.get(f"/admin/reports?review=returned&call={award['call_id']}")
+    assert f"/admin/reports/events/{returned['id']}" in links(again.text)
+    assert f"/admin/reports/events/{accepted['id']}" not in again.text
     reviews = await EventReport.select(EventReport.id, EventReport.review).where(
         EventReport.award == award["award_id"]
     )
@@ -210,10 +210,10 @@ async def test_staff_approve_the_final_report_on_its_page(client, make_client):
         headers=award["applicant"],
     )
     staff = await staff_browser(make_client)
-    listing = await staff.get("/staff/reports?type=final")
-    assert f"/staff/reports/final/{award['award_id']}" in links(listing.text)
+    listing = await staff.get("/admin/reports?type=final")
+    assert f"/admin/reports/final/{award['award_id']}" in links(listing.text)
     approved = await post_form(
-        staff, f"/staff/reports/final/{award['award_id']}/review", {"decision": "approve"}
+        staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve"}
     )
     assert approved.status_code == 302
     page = await staff.get(approved.headers["location"])
@@ -241,4 +241,4 @@ async def test_pages_of_another_organisations_award_are_not_found(client, make_c
     listing = await browser.get("/my/awards")
     assert f"/my/awards/{award['award_id']}" not in listing.text
     assert f"/my/awards/{other['award_id']}" in links(listing.text)
-    assert (await browser.get("/staff/reports")).status_code == 403
+    assert (await browser.get("/admin/reports")).status_code == 403

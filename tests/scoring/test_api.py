@@ -110,7 +110,7 @@ async def test_reviewer_sees_only_own_assignments_and_after_declaring(client, ma
     theirs = await assignment_of(other_id, apps[1])
     assert (await client.get(f"/api/reviews/{theirs}", headers=mine)).status_code == 404
     assert (await client.get(f"/api/applications/{apps[1]}", headers=mine)).status_code == 403
-    assert (await client.get("/admin/api/tables/application/", headers=mine)).status_code in (401, 403)
+    assert (await client.get("/admin/data/api/tables/application/", headers=mine)).status_code in (401, 403)
 
 
 async def test_points_above_max_give_422_and_submit_needs_every_criterion(client):

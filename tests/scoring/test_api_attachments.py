@@ -58,7 +58,7 @@ async def test_the_reviewer_downloads_the_file_linked_from_the_review_page(clien
     await scoring.declare_conflict(world["assignment"], await principal_of(world["reviewer"]), False, "")
     await login(client, world["reviewer"])
     url = f"/api/reviews/{world['assignment']}/attachments/{world['file']}"
-    page = await client.get(f"/reviews/{world['assignment']}")
+    page = await client.get(f"/admin/reviews/{world['assignment']}")
     assert text_of(page.text, f'li > a[href="{url}"][download]') == "Zelta Zirgs vēstule.pdf"
     response = await client.get(url)
     assert (response.status_code, response.content) == (200, world["content"])
@@ -121,7 +121,7 @@ async def test_a_blind_review_serves_the_file_under_a_neutral_name(client):
     await scoring.declare_conflict(world["assignment"], await principal_of(world["reviewer"]), False, "")
     await login(client, world["reviewer"])
     url = f"/api/reviews/{world['assignment']}/attachments/{world['file']}"
-    page = await client.get(f"/reviews/{world['assignment']}")
+    page = await client.get(f"/admin/reviews/{world['assignment']}")
     assert text_of(page.text, f'li > a[href="{url}"][download]') == "Attachment 1"
     assert "Zelta Zirgs" not in page.text
     response = await client.get(url)

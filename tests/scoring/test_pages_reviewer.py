@@ -1,4 +1,4 @@
-"""The reviewer's pages (/reviews): own assignments only, the declaration first, blind calls,
+"""The reviewer's pages (/admin/reviews): own assignments only, the declaration first, blind calls,
 the scoring form without JavaScript, locking on submit, other reviewers after one's own."""
 
 from __future__ import annotations
@@ -46,20 +46,20 @@ async def test_reviewer_sees_only_own_assignments(client, make_client):
     own = await assign(client, call_id, apps[0], mine_id)
     other = await assign(client, call_id, apps[1], theirs_id)
     own_ref, their_ref = await reference_of(apps[0]), await reference_of(apps[1])
-    page = await mine.get("/reviews")
+    page = await mine.get("/admin/reviews")
     assert page.status_code == 200
     [row] = table_rows(page.text)
     assert row[0] == own_ref
     assert row[1] == "Jauniešu iniciatīvu projektu konkurss"
     assert row[2].endswith("(Riga time)")
     assert row[3] == "Waiting for your declaration"
-    assert text_of(page.text, f'a[href="/reviews/{own}"]') == own_ref
+    assert text_of(page.text, f'a[href="/admin/reviews/{own}"]') == own_ref
     assert "Call closes (reviews follow)" in texts_of(page.text, "th")
     assert their_ref not in page.text
     assert "Biedrība “Tests”" not in page.text  # the list names no organisation
     # Someone else's assignment is as missing as one that does not exist.
-    assert (await mine.get(f"/reviews/{other}")).status_code == 404
-    assert (await post_form(mine, f"/reviews/{other}/conflict", {"conflict": "no"})).status_code == 404
+    assert (await mine.get(f"/admin/reviews/{other}")).status_code == 404
+    assert (await post_form(mine, f"/admin/reviews/{other}/conflict", {"conflict": "no"})).status_code == 404
     assert (await assignment_row(other))["conflict"] is None
 
 
@@ -67,26 +67,28 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
     call_id, apps = await eligible_applications(2)
     rid, mine = await reviewer(make_client)
     first, second = await assign(client, call_id, apps[0], rid), await assign(client, call_id, apps[1], rid)
-    question = await mine.get(f"/reviews/{first}")
+    question = await mine.get(f"/admin/reviews/{first}")
     assert question.status_code == 200
     assert text_of(question.text, "legend") == "Do you have a conflict of interest with this application?"
     assert attrs_of(question.text, 'input[name="conflict"]', "value") == ["no", "yes"]
     assert "Projekts" not in question.text and "Nometnes vadītāji" not in question.text
     # Yes without a reason: 422 next to the reason, nothing recorded.
-    refused = await post_form(mine, f"/reviews/{first}/conflict", {"conflict": "yes", "reason": "  "})
+    refused = await post_form(mine, f"/admin/reviews/{first}/conflict", {"conflict": "yes", "reason": "  "})
     assert refused.status_code == 422
     assert field_error(refused.text, "reason") == "Say briefly what the conflict of interest is."
     assert checked(refused.text, "conflict", "yes")
-    unanswered = await post_form(mine, f"/reviews/{first}/conflict", {"reason": "Es nezinu"})
+    unanswered = await post_form(mine, f"/admin/reviews/{first}/conflict", {"reason": "Es nezinu"})
     assert unanswered.status_code == 422
     assert field_error(unanswered.text, "conflict") == "Answer yes or no."
     assert textarea_value(unanswered.text, "reason") == "Es nezinu"
     assert (await assignment_row(first))["conflict"] is None
     # Yes with a reason: released, back to the list with a note.
     reason = "Esmu biedrības valdes loceklis."
-    released = await post_form(mine, f"/reviews/{first}/conflict", {"conflict": "yes", "reason": reason})
+    released = await post_form(
+        mine, f"/admin/reviews/{first}/conflict", {"conflict": "yes", "reason": reason}
+    )
     assert released.status_code == 302
-    assert released.headers["location"] == f"/reviews?released={first}"
+    assert released.headers["location"] == f"/admin/reviews?released={first}"
     row = await assignment_row(first)
     assert (row["status"], row["conflict"], row["conflict_reason"]) == ("coi_declared", "yes", reason)
     listing = await mine.get(released.headers["location"])
@@ -96,18 +98,18 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
         == f"You declared a conflict of interest with {ref}. The assignment is released and the programme staff see your declaration; they may give the application to another reviewer."
     )
     assert [r[3] for r in table_rows(listing.text)] == ["Conflict declared", "Waiting for your declaration"]
-    after = await mine.get(f"/reviews/{first}")
+    after = await mine.get(f"/admin/reviews/{first}")
     assert (
         "You declared a conflict of interest with this application, so it is not shown to you. The assignment is released and the programme staff see your declaration."
         in texts_of(after.text, "p")
     )
     assert "Nometnes vadītāji" not in after.text
-    again = await post_form(mine, f"/reviews/{first}/conflict", {"conflict": "no"})
+    again = await post_form(mine, f"/admin/reviews/{first}/conflict", {"conflict": "no"})
     assert again.status_code == 409
     assert (await assignment_row(first))["status"] == "coi_declared"
     # No: the application and the scoring form open.
     await open_assignment(mine, second)
-    opened = await mine.get(f"/reviews/{second}?done=opened")
+    opened = await mine.get(f"/admin/reviews/{second}?done=opened")
     assert notice(opened.text) == "You declared no conflict of interest. The application is open for scoring."
     assert "Nometnes vadītāji" in texts_of(opened.text, "td")
     assert (
@@ -122,7 +124,7 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
         == "Weight 1 · 0 to 10 points · minimum 3 points: below it the application fails, whatever its total"
     )
     assert (await assignment_row(second))["conflict"] == "no"
-    statuses = [r[3] for r in table_rows((await mine.get("/reviews")).text)]
+    statuses = [r[3] for r in table_rows((await mine.get("/admin/reviews")).text)]
     assert statuses == ["Conflict declared", "Open for scoring"]
 
 
@@ -161,7 +163,7 @@ async def test_blind_call_hides_the_organisation_partners_and_file_names(client,
     call_id, app_id = await _application_of(name, blind_review=True)
     assignment = await assign(client, call_id, app_id, rid)
     await open_assignment(mine, assignment)
-    page = await mine.get(f"/reviews/{assignment}")
+    page = await mine.get(f"/admin/reviews/{assignment}")
     assert page.status_code == 200
     assert text_of(page.text, "strong") == "Blind review: the applicant is hidden"
     for secret in ("Zaļais Ozols", "Zaļā Ozola", "Zalais-Ozols", "Ozol"):
@@ -172,7 +174,7 @@ async def test_blind_call_hides_the_organisation_partners_and_file_names(client,
     open_call, open_app = await _application_of(name)
     open_assignment_id = await assign(client, open_call, open_app, rid)
     await open_assignment(mine, open_assignment_id)
-    shown = await mine.get(f"/reviews/{open_assignment_id}")
+    shown = await mine.get(f"/admin/reviews/{open_assignment_id}")
     assert "Blind review" not in shown.text
     assert text_of(shown.text, "span.pre") == "Biedrība “Zaļais Ozols Blind”"
     assert "Zalais-Ozols-statuti.pdf" in texts_of(shown.text, "li > a[download]")
@@ -183,7 +185,7 @@ async def test_scoring_form_saves_a_draft_and_keeps_typed_values_on_422(client, 
     rid, mine = await reviewer(make_client)
     assignment = await assign(client, call_id, apps[0], rid)
     await open_assignment(mine, assignment)
-    url = f"/reviews/{assignment}"
+    url = f"/admin/reviews/{assignment}"
     draft = await post_form(
         mine,
         url,
@@ -246,7 +248,7 @@ async def test_submit_needs_confirmation_and_every_criterion_then_locks(client, 
     rid, mine = await reviewer(make_client)
     assignment = await assign(client, call_id, apps[0], rid)
     await open_assignment(mine, assignment)
-    url = f"/reviews/{assignment}"
+    url = f"/admin/reviews/{assignment}"
     complete = {"scores.K1": "7", "scores.K2": "6", "comments.K2": "Labi", "comment": "Atbalstāms"}
     unconfirmed = await post_form(mine, url, complete | {"action": "submit"})
     assert unconfirmed.status_code == 422
@@ -269,7 +271,7 @@ async def test_submit_needs_confirmation_and_every_criterion_then_locks(client, 
         notice(page.text)
         == "Your scores are submitted. The other reviewers' scores are shown below once they submit."
     )
-    assert '<form method="post" action="/reviews/' not in page.text
+    assert '<form method="post" action="/admin/reviews/' not in page.text
     assert "Save draft" not in page.text
     assert table_rows(page.text.split('id="h-scores"')[1]) == [
         ["K1 Projekta atbilstība mērķim Weight 2 · 0 to 10 points · no minimum", "7", ""],
@@ -280,7 +282,7 @@ async def test_submit_needs_confirmation_and_every_criterion_then_locks(client, 
             "Labi",
         ],
     ]
-    listing = await mine.get("/reviews")
+    listing = await mine.get("/admin/reviews")
     assert [r[3] for r in table_rows(listing.text)] == ["Submitted"]
     # Locked: a later post changes nothing.
     locked = await post_form(mine, url, {"scores.K1": "1", "scores.K2": "1", "action": "draft"})

@@ -1,4 +1,4 @@
-"""The reviewer's pages (/reviews) and who else reaches them: other reviewers' comments only after one's
+"""The reviewer's pages (/admin/reviews) and who else reaches them: other reviewers' comments only after one's
 own submission, 403 for applicants and staff, log-in for the anonymous, the CSRF token, the panel's links."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ async def test_other_reviewers_comments_only_after_own_submission(client, make_c
     await open_assignment(second, a2)
     submitted = await post_form(
         first,
-        f"/reviews/{a1}",
+        f"/admin/reviews/{a1}",
         {
             "scores.K1": "9",
             "comments.K1": "Mērķis izcili pamatots",
@@ -46,7 +46,7 @@ async def test_other_reviewers_comments_only_after_own_submission(client, make_c
         },
     )
     assert submitted.status_code == 302
-    before = await second.get(f"/reviews/{a2}")
+    before = await second.get(f"/admin/reviews/{a2}")
     assert "You see the other reviewers' scores and comments after you submit your own." in texts_of(
         before.text, "p"
     )
@@ -54,10 +54,10 @@ async def test_other_reviewers_comments_only_after_own_submission(client, make_c
     assert "Iesaku atbalstīt bez iebildēm" not in before.text
     await post_form(
         second,
-        f"/reviews/{a2}",
+        f"/admin/reviews/{a2}",
         {"scores.K1": "4", "scores.K2": "5", "action": "submit", "confirm": "yes"},
     )
-    after = await second.get(f"/reviews/{a2}")
+    after = await second.get(f"/admin/reviews/{a2}")
     assert "Reviewer 1" in texts_of(after.text, "caption")
     assert table_rows(after.text.split('id="h-others"')[1]) == [
         ["K1 Projekta atbilstība mērķim", "9", "Mērķis izcili pamatots"],
@@ -79,38 +79,38 @@ async def test_applicants_and_staff_get_403_on_reviews(client, make_client, role
     else:
         email = await make_user(Role.staff)
     await login(other, email)
-    for path in ("/reviews", f"/reviews/{assignment}"):
+    for path in ("/admin/reviews", f"/admin/reviews/{assignment}"):
         response = await other.get(path)
         assert response.status_code == 403, path
         assert text_of(response.text, "p") == "You do not have access to this page."
-    declared = await post_form(other, f"/reviews/{assignment}/conflict", {"conflict": "no"})
+    declared = await post_form(other, f"/admin/reviews/{assignment}/conflict", {"conflict": "no"})
     assert declared.status_code == 403
     assert (await assignment_row(assignment))["conflict"] is None
 
 
 async def test_anonymous_is_sent_to_log_in(client):
-    response = await client.get("/reviews")
+    response = await client.get("/admin/reviews")
     assert response.status_code == 302
-    assert response.headers["location"] == "/login?next=%2Freviews"
+    assert response.headers["location"] == "/login?next=%2Fadmin%2Freviews"
 
 
 async def test_post_without_csrf_token_is_403(client, make_client):
     call_id, apps = await eligible_applications(1)
     rid, mine = await reviewer(make_client)
     assignment = await assign(client, call_id, apps[0], rid)
-    response = await mine.post(f"/reviews/{assignment}/conflict", data={"conflict": "no"})
+    response = await mine.post(f"/admin/reviews/{assignment}/conflict", data={"conflict": "no"})
     assert response.status_code == 403
     assert (await assignment_row(assignment))["conflict"] is None
     await open_assignment(mine, assignment)
-    scores = await mine.post(f"/reviews/{assignment}", data={"scores.K1": "5", "action": "draft"})
+    scores = await mine.post(f"/admin/reviews/{assignment}", data={"scores.K1": "5", "action": "draft"})
     assert scores.status_code == 403
     assert await saved_scores(mine, assignment) == {}
 
 
-async def test_reviewer_panel_links_lead_to_my_reviews(make_client):
+async def test_reviewer_panel_links_lead_to_the_back_office(make_client):
     _rid, mine = await reviewer(make_client)
-    links = await mine.get("/admin/api/links/")
+    links = await mine.get("/admin/data/api/links/")
     assert links.status_code == 200
-    assert links.json()["My reviews"] == "/reviews"
+    assert links.json() == {"Back office": "/admin/"}
     # The links open nothing else: the tables stay closed to reviewers.
-    assert (await mine.get("/admin/api/tables/")).status_code == 403
+    assert (await mine.get("/admin/data/api/tables/")).status_code == 403

@@ -1,4 +1,4 @@
-"""Staff review pages (/staff/…): eligibility, assignment, reopening, the ranking."""
+"""Staff review pages (/admin/…): eligibility, assignment, reopening, the ranking."""
 
 from __future__ import annotations
 
@@ -63,21 +63,21 @@ def row_ids(html: str) -> list[str]:
 async def test_eligibility_page_round_trip_eligible_and_ineligible(client):
     call_id, apps = await submitted_applications(2)
     await staff_login(client)
-    call_page = (await client.get(f"/staff/calls/{call_id}")).text
-    assert re.findall(r'href="(/staff/applications/\d+/eligibility)"', call_page) == [
-        f"/staff/applications/{a}/eligibility" for a in apps
+    call_page = (await client.get(f"/admin/calls/{call_id}")).text
+    assert re.findall(r'href="(/admin/applications/\d+/eligibility)"', call_page) == [
+        f"/admin/applications/{a}/eligibility" for a in apps
     ]
-    form = await client.get(f"/staff/applications/{apps[0]}/eligibility")
+    form = await client.get(f"/admin/applications/{apps[0]}/eligibility")
     assert form.status_code == 200
     assert re.findall(r"<legend>(.*?)</legend>", form.text) == ["A1 Iesniedzējs ir biedrība vai nodibinājums"]
     saved = await post_form(
-        client, f"/staff/applications/{apps[0]}/eligibility", {"checks.A1": "yes", "note": ""}
+        client, f"/admin/applications/{apps[0]}/eligibility", {"checks.A1": "yes", "note": ""}
     )
     assert saved.status_code == 302
-    assert saved.headers["location"] == f"/staff/calls/{call_id}?checked={apps[0]}#app-{apps[0]}"
+    assert saved.headers["location"] == f"/admin/calls/{call_id}?checked={apps[0]}#app-{apps[0]}"
     refused = await post_form(
         client,
-        f"/staff/applications/{apps[1]}/eligibility",
+        f"/admin/applications/{apps[1]}/eligibility",
         {"checks.A1": "no", "note": "Iesniedzējs ir komersants."},
     )
     assert refused.status_code == 302
@@ -103,7 +103,7 @@ async def test_eligibility_page_round_trip_eligible_and_ineligible(client):
     ]
     assert re.findall(r'<p class="pre">(.*?)</p>', back.text) == ["Iesniedzējs ir komersants."]
     # The check can be changed until review starts: the form shows the saved answers.
-    again = (await client.get(f"/staff/applications/{apps[1]}/eligibility")).text
+    again = (await client.get(f"/admin/applications/{apps[1]}/eligibility")).text
     assert re.findall(r'name="checks.A1" value="(yes|no)" checked', again) == ["no"]
     assert re.findall(r'<textarea id="f-note"[^>]*>(.*?)</textarea>', again) == ["Iesniedzējs ir komersants."]
 
@@ -112,7 +112,7 @@ async def test_eligibility_page_needs_every_answer(client):
     call_id, apps = await submitted_applications(1)
     await staff_login(client)
     response = await post_form(
-        client, f"/staff/applications/{apps[0]}/eligibility", {"note": "Vēl jāpārbauda."}
+        client, f"/admin/applications/{apps[0]}/eligibility", {"note": "Vēl jāpārbauda."}
     )
     assert response.status_code == 422
     assert re.findall(r'<p class="error" id="f-checks.A1-error">(.*?)</p>', response.text) == [
@@ -128,11 +128,11 @@ async def test_auto_assign_from_the_page_uses_the_ticked_panel(client):
     call_id, apps = await eligible_applications(2)
     staff = await staff_login(client)
     (r1, _), (r2, _), (r3, _) = [await new_reviewer() for _ in range(3)]
-    page = (await client.get(f"/staff/calls/{call_id}")).text
+    page = (await client.get(f"/admin/calls/{call_id}")).text
     assert {f"reviewer.{r}" for r in (r1, r2, r3)} <= set(re.findall(r'name="(reviewer\.\d+)"', page))
     refused = await post_form(
         client,
-        f"/staff/calls/{call_id}/auto-assign",
+        f"/admin/calls/{call_id}/auto-assign",
         {f"reviewer.{r1}": "on", f"reviewer.{staff.user_id}": "on"},
     )
     assert refused.status_code == 422
@@ -141,10 +141,10 @@ async def test_auto_assign_from_the_page_uses_the_ticked_panel(client):
     ]
     assert await Assignment.count().where(Assignment.call == call_id) == 0
     response = await post_form(
-        client, f"/staff/calls/{call_id}/auto-assign", {f"reviewer.{r1}": "on", f"reviewer.{r2}": "on"}
+        client, f"/admin/calls/{call_id}/auto-assign", {f"reviewer.{r1}": "on", f"reviewer.{r2}": "on"}
     )
     assert response.status_code == 302
-    assert response.headers["location"] == f"/staff/calls/{call_id}?done=auto&count=4#assignments"
+    assert response.headers["location"] == f"/admin/calls/{call_id}?done=auto&count=4#assignments"
     rows = await Assignment.select(Assignment.application, Assignment.reviewer).where(
         Assignment.call == call_id
     )
@@ -161,19 +161,19 @@ async def test_manual_assignment_from_the_page(client):
     call_id, apps = await eligible_applications(1)
     await staff_login(client)
     reviewer_id, _ = await new_reviewer()
-    missing = await post_form(client, f"/staff/calls/{call_id}/assign", {"application_id": str(apps[0])})
+    missing = await post_form(client, f"/admin/calls/{call_id}/assign", {"application_id": str(apps[0])})
     assert missing.status_code == 422
     assert re.findall(r'<p class="error" id="f-reviewer_id-error">(.*?)</p>', missing.text) == [
         "Choose a reviewer."
     ]
     form = {"application_id": str(apps[0]), "reviewer_id": str(reviewer_id)}
-    response = await post_form(client, f"/staff/calls/{call_id}/assign", form)
+    response = await post_form(client, f"/admin/calls/{call_id}/assign", form)
     assert response.status_code == 302
     rows = await Assignment.select(Assignment.application, Assignment.reviewer, Assignment.status).where(
         Assignment.call == call_id
     )
     assert rows == [{"application": apps[0], "reviewer": reviewer_id, "status": "pending"}]
-    again = await post_form(client, f"/staff/calls/{call_id}/assign", form)
+    again = await post_form(client, f"/admin/calls/{call_id}/assign", form)
     assert again.status_code == 409
     assert re.findall(r'<div class="error-summary" role="alert"><p>(.*?)</p>', again.text) == [
         "This reviewer already has the application."
@@ -192,7 +192,7 @@ async def test_call_page_shows_a_declared_conflict_with_its_reason(client):
         reviewer_id, reviewer = await new_reviewer()
         declared[call] = await service.assign(call, app, reviewer_id, staff)
         await service.declare_conflict(declared[call], reviewer, True, reason)
-    page = (await client.get(f"/staff/calls/{call_id}")).text
+    page = (await client.get(f"/admin/calls/{call_id}")).text
     assert re.findall(r'<li id="assignment-(\d+)" data-status="(\w+)">', page) == [
         (str(declared[call_id]), "coi_declared")
     ]
@@ -205,9 +205,9 @@ async def test_reopen_needs_a_reason_and_reopens(client):
     call_id, apps = await eligible_applications(1)
     staff = await staff_login(client)
     [assignment] = await score(call_id, apps[0], staff, [{"K1": 7, "K2": 7}])
-    page = (await client.get(f"/staff/calls/{call_id}")).text
-    assert re.findall(r'action="/staff/assignments/(\d+)/reopen"', page) == [str(assignment)]
-    refused = await post_form(client, f"/staff/assignments/{assignment}/reopen", {"reason": "  "})
+    page = (await client.get(f"/admin/calls/{call_id}")).text
+    assert re.findall(r'action="/admin/assignments/(\d+)/reopen"', page) == [str(assignment)]
+    refused = await post_form(client, f"/admin/assignments/{assignment}/reopen", {"reason": "  "})
     assert refused.status_code == 422
     assert re.findall(rf'<p class="error" id="f-reason.{assignment}-error">(.*?)</p>', refused.text) == [
         "Give the reason for reopening the review."
@@ -215,9 +215,9 @@ async def test_reopen_needs_a_reason_and_reopens(client):
     still = await Assignment.select(Assignment.status).where(Assignment.id == assignment).first()
     assert still["status"] == "submitted"
     reason = "K2 punkti ievadīti kļūdaini."
-    response = await post_form(client, f"/staff/assignments/{assignment}/reopen", {"reason": reason})
+    response = await post_form(client, f"/admin/assignments/{assignment}/reopen", {"reason": reason})
     assert response.status_code == 302
-    assert response.headers["location"] == f"/staff/calls/{call_id}?done=reopened#app-{apps[0]}"
+    assert response.headers["location"] == f"/admin/calls/{call_id}?done=reopened#app-{apps[0]}"
     row = (
         await Assignment.select(Assignment.status, Assignment.submitted_at)
         .where(Assignment.id == assignment)
@@ -230,10 +230,10 @@ async def test_reopen_needs_a_reason_and_reopens(client):
         .output(load_json=True)
     )
     assert audit == [{"data": {"reason": reason}}]
-    twice = await post_form(client, f"/staff/assignments/{assignment}/reopen", {"reason": reason})
+    twice = await post_form(client, f"/admin/assignments/{assignment}/reopen", {"reason": reason})
     assert twice.status_code == 409
-    page = (await client.get(f"/staff/calls/{call_id}")).text
-    assert re.findall(r'action="/staff/assignments/(\d+)/reopen"', page) == []
+    page = (await client.get(f"/admin/calls/{call_id}")).text
+    assert re.findall(r'action="/admin/assignments/(\d+)/reopen"', page) == []
 
 
 async def test_ranking_page_follows_the_api_and_draws_the_budget_line(client):
@@ -241,7 +241,7 @@ async def test_ranking_page_follows_the_api_and_draws_the_budget_line(client):
     await staff_login(client)
     expected = [f"app-{r['application_id']}" for r in await api_ranking(client, call_id, None)]
     assert expected == [f"app-{apps[i]}" for i in (1, 2, 3, 0)]
-    page = (await client.get(f"/staff/calls/{call_id}/ranking")).text
+    page = (await client.get(f"/admin/calls/{call_id}/ranking")).text
     # Passed in rank order: apps[1] 4600, apps[3] 9200 = the budget; apps[0] would exceed it.
     assert row_ids(page) == [*expected[:3], "reach", expected[3]]
     assert re.findall(r'<tr class="reach" id="reach">\s*<td colspan="11"><strong>(.*?)</strong>', page) == [
@@ -254,7 +254,7 @@ async def test_ranking_page_follows_the_api_and_draws_the_budget_line(client):
     assert re.findall(r'<li id="(app-\d+)">', page) == [f"app-{apps[4]}"]
     # The quota binds first when it is smaller: one project.
     await Call.update({Call.quota: 1, Call.budget_cents: 10_000_000}).where(Call.id == call_id)
-    page = (await client.get(f"/staff/calls/{call_id}/ranking")).text
+    page = (await client.get(f"/admin/calls/{call_id}/ranking")).text
     assert row_ids(page) == [expected[0], "reach", *expected[1:]]
     assert re.findall(r'<tr class="reach" id="reach">\s*<td colspan="11"><strong>(.*?)</strong>', page) == [
         "Budget and quota reach up to here (1 project, €4,600.00 of €100,000.00)"
@@ -267,7 +267,7 @@ async def test_ranking_page_marks_a_high_spread(client):
     # Maximum total 2 × 10 + 10 = 30, so a spread of 6 or more is high.
     await score(call_id, apps[0], staff, [{"K1": 10, "K2": 10}, {"K1": 2, "K2": 6}])  # 30 and 10: 10
     await score(call_id, apps[1], staff, [{"K1": 8, "K2": 8}, {"K1": 7, "K2": 8}])  # 24 and 22: 1
-    page = (await client.get(f"/staff/calls/{call_id}/ranking")).text
+    page = (await client.get(f"/admin/calls/{call_id}/ranking")).text
     assert re.findall(r'<tr id="app-(\d+)" class="high-spread">', page) == [str(apps[0])]
     assert re.findall(r'<strong class="tag warning">(.*?)</strong>', page) == ["High spread"]
     assert re.findall(r'<td class="number">([\d.,—]+) <strong class="tag warning">', page) == ["10.00"]
@@ -279,15 +279,15 @@ async def test_non_staff_get_403_on_pages_and_exports(client, make_client):
     reviewer_email = await make_user(Role.reviewer)
     applicant_email, _ = await register_applicant(client)
     pages = [
-        "/staff/calls",
-        f"/staff/calls/{call_id}",
-        f"/staff/calls/{call_id}/ranking",
-        f"/staff/applications/{apps[0]}/eligibility",
+        "/admin/calls",
+        f"/admin/calls/{call_id}",
+        f"/admin/calls/{call_id}/ranking",
+        f"/admin/applications/{apps[0]}/eligibility",
     ]
     posts = [
-        f"/staff/calls/{call_id}/auto-assign",
-        f"/staff/calls/{call_id}/assign",
-        f"/staff/applications/{apps[0]}/eligibility",
+        f"/admin/calls/{call_id}/auto-assign",
+        f"/admin/calls/{call_id}/assign",
+        f"/admin/applications/{apps[0]}/eligibility",
     ]
     exports = [f"/api/calls/{call_id}/export.csv", f"/api/calls/{call_id}/export.xlsx"]
     for email in (reviewer_email, applicant_email):
@@ -309,7 +309,7 @@ async def test_non_staff_get_403_on_pages_and_exports(client, make_client):
             )
     assert await Assignment.count().where(Assignment.call == call_id) == 0
     anonymous = make_client()
-    assert (await anonymous.get("/staff/calls")).headers["location"] == "/login?next=%2Fstaff%2Fcalls"
+    assert (await anonymous.get("/admin/calls")).headers["location"] == "/login?next=%2Fadmin%2Fcalls"
     assert (await anonymous.get(exports[0])).status_code == 401
 
 
@@ -317,13 +317,13 @@ async def test_call_list_counts_applications_by_status(client):
     call_id, apps, staff = await scored_call()
     draft_id = await calls.create_call(call_payload(title="Melnraksta konkurss"), staff)
     await staff_login(client)
-    page = (await client.get("/staff/calls")).text
+    page = (await client.get("/admin/calls")).text
     row = re.search(rf'<tr id="call-{call_id}">(.*?)</tr>', page, re.S).group(1)
     assert dict(re.findall(r'<li data-status="(\w+)">[^<]*<strong>(\d+)</strong>', row)) == {
         "in_review": "4",
         "ineligible": "1",
     }
-    assert re.findall(r'href="(/staff/calls/\d+)"', row) == [f"/staff/calls/{call_id}"]
+    assert re.findall(r'href="(/admin/calls/\d+)"', row) == [f"/admin/calls/{call_id}"]
     draft = re.search(rf'<tr id="call-{draft_id}">(.*?)</tr>', page, re.S).group(1)
     assert re.findall(r"<td>(Draft)</td>", draft) == ["Draft"]
     assert re.findall(r'<span class="muted">(.*?)</span>', draft) == ["No applications"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.factories.calls import call_payload
-from tests.security.table import EXE, LOGIN, Case, To, everyone, signed_in, staff_api, staff_page
+from tests.security.table import EXE, LOGIN, Case, To, everyone, page, signed_in, staff_api, staff_page
 
 _DRAFT_CALL = call_payload(title="LEAK-DRAFT-CALL title", reviewers_per_application=1)
 
@@ -17,7 +17,34 @@ CASES = [
     Case("GET /schema", "/schema", everyone(200)),
     Case("GET /schema/openapi.json", "/schema/openapi.json", everyone(200)),
     Case("GET /schema/{path:str}", "/schema/swagger", everyone(404)),
-    Case("ASGI /admin", "/admin", everyone(To("/admin/")), why="the panel itself: test_admin_access.py"),
+    Case(
+        "ASGI /admin/data", "/admin/data", everyone(To("/admin/data/")), why="the panel: test_admin_access.py"
+    ),
+    # --- the back office's home and the addresses it moved from ------------------------------
+    Case(
+        "GET /admin",
+        "/admin/",
+        page({"s": 200, "r": To("/admin/reviews"), "r2": To("/admin/reviews")}),
+        shows={"s": "queue-screen"},
+    ),
+    Case(
+        "GET /home",
+        "/home",
+        signed_in(To("/account"), LOGIN)
+        | {
+            "a": To("/my/"),
+            "b": To("/my/"),
+            "r": To("/admin/reviews"),
+            "r2": To("/admin/reviews"),
+            "c": To("/municipality/LV-016"),
+            "c2": To("/municipality/LV-022"),
+            "s": To("/admin/"),
+        },
+    ),
+    Case("GET /staff", "/staff", everyone(To("/admin/"))),
+    Case("GET /staff/{rest:path}", "/staff/calls", everyone(To("/admin/calls"))),
+    Case("GET /reviews", "/reviews", everyone(To("/admin/reviews"))),
+    Case("GET /reviews/{rest:path}", "/reviews/1", everyone(To("/admin/reviews/1"))),
     # --- accounts ------------------------------------------------------------------------
     Case(
         "GET /api/me",

@@ -19,37 +19,37 @@ pytestmark = pytest.mark.integration
 
 NOT_STAFF = [role for role in ROLES if role not in ("anon", "s")]
 TABLE_READS = [
-    "/admin/api/tables/",
-    "/admin/api/tables/organisation/",
-    "/admin/api/tables/piccolo_user/",
-    "/admin/api/tables/organisation/{org_a}/",
-    "/admin/api/tables/application/",
-    "/admin/api/tables/grant_call/",
-    "/admin/api/tables/audit_log/",
-    "/admin/api/tables/award/",
-    "/admin/api/tables/agreement/",
-    "/admin/api/tables/payment/",
-    "/admin/api/forms/",
-    "/admin/api/meta/",
-    "/admin/api/openapi.json",
+    "/admin/data/api/tables/",
+    "/admin/data/api/tables/organisation/",
+    "/admin/data/api/tables/piccolo_user/",
+    "/admin/data/api/tables/organisation/{org_a}/",
+    "/admin/data/api/tables/application/",
+    "/admin/data/api/tables/grant_call/",
+    "/admin/data/api/tables/audit_log/",
+    "/admin/data/api/tables/award/",
+    "/admin/data/api/tables/agreement/",
+    "/admin/data/api/tables/payment/",
+    "/admin/data/api/forms/",
+    "/admin/data/api/meta/",
+    "/admin/data/api/openapi.json",
 ]
 
 
 async def panel_csrf(client) -> dict[str, str]:
     if "csrftoken" not in client.cookies:
-        await client.get("/admin/")
+        await client.get("/admin/data/")
     return {"X-CSRFToken": client.cookies["csrftoken"]}
 
 
 async def test_staff_read_the_panel_tables(world, browsers):
     staff = browsers["s"]
-    agreements = await staff.get(f"/admin/api/tables/agreement/?award={world.ids['award_a']}")
+    agreements = await staff.get(f"/admin/data/api/tables/agreement/?award={world.ids['award_a']}")
     assert [row["number"] for row in agreements.json()["rows"]] == ["SEC-A-1"]
-    organisations = await staff.get("/admin/api/tables/organisation/?__page_size=100&name=Biedrība Alfa")
+    organisations = await staff.get("/admin/data/api/tables/organisation/?__page_size=100&name=Biedrība Alfa")
     assert organisations.status_code == 200
     assert organisations.headers["content-type"] == "application/json"
     assert [row["name"] for row in organisations.json()["rows"]] == ["Biedrība Alfa"]
-    users = await staff.get(f"/admin/api/tables/piccolo_user/?username={world.emails['a']}")
+    users = await staff.get(f"/admin/data/api/tables/piccolo_user/?username={world.emails['a']}")
     assert [row["username"] for row in users.json()["rows"]] == [world.emails["a"]]
 
 
@@ -70,16 +70,16 @@ async def test_panel_writes_are_closed_to_everyone_but_staff(role, world, browse
     org_a = world.ids["org_a"]
     attempts = [
         await client.patch(
-            f"/admin/api/tables/organisation/{org_a}/", json={"name": "Taken"}, headers=headers
+            f"/admin/data/api/tables/organisation/{org_a}/", json={"name": "Taken"}, headers=headers
         ),
-        await client.delete(f"/admin/api/tables/organisation/{org_a}/", headers=headers),
+        await client.delete(f"/admin/data/api/tables/organisation/{org_a}/", headers=headers),
         await client.post(
-            "/admin/api/tables/organisation/",
+            "/admin/data/api/tables/organisation/",
             json={"name": "Planted", "registration_number": "40000000001"},
             headers=headers,
         ),
         await client.post(
-            "/admin/api/forms/grant-a-role/",
+            "/admin/data/api/forms/grant-a-role/",
             json={"email": world.emails[role], "role": "staff", "municipality_code": ""},
             headers=headers,
         ),
@@ -97,12 +97,12 @@ async def test_panel_writes_are_closed_to_everyone_but_staff(role, world, browse
 @pytest.mark.parametrize(
     "path",
     [
-        "/admin/api/user/../tables/organisation/",
-        "/admin/api/links/../tables/organisation/",
-        "/admin/api/change-password/../tables/piccolo_user/",
-        "/admin/api//tables/organisation/",
-        "/admin/api/./tables/organisation/",
-        "/admin/api/tables/organisation",
+        "/admin/data/api/user/../tables/organisation/",
+        "/admin/data/api/links/../tables/organisation/",
+        "/admin/data/api/change-password/../tables/piccolo_user/",
+        "/admin/data/api//tables/organisation/",
+        "/admin/data/api/./tables/organisation/",
+        "/admin/data/api/tables/organisation",
     ],
 )
 @pytest.mark.parametrize("role", ["r", "a"])
@@ -115,11 +115,11 @@ async def test_panel_path_tricks_do_not_reach_tables(app, world, role, path):
 
 
 async def test_reviewer_reaches_only_who_they_are_in_the_panel(world, browsers):
-    me = await browsers["r"].get("/admin/api/user/")
+    me = await browsers["r"].get("/admin/data/api/user/")
     assert me.status_code == 200
     assert me.json()["username"] == world.emails["r"]
-    links = await browsers["r"].get("/admin/api/links/")
+    links = await browsers["r"].get("/admin/data/api/links/")
     assert links.status_code == 200
     # Sidebar links only: names and local paths, no table data.
     assert all(path.startswith("/") for path in json.loads(links.text).values())
-    assert json.loads(links.text)["My reviews"] == "/reviews"
+    assert json.loads(links.text) == {"Back office": "/admin/"}

@@ -49,9 +49,9 @@ async def fresh_session(world, role: str) -> str:
 async def test_panel_login_gives_a_new_session_id(new_browser, world):
     before = await fresh_session(world, "r2")
     client = new_browser(before)  # somebody's session already in the browser
-    await client.get("/admin/")
+    await client.get("/admin/data/")
     response = await client.post(
-        "/admin/public/login/",
+        "/admin/data/public/login/",
         json={"username": world.emails["r"], "password": PASSWORD},
         headers={"X-CSRFToken": client.cookies["csrftoken"]},
     )

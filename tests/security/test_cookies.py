@@ -26,9 +26,9 @@ async def site_login(client, email: str):
 
 
 async def panel_login(client, email: str):
-    await client.get("/admin/")
+    await client.get("/admin/data/")
     return await client.post(
-        "/admin/public/login/",
+        "/admin/data/public/login/",
         json={"username": email, "password": PASSWORD},
         headers={"X-CSRFToken": client.cookies["csrftoken"]},
     )
@@ -45,12 +45,12 @@ async def test_every_cookie_is_secure_in_production(app):
                 await site_login(site, staff),
                 await site.get("/account/password"),  # a page with a form, signed in
                 await site.post("/logout", data={"_csrf_token": site.cookies[CSRF_COOKIE]}),
-                await panel.get("/admin/public/login/"),
-                await panel.get("/admin/"),
+                await panel.get("/admin/data/public/login/"),
+                await panel.get("/admin/data/"),
                 await panel_login(panel, staff),
-                await panel.get("/admin/api/user/"),
+                await panel.get("/admin/data/api/user/"),
                 await panel.post(
-                    "/admin/public/logout/", headers={"X-CSRFToken": panel.cookies["csrftoken"]}
+                    "/admin/data/public/logout/", headers={"X-CSRFToken": panel.cookies["csrftoken"]}
                 ),
             ]
             for response in responses:

@@ -70,7 +70,7 @@ async def test_login_form_needs_the_token(new_browser):
     done = await client.post(
         "/login", data={"email": email, "password": PASSWORD, "_csrf_token": await csrf(client)}
     )
-    assert (done.status_code, done.headers["location"]) == (302, "/account")
+    assert (done.status_code, done.headers["location"]) == (302, "/home")
 
 
 async def test_a_token_that_is_not_ascii_is_refused_not_a_500(new_browser):
@@ -161,19 +161,19 @@ async def test_account_and_logout_forms_need_the_token(new_browser, scene):
 async def test_review_and_staff_forms_need_the_token(new_browser, scene):
     reviewer = await signed_in(new_browser, scene.reviewer)
     await csrf(reviewer)
-    url = f"/reviews/{scene.assignment_id}/conflict"
+    url = f"/admin/reviews/{scene.assignment_id}/conflict"
     assert (await reviewer.post(url, data={"conflict": "no"})).status_code == 403
     row = await Assignment.select(Assignment.conflict).where(Assignment.id == scene.assignment_id).first()
     assert row["conflict"] is None
     staff = await signed_in(new_browser, scene.staff)
     await csrf(staff)
-    assert (await staff.post(f"/staff/calls/{scene.call_id}/auto-assign", data={})).status_code == 403
+    assert (await staff.post(f"/admin/calls/{scene.call_id}/auto-assign", data={})).status_code == 403
     upload = {"file": ("rules.pdf", pdf(), "application/pdf")}
     refused = await staff.post(f"/calls/{scene.call_id}/documents", data={"title": "Rules"}, files=upload)
     assert refused.status_code == 403
 
     declared = await reviewer.post(url, data={"conflict": "no", "_csrf_token": await csrf(reviewer)})
-    assert declared.headers["location"] == f"/reviews/{scene.assignment_id}?done=opened"
+    assert declared.headers["location"] == f"/admin/reviews/{scene.assignment_id}?done=opened"
     added = await staff.post(
         f"/calls/{scene.call_id}/documents",
         data={"title": "Rules", "_csrf_token": await csrf(staff)},
@@ -228,13 +228,13 @@ async def test_panel_api_needs_its_own_header_token(new_browser, scene):
     client = await signed_in(new_browser, scene.staff)
     person = await make_user(Role.applicant)
     body = {"email": person, "role": "reviewer", "municipality_code": ""}
-    refused = await client.post("/admin/api/forms/grant-a-role/", json=body)
+    refused = await client.post("/admin/data/api/forms/grant-a-role/", json=body)
     assert refused.status_code == 403
     assert (
         await UserRole.count().where((UserRole.user.username == person) & (UserRole.role == "reviewer")) == 0
     )
-    await client.get("/admin/")
+    await client.get("/admin/data/")
     done = await client.post(
-        "/admin/api/forms/grant-a-role/", json=body, headers={"X-CSRFToken": client.cookies["csrftoken"]}
+        "/admin/data/api/forms/grant-a-role/", json=body, headers={"X-CSRFToken": client.cookies["csrftoken"]}
     )
     assert done.status_code == 200

@@ -52,9 +52,9 @@ PAGES = [
     ("anon", "GET", "/my/", 302),
     ("a", "GET", "/my/applications/{a_sub}/review", 200),
     ("b", "GET", "/my/applications/{a_sub}/review", 404),
-    ("r", "GET", "/reviews/{asg_r}", 200),
-    ("s", "GET", "/staff/calls/{call_open}", 200),
-    ("c", "GET", "/staff/calls", 403),
+    ("r", "GET", "/admin/reviews/{asg_r}", 200),
+    ("s", "GET", "/admin/calls/{call_open}", 200),
+    ("c", "GET", "/admin/calls", 403),
     ("anon", "GET", "/docs/api", 200),
     ("a", "GET", "/my/awards/{award_a}", 200),
     ("c", "GET", "/municipality/LV-016", 200),
@@ -117,9 +117,9 @@ async def test_downloads_are_attachments_never_rendered(api, world, url):
 @pytest.mark.parametrize(
     ("role", "url", "status"),
     [
-        ("anon", "/admin/", 200),
-        ("anon", "/admin/api/tables/", 401),
-        ("s", "/admin/api/tables/organisation/", 200),
+        ("anon", "/admin/data/", 200),
+        ("anon", "/admin/data/api/tables/", 401),
+        ("s", "/admin/data/api/tables/organisation/", 200),
     ],
 )
 async def test_admin_panel_carries_the_headers_it_can(browsers, role, url, status):

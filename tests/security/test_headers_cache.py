@@ -21,7 +21,7 @@ pytestmark = pytest.mark.integration
 
 SAFE = [case for case in CASES if case.method in {"GET", "HEAD", "ASGI"}]
 # Public files, the same bytes for everyone: a signed-in browser may keep them too.
-PUBLIC_ASSETS = ("/static/", "/admin/assets/")
+PUBLIC_ASSETS = ("/static/", "/admin/data/assets/")
 _FORM = re.compile(rb"<form[\s>]", re.IGNORECASE)
 
 
@@ -66,13 +66,19 @@ async def test_private_answers_and_form_pages_are_not_stored(case: Case, world, 
 
 
 async def panel_asset(browsers) -> str:
-    page = (await browsers["anon"].get("/admin/")).text
-    match = re.search(r'(?:src|href)="(?:\./|/admin/)?(assets/[^"]+\.js)"', page)
+    page = (await browsers["anon"].get("/admin/data/")).text
+    match = re.search(r'(?:src|href)="(?:\./|/admin/data/)?(assets/[^"]+\.js)"', page)
     assert match, page[:500]
-    return "/admin/" + match.group(1)
+    return "/admin/data/" + match.group(1)
 
 
-PANEL = ["/admin/", "/admin/public/login/", "/admin/api/user/", "/admin/api/tables/", "/admin/api/meta/"]
+PANEL = [
+    "/admin/data/",
+    "/admin/data/public/login/",
+    "/admin/data/api/user/",
+    "/admin/data/api/tables/",
+    "/admin/data/api/meta/",
+]
 
 
 @pytest.mark.parametrize("url", PANEL)
@@ -86,7 +92,7 @@ async def test_the_panel_answers_to_signed_in_callers_are_not_stored(browsers, u
 
 
 async def test_the_panel_login_page_is_a_form_page_and_not_stored(browsers):
-    response = await browsers["anon"].get("/admin/public/login/")
+    response = await browsers["anon"].get("/admin/data/public/login/")
     assert response.status_code == 200
     assert has_form(response) is True
     assert "no-store" in directives(response)

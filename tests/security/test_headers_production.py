@@ -17,8 +17,8 @@ URLS = [
     ("/api/me", 401),
     ("/no-such-page", 404),
     ("/static/css/site.css", 200),
-    ("/admin/", 200),
-    ("/admin/api/tables/", 401),
+    ("/admin/data/", 200),
+    ("/admin/data/api/tables/", 401),
 ]
 
 

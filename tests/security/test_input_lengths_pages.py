@@ -105,8 +105,8 @@ async def test_login_page_with_an_over_long_email_is_a_wrong_login(app) -> None:
 
 # (role, form url, the form, the field, its bound)
 FORMS = [
-    ("reviewer", "/reviews/{assignment_id}/conflict", {"conflict": "yes"}, "reason", 20_000),
-    ("staff", "/staff/applications/{submitted}/eligibility", {"checks.A1": "yes"}, "note", 20_000),
+    ("reviewer", "/admin/reviews/{assignment_id}/conflict", {"conflict": "yes"}, "reason", 20_000),
+    ("staff", "/admin/applications/{submitted}/eligibility", {"checks.A1": "yes"}, "note", 20_000),
     (
         "applicant",
         "/my/applications/{asked}/clarifications/{clarification_id}/answer",
@@ -114,7 +114,7 @@ FORMS = [
         "answer",
         20_000,
     ),
-    ("staff", "/staff/payments/{payment_id}/paid", {"paid_on": ""}, "note", 300),
+    ("staff", "/admin/payments/{payment_id}/paid", {"paid_on": ""}, "note", 300),
     ("applicant", "/my/events/{event_id}/cancel", {}, "cancel_reason", 20_000),
 ]
 

@@ -38,7 +38,7 @@ def body_routes(app) -> list[tuple[str, str]]:
 
 
 # The panel (a mounted app outside the route table) reads JSON on these.
-PANEL = [("POST", "/admin/api/tables/organisation/"), ("POST", "/admin/api/forms/grant-a-role/")]
+PANEL = [("POST", "/admin/data/api/tables/organisation/"), ("POST", "/admin/data/api/forms/grant-a-role/")]
 
 
 async def _signed_in(client: httpx.AsyncClient, email: str) -> dict[str, str]:

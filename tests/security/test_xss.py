@@ -162,16 +162,16 @@ PAGES = [
     ("applicant", "/my/applications/{app}/project", ["APPTITLE", "SUMMARY", "PARTNERS"]),
     ("applicant", "/my/applications/{app}/budget", ["BUDGET"]),
     ("applicant", "/my/applications/{app}/events", ["EVENT"]),
-    ("reviewer", "/reviews/", ["CALLTITLE"]),
+    ("reviewer", "/admin/reviews/", ["CALLTITLE"]),
     (
         "reviewer",
-        "/reviews/{asg}",
+        "/admin/reviews/{asg}",
         [*APPLICATION, "PARTNERS", "ORGNAME", "COMMENT1", "CRITERION1", "COMMENT2"],
     ),
-    ("staff", "/staff/calls", ["CALLTITLE"]),
-    ("staff", "/staff/calls/{call}", ["APPTITLE", "ORGNAME", "REVIEWER1NAME"]),
-    ("staff", "/staff/calls/{call}/ranking", ["APPTITLE"]),
-    ("staff", "/staff/applications/{app}/eligibility", [*APPLICATION, "ORGNAME"]),
+    ("staff", "/admin/calls", ["CALLTITLE"]),
+    ("staff", "/admin/calls/{call}", ["APPTITLE", "ORGNAME", "REVIEWER1NAME"]),
+    ("staff", "/admin/calls/{call}/ranking", ["APPTITLE"]),
+    ("staff", "/admin/applications/{app}/eligibility", [*APPLICATION, "ORGNAME"]),
 ]
 
 
@@ -229,10 +229,10 @@ async def test_api_returns_the_raw_text_as_json(app, stage):
 async def test_admin_panel_api_returns_the_raw_text_as_json(app, stage):
     async with browser(app, stage.sessions["staff"]) as client:
         organisation = await client.get(
-            f"/admin/api/tables/organisation/?registration_number={stage.org_number}"
+            f"/admin/data/api/tables/organisation/?registration_number={stage.org_number}"
         )
-        call = await client.get(f"/admin/api/tables/grant_call/?id={stage.call_id}")
-        user = await client.get(f"/admin/api/tables/piccolo_user/?username={stage.emails['applicant']}")
+        call = await client.get(f"/admin/data/api/tables/grant_call/?id={stage.call_id}")
+        user = await client.get(f"/admin/data/api/tables/piccolo_user/?username={stage.emails['applicant']}")
     for response in (organisation, call, user):
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "application/json"

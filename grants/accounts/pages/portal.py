@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.accounts import forms
 from grants.accounts.pages import AnyRequest, Form, client_ip
 from grants.accounts.queries import email_confirmed, organisation_of
+from grants.accounts.rules import HOME, home_for
 from grants.accounts.service import confirmation, two_factor
 from grants.accounts.states import legal_forms
 from grants.core.auth import Me, authenticated
@@ -43,6 +44,11 @@ async def _account_page(
 
 class PortalAccountPages(Controller):
     include_in_schema = False
+
+    @get(HOME, guards=[authenticated], name="role_home")
+    async def home(self, me: Me) -> Redirect:
+        """After a login with no page to return to: the role's own home."""
+        return Redirect(home_for(me))
 
     @get("/account", guards=[authenticated], name="account")
     async def account(self, request: AnyRequest, me: Me) -> Template:

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.accounts import forms
 from grants.accounts.pages import AnyRequest, Form, client_ip, with_session
 from grants.accounts.pages.public_two_factor import second_step
+from grants.accounts.rules import HOME
 from grants.accounts.service import confirmation, logins, registration, sessions
 from grants.accounts.service.confirmation import Confirmed
 from grants.accounts.states import legal_forms
@@ -54,7 +55,7 @@ class PublicAccountPages(Controller):
 
     @post("/login", guards=[public], status_code=HTTP_200_OK)
     async def login(self, request: AnyRequest, data: Form) -> Response[Any]:
-        email, next_page = data.get("email", ""), page_to_return_to(request.app, data.get("next"), "/account")
+        email, next_page = data.get("email", ""), page_to_return_to(request.app, data.get("next"), HOME)
         context = {"next": next_page, "email": email, "expired": data.get("expired") == "1"}
         if not forms.login_fits(data):
             context |= {"error": _("Wrong e-mail or password."), "email": ""}

@@ -1,4 +1,4 @@
-"""Staff resolve a disputed organisation (/staff/organisations), linked from the admin panel.
+"""Staff resolve a disputed organisation (/admin/organisations), linked from the admin panel.
 
 A searchable list of organisations with their members and pending requests to join; an
 organisation's page with its members, requests and open invitations. Staff approve or refuse a
@@ -28,7 +28,7 @@ from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import MAX_ID, PathId
 
-BASE = "/staff/organisations"
+BASE = "/admin/organisations"
 PER_PAGE = 25
 MAX_SEARCH = 200
 NOTICES = {

@@ -1,4 +1,4 @@
-"""The staff's pages after the award (/staff/awards, /staff/payments), linked from the admin panel.
+"""The staff's pages after the award (/admin/awards, /admin/payments), linked from the admin panel.
 
 Every action is a form that posts, goes through the lifecycle or payments service
 and redirects back to the award; a refused action renders the list again, showing
@@ -98,7 +98,7 @@ def _award_again(
 
 
 class StaffAwardPages(Controller):
-    path = "/staff"
+    path = "/admin"
     guards = [roles(Role.staff)]
     include_in_schema = False
 
@@ -127,7 +127,7 @@ class StaffAwardPages(Controller):
         kept = {f"number.{award_id}": number, f"signed_on.{award_id}": signed_on}
         return await submit_form(
             forms.sign_agreement(award_id, me, number, signed_on, upload),
-            done=f"/staff/awards?award={award_id}&done=signed",
+            done=f"/admin/awards?award={award_id}&done=signed",
             again=_award_again(award_id, award_id, kept),
             file_field="file",
         )
@@ -138,7 +138,7 @@ class StaffAwardPages(Controller):
         kept = {f"paid_on.{payment_id}": data.get("paid_on", ""), f"note.{payment_id}": data.get("note", "")}
         return await submit_form(
             forms.mark_paid(payment_id, me, data.get("paid_on", ""), data.get("note", "")),
-            done=f"/staff/awards?award={award_id}&done=paid",
+            done=f"/admin/awards?award={award_id}&done=paid",
             again=_award_again(award_id, payment_id, kept),
         )
 
@@ -148,7 +148,7 @@ class StaffAwardPages(Controller):
         kept = {f"amount.{payment_id}": data.get("amount", ""), f"reason.{payment_id}": data.get("note", "")}
         return await submit_form(
             payments.lower_amount(payment_id, me, data.get("amount", ""), data.get("note", "")),
-            done=f"/staff/awards?award={award_id}&done=lowered",
+            done=f"/admin/awards?award={award_id}&done=lowered",
             # The lowering form's note is named "reason" on the page: the mark-paid form has a note too.
             again=_award_again(
                 award_id, payment_id, kept, lambda field: "reason" if field == "note" else field
@@ -164,7 +164,7 @@ class StaffAwardPages(Controller):
         reason = data.get("reason", "")
         return await submit_form(
             lifecycle.terminate(award_id, me, reason),
-            done=f"/staff/awards?award={award_id}&done=terminated",
+            done=f"/admin/awards?award={award_id}&done=terminated",
             again=lambda refusal: _terminate_page(
                 me,
                 award_id,

@@ -42,13 +42,13 @@ async def preview(call: dict[str, Any], room: rules.Room) -> dict[str, list[dict
 def _after_auto(call_id: int) -> Any:
     def url(result: dict[str, Any]) -> str:
         counts = f"awarded={len(result['awarded'])}&reserve={len(result['reserve'])}&rejected={len(result['rejected'])}"
-        return f"/staff/calls/{call_id}/ranking?done=auto&{counts}"
+        return f"/admin/calls/{call_id}/ranking?done=auto&{counts}"
 
     return url
 
 
 class AwardDecisionPages(Controller):
-    path = "/staff/calls"
+    path = "/admin/calls"
     guards = [roles(Role.staff)]
     include_in_schema = False
 
@@ -82,7 +82,7 @@ class AwardDecisionPages(Controller):
         }
         return await submit_form(
             forms.award(call_id, me, data),
-            done=f"/staff/calls/{call_id}/ranking?done=awarded&application={target}#app-{target}",
+            done=f"/admin/calls/{call_id}/ranking?done=awarded&application={target}#app-{target}",
             again=lambda refusal: ranking_page(
                 call_id,
                 errors={f"{field}.{target}": text for field, text in refusal.errors.items()},
@@ -97,7 +97,7 @@ class AwardDecisionPages(Controller):
         return await submit_form(
             service.next_reserve(call_id, me),
             done=lambda made: (
-                f"/staff/calls/{call_id}/ranking?done=reserve&application={made['application_id']}"
+                f"/admin/calls/{call_id}/ranking?done=reserve&application={made['application_id']}"
                 f"#app-{made['application_id']}"
             ),
             again=lambda refusal: ranking_page(call_id, message=refusal.message, status=refusal.status_code),

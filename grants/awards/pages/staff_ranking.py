@@ -1,4 +1,4 @@
-"""The staff's ranking page of a call (/staff/calls/{id}/ranking) with the award decision on it.
+"""The staff's ranking page of a call (/admin/calls/{id}/ranking) with the award decision on it.
 
 The ranking's table comes from grants.scoring; the line where the budget and quota
 reach is the award plan (rules.auto_plan) on a call with nothing awarded yet. The
@@ -144,7 +144,7 @@ async def ranking_page(
 
 
 class StaffRankingPages(Controller):
-    path = "/staff"
+    path = "/admin"
     guards = [roles(Role.staff)]
     include_in_schema = False
 

@@ -1,4 +1,4 @@
-"""The staff's report pages (/staff/reports …): what waits for review, and the review forms.
+"""The staff's report pages (/admin/reports …): what waits for review, and the review forms.
 
 Linked from the admin panel's sidebar. Without JavaScript: a review is a form
 that posts through the reporting services and redirects back; a refused one
@@ -106,7 +106,7 @@ def _done(decision: str) -> str:
 
 
 class StaffReportPages(Controller):
-    path = "/staff/reports"
+    path = "/admin/reports"
     guards = [roles(Role.staff)]
     include_in_schema = False
 
@@ -146,7 +146,7 @@ class StaffReportPages(Controller):
         decision, comment = data.get("decision", ""), data.get("comment", "")
         return await submit_form(
             review(Report.event, event_id, me, decision, comment),
-            done=lambda _reviewed: f"/staff/reports/events/{event_id}?done={_done(decision)}",
+            done=lambda _reviewed: f"/admin/reports/events/{event_id}?done={_done(decision)}",
             again=lambda refusal: _event_page(me, event_id, refusal=refusal, comment=comment),
         )
 
@@ -159,6 +159,6 @@ class StaffReportPages(Controller):
         decision, comment = data.get("decision", ""), data.get("comment", "")
         return await submit_form(
             review(Report.final, award_id, me, decision, comment),
-            done=lambda _reviewed: f"/staff/reports/final/{award_id}?done={_done(decision)}",
+            done=lambda _reviewed: f"/admin/reports/final/{award_id}?done={_done(decision)}",
             again=lambda refusal: _final_page(me, award_id, refusal=refusal, comment=comment),
         )

@@ -1,4 +1,4 @@
-"""The reviewer's pages (/reviews/…): "My reviews", reached from the admin panel's sidebar.
+"""The reviewer's pages (/admin/reviews/…): "My reviews", reached from the admin panel's sidebar.
 
 Server-rendered over the scoring service and working without JavaScript: the
 conflict-of-interest declaration comes first, then the application (anonymised
@@ -149,7 +149,7 @@ async def _show(
 
 
 class ReviewPages(Controller):
-    path = "/reviews"
+    path = "/admin/reviews"
     guards = [roles(Role.reviewer)]
     include_in_schema = False
 
@@ -187,7 +187,10 @@ class ReviewPages(Controller):
                 status=refusal.status_code,
             )
 
-        released, opened = f"/reviews?released={assignment_id}", f"/reviews/{assignment_id}?done=opened"
+        released, opened = (
+            f"/admin/reviews?released={assignment_id}",
+            f"/admin/reviews/{assignment_id}?done=opened",
+        )
         return await submit_form(
             forms.declare_conflict(assignment_id, me, choice, reason),
             done=released if choice == "yes" else opened,
@@ -219,6 +222,6 @@ class ReviewPages(Controller):
 
         return await submit_form(
             forms.save_scores(assignment_id, me, form, criteria, submit=submit, confirm=confirm),
-            done=f"/reviews/{assignment_id}?done={'submitted' if submit else 'saved'}",
+            done=f"/admin/reviews/{assignment_id}?done={'submitted' if submit else 'saved'}",
             again=again,
         )

@@ -1,4 +1,4 @@
-"""The staff's review pages (/staff/…): eligibility, reviewer assignment, reopening.
+"""The staff's review pages (/admin/…): eligibility, reviewer assignment, reopening.
 
 Linked from the admin panel's sidebar. Every page works without JavaScript: each
 action is a form that posts, goes through scoring.service and redirects back to
@@ -134,7 +134,7 @@ async def _eligibility_page(
 
 
 class StaffReviewPages(Controller):
-    path = "/staff"
+    path = "/admin"
     guards = [roles(Role.staff)]
     include_in_schema = False
 
@@ -162,7 +162,7 @@ class StaffReviewPages(Controller):
     async def auto_assign(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
         return await submit_form(
             service.auto_assign(call_id, me, forms.ticked_reviewers(data) or None),
-            done=lambda created: f"/staff/calls/{call_id}?done=auto&count={len(created)}#assignments",
+            done=lambda created: f"/admin/calls/{call_id}?done=auto&count={len(created)}#assignments",
             again=lambda refusal: _call_again(call_id, refusal, data),
         )
 
@@ -170,7 +170,7 @@ class StaffReviewPages(Controller):
     async def assign(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
         return await submit_form(
             forms.assign(call_id, data, me),
-            done=f"/staff/calls/{call_id}?done=assigned#app-{data.get('application_id', '')}",
+            done=f"/admin/calls/{call_id}?done=assigned#app-{data.get('application_id', '')}",
             again=lambda refusal: _call_again(call_id, refusal, data),
         )
 
@@ -186,7 +186,7 @@ class StaffReviewPages(Controller):
 
         return await submit_form(
             service.reopen(assignment_id, me, reason),
-            done=f"/staff/calls/{row['call']}?done=reopened#app-{row['application']}",
+            done=f"/admin/calls/{row['call']}?done=reopened#app-{row['application']}",
             again=again,
         )
 
@@ -201,7 +201,7 @@ class StaffReviewPages(Controller):
         note = data.get("note", "").strip()
         return await submit_form(
             forms.check_eligibility(application_id, me, answers, note),
-            done=f"/staff/calls/{app['call']}?checked={application_id}#app-{application_id}",
+            done=f"/admin/calls/{app['call']}?checked={application_id}#app-{application_id}",
             again=lambda refusal: _eligibility_page(
                 application_id,
                 me,

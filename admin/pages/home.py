@@ -1,0 +1,58 @@
+"""The back-office home (/admin/): staff see their work queues, reviewers their assignments.
+
+A reviewer who is not staff lands on "My reviews" (/admin/reviews), which is their work; staff who
+also review see both. The addresses the back-office pages had before they moved under /admin
+(/staff/…, /reviews/…) answer with a permanent redirect, so bookmarks and old mails still work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
+
+from admin.queues import staff_queues
+from grants.core.auth import Me, Role, public, roles
+
+
+class BackOfficeHome(Controller):
+    path = "/admin"
+    include_in_schema = False
+
+    @get("/", name="back_office", guards=[roles(Role.staff, Role.reviewer)])
+    async def home(self, me: Me) -> Template | Redirect:
+        if not me.has(Role.staff):
+            return Redirect("/admin/reviews")
+        queues = await staff_queues()
+        context = {"queues": queues, "reviewer": me.has(Role.reviewer)}
+        return Template("admin/home.html", context=context)
+
+
+def _moved(request: Request[Any, Any, Any], target: str) -> Redirect:
+    query = request.url.query
+    return Redirect(target + (f"?{query}" if query else ""), status_code=HTTP_301_MOVED_PERMANENTLY)
+
+
+class MovedPages(Controller):
+    """GETs only: a form posted to an old address is refused (404) rather than replayed elsewhere."""
+
+    include_in_schema = False
+
+    @get("/staff", guards=[public])
+    async def staff_home(self, request: Request[Any, Any, Any]) -> Redirect:
+        return _moved(request, "/admin/")
+
+    @get("/staff/{rest:path}", guards=[public])
+    async def staff(self, request: Request[Any, Any, Any], rest: FromPath[str]) -> Redirect:
+        return _moved(request, "/admin" + rest)
+
+    @get("/reviews", guards=[public])
+    async def reviews_home(self, request: Request[Any, Any, Any]) -> Redirect:
+        return _moved(request, "/admin/reviews")
+
+    @get("/reviews/{rest:path}", guards=[public])
+    async def reviews(self, request: Request[Any, Any, Any], rest: FromPath[str]) -> Redirect:
+        return _moved(request, "/admin/reviews" + rest)
