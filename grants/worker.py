@@ -83,7 +83,13 @@ def jobs(settings: Settings) -> list[Job]:
     """Every scheduled job. A clean-up is one line: `Job.every("cleanup:<what>", HOURLY, <function>)`."""
 
     async def reminders() -> int:
-        return await remind_unsubmitted_drafts() + await remind_reports()
+        sent = 0
+        for remind in (
+            remind_unsubmitted_drafts,
+            remind_reports,
+        ):
+            sent += await remind()
+        return sent
 
     return [
         Job.daily("reminders", settings.reminder_hour, reminders),

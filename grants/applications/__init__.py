@@ -2,6 +2,6 @@
 withdrawal and clarification, and the applicant portal (/my/…)."""
 
 from grants.applications.api import ApplicationsApi, AttachmentsApi
-from grants.applications.pages import ApplicationPages
+from grants.applications.pages.portal import ApplicationPages
 
 routes = [ApplicationsApi, AttachmentsApi, ApplicationPages]
