@@ -4,6 +4,7 @@ The domains' staff and reviewer pages live in their domains (grants/<domain>/pag
 /admin too; these are the pages that belong to no single domain. `routes` is what app.py takes.
 """
 
+from admin.pages.applications import StaffApplicationView
 from admin.pages.home import BackOfficeHome, MovedPages
 
-routes = [BackOfficeHome, MovedPages]
+routes = [BackOfficeHome, MovedPages, StaffApplicationView]

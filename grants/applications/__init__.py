@@ -1,7 +1,8 @@
 """Applications to calls: drafts with their budget lines, planned events and files, submission,
-withdrawal and clarification, and the applicant portal (/my/…)."""
+withdrawal and clarification, the applicant portal (/my/…) and the staff's lists (/admin/…)."""
 
 from grants.applications.api import ApplicationsApi, AttachmentsApi
 from grants.applications.pages.portal import ApplicationPages
+from grants.applications.pages.staff import StaffApplicationPages
 
-routes = [ApplicationsApi, AttachmentsApi, ApplicationPages]
+routes = [ApplicationsApi, AttachmentsApi, ApplicationPages, StaffApplicationPages]

@@ -17,9 +17,10 @@ from grants.core.i18n import _
 from grants.core.money import format_cents
 from grants.core.openapi import errors, file_download
 from grants.core.params import PathId
+from grants.core.spreadsheet import CSV_TYPE, csv_lines
 from grants.core.uploads import download_response
 from grants.scoring import service
-from grants.scoring.exports import CSV_TYPE, XLSX_TYPE, csv_lines, filename, ranking_export, xlsx_bytes
+from grants.scoring.exports import XLSX_TYPE, filename, ranking_export, xlsx_bytes
 from grants.scoring.queries import ranking
 from grants.scoring.queries.reviews import my_assignments, organisation_name, review_view, reviewer_attachment
 from grants.scoring.schemas import (

@@ -4,10 +4,8 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -22,10 +20,7 @@ from grants.core.time import to_riga
 from grants.scoring.queries.progress import call_or_404, quality_criteria
 from grants.scoring.queries.ranking import table
 
-CSV_TYPE = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header(criteria: list[dict[str, Any]]) -> list[str]:
@@ -69,27 +64,6 @@ def record(row: dict[str, Any], criteria: list[dict[str, Any]], labels: dict[str
 def filename(call: dict[str, Any], extension: str) -> str:
     prefix = re.sub(r"[^A-Za-z0-9]", "", call.get("municipality_short_name") or "")
     return f"{prefix + '-' if prefix else ''}call-{call['id']}-ranking.{extension}"
-
-
-def _csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
-
-
-async def csv_lines(head: list[str], records: list[list[Any]]) -> AsyncIterator[bytes]:
-    """Encoded lines, the first with a byte-order mark so that Excel reads UTF-8 (ā, č, ņ …).
-
-    Asynchronous, so Litestar does not hand each line to a worker thread."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for position, cells in enumerate([head, *records]):
-        writer.writerow([_csv_text(v) for v in cells])
-        line = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        yield (("\ufeff" if position == 0 else "") + line).encode("utf-8")
 
 
 def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
