@@ -1,4 +1,10 @@
-"""Clarification: staff ask a question of a submitted application, the applicant answers it."""
+"""Clarification: staff ask a question of a submitted application, the applicant answers it.
+
+The due date is a request, not a cut-off: after it the question stays open and the applicant may
+still answer, until the staff act on the application. The back office flags it as overdue
+(admin.queues, the staff's clarification page); nothing is rejected by the clock, because whether a
+late answer is taken is the committee's decision, made by a person, on the call's rules.
+"""
 
 from __future__ import annotations
 
@@ -62,7 +68,7 @@ async def answer_clarification(
         if row["status"] != ApplicationStatus.clarification or not principal.has(Role.applicant):
             raise Conflict(_("There is no open question on this application."))
         question = (
-            await Clarification.select(Clarification.id, Clarification.answered_at)
+            await Clarification.select(Clarification.id, Clarification.answered_at, Clarification.asked_by)
             .where((Clarification.id == clarification_id) & (Clarification.application == application_id))
             .first()
         )
@@ -89,4 +95,5 @@ async def answer_clarification(
             before={"status": "clarification"},
             after={"status": "submitted"},
         )
+        await notify.clarification_answered(row, clarification_id, question["asked_by"], answer)
     return {"status": ApplicationStatus.submitted.value}
