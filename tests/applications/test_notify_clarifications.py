@@ -125,7 +125,7 @@ async def test_overdue_questions_are_flagged_and_counted_for_staff(school, make_
     flagged = await browser.get(f"/admin/applications/{overdue_app['id']}/clarification")
     assert texts_of(flagged.text, "article.question .tag") == ["Overdue"]
     assert texts_of(flagged.text, "article.question p.muted") == [
-        "The due date has passed. The applicant can still answer until you act on the application."
+        "The due date has passed. The applicant can still answer: a late answer is taken, and the application is then submitted again."
     ]
     waiting = await browser.get(f"/admin/applications/{open_app['id']}/clarification")
     assert texts_of(waiting.text, "article.question .tag") == ["Waiting for the answer"]

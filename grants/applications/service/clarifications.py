@@ -1,9 +1,10 @@
 """Clarification: staff ask a question of a submitted application, the applicant answers it.
 
-The due date is a request, not a cut-off: after it the question stays open and the applicant may
-still answer, until the staff act on the application. The back office flags it as overdue
-(admin.queues, the staff's clarification page); nothing is rejected by the clock, because whether a
-late answer is taken is the committee's decision, made by a person, on the call's rules.
+The due date is a request, not a cut-off: after it the question stays open, the applicant may still
+answer, and a late answer is taken like any other (the application is submitted again). The back
+office flags the question as overdue (admin.queues, the staff's clarification page) and nothing is
+rejected by the clock: whether an application without its clarification is eligible is the
+committee's decision on the call's rules, made by a person who can also phone the organisation.
 """
 
 from __future__ import annotations
