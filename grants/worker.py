@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from grants.accounts.service import confirmation, expiry, invitations, resets
-from grants.applications.notify import remind_unsubmitted_drafts
+from grants.applications.notify import remind_clarifications, remind_unsubmitted_drafts
 from grants.applications.service.drafts import discard_drafts_of
 from grants.core.db import engine
 from grants.core.mail import CHANNEL, deliver_pending
@@ -87,6 +87,7 @@ def jobs(settings: Settings) -> list[Job]:
         for remind in (
             remind_unsubmitted_drafts,
             remind_reports,
+            remind_clarifications,
         ):
             sent += await remind()
         return sent

@@ -4,5 +4,6 @@ withdrawal and clarification, the applicant portal (/my/…) and the staff's lis
 from grants.applications.api import ApplicationsApi, AttachmentsApi
 from grants.applications.pages.portal import ApplicationPages
 from grants.applications.pages.staff import StaffApplicationPages
+from grants.applications.pages.staff_clarifications import StaffClarificationPages
 
-routes = [ApplicationsApi, AttachmentsApi, ApplicationPages, StaffApplicationPages]
+routes = [ApplicationsApi, AttachmentsApi, ApplicationPages, StaffApplicationPages, StaffClarificationPages]

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel.numbers import format_decimal
 
-from grants.applications.schemas import AnswerIn
+from grants.applications.schemas import AnswerIn, ClarificationIn
 from grants.applications.service import clarifications
 from grants.applications.tables import BudgetCategory, EventKind
 from grants.core.auth import Principal
+from grants.core.errors import ValidationFailed
 from grants.core.filetypes import DOCUMENT_TYPES, EXTENSIONS
 from grants.core.i18n import _, get_language
 from grants.core.inputs import refuse_long_texts
 from grants.core.money import MoneyError, format_cents, parse_cents
+from grants.core.time import riga_local, riga_today
 
 PROJECT_FIELDS = ("title", "summary", "objectives", "target_group", "partners", "start_date", "end_date")
 EVENT_FIELDS = ("school", "kind", "title", "planned_date", "expected_participants")
@@ -98,6 +100,73 @@ async def answer_clarification(application_id: int, clarification_id: int, me: P
     """The answer to a clarification request, no longer than the API takes it."""
     refuse_long_texts({"answer": answer}, AnswerIn)
     return await clarifications.answer_clarification(application_id, clarification_id, me, answer)
+
+
+# --- a clarification request (staff) ------------------------------------------------
+
+DUE_WORKING_DAYS = 5  # the due date a new question proposes: five working days (Mon–Fri) on
+DUE_END_OF_DAY = time(23, 59)  # a due date typed without a time means the end of that Riga day
+_DAY_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")  # a date input sends ISO; typed by hand, the Latvian way
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def default_due_date(today: date | None = None) -> date:
+    """DUE_WORKING_DAYS working days after `today` (Riga's today), Saturdays and Sundays skipped."""
+    day, left = today or riga_today(), DUE_WORKING_DAYS
+    while left:
+        day += timedelta(days=1)
+        left -= day.weekday() < 5
+    return day
+
+
+def clarification_form(data: dict[str, str] | None = None) -> dict[str, str]:
+    """The ask form's values: what was typed, or a blank question due in five working days."""
+    if data is not None:
+        return {key: data.get(key, "") for key in ("question", "due_date", "due_time")}
+    return {"question": "", "due_date": default_due_date().isoformat(), "due_time": ""}
+
+
+def read_due(day_text: str, time_text: str) -> datetime:
+    """A Riga date (and an optional time, else the end of the day) as an aware UTC moment."""
+    day_text, time_text = day_text.strip()[:32], time_text.strip()[:32]
+    errors: dict[str, str] = {}
+    day: date | None = None
+    for pattern in _DAY_FORMATS:
+        try:
+            day = datetime.strptime(day_text, pattern).date()
+            break
+        except ValueError:
+            continue
+    if day is None:
+        errors["due_date"] = _("Give the due date as a date, e.g. 2027-03-15.")
+    at = DUE_END_OF_DAY
+    if time_text:
+        found = _TIME.match(time_text)
+        if found is None:
+            errors["due_time"] = _("Give the time as hours and minutes, e.g. 16:00, or leave it empty.")
+        else:
+            at = time(int(found.group(1)), int(found.group(2)))
+    if errors or day is None:
+        raise ValidationFailed(errors)
+    return riga_local(day, at.hour, at.minute)
+
+
+async def ask_clarification(application_id: int, me: Principal, data: dict[str, str]) -> Any:
+    """The staff's question and due date (Riga time), checked as the API checks them; the service's
+    complaint about the moment lands on the date field."""
+    question = data.get("question", "")
+    refuse_long_texts({"question": question}, ClarificationIn)
+    try:
+        due_at = read_due(data.get("due_date", ""), data.get("due_time", ""))
+    except ValidationFailed as bad_date:
+        if not question.strip():  # every message at once, not the date's first
+            bad_date.errors = {"question": _("Write the question."), **bad_date.errors}
+        raise
+    try:
+        return await clarifications.ask_clarification(application_id, me, question, due_at)
+    except ValidationFailed as refused:
+        errors = {("due_date" if key == "due_at" else key): text for key, text in refused.errors.items()}
+        raise ValidationFailed(errors, refused.message) from None
 
 
 def step_of(key: str) -> str:

@@ -17,6 +17,7 @@ import pytest
 from tests.security import (
     cases_after_award,
     cases_applications_office,
+    cases_clarifications_office,
     cases_core,
     cases_organisations,
     cases_review,
@@ -33,6 +34,7 @@ CASES: list[Case] = [
     *cases_after_award.CASES,
     *cases_organisations.CASES,
     *cases_applications_office.CASES,
+    *cases_clarifications_office.CASES,
 ]
 
 

@@ -28,7 +28,7 @@ from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId
-from grants.core.time import now
+from grants.core.time import from_db, now
 from grants.core.uploads import form_file, upload_limit
 from grants.registry.queries import list_schools
 from grants.settings import get_settings
@@ -50,6 +50,29 @@ def _notices() -> dict[str, str]:
         "attached": _("The file is attached."),
         "removed": _("The file is removed."),
     }
+
+
+def _open_questions(app: dict[str, Any]) -> list[dict[str, Any]]:
+    """The staff's unanswered questions, while the application waits for the answer."""
+    if app["status"] != ApplicationStatus.clarification:
+        return []
+    moment = now()
+    return [
+        c | {"reference": app["reference"], "overdue": from_db(c["due_at"]) < moment}
+        for c in app["clarifications"]
+        if c["answered_at"] is None
+    ]
+
+
+async def _questions_for(me: Principal, applications: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The open questions of the organisation's applications that wait for an answer (few: each
+    application has at most one), with the application they are about."""
+    found: list[dict[str, Any]] = []
+    for row in applications:
+        if row["status"] == ApplicationStatus.clarification:
+            app = await queries.get_application(row["id"], me)
+            found += [q | {"title": app["title"]} for q in _open_questions(app)]
+    return found
 
 
 def _blank(value: int) -> int:
@@ -87,6 +110,7 @@ async def _page(
         "notice": _notices().get(done or ""),
         "kinds": dict(forms.event_kinds()),
         "categories": dict(forms.budget_categories()),
+        "open_questions": _open_questions(app),
     }
     if step == "project":
         context["form"] = form if form is not None else forms.project_form(app)
@@ -129,7 +153,6 @@ async def _page(
             and not app["problems"]
             and phase(call) == "open",
             "can_withdraw": app["status"] in WITHDRAWABLE and now() < closes_at,
-            "open_questions": [c for c in app["clarifications"] if c["answered_at"] is None],
             "answered": [c for c in app["clarifications"] if c["answered_at"] is not None],
             "answer": answer,
         }
@@ -209,10 +232,12 @@ class ApplicationPages(Controller):
 
     @get("/", name="my_applications")
     async def index(self, me: Me) -> Template:
+        applications = await queries.list_applications(me)
         return Template(
             "applications/portal/index.html",
             context={
-                "applications": await queries.list_applications(me),
+                "applications": applications,
+                "open_questions": await _questions_for(me, applications),
                 "open_calls": await calls.list_calls(phase_filter="open"),
                 "statuses": statuses(),
             },

@@ -1,4 +1,11 @@
-"""Clarification: staff ask a question of a submitted application, the applicant answers it."""
+"""Clarification: staff ask a question of a submitted application, the applicant answers it.
+
+The due date is a request, not a cut-off: after it the question stays open, the applicant may still
+answer, and a late answer is taken like any other (the application is submitted again). The back
+office flags the question as overdue (admin.queues, the staff's clarification page) and nothing is
+rejected by the clock: whether an application without its clarification is eligible is the
+committee's decision on the call's rules, made by a person who can also phone the organisation.
+"""
 
 from __future__ import annotations
 
@@ -62,7 +69,7 @@ async def answer_clarification(
         if row["status"] != ApplicationStatus.clarification or not principal.has(Role.applicant):
             raise Conflict(_("There is no open question on this application."))
         question = (
-            await Clarification.select(Clarification.id, Clarification.answered_at)
+            await Clarification.select(Clarification.id, Clarification.answered_at, Clarification.asked_by)
             .where((Clarification.id == clarification_id) & (Clarification.application == application_id))
             .first()
         )
@@ -89,4 +96,5 @@ async def answer_clarification(
             before={"status": "clarification"},
             after={"status": "submitted"},
         )
+        await notify.clarification_answered(row, clarification_id, question["asked_by"], answer)
     return {"status": ApplicationStatus.submitted.value}
