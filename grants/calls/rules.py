@@ -146,6 +146,10 @@ def check_criteria(items: list[dict[str, Any]], errors: dict[str, str]) -> list[
         title = str(item.get("title") or "").strip()
         if not title:
             errors[f"{prefix}.title"] = _("This field is required.")
+        elif len(title) > 300:  # the column's length: the page's forms are not bounded by a Struct
+            errors[f"{prefix}.title"] = _("At most {n} characters.").format(n=300)
+        if len(str(item.get("description") or "")) > 20_000:
+            errors[f"{prefix}.description"] = _("At most {n} characters.").format(n=20_000)
         kind = item.get("kind")
         if kind not in {k.value for k in CriterionKind}:
             errors[f"{prefix}.kind"] = _("The kind is eligibility or quality.")

@@ -167,6 +167,10 @@ async def test_criteria_are_added_changed_and_removed_one_at_a_time(client):
         None,  # the duplicate is the service's to find: the form's own error comes first
     )
     assert attr_of(refused.text, "#new-criterion input[name=max_points]", "value") == "daudz"
+    too_long = await post_form(
+        client, f"/admin/calls/{call_id}/criteria", {"code": "K9", "title": "x" * 301, "kind": "eligibility"}
+    )
+    assert (too_long.status_code, field_error(too_long.text, "new-title")) == (422, "At most 300 characters.")
     changed = await post_form(
         client,
         f"/admin/calls/{call_id}/criteria/{criterion['id']}",
