@@ -2,5 +2,7 @@
 
 from grants.calls.api import CallDocumentsApi, CallsApi
 from grants.calls.pages.public import CallPages
+from grants.calls.pages.staff import CallSetupPages
+from grants.calls.pages.staff_lifecycle import CallLifecyclePages
 
-routes = [CallsApi, CallDocumentsApi, CallPages]
+routes = [CallsApi, CallDocumentsApi, CallPages, CallSetupPages, CallLifecyclePages]

@@ -27,6 +27,7 @@ from grants.core.auth import Me, Role, Viewer, public, roles
 from grants.core.money import format_cents
 from grants.core.openapi import errors, file_download
 from grants.core.params import PathId
+from grants.core.time import from_db
 from grants.core.uploads import download_response, receive_file, upload_limit
 
 staff_only = roles(Role.staff)
@@ -81,6 +82,8 @@ async def call_detail(row: dict[str, Any]) -> CallDetailOut:
         blind_review=row["blind_review"],
         advance_percent=row["advance_percent"],
         criteria=[criterion_out(c) for c in await queries.criteria_of(row["id"])],
+        review_closes_at=from_db(row["review_closes_at"]) if row["review_closes_at"] else None,
+        appeal_route=row["appeal_route"],
     )
 
 

@@ -33,6 +33,7 @@ LIST_COLUMNS = (
     Call.quota,
     Call.opens_at,
     Call.closes_at,
+    Call.closed_early,
     *CALL_COLUMNS[1:],
 )
 
@@ -113,3 +114,18 @@ async def find_document(call_id: int, document_id: int, include_draft: bool) -> 
     if row is None:
         raise NotFound
     return row
+
+
+async def draft_count(call_id: int) -> int:
+    """How many applications on the call are still drafts (what closing early leaves unsubmitted)."""
+    # applications sit above calls (import-linter): their table is named, not imported.
+    found = await Call.raw(
+        "SELECT COUNT(*) AS n FROM application WHERE \"call\" = {} AND status = 'draft'", call_id
+    )
+    return int(found[0]["n"])
+
+
+async def application_count(call_id: int) -> int:
+    """How many applications the call has, in any state (a call with any cannot be deleted)."""
+    found = await Call.raw('SELECT COUNT(*) AS n FROM application WHERE "call" = {}', call_id)
+    return int(found[0]["n"])

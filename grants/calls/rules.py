@@ -16,6 +16,12 @@ from grants.core.time import now, parse_iso
 
 # What may still change once applicants can read the call: words, not rules.
 COSMETIC_FIELDS = {"title", "description"}
+# ... and, besides the words, what concerns only the steps after the deadline: the reviewers'
+# deadline and the appeal route shown with a refusal.
+PUBLISHED_FIELDS = COSMETIC_FIELDS | {"review_closes_at", "appeal_route"}
+# A decided or archived call is history: its set-up is read-only.
+READ_ONLY_STATUSES = frozenset({"decided", "archived"})
+APPEAL_ROUTE_LIMIT = 5_000
 # The fields of a call row that an edit starts from (as the API would take them).
 ROW_FIELDS = (
     "title",
@@ -32,6 +38,8 @@ ROW_FIELDS = (
     "opens_at",
     "closes_at",
     "aggregation",
+    "review_closes_at",
+    "appeal_route",
 )
 
 
@@ -98,6 +106,12 @@ def _moment(data: dict[str, Any], key: str, errors: dict[str, str]) -> datetime 
     return None
 
 
+def _optional_moment(data: dict[str, Any], key: str, errors: dict[str, str]) -> datetime | None:
+    if data.get(key) in (None, ""):
+        return None
+    return _moment(data, key, errors)
+
+
 _HUNDREDTH = Decimal("0.01")
 POINTS_MAX = Decimal("9999.99")  # the largest NUMERIC(6, 2): a call's score threshold, a criterion's weight
 
@@ -132,6 +146,10 @@ def check_criteria(items: list[dict[str, Any]], errors: dict[str, str]) -> list[
         title = str(item.get("title") or "").strip()
         if not title:
             errors[f"{prefix}.title"] = _("This field is required.")
+        elif len(title) > 300:  # the column's length: the page's forms are not bounded by a Struct
+            errors[f"{prefix}.title"] = _("At most {n} characters.").format(n=300)
+        if len(str(item.get("description") or "")) > 20_000:
+            errors[f"{prefix}.description"] = _("At most {n} characters.").format(n=20_000)
         kind = item.get("kind")
         if kind not in {k.value for k in CriterionKind}:
             errors[f"{prefix}.kind"] = _("The kind is eligibility or quality.")
@@ -186,6 +204,8 @@ def check_call(
         "blind_review": bool(data.get("blind_review", False)),
         "opens_at": _moment(data, "opens_at", errors),
         "closes_at": _moment(data, "closes_at", errors),
+        "review_closes_at": _optional_moment(data, "review_closes_at", errors),
+        "appeal_route": _text(data, "appeal_route", errors, APPEAL_ROUTE_LIMIT, required=False),
     }
     threshold = _decimal(data.get("score_threshold"), Decimal(0))
     if threshold is None or threshold < 0:
@@ -199,6 +219,12 @@ def check_call(
         errors["min_months"] = _("The shortest project cannot be longer than the longest.")
     if values["opens_at"] and values["closes_at"] and values["opens_at"] >= values["closes_at"]:
         errors["closes_at"] = _("The call must close after it opens.")
+    if (
+        values["closes_at"]
+        and values["review_closes_at"]
+        and values["review_closes_at"] <= values["closes_at"]
+    ):
+        errors["review_closes_at"] = _("The review deadline must come after the call closes.")
     if (
         "budget" not in errors
         and "max_amount" not in errors

@@ -10,6 +10,7 @@ from grants.registry.tables import Municipality
 
 CallTitle = text_of(Call.title)
 CallDescription = text_of(Call.description)
+AppealRoute = text_of(Call.appeal_route)
 MunicipalityCode = text_of(Municipality.code)
 Aggregation = text_of(Call.aggregation)
 Code = text_of(Criterion.code)
@@ -48,6 +49,8 @@ class CallIn(msgspec.Struct):
     blind_review: bool = False
     advance_percent: int = 90
     criteria: list[CriterionIn] = []
+    review_closes_at: datetime | None = None  # the reviewers' deadline, after closes_at
+    appeal_route: AppealRoute = ""  # how to contest a decision, shown with a refusal
 
 
 class MunicipalityRef(msgspec.Struct):
@@ -90,6 +93,8 @@ class CallDetailOut(CallOut):
     blind_review: bool = False
     advance_percent: int = 90
     criteria: list[CriterionOut] = []
+    review_closes_at: datetime | None = None
+    appeal_route: str = ""
 
 
 class CallStatusOut(msgspec.Struct):

@@ -81,7 +81,7 @@ async def test_panel_form_cannot_change_rules_of_a_published_call(client):
     budget = await _form(client, headers, "edit-a-call", {"call_id": call["id"], "budget": "92000.00"})
     assert budget.status_code == 422
     assert budget.json() == {
-        "custom_form_error": "Only the title and description of a published call can change."
+        "custom_form_error": "Only the title, description, review deadline and appeal route of a published call can change."
     }
     renamed = await _form(client, headers, "edit-a-call", {"call_id": call["id"], "title": "Renamed"})
     assert renamed.status_code == 200, renamed.text

@@ -25,7 +25,10 @@ async def test_edit_of_a_published_call_changes_words_only_and_audits_the_change
     call = await published_call(client)
     with pytest.raises(Conflict) as refused:
         await service.edit_call(call["id"], {"quota": 99, "title": "Jauns nosaukums"}, None)
-    assert refused.value.message == "Only the title and description of a published call can change."
+    assert (
+        refused.value.message
+        == "Only the title, description, review deadline and appeal route of a published call can change."
+    )
     await service.edit_call(call["id"], {"title": "Jauns nosaukums"}, None)
     row = await Call.select(Call.title, Call.quota, Call.status).where(Call.id == call["id"]).first()
     assert row == {"title": "Jauns nosaukums", "quota": 10, "status": "published"}

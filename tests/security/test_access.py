@@ -17,6 +17,7 @@ import pytest
 from tests.security import (
     cases_after_award,
     cases_applications_office,
+    cases_calls_office,
     cases_clarifications_office,
     cases_core,
     cases_organisations,
@@ -35,6 +36,7 @@ CASES: list[Case] = [
     *cases_organisations.CASES,
     *cases_applications_office.CASES,
     *cases_clarifications_office.CASES,
+    *cases_calls_office.CASES,
 ]
 
 

@@ -1,0 +1,31 @@
+"""What the calls service's writers share: the check of a call's data, and the call's row locked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grants.calls import rules
+from grants.calls.rules import CriterionData
+from grants.calls.tables import Call
+from grants.core.db import for_update
+from grants.registry.tables import Municipality
+
+
+async def check(data: dict[str, Any]) -> tuple[dict[str, Any], list[CriterionData]]:
+    code = str(data.get("municipality_code") or "")
+    municipality = (
+        await Municipality.select(Municipality.id, Municipality.valid_to)
+        .where(Municipality.code == code)
+        .first()
+    )
+    return rules.check_call(data, municipality)
+
+
+async def get_for_update(call_id: int) -> dict[str, Any]:
+    """The call's row, locked until the transaction ends: an edit and a publish at once queue on it."""
+    call = await for_update(
+        Call.select(Call.id, Call.status, Call.closes_at).where(Call.id == call_id)
+    ).first()
+    if call is None:
+        raise LookupError(call_id)
+    return call
