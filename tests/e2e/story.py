@@ -67,4 +67,6 @@ async def site_login(page: Page, email: str) -> None:
     await page.locator("#f-email").fill(email)
     await page.locator("#f-password").fill(PASSWORD)  # a password input has no role to find it by
     await page.locator("main").get_by_role("button", name="Log in").click()
-    await expect(page.locator("h1")).to_have_text("My account")
+    # Each role lands on its own home (/home redirects); signed in shows as the header's logout form.
+    await page.wait_for_url(lambda url: "/login" not in url)
+    await expect(page.locator("header form[action='/logout']")).to_have_count(1)
