@@ -49,12 +49,15 @@ async def test_reviewer_sees_only_own_assignments(client, make_client):
     page = await mine.get("/admin/reviews")
     assert page.status_code == 200
     [row] = table_rows(page.text)
-    assert row[0] == own_ref
-    assert row[1] == "Jauniešu iniciatīvu projektu konkurss"
-    assert row[2].endswith("(Riga time)")
-    assert row[3] == "Waiting for your declaration"
+    assert row == [
+        own_ref,
+        "Piedzīvojumu nometne",
+        "Waiting for your declaration",
+        "Declare whether you have a conflict of interest",
+    ]
     assert text_of(page.text, f'a[href="/admin/reviews/{own}"]') == own_ref
-    assert "Call closes (reviews follow)" in texts_of(page.text, "th")
+    assert texts_of(page.text, "h2") == ["Jauniešu iniciatīvu projektu konkurss"]
+    assert text_of(page.text, "[data-deadline]") == "Review deadline: no deadline set"
     assert their_ref not in page.text
     assert "Biedrība “Tests”" not in page.text  # the list names no organisation
     # Someone else's assignment is as missing as one that does not exist.
@@ -71,7 +74,8 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
     assert question.status_code == 200
     assert text_of(question.text, "legend") == "Do you have a conflict of interest with this application?"
     assert attrs_of(question.text, 'input[name="conflict"]', "value") == ["no", "yes"]
-    assert "Projekts" not in question.text and "Nometnes vadītāji" not in question.text
+    assert text_of(question.text, "[data-project-title]") == "Piedzīvojumu nometne"
+    assert "Nometnes vadītāji" not in question.text  # the application itself waits for the answer
     # Yes without a reason: 422 next to the reason, nothing recorded.
     refused = await post_form(mine, f"/admin/reviews/{first}/conflict", {"conflict": "yes", "reason": "  "})
     assert refused.status_code == 422
@@ -97,7 +101,8 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
         notice(listing.text)
         == f"You declared a conflict of interest with {ref}. The assignment is released and the programme staff see your declaration; they may give the application to another reviewer."
     )
-    assert [r[3] for r in table_rows(listing.text)] == ["Conflict declared", "Waiting for your declaration"]
+    assert [r[2] for r in table_rows(listing.text)] == ["Waiting for your declaration", "Conflict declared"]
+    assert [r[1] for r in table_rows(listing.text)] == ["Piedzīvojumu nometne", "—"]  # released: no title
     after = await mine.get(f"/admin/reviews/{first}")
     assert (
         "You declared a conflict of interest with this application, so it is not shown to you. The assignment is released and the programme staff see your declaration."
@@ -124,8 +129,8 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
         == "Weight 1 · 0 to 10 points · minimum 3 points: below it the application fails, whatever its total"
     )
     assert (await assignment_row(second))["conflict"] == "no"
-    statuses = [r[3] for r in table_rows((await mine.get("/admin/reviews")).text)]
-    assert statuses == ["Conflict declared", "Open for scoring"]
+    statuses = [r[2] for r in table_rows((await mine.get("/admin/reviews")).text)]
+    assert statuses == ["Open for scoring", "Conflict declared"]
 
 
 async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
@@ -283,7 +288,7 @@ async def test_submit_needs_confirmation_and_every_criterion_then_locks(client, 
         ],
     ]
     listing = await mine.get("/admin/reviews")
-    assert [r[3] for r in table_rows(listing.text)] == ["Submitted"]
+    assert [r[2] for r in table_rows(listing.text)] == ["Submitted"]
     # Locked: a later post changes nothing.
     locked = await post_form(mine, url, {"scores.K1": "1", "scores.K2": "1", "action": "draft"})
     assert locked.status_code == 409
