@@ -7,18 +7,14 @@ import re
 
 import pytest
 
-from grants.accounts.queries import user_id_by_email
-from grants.core.auth import Role
 from tests.factories.accounts import (
-    make_user,
     post_form,
-    registered,
 )
-from tests.factories.applications import complete_application, eligible_applications
-from tests.factories.registry import make_school
+from tests.factories.applications import eligible_applications
 from tests.factories.scoring import (
     assign,
     assignment_row,
+    named_application,
     open_assignment,
     reference_of,
     reviewer,
@@ -133,39 +129,10 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
     assert statuses == ["Open for scoring", "Conflict declared"]
 
 
-async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
-    """One eligible application from an organisation with this name, with a named file."""
-    from grants.accounts.queries import load_principal
-    from grants.applications.service import attachments, drafts, submission
-    from grants.calls import service as calls
-    from grants.scoring import service as scoring
-    from tests.factories.calls import call_payload
-    from tests.factories.files import pdf_bytes
-
-    school = await make_school()
-    staff = await load_principal(await user_id_by_email(await make_user(Role.staff)))
-    call_id = await calls.create_call(call_payload(**call_overrides), staff)
-    await calls.publish(call_id, staff)
-    user_id, _org = await registered(name=org_name)
-    applicant = await load_principal(user_id)
-    created = await drafts.create_draft(call_id, applicant, "Projekts")
-    await drafts.update_application(
-        created["id"], applicant, complete_application(school, partners="Zaļā Ozola draugu kopa")
-    )
-
-    async def chunks():
-        yield pdf_bytes()
-
-    await attachments.add_attachment(created["id"], applicant, "Zalais-Ozols-statuti.pdf", chunks())
-    await submission.submit(created["id"], applicant)
-    await scoring.check_eligibility(created["id"], staff, {"A1": True}, "")
-    return call_id, created["id"]
-
-
 async def test_blind_call_hides_the_organisation_partners_and_file_names(client, make_client):
     name = "Biedrība “Zaļais Ozols Blind”"
     rid, mine = await reviewer(make_client)
-    call_id, app_id = await _application_of(name, blind_review=True)
+    call_id, app_id = await named_application(name, blind_review=True)
     assignment = await assign(client, call_id, app_id, rid)
     await open_assignment(mine, assignment)
     page = await mine.get(f"/admin/reviews/{assignment}")
@@ -176,7 +143,7 @@ async def test_blind_call_hides_the_organisation_partners_and_file_names(client,
     assert "Attachment 1" in texts_of(page.text, "li > a[download]")
     assert "Nometnes vadītāji" in texts_of(page.text, "td")  # the project itself is there
     # The same application in an open call shows who applies: the page can tell them apart.
-    open_call, open_app = await _application_of(name)
+    open_call, open_app = await named_application(name)
     open_assignment_id = await assign(client, open_call, open_app, rid)
     await open_assignment(mine, open_assignment_id)
     shown = await mine.get(f"/admin/reviews/{open_assignment_id}")

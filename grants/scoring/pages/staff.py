@@ -137,7 +137,6 @@ async def _eligibility_page(
 async def _progress_page(
     call_id: int,
     *,
-    errors: dict[str, str] | None = None,
     message: str | None = None,
     notice: str | None = None,
     status: int = HTTP_200_OK,
@@ -147,7 +146,6 @@ async def _progress_page(
         "call": call,
         "call_status": call_statuses().get(call["status"], call["status"]),
         "people": await deadlines.reviewer_progress(call_id),
-        "errors": errors or {},
         "message": message,
         "notice": notice,
     }
@@ -198,8 +196,11 @@ class StaffReviewPages(Controller):
             done=lambda sent: (
                 f"/admin/calls/{call_id}/reviews?done={'reminded' if sent else 'already'}#reviewer-{reviewer}"
             ),
+            # One small form per reviewer: what is wrong with it is said at the top, not by a field.
             again=lambda refusal: _progress_page(
-                call_id, errors=refusal.errors, message=refusal.message, status=refusal.status_code
+                call_id,
+                message=refusal.message or " ".join(refusal.errors.values()),
+                status=refusal.status_code,
             ),
         )
 
