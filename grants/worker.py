@@ -35,6 +35,7 @@ from grants.core.ratelimit import LONGEST_WINDOW, purge_expired_failures
 from grants.core.tables import ScheduledJob
 from grants.core.time import from_db, now, riga_local, to_riga
 from grants.reporting.notify import remind_reports
+from grants.scoring.notify import remind_review_deadlines
 from grants.settings import Settings
 
 log = logging.getLogger("grants.worker")
@@ -88,6 +89,7 @@ def jobs(settings: Settings) -> list[Job]:
             remind_unsubmitted_drafts,
             remind_reports,
             remind_clarifications,
+            remind_review_deadlines,
         ):
             sent += await remind()
         return sent

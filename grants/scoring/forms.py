@@ -13,6 +13,7 @@ from grants.core.auth import Principal
 from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.inputs import refuse_long_texts
+from grants.core.params import MAX_ID
 from grants.scoring import service
 from grants.scoring.queries.progress import call_or_404
 from grants.scoring.rules import COMMENT_LIMIT, OVERALL_LIMIT
@@ -136,6 +137,17 @@ async def assign(call_id: int, data: dict[str, str], me: Principal) -> int:
     except NotFound:
         await call_or_404(call_id)
         raise ValidationFailed({"application_id": _("Choose an application.")}) from None
+
+
+async def remind(call_id: int, data: dict[str, str], me: Principal) -> bool:
+    """Remind the chosen reviewer of what is left in the call (409 when nothing is)."""
+    reviewer_id = data.get("reviewer_id", "")
+    if not (len(reviewer_id) <= 10 and reviewer_id.isascii() and reviewer_id.isdigit()) or not (
+        0 < int(reviewer_id) <= MAX_ID
+    ):
+        raise ValidationFailed({"reviewer_id": _("Choose a reviewer.")})
+    await call_or_404(call_id)
+    return await service.remind(call_id, int(reviewer_id), me)
 
 
 def eligibility_answers(data: dict[str, str], criteria: list[dict[str, Any]]) -> dict[str, str]:

@@ -17,8 +17,9 @@ from grants.core.auth import Principal
 from grants.core.db import for_update, write_transaction
 from grants.core.errors import Conflict, NotFound, ValidationFailed
 from grants.core.i18n import _
-from grants.core.time import now
+from grants.core.time import now, riga_today
 from grants.scoring import notify, rules
+from grants.scoring.queries.deadlines import pending_of
 from grants.scoring.queries.reviews import criteria, members_of, own_assignment, reviewers
 from grants.scoring.states import ACTIVE, CHECKABLE, REVIEWABLE
 from grants.scoring.tables import Assignment, AssignmentStatus, EligibilityCheck, Score
@@ -245,3 +246,27 @@ async def reopen(assignment_id: int, actor: Principal, reason: str) -> None:
         if not moved:
             raise Conflict(_("Only a submitted review can be reopened."))
         await audit.record("review_reopened", "assignment", assignment_id, actor=actor, reason=reason.strip())
+
+
+# --- following the reviews ---------------------------------------------------------------------------
+
+
+async def remind(call_id: int, reviewer_id: int, actor: Principal) -> bool:
+    """Staff remind one reviewer of what is left to do in the call: one mail a day at most (False
+    when today's was sent already). Audited; 409 when nothing is left to do."""
+    async with write_transaction():
+        await _lock_call(call_id)
+        pending = await pending_of(call_id, reviewer_id)
+        if pending is None:
+            raise Conflict(_("This reviewer has nothing left to do in this call."))
+        key = f"review-remind:{call_id}:{reviewer_id}:{riga_today().isoformat()}"
+        sent = await notify.remind_reviewer(pending, key, deadline_mail=False)
+        if sent:
+            await audit.record(
+                "review_reminder_sent",
+                "call",
+                call_id,
+                actor=actor,
+                after={"reviewer": reviewer_id, "declare": pending.declare, "score": pending.score},
+            )
+    return sent

@@ -95,3 +95,40 @@ async def open_assignment(client, assignment_id: int) -> None:
 
 async def saved_scores(client, assignment_id: int) -> dict:
     return (await client.get(f"/api/reviews/{assignment_id}")).json()["scores"]
+
+
+async def named_application(org_name: str, **call_overrides) -> tuple[int, int]:
+    """One eligible application from an organisation with this name, with a named file."""
+    from grants.accounts.queries import load_principal
+    from grants.applications.service import attachments, drafts, submission
+    from grants.calls import service as calls
+    from grants.scoring import service as scoring
+    from tests.factories.accounts import registered
+    from tests.factories.applications import complete_application
+    from tests.factories.calls import call_payload
+    from tests.factories.files import pdf_bytes
+    from tests.factories.registry import make_school
+
+    school = await make_school()
+    staff = await load_principal(await user_id_by_email(await make_user(Role.staff)))
+    call_id = await calls.create_call(call_payload(**call_overrides), staff)
+    await calls.publish(call_id, staff)
+    user_id, _org = await registered(name=org_name)
+    applicant = await load_principal(user_id)
+    created = await drafts.create_draft(call_id, applicant, "Projekts")
+    await drafts.update_application(
+        created["id"], applicant, complete_application(school, partners="Zaļā Ozola draugu kopa")
+    )
+
+    async def chunks():
+        yield pdf_bytes()
+
+    await attachments.add_attachment(created["id"], applicant, "Zalais-Ozols-statuti.pdf", chunks())
+    await submission.submit(created["id"], applicant)
+    await scoring.check_eligibility(created["id"], staff, {"A1": True}, "")
+    return call_id, created["id"]
+
+
+async def set_review_deadline(call_id: int, moment) -> None:
+    """The call's review deadline (None: no deadline), as the call's set-up page would set it."""
+    await Call.update({Call.review_closes_at: moment}).where(Call.id == call_id)

@@ -7,18 +7,14 @@ import re
 
 import pytest
 
-from grants.accounts.queries import user_id_by_email
-from grants.core.auth import Role
 from tests.factories.accounts import (
-    make_user,
     post_form,
-    registered,
 )
-from tests.factories.applications import complete_application, eligible_applications
-from tests.factories.registry import make_school
+from tests.factories.applications import eligible_applications
 from tests.factories.scoring import (
     assign,
     assignment_row,
+    named_application,
     open_assignment,
     reference_of,
     reviewer,
@@ -49,12 +45,15 @@ async def test_reviewer_sees_only_own_assignments(client, make_client):
     page = await mine.get("/admin/reviews")
     assert page.status_code == 200
     [row] = table_rows(page.text)
-    assert row[0] == own_ref
-    assert row[1] == "Jauniešu iniciatīvu projektu konkurss"
-    assert row[2].endswith("(Riga time)")
-    assert row[3] == "Waiting for your declaration"
+    assert row == [
+        own_ref,
+        "Piedzīvojumu nometne",
+        "Waiting for your declaration",
+        "Declare whether you have a conflict of interest",
+    ]
     assert text_of(page.text, f'a[href="/admin/reviews/{own}"]') == own_ref
-    assert "Call closes (reviews follow)" in texts_of(page.text, "th")
+    assert texts_of(page.text, "h2") == ["Jauniešu iniciatīvu projektu konkurss"]
+    assert text_of(page.text, "[data-deadline]") == "Review deadline: no deadline set"
     assert their_ref not in page.text
     assert "Biedrība “Tests”" not in page.text  # the list names no organisation
     # Someone else's assignment is as missing as one that does not exist.
@@ -71,7 +70,8 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
     assert question.status_code == 200
     assert text_of(question.text, "legend") == "Do you have a conflict of interest with this application?"
     assert attrs_of(question.text, 'input[name="conflict"]', "value") == ["no", "yes"]
-    assert "Projekts" not in question.text and "Nometnes vadītāji" not in question.text
+    assert text_of(question.text, "[data-project-title]") == "Piedzīvojumu nometne"
+    assert "Nometnes vadītāji" not in question.text  # the application itself waits for the answer
     # Yes without a reason: 422 next to the reason, nothing recorded.
     refused = await post_form(mine, f"/admin/reviews/{first}/conflict", {"conflict": "yes", "reason": "  "})
     assert refused.status_code == 422
@@ -97,7 +97,8 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
         notice(listing.text)
         == f"You declared a conflict of interest with {ref}. The assignment is released and the programme staff see your declaration; they may give the application to another reviewer."
     )
-    assert [r[3] for r in table_rows(listing.text)] == ["Conflict declared", "Waiting for your declaration"]
+    assert [r[2] for r in table_rows(listing.text)] == ["Waiting for your declaration", "Conflict declared"]
+    assert [r[1] for r in table_rows(listing.text)] == ["Piedzīvojumu nometne", "—"]  # released: no title
     after = await mine.get(f"/admin/reviews/{first}")
     assert (
         "You declared a conflict of interest with this application, so it is not shown to you. The assignment is released and the programme staff see your declaration."
@@ -124,43 +125,14 @@ async def test_declaration_yes_releases_and_no_opens_the_form(client, make_clien
         == "Weight 1 · 0 to 10 points · minimum 3 points: below it the application fails, whatever its total"
     )
     assert (await assignment_row(second))["conflict"] == "no"
-    statuses = [r[3] for r in table_rows((await mine.get("/admin/reviews")).text)]
-    assert statuses == ["Conflict declared", "Open for scoring"]
-
-
-async def _application_of(org_name: str, **call_overrides) -> tuple[int, int]:
-    """One eligible application from an organisation with this name, with a named file."""
-    from grants.accounts.queries import load_principal
-    from grants.applications.service import attachments, drafts, submission
-    from grants.calls import service as calls
-    from grants.scoring import service as scoring
-    from tests.factories.calls import call_payload
-    from tests.factories.files import pdf_bytes
-
-    school = await make_school()
-    staff = await load_principal(await user_id_by_email(await make_user(Role.staff)))
-    call_id = await calls.create_call(call_payload(**call_overrides), staff)
-    await calls.publish(call_id, staff)
-    user_id, _org = await registered(name=org_name)
-    applicant = await load_principal(user_id)
-    created = await drafts.create_draft(call_id, applicant, "Projekts")
-    await drafts.update_application(
-        created["id"], applicant, complete_application(school, partners="Zaļā Ozola draugu kopa")
-    )
-
-    async def chunks():
-        yield pdf_bytes()
-
-    await attachments.add_attachment(created["id"], applicant, "Zalais-Ozols-statuti.pdf", chunks())
-    await submission.submit(created["id"], applicant)
-    await scoring.check_eligibility(created["id"], staff, {"A1": True}, "")
-    return call_id, created["id"]
+    statuses = [r[2] for r in table_rows((await mine.get("/admin/reviews")).text)]
+    assert statuses == ["Open for scoring", "Conflict declared"]
 
 
 async def test_blind_call_hides_the_organisation_partners_and_file_names(client, make_client):
     name = "Biedrība “Zaļais Ozols Blind”"
     rid, mine = await reviewer(make_client)
-    call_id, app_id = await _application_of(name, blind_review=True)
+    call_id, app_id = await named_application(name, blind_review=True)
     assignment = await assign(client, call_id, app_id, rid)
     await open_assignment(mine, assignment)
     page = await mine.get(f"/admin/reviews/{assignment}")
@@ -171,7 +143,7 @@ async def test_blind_call_hides_the_organisation_partners_and_file_names(client,
     assert "Attachment 1" in texts_of(page.text, "li > a[download]")
     assert "Nometnes vadītāji" in texts_of(page.text, "td")  # the project itself is there
     # The same application in an open call shows who applies: the page can tell them apart.
-    open_call, open_app = await _application_of(name)
+    open_call, open_app = await named_application(name)
     open_assignment_id = await assign(client, open_call, open_app, rid)
     await open_assignment(mine, open_assignment_id)
     shown = await mine.get(f"/admin/reviews/{open_assignment_id}")
@@ -283,7 +255,7 @@ async def test_submit_needs_confirmation_and_every_criterion_then_locks(client, 
         ],
     ]
     listing = await mine.get("/admin/reviews")
-    assert [r[3] for r in table_rows(listing.text)] == ["Submitted"]
+    assert [r[2] for r in table_rows(listing.text)] == ["Submitted"]
     # Locked: a later post changes nothing.
     locked = await post_form(mine, url, {"scores.K1": "1", "scores.K2": "1", "action": "draft"})
     assert locked.status_code == 409

@@ -22,6 +22,7 @@ from tests.security import (
     cases_core,
     cases_organisations,
     cases_review,
+    cases_reviews_office,
 )
 from tests.security.table import LOGIN, Case, Outcome, To
 from tests.security.web import browser, csrf
@@ -37,6 +38,7 @@ CASES: list[Case] = [
     *cases_applications_office.CASES,
     *cases_clarifications_office.CASES,
     *cases_calls_office.CASES,
+    *cases_reviews_office.CASES,
 ]
 
 

@@ -1,10 +1,32 @@
-"""The reviewer's pages (/admin/reviews/…): "My reviews", reached from the admin panel's sidebar.
+"""The reviewer's pages (/admin/reviews/…): "My reviews", the reviewer's home in the back office.
+
+The home lists the reviewer's assignments grouped by call, each call with its review deadline
+(Call.review_closes_at, Riga time; "no deadline set" without one), what is left to do (declare,
+score) and what is done (submitted, conflict declared), the overdue ones flagged; 50 rows a page.
 
 Server-rendered over the scoring service and working without JavaScript: the
 conflict-of-interest declaration comes first, then the application (anonymised
 for a blind call) with the scoring form. A refused save renders the same page
 again with everything typed, the messages next to the fields and 422 (or 409);
 a successful one redirects (POST-redirect-GET).
+
+The declaration names the applicant: the organisation (name and registration number) and the
+project's title, with what counts as a conflict of interest, so that the reviewer can answer
+honestly. Nothing else of the application shows before the answer.
+
+A blind call, decided: the declaration page names the applicant too, and only it; the scoring
+page, the files' names and everything after the declaration stay anonymous (no organisation, no
+partners, no member's name), and a released assignment shows no title any more. A conflict of
+interest is a tie to a particular organisation or person: it cannot be declared without knowing
+who applies, and an undeclared conflict harms the decision more than a reviewer who knows the
+applicant's name while scoring an anonymised text. The alternative, the title with a list of all
+of the call's applicant organisations, was set aside: it shows every reviewer every applicant of
+the call (more than they need, including organisations they are not given), a conflict with one
+of them could not be tied to an application (the reviewer would release all of them or guess),
+and in a small municipality the title alone often names the applicant anyway. What the blind
+review keeps is that the scoring page does not remind the reviewer whose work it is, and the
+other reviewers' scores and the ranking never name it to them; the blind notice on the
+declaration page says so.
 """
 
 from __future__ import annotations
@@ -26,12 +48,14 @@ from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _, get_language
 from grants.core.params import PathId
 from grants.scoring import forms
+from grants.scoring.queries.deadlines import reviewer_home
 from grants.scoring.queries.progress import quality_criteria
-from grants.scoring.queries.reviews import my_assignments, organisation_name, review_view
+from grants.scoring.queries.reviews import declaration_facts, my_assignments, organisation_name, review_view
 from grants.scoring.states import status_words
 from grants.scoring.tables import AssignmentStatus
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+PER_PAGE = 50
 
 
 def _notices() -> dict[str, str]:
@@ -70,7 +94,15 @@ def _criteria(view: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _page_number(value: str | None) -> int:
+    """A page number from the query; anything else is the first page (the query pages past the last)."""
+    if not value or len(value) > 6 or not (value.isascii() and value.isdigit()):
+        return 1
+    return max(int(value), 1)
+
+
 async def _declaration_page(
+    me: Principal,
     row: dict[str, Any],
     *,
     choice: str = "",
@@ -83,6 +115,7 @@ async def _declaration_page(
     context = {
         "row": row,
         "status_label": status_words(row),
+        "applicant": await declaration_facts(row["id"], me),
         "choice": choice,
         "reason": reason,
         "errors": errors,
@@ -141,7 +174,7 @@ async def _show(
 ) -> Template:
     """What an assignment's page is now: the declaration, the release, or the application."""
     if row["conflict"] is None:
-        return await _declaration_page(row, message=message, status=status)
+        return await _declaration_page(me, row, message=message, status=status)
     if row["status"] == AssignmentStatus.coi_declared:
         context = {"row": row, "status_label": status_words(row), "message": message}
         return Template("scoring/reviewer/released.html", context=context, status_code=status)
@@ -154,18 +187,19 @@ class ReviewPages(Controller):
     include_in_schema = False
 
     @get("/", name="my_reviews")
-    async def index(self, me: Me, released: FromQuery[int | None] = None) -> Template:
-        rows = await my_assignments(me)
-        released_row = next((r for r in rows if r["id"] == released), None) if released else None
+    async def index(
+        self, me: Me, released: FromQuery[int | None] = None, page: FromQuery[str | None] = None
+    ) -> Template:
+        home = await reviewer_home(me, _page_number(page), PER_PAGE)
+        for group in home["groups"]:
+            for row in group.rows:
+                row["status_label"] = status_words(row)
+        released_row = None
+        if released is not None:
+            released_row = next((r for r in await my_assignments(me) if r["id"] == released), None)
         if released_row is not None and released_row["status"] != AssignmentStatus.coi_declared:
             released_row = None
-        return Template(
-            "scoring/reviewer/index.html",
-            context={
-                "rows": [{**r, "status_label": status_words(r)} for r in rows],
-                "released": released_row,
-            },
-        )
+        return Template("scoring/reviewer/index.html", context=home | {"released": released_row})
 
     @get("/{assignment_id:int}")
     async def review(self, me: Me, assignment_id: PathId, done: FromQuery[str | None] = None) -> Template:
@@ -178,7 +212,10 @@ class ReviewPages(Controller):
         reason = str(data.get("reason", ""))
 
         async def again(refusal: Refusal) -> Template:
+            if refusal.status_code == 409:  # answered already: the page as it is now says what stands
+                return await _show(me, await _mine(me, assignment_id), message=refusal.message, status=409)
             return await _declaration_page(
+                me,
                 row,
                 choice=choice,
                 reason=reason,

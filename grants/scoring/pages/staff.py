@@ -1,4 +1,5 @@
-"""The staff's review pages (/admin/…): eligibility, reviewer assignment, reopening.
+"""The staff's review pages (/admin/…): eligibility, reviewer assignment, reopening, and the call's
+"Review progress" tab (each reviewer's progress against the review deadline, with a reminder).
 
 Linked from the admin panel's sidebar. Every page works without JavaScript: each
 action is a form that posts, goes through scoring.service and redirects back to
@@ -28,7 +29,7 @@ from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _, ngettext
 from grants.core.params import PathId
 from grants.scoring import forms, service
-from grants.scoring.queries import progress
+from grants.scoring.queries import deadlines, progress
 from grants.scoring.states import CHECKABLE, REVIEWABLE
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -133,6 +134,31 @@ async def _eligibility_page(
     return Template("scoring/staff/eligibility.html", context=context, status_code=status)
 
 
+async def _progress_page(
+    call_id: int,
+    *,
+    message: str | None = None,
+    notice: str | None = None,
+    status: int = HTTP_200_OK,
+) -> Template:
+    call = await progress.call_or_404(call_id)
+    context = {
+        "call": call,
+        "call_status": call_statuses().get(call["status"], call["status"]),
+        "people": await deadlines.reviewer_progress(call_id),
+        "message": message,
+        "notice": notice,
+    }
+    return Template("scoring/staff/reviews.html", context=context, status_code=status)
+
+
+def _progress_notice(done: str | None) -> str | None:
+    return {
+        "reminded": _("The reminder is sent to the reviewer."),
+        "already": _("The reviewer has been reminded of this call today already; no second mail is sent."),
+    }.get(done or "")
+
+
 class StaffReviewPages(Controller):
     path = "/admin"
     guards = [roles(Role.staff)]
@@ -157,6 +183,26 @@ class StaffReviewPages(Controller):
         checked: FromQuery[int | None] = None,
     ) -> Template:
         return await _call_page(call_id, notice=await _notice(call_id, done, count, checked))
+
+    @get("/calls/{call_id:int}/reviews")
+    async def review_progress(self, call_id: PathId, done: FromQuery[str | None] = None) -> Template:
+        return await _progress_page(call_id, notice=_progress_notice(done))
+
+    @post("/calls/{call_id:int}/reviews/remind", status_code=HTTP_200_OK)
+    async def remind(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
+        reviewer = data.get("reviewer_id", "")
+        return await submit_form(
+            forms.remind(call_id, data, me),
+            done=lambda sent: (
+                f"/admin/calls/{call_id}/reviews?done={'reminded' if sent else 'already'}#reviewer-{reviewer}"
+            ),
+            # One small form per reviewer: what is wrong with it is said at the top, not by a field.
+            again=lambda refusal: _progress_page(
+                call_id,
+                message=refusal.message or " ".join(refusal.errors.values()),
+                status=refusal.status_code,
+            ),
+        )
 
     @post("/calls/{call_id:int}/auto-assign", status_code=HTTP_200_OK)
     async def auto_assign(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from grants.accounts.tables import Membership, Organisation, UserRole
 from grants.applications import queries as applications
-from grants.applications.tables import Attachment
+from grants.applications.tables import Application, Attachment
 from grants.calls.tables import Criterion, CriterionKind
 from grants.core.auth import Principal, Role
 from grants.core.db import for_update
@@ -53,6 +53,25 @@ async def organisation_name(organisation_id: int | None) -> str | None:
         return None
     row = await Organisation.select(Organisation.name).where(Organisation.id == organisation_id).first()
     return row["name"] if row else None
+
+
+async def declaration_facts(assignment_id: int, reviewer: Principal) -> dict[str, Any] | None:
+    """Who applies and with what, as the conflict-of-interest question names them: the organisation's
+    name and registration number and the project's title, whether the call is blind or not (see
+    grants.scoring.pages.reviewer). Only while the question is unanswered: None once it is."""
+    row = await own_assignment(assignment_id, reviewer)
+    if row["conflict"] is not None:
+        return None
+    return (
+        await Application.select(
+            Application.title,
+            Application.organisation.name.as_alias("organisation_name"),
+            Application.organisation.registration_number.as_alias("registration_number"),
+            Application.call.blind_review.as_alias("blind"),
+        )
+        .where(Application.id == row["application"])
+        .first()
+    )
 
 
 async def my_assignments(reviewer: Principal) -> list[dict[str, Any]]:
