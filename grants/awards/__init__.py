@@ -5,6 +5,12 @@ signed agreement, the payments and their register, termination, and the ranking 
 """
 
 from grants.awards import api
-from grants.awards.pages import staff, staff_decision, staff_ranking
+from grants.awards.pages import decline, staff, staff_decision, staff_ranking
 
-routes = [*api.handlers, *staff.handlers, *staff_ranking.handlers, *staff_decision.handlers]
+routes = [
+    *api.handlers,
+    *staff.handlers,
+    *staff_ranking.handlers,
+    *staff_decision.handlers,
+    *decline.handlers,
+]

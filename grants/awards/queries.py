@@ -43,6 +43,7 @@ def award_columns() -> tuple[Any, ...]:
     return (
         Award.all_columns(),
         Award.application.organisation.as_alias("organisation"),
+        Award.application.organisation.name.as_alias("organisation_name"),
         Award.application.reference.as_alias("reference"),
         Award.application.title.as_alias("title"),
         Award.application.start_date.as_alias("start_date"),
@@ -218,6 +219,7 @@ async def awards_page(
             Award.status,
             Award.amount_cents,
             Award.termination_reason,
+            Award.decline_reason,
             Award.call.as_alias("call_id"),
             Award.call.title.as_alias("call_title"),
             Award.call.municipality.name.as_alias("municipality"),
