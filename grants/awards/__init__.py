@@ -5,7 +5,7 @@ signed agreement, the payments and their register, termination, and the ranking 
 """
 
 from grants.awards import api
-from grants.awards.pages import decline, staff, staff_decision, staff_ranking
+from grants.awards.pages import decline, portal, staff, staff_decision, staff_ranking
 
 routes = [
     *api.handlers,
@@ -13,4 +13,5 @@ routes = [
     *staff_ranking.handlers,
     *staff_decision.handlers,
     *decline.handlers,
+    *portal.handlers,
 ]
