@@ -14,7 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.security import cases_after_award, cases_core, cases_organisations, cases_review
+from tests.security import (
+    cases_after_award,
+    cases_awards_office,
+    cases_core,
+    cases_organisations,
+    cases_review,
+)
 from tests.security.table import LOGIN, Case, Outcome, To
 from tests.security.web import browser, csrf
 from tests.security.world import ROLES, World
@@ -26,6 +32,7 @@ CASES: list[Case] = [
     *cases_review.CASES,
     *cases_after_award.CASES,
     *cases_organisations.CASES,
+    *cases_awards_office.CASES,
 ]
 
 

@@ -1,5 +1,5 @@
 """Declining an award before its agreement is signed: the grantee from their award page (/my/awards/{id}),
-staff on the grantee's behalf from the back office (/admin/awards), each after a confirmation page
+here; staff on the grantee's behalf from the back office (staff_decline.py), each after a confirmation page
 that says what it means. The decline itself is decision.decline: the award gives its money and place
 back, the application is rejected, the organisation (and, when the grantee declines, staff) is mailed.
 
@@ -78,24 +78,4 @@ class GranteeDeclinePages(Controller):
         )
 
 
-class StaffDeclinePages(Controller):
-    path = "/admin/awards"
-    guards = [roles(Role.staff)]
-    include_in_schema = False
-
-    @get("/{award_id:int}/decline")
-    async def confirm(self, me: Me, award_id: PathId) -> Template:
-        return await decline_page(me, award_id, staff=True)
-
-    @post("/{award_id:int}/decline", status_code=HTTP_200_OK)
-    async def decline(self, me: Me, award_id: PathId, data: Form) -> Response[Any]:
-        reason = data.get("reason", "")
-        award = await queries.reportable_award(award_id, me)
-        return await submit_form(
-            decision.decline(award_id, me, reason),
-            done=f"/admin/calls/{award['call']}/ranking?done=declined&application={award['application']}",
-            again=lambda refusal: decline_page(me, award_id, staff=True, reason=reason, refusal=refusal),
-        )
-
-
-handlers = [GranteeDeclinePages, StaffDeclinePages]
+handlers = [GranteeDeclinePages]
