@@ -9,6 +9,7 @@ from grants.awards.tables import Award
 from grants.core.auth import Role
 from tests.factories.accounts import login, make_user, post_form, register_applicant
 from tests.factories.awards import SECOND, TOP, member_of, scored_call, signed_award, statuses
+from tests.factories.scoring import reference_of
 from tests.factories.smtp import body_text, delivered_to
 from tests.html import field_error, notice, text_of, texts_of
 
@@ -38,6 +39,7 @@ async def decided_with_reserve(client, make_client):
 async def test_grantee_declines_after_the_confirmation_and_the_reserve_moves_up(client, make_client, smtp):
     call_id, apps, staff, staff_email = await decided_with_reserve(client, make_client)
     award = await award_of(apps[0])
+    reference = await reference_of(apps[0])
     grantee_email = await member_of(apps[0])
     grantee = make_client()
     await login(grantee, grantee_email)
@@ -71,7 +73,9 @@ async def test_grantee_declines_after_the_confirmation_and_the_reserve_moves_up(
     assert await statuses(apps) == ["rejected", "reserve"]
 
     to_grantee = await delivered_to(smtp, grantee_email)
-    assert "Your organisation declined the grant for the application" in body_text(to_grantee)
+    assert body_text(to_grantee).splitlines()[2] == (  # in the member's language, Latvian by default
+        f"Jūsu organizācija atteicās no finansējuma pieteikumam {reference}."
+    )
     to_staff = await delivered_to(smtp, staff_email)
     staff_text = body_text(to_staff)
     assert "Projekta vadītāja aizgāja." in staff_text
@@ -138,16 +142,16 @@ async def test_staff_decline_needs_a_reason_then_the_ranking_offers_the_next_res
         f"/admin/calls/{call_id}/ranking?done=declined&application={apps[0]}",
     )
     ranking = await staff.get(done.headers["location"])
-    reference = (
-        await Award.select(Award.application.reference.as_alias("r")).where(Award.id == award["id"]).first()
-    )["r"]
+    reference = await reference_of(apps[0])
     assert notice(ranking.text) == (
         f"The award of {reference} is declined; its money and place are free. "
         "Award the next application on the reserve list with the button below."
     )
     assert await award_of(apps[0]) == {"id": award["id"], "status": "declined", "decline_reason": reason}
     mail = body_text(await delivered_to(smtp, await member_of(apps[0])))
-    assert "The programme staff recorded that your organisation declines the grant" in mail
+    assert mail.splitlines()[2] == (
+        f"Programmas darbinieki reģistrēja, ka jūsu organizācija atsakās no finansējuma pieteikumam {reference}."
+    )
     assert reason in mail
 
     moved = await post_form(staff, f"/admin/calls/{call_id}/awards/next-reserve", {})

@@ -9,12 +9,22 @@ import pytest
 from admin.master import check_organisation
 from grants.accounts.rules import iban_error
 from grants.accounts.tables import Organisation
+from grants.core.i18n import get_language, set_language
 from tests.factories.accounts import login, post_form, register_applicant
 from tests.html import field_error, input_value, notice, text_of
 
 pytestmark = pytest.mark.integration
 
 VALID = "LV80BANK0000435195001"
+
+
+@pytest.fixture
+def english():
+    """The messages in English outside a request (Latvian is the default), then as before."""
+    before = get_language()
+    set_language("en")
+    yield
+    set_language(before)
 
 
 async def stored_iban(organisation_id: int) -> str:
@@ -72,11 +82,11 @@ async def test_a_wrong_length_for_the_country_is_refused(client, make_client):
         ("LV80" + "1" * 80, "An IBAN has at most 34 characters."),
     ],
 )
-def test_iban_rules(typed, error):
+def test_iban_rules(typed, error, english):
     assert iban_error(typed) == error
 
 
-async def test_the_panels_organisation_form_runs_the_same_check():
+async def test_the_panels_organisation_form_runs_the_same_check(english):
     stored = {
         "name": "Biedrība",
         "registration_number": "40008000001",
