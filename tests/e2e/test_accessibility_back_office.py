@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.e2e
 
 LANGUAGES = ("lv", "en")
 WIDE, PHONE = 1366, 390
-SHOTS = Path(os.environ.get("AXE_SHOTS", "/tmp/axe-shots"))
+SHOTS = Path(os.environ.get("AXE_SHOTS") or Path(tempfile.gettempdir()) / "axe-shots")
 
 # The route's path (as Litestar spells it) → the pages to open: (role, URL over the world's ids).
 # Roles are the world's: s staff, r and r2 reviewers. A route with several lines is opened in each.
@@ -132,7 +133,7 @@ def get_routes_under_admin(app) -> set[str]:
 
 
 def visits() -> Iterable[Any]:
-    for route, pages in PAGES.items():
+    for pages in PAGES.values():
         for role, url in pages:
             for language in LANGUAGES:
                 widths = (WIDE, PHONE) if url in NARROW else (WIDE,)
@@ -203,11 +204,14 @@ async def violations(page: Page) -> list[dict]:
     return result["violations"]
 
 
-async def shoot(page: Page, name: str) -> None:
+def shot_path(name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(
-        path=str(SHOTS / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.png"), full_page=True
-    )
+    return SHOTS / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.png"
+
+
+async def shoot(page: Page, name: str) -> None:
+    """A full-page screenshot, for people to look at (the layout at phone width above all)."""
+    await page.screenshot(path=str(shot_path(name)), full_page=True)
 
 
 async def test_every_back_office_page_is_visited(app) -> None:
