@@ -94,6 +94,7 @@ NARROW = {
     "/admin/reports",
     "/admin/reviews",
     "/admin/reviews/{asg_r2}",
+    "/admin/reviews/{asg_r}",
     "/admin/applications/{closed_unscreened}/eligibility",
 }
 
