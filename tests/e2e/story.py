@@ -63,7 +63,8 @@ class Story:
 
 
 async def site_login(page: Page, email: str) -> None:
-    await page.goto("/login")
+    """Logs in and lands on the account page (without `next`, each role now lands on its own home)."""
+    await page.goto("/login?next=/account")
     await page.locator("#f-email").fill(email)
     await page.locator("#f-password").fill(PASSWORD)  # a password input has no role to find it by
     await page.locator("main").get_by_role("button", name="Log in").click()
