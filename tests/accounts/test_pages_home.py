@@ -42,3 +42,12 @@ async def test_old_back_office_addresses_move_permanently(client):
     assert (reviews.status_code, reviews.headers["location"]) == (301, "/admin/reviews/12")
     assert (await client.get("/reviews")).headers["location"] == "/admin/reviews"
     assert (await client.get("/staff")).headers["location"] == "/admin/"
+
+
+async def test_an_unconfirmed_applicant_lands_on_the_account_page(client):
+    from tests.factories.accounts import register_unconfirmed
+
+    email = await register_unconfirmed(client)
+    await post_form(client, "/login", {"email": email, "password": PASSWORD})
+    landing = await client.get("/home")
+    assert (landing.status_code, landing.headers["location"]) == (302, "/account")

@@ -97,7 +97,7 @@ async def test_forgotten_password_is_reset_through_the_mailed_link(
     await page.locator("#f-email").fill(email)
     await page.locator("#f-password").fill(NEW_PASSWORD)
     await page.locator("form[action='/login'] button[type=submit]").click()
-    await expect(page).to_have_url(re.compile(r"/account$"))
+    await expect(page).to_have_url(re.compile(r"/my/$"))  # the applicant's home
     await shoot(5, "logged-in")
 
     answer = await page.goto(links[0])  # the link worked once

@@ -131,7 +131,7 @@ async def test_an_application_draft_keeps_its_input_across_an_expired_session(
     await page.set_viewport_size({"width": width, "height": 900})
     await page.goto("/login")
     await log_in(page, scene["applicant"])
-    await page.wait_for_url("**/account")
+    await page.wait_for_url("**/my/")
     await page.goto(form_url)
     typed = {
         "title": f"Piedzīvojumu diena {language} {width}",
@@ -172,7 +172,7 @@ async def test_a_staff_form_sent_with_an_old_token_after_a_new_login_keeps_its_i
     await page.set_viewport_size({"width": 1366, "height": 900})
     await page.goto("/login")
     await log_in(page, staff)
-    await page.wait_for_url("**/account")
+    await page.wait_for_url("**/admin/")
     await page.goto(form_url)
     note = f"A1 izpildīts; pārbaudīts reģistrā ({language})."
     await page.locator("main #f-checks\\.A1").check()
@@ -184,7 +184,7 @@ async def test_a_staff_form_sent_with_an_old_token_after_a_new_login_keeps_its_i
     other_tab = await page.context.new_page()
     await other_tab.goto("/login")
     await log_in(other_tab, staff)
-    await other_tab.wait_for_url("**/account")
+    await other_tab.wait_for_url("**/admin/")
     await other_tab.close()
 
     await page.locator("main form button[type=submit]").click()
@@ -209,7 +209,7 @@ async def test_another_person_in_the_same_tab_never_gets_the_input(new_page, sce
     page = await new_page()
     await page.goto("/login")
     await log_in(page, first)
-    await page.wait_for_url("**/account")
+    await page.wait_for_url("**/admin/")
     await page.goto(form_url)
     await page.locator("main [name='note']").fill("Tikai pirmā darbinieka piezīme")
     assert len(await drafts_in_tab(page)) == 1

@@ -47,7 +47,10 @@ class PortalAccountPages(Controller):
 
     @get(HOME, guards=[authenticated], name="role_home")
     async def home(self, me: Me) -> Redirect:
-        """After a login with no page to return to: the role's own home."""
+        """After a login with no page to return to: the role's own home; until the address is
+        confirmed, the account page, which says so and offers the link again."""
+        if not await email_confirmed(me.user_id):
+            return Redirect("/account")
         return Redirect(home_for(me))
 
     @get("/account", guards=[authenticated], name="account")
