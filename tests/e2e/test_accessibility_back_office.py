@@ -72,6 +72,37 @@ PAGES: dict[str, tuple[tuple[str, str], ...]] = {
         ("s", "/admin/reports/events/{event_a_accepted}"),
     ),
     "/admin/reports/final/{award_id:int}": (("s", "/admin/reports/final/{award_a_fin}"),),
+    "/admin/calls/new": (("s", "/admin/calls/new"),),
+    "/admin/calls/{call_id:int}/setup": (
+        ("s", "/admin/calls/{call_draft}/setup"),
+        ("s", "/admin/calls/{call_open}/setup"),
+        ("s", "/admin/calls/{call_decided}/setup"),
+    ),
+    "/admin/calls/{call_id:int}/criteria/{criterion_id:int}/remove": (
+        ("s", "/admin/calls/{call_draft}/criteria/{crit_draft}/remove"),
+    ),
+    "/admin/calls/{call_id:int}/documents/{document_id:int}/remove": (
+        ("s", "/admin/calls/{call_draft}/documents/{doc_draft}/remove"),
+    ),
+    "/admin/calls/{call_id:int}/preview": (("s", "/admin/calls/{call_draft}/preview"),),
+    "/admin/calls/{call_id:int}/extend": (("s", "/admin/calls/{call_open}/extend"),),
+    "/admin/calls/{call_id:int}/close": (("s", "/admin/calls/{call_open}/close"),),
+    "/admin/calls/{call_id:int}/delete": (("s", "/admin/calls/{call_draft}/delete"),),
+    "/admin/calls/{call_id:int}/applications": (
+        ("s", "/admin/calls/{call_open}/applications"),
+        ("s", "/admin/calls/{call_decided}/applications"),
+    ),
+    "/admin/calls/{call_id:int}/applications.csv": (),  # a file, not a page
+    "/admin/calls/{call_id:int}/reviews": (("s", "/admin/calls/{call_open}/reviews"),),
+    "/admin/applications/{application_id:int}": (
+        ("s", "/admin/applications/{a_sub}"),
+        ("s", "/admin/applications/{a_fin}"),
+    ),
+    "/admin/applications/{application_id:int}/clarification": (
+        ("s", "/admin/applications/{a_sub}/clarification"),
+        ("s", "/admin/applications/{a_fin}/clarification"),  # no longer askable: said in words
+    ),
+    "/admin/awards/{award_id:int}/decline": (("s", "/admin/awards/{award_a_dec}/decline"),),
     "/admin/organisations": (("s", "/admin/organisations"),),
     "/admin/organisations/{organisation_id:int}": (("s", "/admin/organisations/{org_b}"),),
     "/admin/organisations/{organisation_id:int}/requests/{request_id:int}/{action:str}": (
@@ -96,6 +127,10 @@ NARROW = {
     "/admin/reviews/{asg_r2}",
     "/admin/reviews/{asg_r}",
     "/admin/applications/{closed_unscreened}/eligibility",
+    "/admin/calls/{call_draft}/setup",
+    "/admin/calls/{call_open}/applications",
+    "/admin/applications/{a_fin}",
+    "/admin/calls/{call_open}/reviews",
 }
 
 # Pages whose form, sent back empty (the browser's own checks off), answers with the errors next to
@@ -120,6 +155,22 @@ ERRORS: dict[str, tuple[str, str, str, str, int]] = {
     "assign-empty": ("s", "/admin/calls/{call_open}", "main form[action$='/assign']", "button", 422),
     "agreement-empty": ("s", "/admin/awards", "main form[action$='/agreement']", "button", 422),
     "event-review-empty": ("s", "/admin/reports/events/{event_a}", "main form.form", "button", 422),
+    "call-new-empty": ("s", "/admin/calls/new", "main form.form", "button[type=submit]", 422),
+    "extend-empty": ("s", "/admin/calls/{call_open}/extend", "main form.form", "button[type=submit]", 422),
+    "clarification-empty": (
+        "s",
+        "/admin/applications/{a_sub}/clarification",
+        "main form.form",
+        "button[type=submit]",
+        422,
+    ),
+    "decline-empty": (
+        "s",
+        "/admin/awards/{award_a_dec}/decline",
+        "main form.form",
+        "button[type=submit]",
+        422,
+    ),
 }
 
 
@@ -169,6 +220,10 @@ async def _more(world: World) -> None:
     await Call.update({Call.closes_at: now() - timedelta(minutes=5)}).where(Call.id == closed)
     await calls.close(closed, staff)
     world.ids |= {"call_closed": closed, "closed_screened": screened, "closed_unscreened": made["id"]}
+    from grants.calls.tables import Criterion
+
+    first = await Criterion.select(Criterion.id).where(Criterion.call == world.ids["call_draft"]).first()
+    world.ids["crit_draft"] = first["id"]
     world.ids["asg_r_pending"] = await scoring.assign(
         world.ids["call_open"], world.ids["b_sub"], world.user_ids["r"], staff
     )
