@@ -99,7 +99,8 @@ PAGES: dict[str, tuple[tuple[str, str], ...]] = {
         ("s", "/admin/applications/{a_fin}"),
     ),
     "/admin/applications/{application_id:int}/clarification": (
-        ("s", "/admin/applications/{a_sub}/clarification"),
+        ("s", "/admin/applications/{closed_unscreened}/clarification"),  # the form
+        ("s", "/admin/applications/{a_sub}/clarification"),  # a question waits for its answer
         ("s", "/admin/applications/{a_fin}/clarification"),  # no longer askable: said in words
     ),
     "/admin/awards/{award_id:int}/decline": (("s", "/admin/awards/{award_a_dec}/decline"),),
@@ -159,7 +160,7 @@ ERRORS: dict[str, tuple[str, str, str, str, int]] = {
     "extend-empty": ("s", "/admin/calls/{call_open}/extend", "main form.form", "button[type=submit]", 422),
     "clarification-empty": (
         "s",
-        "/admin/applications/{a_sub}/clarification",
+        "/admin/applications/{closed_unscreened}/clarification",
         "main form.form",
         "button[type=submit]",
         422,
