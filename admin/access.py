@@ -60,7 +60,7 @@ class AdminAccess:
             if not principal.has(Role.staff):
                 await answer_json(send, 403, not_staff())
                 return
-        elif checked == "/" and scope["method"] in ("GET", "HEAD"):
+        elif posixpath.normpath(path) == "/" and scope["method"] in ("GET", "HEAD"):  # the page
             principal = await _principal(scope)
             if principal is not None and not principal.has(Role.staff):
                 # Signed in, but not for the Data section: never its empty shell.

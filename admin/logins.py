@@ -140,8 +140,10 @@ class PanelPasswordChange(HTTPEndpoint):
     async def post(self, request: Request) -> Response:
         token = request.cookies.get(SESSION_COOKIE)
         principal = await sessions.principal_for_session(token) if token else None
-        if principal is None or not principal.has(Role.staff):
+        if principal is None:
             return _detail(401, _("Log in first."))
+        if not principal.has(Role.staff):
+            return _detail(403, not_staff())
         fields = _texts(await _body(request), "current_password", "new_password", "confirm_new_password")
         if fields is None:
             return _detail(422, _("Fill in the current password and the new one twice."))

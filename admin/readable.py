@@ -6,7 +6,8 @@ piccolo and rewrites piccolo's answers for the request's language (grants.core.i
 
 - a table's schema: the column titles and the choices' names from admin.labels; a money column
   (`*_cents`, read-only in every panel table) becomes a text field that holds the euro amount;
-- a table's rows, listed or one at a time: money as the site shows it ("4 600,00 €"); in the list,
+- a table's rows, listed or one at a time: money as the site shows it ("4 600,00 €"), and a row
+  sent back (the form's Save) has its euros read back into cents before piccolo sees it; in the list,
   a moment as Riga wall-clock text without seconds (a row's form keeps the ISO moment, which the
   panel's own time field shows in its time zone, Europe/Riga unless the user picks another);
 - the menu groups, the sidebar links, the site's name and the panel's default language;
@@ -25,10 +26,11 @@ from piccolo.columns import Column, Integer, Timestamp, Timestamptz
 from piccolo.table import Table
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from admin.inputs import MAX_FORM_BODY, answer_errors, answer_json
 from admin.labels import BACK_OFFICE, SITE_NAME, choice_labels, column_label, group_label
 from admin.page import BUNDLE_PATH, answer_bundle, readable_page
-from grants.core.i18n import get_language, gettext
-from grants.core.money import display_cents
+from grants.core.i18n import _, get_language, gettext
+from grants.core.money import MoneyError, display_cents, parse_cents
 from grants.core.time import format_riga, from_db
 
 Rewrite = Callable[[bytes], bytes]
@@ -92,6 +94,34 @@ def row(table: type[Table], data: dict[str, Any], listed: bool) -> dict[str, Any
     return data
 
 
+def typed_cents(text: str) -> int:
+    """Euros as the panel shows them or as someone types them ("4 600,00 €", "€4,600.00", "4600.5")
+    in cents; MoneyError for anything else."""
+    plain = re.sub(r"[\s\u00a0\u202f€]", "", text)
+    if "," in plain and "." in plain:  # the last one is the decimal mark, the other groups thousands
+        decimal = plain[max(plain.rfind(","), plain.rfind("."))]
+        plain = plain.replace("," if decimal == "." else ".", "")
+    return parse_cents(plain)
+
+
+def _sent_row(table: type[Table], body: bytes) -> tuple[bytes, dict[str, str]]:
+    """A row the form sends back, its euros in cents; or the fields whose amount cannot be read."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return body, {}  # piccolo's own answer (and admin.writes') stands
+    if not isinstance(data, dict):
+        return body, {}
+    errors: dict[str, str] = {}
+    for name, column in _columns(table).items():
+        if is_money(column) and isinstance(data.get(name), str):
+            try:
+                data[name] = typed_cents(data[name])
+            except MoneyError:
+                errors[name] = _("Enter an amount in euros, e.g. 4600.00.")
+    return json.dumps(data).encode(), errors
+
+
 def _json(rewrite: Callable[[Any], Any]) -> Rewrite:
     def apply(body: bytes) -> bytes:
         return json.dumps(rewrite(json.loads(body)), ensure_ascii=False).encode()
@@ -131,7 +161,13 @@ class Readable:
         self.tables = tables
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] in ("POST", "PUT", "PATCH"):
+            await self.write(scope, receive, send)
+            return
+        if scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
         if scope["path"].rstrip("/") == BUNDLE_PATH:  # the mount may hand the path on with a slash
@@ -164,3 +200,35 @@ class Readable:
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
         await self.app(scope, receive, collect)
+
+    async def write(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A row sent to a table with money: its euros read back into cents (or a 422 by field)."""
+        match = _ROWS.match(scope["path"]) or _ROW.match(scope["path"])
+        table = self.tables.get(match["table"]) if match else None
+        if table is None or not any(is_money(c) for c in table._meta.columns):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > MAX_FORM_BODY:
+                await answer_json(send, 413, _("Request too large."))
+                return
+        body, errors = _sent_row(table, b"".join(chunks))
+        if errors:
+            await answer_errors(send, errors)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)

@@ -78,7 +78,11 @@ async def test_schema_labels_follow_the_language(make_client):
     await panel_staff(latvian)
     schema = (await latvian.get("/admin/data/api/tables/grant_call/schema/")).json()
     titles = {name: field["title"] for name, field in schema["properties"].items()}
-    assert (titles["budget_cents"], titles["closes_at"], titles["status"]) == ("Budžets", "Beidzas", "Statuss")
+    assert (titles["budget_cents"], titles["closes_at"], titles["status"]) == (
+        "Budžets",
+        "Beidzas",
+        "Statuss",
+    )
     assert schema["properties"]["budget_cents"]["anyOf"] == [{"type": "string"}, {"type": "null"}]
     statuses = schema["properties"]["status"]["extra"]["choices"]
     assert statuses["published"]["display_name"] == "Publicēts"
@@ -113,7 +117,10 @@ async def test_menu_groups_links_and_site_name_follow_the_language(make_client):
     await panel_staff(latvian)
     grouped = (await latvian.get("/admin/data/api/tables/grouped/")).json()["grouped"]
     assert set(grouped) == {"Konkursi", "Līdzekļu piešķiršana", "Reģistrs", "Konti", "Audits", "Pasts"}
-    assert sorted(grouped["Konkursi"]) == ["call_criterion", "grant_call"]  # the addresses keep the table names
+    assert sorted(grouped["Konkursi"]) == [
+        "call_criterion",
+        "grant_call",
+    ]  # the addresses keep the table names
     assert (await latvian.get("/admin/data/api/links/")).json() == {"Darba vide": "/admin/"}
     assert (await latvian.get("/admin/data/public/meta/")).json()["site_name"] == "Granti"
     assert (await latvian.get("/admin/data/public/translations/")).json()["default_language_code"] == "lv"
