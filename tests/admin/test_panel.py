@@ -98,7 +98,6 @@ async def test_signed_in_non_staff_opening_the_panel_go_to_the_back_office(clien
     )
 
 
-
 async def test_applicant_cannot_use_the_panel_even_after_its_login_form(client):
     email = await make_user(Role.applicant)
     assert (await admin_login(client, email)).status_code == 403

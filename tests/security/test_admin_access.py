@@ -6,8 +6,6 @@ tables, its login limit); here every role meets the panel's API on the seeded wo
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from grants.accounts.tables import Organisation, UserRole
