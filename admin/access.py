@@ -1,12 +1,15 @@
 """Who reaches what inside the admin panel, in front of piccolo-admin.
 
 piccolo-admin lets in any user with the `admin` flag (staff and reviewers).
-This layer narrows it: only staff get table data and forms; everyone else
-gets 403 from the panel's API, except asking who they are and changing their
-password. The panel's login and password change are answered by admin.logins
-with the site's own rules, never by piccolo's endpoints. A staff member's or
-reviewer's session that skipped the required second factor holds no panel role
-(accounts.service.two_factor), so it gets 401 even where panel users may go.
+This layer narrows it to programme staff: the Data section is theirs. Anyone
+else signed in who opens its page is sent to the back office (/admin/, which
+knows where each role works), and gets 403 from every part of its API, in their
+language; the panel's login refuses them too (admin.logins). Without a session
+the page shows the panel's login and the API answers 401. The panel's login and
+password change are answered by admin.logins with the site's own rules, never
+by piccolo's endpoints. A staff member's session that skipped the required
+second factor holds no staff role (accounts.service.two_factor): it is sent to
+the back office too, whose pages ask for the code.
 """
 
 from __future__ import annotations
@@ -16,15 +19,12 @@ import posixpath
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from admin.inputs import answer_json
-from admin.logins import PanelLogins, is_login, is_password_change
-from grants.accounts.rules import PANEL_ROLES
+from admin.logins import PanelLogins, is_login, is_password_change, not_staff
 from grants.accounts.service import sessions
-from grants.core.auth import SESSION_COOKIE, Role
+from grants.core.auth import SESSION_COOKIE, Principal, Role
 from grants.core.i18n import _
 
-# Paths (inside /admin) open to any panel user; the rest of /api needs staff.
-# The sidebar links carry no table data: reviewers need them to reach "My reviews" (/admin/reviews).
-OPEN_TO_PANEL_USERS = ("/api/user/", "/api/change-password/", "/api/links/")
+BACK_OFFICE = b"/admin/"
 
 
 def _cookie(scope: Scope, name: str) -> str | None:
@@ -53,17 +53,25 @@ class AdminAccess:
             await self.logins(checked, scope, receive, send)
             return
         if checked.startswith("/api/"):
-            token = _cookie(scope, SESSION_COOKIE)
-            principal = await sessions.principal_for_session(token) if token else None
+            principal = await _principal(scope)
             if principal is None:
                 await answer_json(send, 401, _("Log in first."))
                 return
-            if checked.startswith(OPEN_TO_PANEL_USERS):
-                if not principal.has(*PANEL_ROLES):
-                    # Not a panel user, or a session that skipped the required second factor.
-                    await answer_json(send, 401, _("Log in first."))
-                    return
-            elif not principal.has(Role.staff):
-                await answer_json(send, 403, _("Only programme staff can see the panel's tables."))
+            if not principal.has(Role.staff):
+                await answer_json(send, 403, not_staff())
+                return
+        elif posixpath.normpath(path) == "/" and scope["method"] in ("GET", "HEAD"):  # the page
+            principal = await _principal(scope)
+            if principal is not None and not principal.has(Role.staff):
+                # Signed in, but not for the Data section: never its empty shell.
+                await send(
+                    {"type": "http.response.start", "status": 303, "headers": [(b"location", BACK_OFFICE)]}
+                )
+                await send({"type": "http.response.body", "body": b""})
                 return
         await self.app(scope, receive, send)
+
+
+async def _principal(scope: Scope) -> Principal | None:
+    token = _cookie(scope, SESSION_COOKIE)
+    return await sessions.principal_for_session(token) if token else None

@@ -30,14 +30,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin.second_factor import refusal
-from grants.accounts.rules import PANEL_ROLES
+from grants.accounts.queries import load_principal
 from grants.accounts.service import logins, passwords, sessions, two_factor
-from grants.core.auth import SESSION_COOKIE
+from grants.core.auth import SESSION_COOKIE, Role
 from grants.core.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from grants.core.i18n import _
 from grants.settings import get_settings
 
 MAX_BODY = 64 * 1024  # a login or password form is a few hundred bytes
+
+
+def not_staff() -> str:
+    """Why anyone but programme staff is turned away from the Data section (its login, page and API)."""
+    return _("The Data section is for programme staff only. Your work is in the back office: /admin/")
 
 
 def is_login(path: str) -> bool:
@@ -107,6 +112,10 @@ class PanelLogin(session_login(auth_table=BaseUser, session_table=SessionsBase, 
         username, password = fields
         try:
             user_id = await logins.authenticate(username, password, _client_ip(request))
+            principal = await load_principal(user_id)
+            if principal is None or not principal.has(Role.staff):
+                # The password was right, but the Data section is staff's: say so, start no session.
+                return refuse(403, not_staff())
             second_factor = await refusal(user_id, body, _client_ip(request))
         except TooManyAttempts:
             return refuse(429, _("Too many attempts. Wait a few minutes and try again."))
@@ -131,8 +140,10 @@ class PanelPasswordChange(HTTPEndpoint):
     async def post(self, request: Request) -> Response:
         token = request.cookies.get(SESSION_COOKIE)
         principal = await sessions.principal_for_session(token) if token else None
-        if principal is None or not principal.has(*PANEL_ROLES):
+        if principal is None:
             return _detail(401, _("Log in first."))
+        if not principal.has(Role.staff):
+            return _detail(403, not_staff())
         fields = _texts(await _body(request), "current_password", "new_password", "confirm_new_password")
         if fields is None:
             return _detail(422, _("Fill in the current password and the new one twice."))

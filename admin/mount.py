@@ -9,10 +9,12 @@ from admin.access import AdminAccess
 from admin.inputs import FormBodies
 from admin.panel import ADMIN, PANEL_TABLES
 from admin.queries_check import QueryCheck
+from admin.readable import Readable
 from grants.core.auth import SESSION_COOKIE, delegated, session_cookie
 
-# Who may ask first (401/403 for the rest), then whether piccolo can answer the question at all.
-_PANEL = AdminAccess(QueryCheck(FormBodies(ADMIN), PANEL_TABLES))
+# Who may ask first (401/403 for the rest), then piccolo's answers made readable (labels in the
+# reader's language, euros, Riga time), then whether piccolo can answer the question at all.
+_PANEL = AdminAccess(Readable(QueryCheck(FormBodies(ADMIN), PANEL_TABLES), PANEL_TABLES))
 _SESSION_PREFIX = SESSION_COOKIE.encode() + b"="
 
 

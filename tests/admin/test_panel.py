@@ -8,7 +8,7 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 
 from grants.accounts.tables import UserRole
-from grants.core.auth import Role
+from grants.core.auth import SESSION_COOKIE, Role
 from grants.core.tables import AuditEntry
 from grants.registry.tables import School
 from tests.factories.accounts import PASSWORD, login, make_user
@@ -69,24 +69,42 @@ async def test_anonymous_gets_401_from_admin_tables(client):
     assert response.status_code == 401
 
 
-async def test_reviewer_logs_in_to_panel_with_site_credentials(client):
+async def test_reviewer_is_turned_away_at_the_panel_login_in_their_language(make_client):
     email = await make_user(Role.reviewer)
-    response = await admin_login(client, email)
-    assert response.status_code in (200, 303)
-    # The panel's session is the site's session too.
-    me = await client.get("/api/me")
-    assert me.json()["roles"] == ["reviewer"]
-    assert (await client.get("/admin/data/api/user/")).json()["username"] == email
-    assert (await client.get("/admin/data/api/tables/")).status_code == 403
+    english = make_client()
+    response = await admin_login(english, email)
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "The Data section is for programme staff only. Your work is in the back office: /admin/"
+    )
+    assert SESSION_COOKIE not in english.cookies  # right password, but no session for the panel
+    latvian = make_client(language=None)
+    response = await admin_login(latvian, email)
+    assert response.json()["detail"] == (
+        "Sadaļa “Dati” ir tikai programmas darbiniekiem. Jūsu darbs ir darba vidē: /admin/"
+    )
+
+
+@pytest.mark.parametrize("role", [Role.reviewer, Role.applicant, Role.coordinator])
+async def test_signed_in_non_staff_opening_the_panel_go_to_the_back_office(client, role):
+    email = await make_user(role, "LV-016" if role == Role.coordinator else None)
+    await login(client, email)
+    page = await client.get("/admin/data/")
+    assert (page.status_code, page.headers["location"]) == (303, "/admin/")
+    me = await client.get("/admin/data/api/user/")
+    assert me.status_code == 403
+    assert me.json()["detail"] == (
+        "The Data section is for programme staff only. Your work is in the back office: /admin/"
+    )
 
 
 async def test_applicant_cannot_use_the_panel_even_after_its_login_form(client):
     email = await make_user(Role.applicant)
-    await admin_login(client, email)
-    # The credentials are right, so a session exists, but the panel admits no applicant.
+    assert (await admin_login(client, email)).status_code == 403
+    # The credentials are right, but the panel starts no session for an applicant.
     assert (await client.get("/admin/data/api/user/")).status_code == 401
     tables = await client.get("/admin/data/api/tables/organisation/")
-    assert tables.status_code == 403
+    assert tables.status_code == 401
     assert "registration_number" not in tables.text
 
 
@@ -143,10 +161,11 @@ async def test_staff_grants_reviewer_role_through_the_panel_form(client, make_cl
         .first()
     )
     assert entry == {"actor_email": staff, "data": {"after": {"role": "reviewer", "municipality": None}}}
-    # The new reviewer reaches the panel but not its tables.
+    # The new reviewer works in the back office: the Data section sends them there.
     reviewer = make_client()
     await login(reviewer, person)
-    assert (await reviewer.get("/admin/data/api/user/")).status_code == 200
+    assert (await reviewer.get("/admin/data/api/user/")).status_code == 403
+    assert (await reviewer.get("/admin/data/")).headers["location"] == "/admin/"
 
 
 async def test_coordinator_grant_needs_a_current_municipality(client):
@@ -164,19 +183,22 @@ async def test_coordinator_grant_needs_a_current_municipality(client):
     assert roles == [{"role": "applicant"}]
 
 
-async def test_revoking_reviewer_role_closes_the_panel(client, make_client):
+async def test_revoking_the_staff_role_closes_the_panel(client, make_client):
     staff = await make_user(Role.staff)
-    person = await make_user(Role.reviewer)
+    person = await make_user(Role.staff)
     await login(client, staff)
-    response = await client.post(
-        "/admin/data/api/forms/revoke-a-role/",
-        json={"email": person, "role": "reviewer"},
-        headers=await _panel_csrf(client),
-    )
-    assert response.json()["custom_form_success"] == f"{person} no longer has the role reviewer."
     former = make_client()
     await login(former, person)
-    assert (await former.get("/admin/data/api/user/")).status_code == 401
+    assert (await former.get("/admin/data/api/user/")).status_code == 200
+    response = await client.post(
+        "/admin/data/api/forms/revoke-a-role/",
+        json={"email": person, "role": "staff"},
+        headers=await _panel_csrf(client),
+    )
+    assert response.json()["custom_form_success"] == f"{person} no longer has the role staff."
+    assert (await former.get("/admin/data/api/user/")).status_code in (401, 403)
+    await login(former, person)
+    assert (await former.get("/admin/data/api/user/")).status_code == 403
 
 
 async def test_panel_cannot_set_role_flags_by_hand(client):

@@ -68,8 +68,8 @@ async def test_panel_login_of_a_deactivated_user_is_refused(client):
 async def test_panel_login_replaces_a_planted_session(client):
     from piccolo.apps.user.tables import BaseUser
 
-    email = await make_user(Role.reviewer)
-    other = await make_user(Role.reviewer)
+    email = await make_user(Role.staff)
+    other = await make_user(Role.staff)
     other_id = await BaseUser.select(BaseUser.id).where(BaseUser.username == other).first()
     planted = await start_session(other_id["id"])
     client.cookies.set(SESSION_COOKIE, planted, domain="127.0.0.1")
@@ -105,7 +105,7 @@ async def test_panel_login_below_or_beside_its_path_counts_too(client, path):
 async def test_panel_password_change_beside_its_path_follows_the_site_rule(make_client, path):
     from tests.factories.accounts import login
 
-    email = await make_user(Role.reviewer)
+    email = await make_user(Role.staff)
     browser = make_client()
     await login(browser, email)
     body = {"current_password": PASSWORD, "new_password": "short6", "confirm_new_password": "short6"}

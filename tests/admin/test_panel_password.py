@@ -27,7 +27,7 @@ async def _password_works(make_client, email: str, password: str) -> bool:
 
 
 async def test_panel_password_change_refuses_a_short_password(make_client):
-    email = await make_user(Role.reviewer)
+    email = await make_user(Role.staff)
     browser = make_client()
     await login(browser, email)
     response = await panel_post(browser, "/admin/data/api/change-password/", json=_change(PASSWORD, "short6"))
@@ -38,7 +38,7 @@ async def test_panel_password_change_refuses_a_short_password(make_client):
 
 
 async def test_panel_password_change_refuses_a_confirmation_that_differs(make_client):
-    email = await make_user(Role.reviewer)
+    email = await make_user(Role.staff)
     browser = make_client()
     await login(browser, email)
     body = _change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x")
@@ -71,7 +71,7 @@ async def test_panel_password_change_ends_other_sessions_and_tokens_and_is_audit
 
 
 async def test_panel_password_change_limits_wrong_current_passwords(make_client):
-    email = await make_user(Role.reviewer)
+    email = await make_user(Role.staff)
     browser = make_client()
     await login(browser, email)
     for _ in range(5):
@@ -102,7 +102,7 @@ async def test_panel_password_change_needs_a_session(client):
 
 @pytest.mark.parametrize("field", ["current_password", "new_password"])
 async def test_panel_password_change_with_a_lone_surrogate_gets_4xx(make_client, field):
-    email = await make_user(Role.reviewer)
+    email = await make_user(Role.staff)
     browser = make_client()
     await login(browser, email)
     body = json.dumps(_change(PASSWORD, NEW_PASSWORD) | {field: "x-\udc00-password"})

@@ -1,4 +1,4 @@
-"""A reviewer's two-factor sign-in in a real browser, on a `grants serve` of its own with
+"""A staff member's two-factor sign-in in a real browser, on a `grants serve` of its own with
 TWO_FACTOR_REQUIRED=1 (the suite's own server runs with it off): the enrolment at the first login
 (the QR code and the key; the code computed here with pyotp from the key the page shows), the
 recovery codes, a later site login with a recovery code, and the panel's login asking for the code.
@@ -90,16 +90,17 @@ def _next_code(secret: str) -> str:
     return pyotp.TOTP(secret).at(time.time() + 30)
 
 
-async def test_reviewer_enrols_and_logs_in_with_codes_on_the_site_and_the_panel(
+async def test_staff_enrols_and_logs_in_with_codes_on_the_site_and_the_panel(
     browser, two_factor_server: str
 ) -> None:
     from grants.accounts.service.users import ensure_user
 
-    email = unique_email("reviewer")
-    await ensure_user(email, PASSWORD, Role.reviewer, None, "Jānis Vērtētājs")
+    # Staff: the panel's Data section is theirs alone (a reviewer is turned away at its login).
+    email = unique_email("staff")
+    await ensure_user(email, PASSWORD, Role.staff, None, "Jānis Darbinieks")
     pages = [await _page(browser, two_factor_server, locale, width) for locale, _lang, width in VIEWS]
 
-    # The first login of a reviewer goes to the enrolment, with no session yet.
+    # The first login of a staff member goes to the enrolment, with no session yet.
     secrets_shown = set()
     for page, (_locale, lang, width) in zip(pages, VIEWS, strict=True):
         await _password_step(page, email)
@@ -121,7 +122,7 @@ async def test_reviewer_enrols_and_logs_in_with_codes_on_the_site_and_the_panel(
     assert len(codes) == 10
     await _shoot(english, "recovery-codes-en-1366")
     await english.get_by_role("link", name="I have saved the codes, continue").click()
-    await expect(english.locator("h1")).to_have_text("My reviews")  # the reviewer's home
+    await expect(english.locator("h1")).to_have_text("Back office")  # staff land on their home
     await english.goto("/account")
     await expect(english.locator("#two-factor-state")).to_have_text(
         "On: you log in with a code from your authenticator app after the password."
@@ -142,7 +143,7 @@ async def test_reviewer_enrols_and_logs_in_with_codes_on_the_site_and_the_panel(
     )
     await site.locator("#f-code").fill(codes[0])  # a recovery code, as after a lost phone
     await site.locator("main form button[type=submit]").click()
-    await expect(site.locator("h1")).to_have_text("My reviews")
+    await expect(site.locator("h1")).to_have_text("Back office")
 
     # The panel's own login page asks for the code, and takes the app's next one.
     panel = later[3]
@@ -157,6 +158,6 @@ async def test_reviewer_enrols_and_logs_in_with_codes_on_the_site_and_the_panel(
     await panel.locator("[data-uitest=login_button]").click()
     await expect(panel.locator("[data-uitest=nav_dropdown_button]")).to_have_attribute("title", email)
     await panel.get_by_role("link", name="Back office").click()
-    await expect(panel.locator("h1")).to_have_text("My reviews")
+    await expect(panel.locator("h1")).to_have_text("Back office")
     for page in pages + later:
         await page.context.close()

@@ -107,10 +107,10 @@ async def test_post_without_csrf_token_is_403(client, make_client):
     assert await saved_scores(mine, assignment) == {}
 
 
-async def test_reviewer_panel_links_lead_to_the_back_office(make_client):
+async def test_reviewer_opening_the_data_section_lands_in_the_back_office(make_client):
     _rid, mine = await reviewer(make_client)
-    links = await mine.get("/admin/data/api/links/")
-    assert links.status_code == 200
-    assert links.json() == {"Back office": "/admin/"}
-    # The links open nothing else: the tables stay closed to reviewers.
+    page = await mine.get("/admin/data/")
+    assert (page.status_code, page.headers["location"]) == (303, "/admin/")
+    # Nothing of the Data section answers a reviewer: not its links, not its tables.
+    assert (await mine.get("/admin/data/api/links/")).status_code == 403
     assert (await mine.get("/admin/data/api/tables/")).status_code == 403

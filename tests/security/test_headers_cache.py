@@ -67,7 +67,7 @@ async def test_private_answers_and_form_pages_are_not_stored(case: Case, world, 
 
 async def panel_asset(browsers) -> str:
     page = (await browsers["anon"].get("/admin/data/")).text
-    match = re.search(r'(?:src|href)="(?:\./|/admin/data/)?(assets/[^"]+\.js)"', page)
+    match = re.search(r'(?:src|href)="(?:\./|/admin/data/)?(assets/[^"]+\.js(?:\?[^"]*)?)"', page)
     assert match, page[:500]
     return "/admin/data/" + match.group(1)
 
