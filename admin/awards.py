@@ -15,7 +15,9 @@ from grants.awards.tables import Agreement, Payment
 from grants.core.i18n import _
 
 READ_ONLY = read_only(
-    lambda: _("Read-only here: record agreements and payments on the staff pages (Awards and agreements).")
+    lambda: _(
+        "Read-only here: record agreements and payments in the back office, under Awards and agreements (/admin/awards)."
+    )
 )
 
 AWARD_TABLES = [

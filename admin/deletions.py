@@ -1,5 +1,6 @@
-"""Panel forms for what is never a plain row delete: a call (refused once anyone applied) and a user
-(deactivated, never deleted, so what they did stays theirs)."""
+"""Panel forms for what is never a plain row delete: a user (deactivated, never deleted, so what they
+did stays theirs). A call is deleted from the back office (/admin/calls/{id}/delete), after a
+confirmation, and only while nobody has applied."""
 
 from __future__ import annotations
 
@@ -11,15 +12,8 @@ from admin.forms import panel_actor, user_id_by_email
 from admin.inputs import PanelForm
 from grants.accounts.rules import MAX_EMAIL
 from grants.accounts.service import users
-from grants.calls import service as calls
-from grants.core.errors import Conflict, NotFound
+from grants.core.errors import Conflict
 from grants.core.i18n import _
-
-
-class DeleteCall(PanelForm):
-    call_id: int = Field(
-        description="the number in its row's address in Grant Call, e.g. 5 in #/grant_call/5"
-    )
 
 
 class DeactivateUser(PanelForm):
@@ -28,17 +22,6 @@ class DeactivateUser(PanelForm):
 
 class ReactivateUser(PanelForm):
     email: str = Field(max_length=MAX_EMAIL, description="the user's e-mail address")
-
-
-async def delete_call(request: Request, data: DeleteCall) -> str:
-    try:
-        await calls.delete_call(data.call_id, await panel_actor(request))
-    except NotFound:
-        raise ValueError(_("No call has the number {id}.").format(id=data.call_id)) from None
-    except Conflict as exc:
-        # piccolo-admin shows a ValueError's message to the user.
-        raise ValueError(exc.message) from None
-    return _("The call {id} is deleted.").format(id=data.call_id)
 
 
 async def deactivate_user(request: Request, data: DeactivateUser) -> str:
@@ -57,13 +40,6 @@ async def reactivate_user(request: Request, data: ReactivateUser) -> str:
 
 
 DELETION_FORMS = [
-    FormConfig(
-        name="Delete a call",
-        pydantic_model=DeleteCall,
-        endpoint=delete_call,
-        description="Delete a call nobody has applied to; a call with applications is closed instead.",
-        form_group="Calls",
-    ),
     FormConfig(
         name="Deactivate a user",
         pydantic_model=DeactivateUser,

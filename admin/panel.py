@@ -19,7 +19,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from admin.accounts import ACCOUNT_TABLES
 from admin.awards import AWARD_TABLES
-from admin.calls import CALL_FORMS, CALL_TABLES
+from admin.calls import CALL_TABLES
 from admin.deletions import DELETION_FORMS
 from admin.forms import FORMS
 from admin.master import MASTER_TABLES
@@ -73,7 +73,7 @@ def build_admin() -> Any:
     settings = get_settings()
     return create_admin(
         TABLE_CONFIGS,
-        forms=[*FORMS, *CALL_FORMS, *DELETION_FORMS, *OUTBOX_FORMS],
+        forms=[*FORMS, *DELETION_FORMS, *OUTBOX_FORMS],
         auth_table=BaseUser,
         session_table=SessionsBase,
         session_expiry=timedelta(hours=settings.session_hours),

@@ -1,4 +1,4 @@
-"""Deleting in the admin panel: a call only through its form, which refuses one with applications; a
+"""Deleting in the admin panel: a call's row is refused (calls are deleted in the back office); a
 user is deactivated, not deleted; a row that history refers to is refused with a 4xx, never a 500."""
 
 from __future__ import annotations
@@ -22,36 +22,6 @@ async def staff_panel(client) -> tuple[dict[str, str], str]:
     await login(client, email)
     await client.get("/admin/data/")
     return {"X-CSRFToken": client.cookies["csrftoken"]}, email
-
-
-async def test_panel_form_refuses_to_delete_a_call_with_a_submitted_application(client):
-    headers, _ = await staff_panel(client)
-    call_id = await rows.call("LV-016", status="closed")
-    application_id = await rows.unawarded(call_id, await rows.organisation(), "Iesniegts", status="submitted")
-    response = await client.post(
-        "/admin/data/api/forms/delete-a-call/", json={"call_id": call_id}, headers=headers
-    )
-    assert response.status_code == 422
-    assert response.json() == {
-        "custom_form_error": "This call has 1 application; close it instead of deleting it."
-    }
-    assert await Application.select(Application.status).where(Application.id == application_id) == [
-        {"status": "submitted"}
-    ]
-
-
-async def test_panel_form_deletes_a_call_nobody_applied_to(client):
-    headers, _ = await staff_panel(client)
-    call_id = await rows.call("LV-016", status="draft")
-    response = await client.post(
-        "/admin/data/api/forms/delete-a-call/", json={"call_id": call_id}, headers=headers
-    )
-    assert response.json() == {"custom_form_success": f"The call {call_id} is deleted."}
-    assert await Call.count().where(Call.id == call_id) == 0
-    again = await client.post(
-        "/admin/data/api/forms/delete-a-call/", json={"call_id": call_id}, headers=headers
-    )
-    assert again.json() == {"custom_form_error": f"No call has the number {call_id}."}
 
 
 async def test_panel_table_delete_of_a_call_with_applications_is_refused(client):

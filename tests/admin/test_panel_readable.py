@@ -131,7 +131,7 @@ async def test_menu_groups_links_and_site_name_follow_the_language(make_client):
     assert (await english.get("/admin/data/public/meta/")).json()["site_name"] == "Grants"
     assert (await english.get("/admin/data/public/translations/")).json()["default_language_code"] == "en"
     forms = (await english.get("/admin/data/api/forms/grouped/")).json()["grouped"]
-    assert "Calls" in forms
+    assert sorted(forms) == ["Accounts", "Mail"]  # calls are run in the back office, not by panel forms
 
 
 async def test_page_carries_the_language_name_colours_and_table_labels(make_client):

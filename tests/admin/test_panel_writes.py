@@ -219,10 +219,9 @@ async def test_api_token_can_be_revoked_but_not_created_or_rekeyed(client):
 
 
 LATVIAN_REFUSAL = {
-    "grant_call": "Šeit tikai lasāms: konkursus un to kritērijus mainiet ar veidlapām sadaļā Veidlapas → Calls "
-    "(“Create A Call”, “Edit A Call”, “Add A Criterion” …).",
-    "agreement": "Šeit tikai lasāms: līgumus un maksājumus reģistrējiet darbinieku lapā “Finansējuma piešķīrumi "
-    "un līgumi” (sānjoslas saite “Awards And Agreements”).",
+    "grant_call": "Šeit tikai lasāms: konkursus iestatiet un vadiet darba vidē, sadaļā “Konkursi” (/admin/calls).",
+    "agreement": "Šeit tikai lasāms: līgumus un maksājumus reģistrējiet darba vidē, sadaļā “Finansējuma "
+    "piešķīrumi un līgumi” (/admin/awards).",
 }
 
 
