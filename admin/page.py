@@ -98,6 +98,16 @@ def page_data() -> dict[str, object]:
         "tables": {table: gettext(label) for table, label in TABLES.items()},
         "switch_language": "/lang/",
         "home": "/admin/data/",
+        # Names for piccolo-admin's unnamed controls (its markup has none; panel.js adds them).
+        "names": {
+            "select_all": gettext("Select every row on this page"),
+            "select_row": gettext("Select this row"),
+            "page_number": gettext("Page number"),
+            "page_size": gettext("Rows per page"),
+            "previous": gettext("Previous page"),
+            "next": gettext("Next page"),
+            "row_actions": gettext("Actions for this row"),
+        },
     }
 
 
