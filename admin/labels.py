@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from grants.accounts.states import legal_forms, member_roles
-from grants.awards.states import payment_kinds
+from grants.applications.states import statuses as application_statuses
+from grants.awards.states import award_statuses, payment_kinds
 from grants.calls.states import call_statuses
 from grants.core.i18n import gettext
 
@@ -27,6 +28,8 @@ BACK_OFFICE = N_("Back office")
 
 TABLES = {
     "grant_call": N_("Calls"),
+    "application": N_("Applications"),
+    "award": N_("Awards"),
     "call_criterion": N_("Call criteria"),
     "agreement": N_("Agreements"),
     "payment": N_("Payments"),
@@ -45,6 +48,7 @@ TABLES = {
 # The menu groups (TableConfig.menu_group and FormConfig.form_group), English in the code.
 GROUPS = {
     "Calls": N_("Calls"),
+    "Applications": N_("Applications"),
     "Awards": N_("Awards"),
     "Registry": N_("Registry"),
     "Accounts": N_("Accounts"),
@@ -92,6 +96,25 @@ COLUMNS = {
     "weight": N_("Weight"),
     "min_points": N_("Minimum points"),
     "position": N_("Position"),
+    # applications and awards
+    "reference": N_("Reference"),
+    "summary": N_("Summary"),
+    "objectives": N_("Objectives"),
+    "target_group": N_("Target group"),
+    "partners": N_("Partners"),
+    "start_date": N_("Project starts"),
+    "end_date": N_("Project ends"),
+    "requested_cents": N_("Requested amount"),
+    "created_by": N_("Created by"),
+    "updated_at": N_("Changed"),
+    "submitted_at": N_("Submitted"),
+    "application": N_("Application"),
+    "decided_by": N_("Decided by"),
+    "decided_at": N_("Decided"),
+    "reason": N_("Reason"),
+    "decline_reason": N_("Reason for declining"),
+    "termination_reason": N_("Reason for termination"),
+    "final_report_approved_at": N_("Final report approved"),
     # awards
     "number": N_("Number"),
     "signed_on": N_("Signed on"),
@@ -167,6 +190,8 @@ TABLE_COLUMNS = {
 # A choice column's values by the labels the site shows for them.
 CHOICES: dict[tuple[str, str], Callable[[], dict[str, str]]] = {
     ("grant_call", "status"): call_statuses,
+    ("application", "status"): application_statuses,
+    ("award", "status"): award_statuses,
     ("payment", "kind"): payment_kinds,
     ("organisation", "legal_form"): lambda: dict(legal_forms()),
     ("membership", "role"): lambda: dict(member_roles()),

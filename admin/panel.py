@@ -18,6 +18,7 @@ from piccolo_api.crud.endpoints import OrderBy
 from piccolo_api.session_auth.tables import SessionsBase
 
 from admin.accounts import ACCOUNT_TABLES
+from admin.applications import APPLICATION_TABLES
 from admin.awards import AWARD_TABLES
 from admin.calls import CALL_TABLES
 from admin.deletions import DELETION_FORMS
@@ -35,6 +36,7 @@ from grants.settings import get_settings
 def _table_configs() -> list[Any]:
     return [
         *CALL_TABLES,
+        *APPLICATION_TABLES,
         *AWARD_TABLES,
         *MASTER_TABLES,
         *ACCOUNT_TABLES,

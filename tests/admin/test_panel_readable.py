@@ -116,7 +116,15 @@ async def test_menu_groups_links_and_site_name_follow_the_language(make_client):
     latvian = make_client(language=None)
     await panel_staff(latvian)
     grouped = (await latvian.get("/admin/data/api/tables/grouped/")).json()["grouped"]
-    assert set(grouped) == {"Konkursi", "Līdzekļu piešķiršana", "Reģistrs", "Konti", "Audits", "Pasts"}
+    assert set(grouped) == {
+        "Konkursi",
+        "Pieteikumi",
+        "Līdzekļu piešķiršana",
+        "Reģistrs",
+        "Konti",
+        "Audits",
+        "Pasts",
+    }
     assert sorted(grouped["Konkursi"]) == [
         "call_criterion",
         "grant_call",
@@ -173,7 +181,12 @@ def test_a_money_column_is_never_edited_in_the_panel():
     with_money = [
         config for config in TABLE_CONFIGS if any(is_money(c) for c in config.table_class._meta.columns)
     ]
-    assert sorted(config.table_class._meta.tablename for config in with_money) == ["grant_call", "payment"]
+    assert sorted(config.table_class._meta.tablename for config in with_money) == [
+        "application",
+        "award",
+        "grant_call",
+        "payment",
+    ]
     for config in with_money:
         for method in ("post_single", "patch_single", "put_single", "delete_single"):
             assert [check.__name__ for check in getattr(config.validators, method)] == ["refuse"]

@@ -7,7 +7,8 @@ import pytest
 from piccolo.apps.user.tables import BaseUser
 
 from grants.accounts.tables import ApiToken
-from grants.awards.tables import Agreement, Payment
+from grants.applications.tables import Application
+from grants.awards.tables import Agreement, Award, Payment
 from grants.calls.tables import Call, Criterion
 from grants.core.auth import Role
 from tests.factories.accounts import PASSWORD, bearer, login, make_user
@@ -17,13 +18,22 @@ from tests.factories.panel import audit_rows, field_errors, panel_row, panel_sta
 
 pytestmark = pytest.mark.integration
 
-BUSINESS = {"grant_call": Call, "call_criterion": Criterion, "agreement": Agreement, "payment": Payment}
+BUSINESS = {
+    "grant_call": Call,
+    "call_criterion": Criterion,
+    "application": Application,
+    "award": Award,
+    "agreement": Agreement,
+    "payment": Payment,
+}
 MASTER = {"municipality", "school", "organisation", "membership"}
 OTHERS = {"piccolo_user", "user_role", "api_token", "audit_log", "outbox", "scheduled_job"}
 # What each business table's refusal names as the place where its changes are made.
 WHERE = {
     "grant_call": "Calls",
     "call_criterion": "Calls",
+    "application": "Applications",
+    "award": "Applications",
     "agreement": "Awards and agreements",
     "payment": "Awards and agreements",
 }
@@ -31,6 +41,8 @@ WHERE = {
 CHANGE = {
     "grant_call": {"budget_cents": 100, "status": "draft"},
     "call_criterion": {"weight": "9"},
+    "application": {"status": "awarded", "title": "CHANGED"},
+    "award": {"amount_cents": 1, "status": "closed"},
     "agreement": {"number": "CHANGED"},
     "payment": {"amount_cents": 1},
 }
@@ -47,6 +59,8 @@ async def _business_row(tablename: str, award: dict) -> int:
     where = {
         "grant_call": Call.id == award["call_id"],
         "call_criterion": Criterion.call == award["call_id"],
+        "application": Application.id == award["application_id"],
+        "award": Award.id == award["award_id"],
         "agreement": Agreement.award == award["award_id"],
         "payment": Payment.award == award["award_id"],
     }[tablename]
