@@ -12,7 +12,7 @@ from typing import Any
 from piccolo_admin.endpoints import TableConfig
 
 from admin.writes import Writes
-from grants.accounts.rules import EMAIL, ORG_REG_NO
+from grants.accounts.rules import EMAIL, ORG_REG_NO, panel_iban_error
 from grants.accounts.service import organisations
 from grants.accounts.tables import Membership, Organisation
 from grants.core.i18n import _
@@ -72,6 +72,8 @@ async def check_organisation(changes: dict[str, Any], stored: dict[str, Any]) ->
         row, "registration_number", ORG_REG_NO, _("A Latvian registration number has 11 digits."), errors
     )
     _pattern(row, "email", EMAIL, _("Enter an e-mail address."), errors)
+    if error := panel_iban_error(row.get("iban") or ""):
+        errors["iban"] = error
     return errors
 
 

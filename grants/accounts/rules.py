@@ -83,3 +83,65 @@ def check_password(password: str, field: str = "password") -> dict[str, str]:
 def token_hash(token: str) -> str:
     """What is stored of an API token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- the bank account (IBAN, ISO 13616) --------------------------------------------------------
+
+# The IBAN's length in each country of the SWIFT IBAN registry (ISO 13616), letters and digits counted.
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27,
+    "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25,
+    "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18,
+    "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33,
+    "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}  # fmt: skip
+IBAN_TYPED_MAX = 60  # what a form takes before it is even read: 34 characters and their spaces
+IBAN_CHARACTERS = re.compile(r"^[A-Z0-9]*$")
+
+
+def normalise_iban(text: str) -> str:
+    """The IBAN as it is stored: without spaces (the grouping people type), in capital letters."""
+    return "".join(text.split()).upper()
+
+
+def iban_error(text: str) -> str | None:
+    """Why the typed IBAN is not a valid one (ISO 13616: country, its length, the mod-97 check), or
+    None when it is valid or empty (no bank account given yet)."""
+    if len(text) > IBAN_TYPED_MAX:
+        return _("An IBAN has at most 34 characters.")
+    iban = normalise_iban(text)
+    if not iban:
+        return None
+    if not iban.isascii() or not IBAN_CHARACTERS.match(iban):
+        return _("An IBAN has only letters and digits, e.g. LV80 BANK 0000 4351 9500 1.")
+    length = IBAN_LENGTHS.get(iban[:2])
+    if length is None or not iban[2:4].isdigit():
+        return _("An IBAN starts with a country code and two check digits, e.g. LV80.")
+    if len(iban) != length:
+        return _("An IBAN of {country} has {length} characters; this one has {found}.").format(
+            country=iban[:2], length=length, found=len(iban)
+        )
+    # Move the first four characters to the end, read each letter as a number (A = 10 … Z = 35):
+    # the whole number leaves 1 when divided by 97.
+    if int("".join(str(int(ch, 36)) for ch in iban[4:] + iban[:4])) % 97 != 1:
+        return _("This IBAN's check digits do not match: check it for a typing error.")
+    return None
+
+
+def group_iban(iban: str) -> str:
+    """The stored IBAN in groups of four, as people read it (LV80 BANK 0000 4351 9500 1)."""
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def panel_iban_error(value: str) -> str | None:
+    """The check of an IBAN written as it is stored (the admin panel saves what is typed): valid, and
+    without spaces in capital letters."""
+    if error := iban_error(value):
+        return error
+    if value != normalise_iban(value):
+        return _("Write the IBAN without spaces, in capital letters, e.g. LV80BANK0000435195001.")
+    return None

@@ -5,6 +5,14 @@ signed agreement, the payments and their register, termination, and the ranking 
 """
 
 from grants.awards import api
-from grants.awards.pages import staff, staff_decision, staff_ranking
+from grants.awards.pages import portal, portal_decline, staff, staff_decision, staff_decline, staff_ranking
 
-routes = [*api.handlers, *staff.handlers, *staff_ranking.handlers, *staff_decision.handlers]
+routes = [
+    *api.handlers,
+    *staff.handlers,
+    *staff_ranking.handlers,
+    *staff_decision.handlers,
+    *portal_decline.handlers,
+    *staff_decline.handlers,
+    *portal.handlers,
+]

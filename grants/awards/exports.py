@@ -26,6 +26,7 @@ def header() -> list[str]:
         _("Registration number"),
         _("Call"),
         _("Municipality"),
+        _("IBAN"),
     ]
 
 
@@ -42,6 +43,7 @@ def record(row: dict[str, Any]) -> list[Any]:
         row["registration_number"],
         row["call"],
         row["municipality"],
+        row["iban"],
     ]
 
 

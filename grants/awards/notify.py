@@ -1,5 +1,6 @@
 """E-mails to the grantee organisation: the decision (awarded, reserve or rejected), the recorded
-agreement with the advance that falls due, and a termination with its reason.
+agreement with the advance that falls due, a termination with its reason, and a declined award (to
+the organisation, and to the staff member who awarded it when the grantee declines).
 
 A decision carries the application's score and the reviewers' overall comments, never who wrote
 them. Each mail is queued in the transaction of the change it reports, once per change and address
@@ -11,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from grants.accounts.queries import member_recipients
+from grants.accounts.queries import member_recipients, user_recipients
+from grants.accounts.tables import UserRole
 from grants.applications.tables import Application
 from grants.core import mail
+from grants.core.auth import Role
 from grants.core.money import format_cents
 from grants.core.time import format_day
 from grants.scoring.queries.ranking import Ranked
@@ -144,3 +147,48 @@ async def terminated(award: dict[str, Any], reason: str) -> int:
         context,
         f"terminated:{award['id']}",
     )
+
+
+DECLINED_SUBJECT = mail.N_("The grant for %(reference)s is declined")
+DECLINED_STAFF_SUBJECT = mail.N_("%(organisation)s declined the grant for %(reference)s")
+
+
+async def declined(award: dict[str, Any], reason: str, by_staff: bool) -> int:
+    """The award is declined before the agreement: the organisation is told (with the reason staff
+    gave); when the grantee declined, the staff member who made the award too (or every active staff
+    member, when that one is gone), so the freed place can go to the reserve list."""
+    context = {
+        "reference": award["reference"],
+        "title": award["title"],
+        "call_title": award["call_title"],
+        "call_id": award["call"],
+        "organisation": award.get("organisation_name", ""),
+        "amount": format_cents(award["amount_cents"]),
+        "reason": reason,
+        "by_staff": by_staff,
+    }
+    queued = await _to_members(
+        award["organisation"],
+        DECLINED_SUBJECT,
+        "awards/mail/award_declined",
+        context,
+        f"declined:{award['id']}",
+    )
+    if by_staff:
+        return queued
+    staff = await UserRole.select(UserRole.user).where(
+        (UserRole.role == Role.staff) & UserRole.user.active.eq(True)
+    )
+    staff_ids = {row["user"] for row in staff}
+    chosen = [award["decided_by"]] if award.get("decided_by") in staff_ids else sorted(staff_ids)
+    for recipient in (await user_recipients(chosen)).values():
+        if await mail.enqueue(
+            recipient.email,
+            DECLINED_STAFF_SUBJECT,
+            "awards/mail/award_declined_staff",
+            context,
+            language=recipient.language,
+            dedupe_key=f"declined-staff:{award['id']}:{recipient.email}",
+        ):
+            queued += 1
+    return queued

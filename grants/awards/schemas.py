@@ -137,6 +137,7 @@ class RegisterRow(msgspec.Struct):
     call_id: int
     call: str
     municipality: str
+    iban: str = ""  # the payee's bank account, without spaces; empty when the organisation gave none
 
 
 class RegisterPage(msgspec.Struct):

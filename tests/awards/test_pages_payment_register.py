@@ -113,6 +113,7 @@ async def test_the_csv_export_equals_the_register(client):
             r["registration_number"],
             r["call"],
             r["municipality"],
+            r["iban"],
         ]
         for r in json_rows
     ]

@@ -17,6 +17,7 @@ import pytest
 from tests.security import (
     cases_after_award,
     cases_applications_office,
+    cases_awards_office,
     cases_calls_office,
     cases_clarifications_office,
     cases_core,
@@ -39,6 +40,7 @@ CASES: list[Case] = [
     *cases_clarifications_office.CASES,
     *cases_calls_office.CASES,
     *cases_reviews_office.CASES,
+    *cases_awards_office.CASES,
 ]
 
 

@@ -1,6 +1,6 @@
-"""The organisation's page in the account (/account/organisation): its members for every member; for
-its owners also the requests to join (approve, or refuse after a confirmation) and the open invitations
-(revoke). Every member may invite colleagues as members; only an owner invites an owner. A member who
+"""The organisation's page in the account (/account/organisation): its members and bank account (IBAN)
+for every member; for its owners also the requests to join (approve, or refuse after a confirmation),
+the open invitations (revoke) and the form that changes the bank account. Every member may invite colleagues as members; only an owner invites an owner. A member who
 is not an owner gets 403 on every other action."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from grants.accounts.pages import Form
 from grants.accounts.queries import organisations as queries
+from grants.accounts.rules import group_iban
 from grants.accounts.service import invitations, organisations
 from grants.accounts.states import member_roles, request_statuses
 from grants.core.auth import Me, Principal, authenticated
@@ -30,6 +31,7 @@ NOTICES = {
     "invited": lambda: _("The invitation is sent."),
     "revoked": lambda: _("The invitation is revoked; its link no longer works."),
     "joined": lambda: _("Welcome: you are now a member of the organisation."),
+    "iban": lambda: _("The bank account is saved."),
 }
 
 
@@ -56,7 +58,9 @@ async def _organisation_page(
         context["my_requests"] = await queries.requests_by(me.user_id)
     else:
         organisation_id = membership["organisation"]
-        context["organisation"] = await queries.organisation_summary(organisation_id)
+        summary = await queries.organisation_summary(organisation_id)
+        context["organisation"] = summary
+        context["iban"] = group_iban(summary["iban"]) if summary else ""
         context["members"] = await queries.members_of(organisation_id)
         if membership["role"] == "owner":
             context["requests"] = await queries.join_requests_of(organisation_id, pending_only=True)
@@ -138,6 +142,17 @@ class PortalOrganisationPages(Controller):
         except TooManyAttempts:
             message = _("Your organisation has sent as many invitations as it may today. Try again tomorrow.")
             return await _organisation_page(me, message=message, form=form, status_code=429)
+
+    @post("/iban", status_code=HTTP_200_OK)
+    async def iban(self, me: Me, data: Form) -> Response[Any]:
+        """The owner saves the bank account the grant's payments go to."""
+        organisation_id = await _owned(me)
+        typed = data.get("iban", "")
+        return await submit_form(
+            organisations.set_iban(organisation_id, me, typed),
+            done=f"{PAGE}?done=iban#bank-account",
+            again=_again(me, {"iban": typed[:100]}),
+        )
 
     @post("/invitations/{invitation_id:int}/revoke", status_code=HTTP_200_OK)
     async def revoke(self, me: Me, invitation_id: PathId) -> Response[Any]:

@@ -44,6 +44,7 @@ async def organisation_summary(organisation_id: int) -> dict[str, Any] | None:
             Organisation.registration_number,
             Organisation.legal_form,
             Organisation.email,
+            Organisation.iban,
             Organisation.created_at,
             Organisation.municipality.name.as_alias("municipality_name"),
             Organisation.municipality.code.as_alias("municipality_code"),

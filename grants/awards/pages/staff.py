@@ -18,6 +18,7 @@ from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.awards import forms, queries
+from grants.awards.queries import register_totals
 from grants.awards.service import lifecycle, payments
 from grants.awards.states import TERMINABLE, award_statuses, payment_kinds, register_filters
 from grants.core.auth import Me, Principal, Role, roles
@@ -201,6 +202,7 @@ class StaffAwardPages(Controller):
             "kinds": payment_kinds(),
             "statuses": award_statuses(),
             "query": lambda **changes: urlencode({k: v for k, v in (filters | changes).items() if v}),
+            "totals": await register_totals.totals(selected.call_id),
         }
         return Template("awards/staff/payments.html", context=context)
 

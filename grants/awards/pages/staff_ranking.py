@@ -82,6 +82,23 @@ def _notice(rows: list[dict[str, Any]], query: Mapping[str, str]) -> str | None:
                 else _("%(reference)s from the reserve list is awarded.")
             )
             return text % {"reference": row["reference"]}
+    if done == "declined":
+        target = forms.number(query.get("application"))
+        row = next((r for r in rows if r["application_id"] == target), None)
+        if row is not None:
+            reserve = any(r["status"] == "reserve" and r["passed"] for r in rows)
+            text = (
+                _(
+                    "The award of %(reference)s is declined; its money and place are free. "
+                    "Award the next application on the reserve list with the button below."
+                )
+                if reserve
+                else _(
+                    "The award of %(reference)s is declined; its money and place are free. "
+                    "No passed application is on the reserve list: award another one from the ranking."
+                )
+            )
+            return text % {"reference": row["reference"]}
     return None
 
 

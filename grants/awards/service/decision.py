@@ -220,7 +220,9 @@ async def next_reserve(call_id: int, actor: Principal) -> dict[str, Any]:
 async def decline(award_id: int, actor: Principal, reason: str | None = None) -> dict[str, Any]:
     """The grantee (or staff, with a reason) declines an award before the agreement.
 
-    The award gives its share of the budget and quota back; the application is rejected.
+    The award gives its share of the budget and quota back; the application is rejected. The freed
+    place is not filled here: staff award the next reserve (`next_reserve`), told so by mail when the
+    grantee declines. The organisation is told by mail either way.
     """
     reason = rules.reason(reason, required=False)
     by_staff = actor.has(Role.staff)
@@ -251,4 +253,5 @@ async def decline(award_id: int, actor: Principal, reason: str | None = None) ->
             note=reason,
             award=award_id,
         )
+        await notify.declined(row, reason, by_staff)
     return award_out(award_id, row["application"], row["amount_cents"], AwardStatus.declined.value)

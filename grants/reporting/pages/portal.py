@@ -72,6 +72,9 @@ def _notices() -> dict[str, str]:
         "attached": _("The file is attached to the final report."),
         "photo": _("The photo is added."),
         "removed": _("The photo is removed."),
+        "declined": _(
+            "The award is declined. The programme staff are told; the money goes to the next project on the reserve list."
+        ),
     }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from grants.accounts.rules import group_iban
 from grants.awards.rules import Room
 from grants.awards.states import RELEASED, award_statuses
 from grants.awards.tables import Agreement, Award, AwardStatus, Payment
@@ -43,6 +44,7 @@ def award_columns() -> tuple[Any, ...]:
     return (
         Award.all_columns(),
         Award.application.organisation.as_alias("organisation"),
+        Award.application.organisation.name.as_alias("organisation_name"),
         Award.application.reference.as_alias("reference"),
         Award.application.title.as_alias("title"),
         Award.application.start_date.as_alias("start_date"),
@@ -218,6 +220,7 @@ async def awards_page(
             Award.status,
             Award.amount_cents,
             Award.termination_reason,
+            Award.decline_reason,
             Award.call.as_alias("call_id"),
             Award.call.title.as_alias("call_title"),
             Award.call.municipality.name.as_alias("municipality"),
@@ -308,6 +311,7 @@ def _columns() -> tuple[Any, ...]:
         Payment.award.application.reference.as_alias("reference"),
         Payment.award.application.organisation.name.as_alias("organisation"),
         Payment.award.application.organisation.registration_number.as_alias("registration_number"),
+        Payment.award.application.organisation.iban.as_alias("iban"),
         Payment.award.call.as_alias("call_id"),
         Payment.award.call.title.as_alias("call"),
         Payment.award.call.municipality.name.as_alias("municipality"),
@@ -318,6 +322,7 @@ def _shape(row: dict[str, Any], day: date) -> dict[str, Any]:
     return row | {
         "amount": format_cents(row["amount_cents"]),
         "overdue": row["paid_on"] is None and row["due_on"] < day,
+        "iban_grouped": group_iban(row["iban"]),
     }
 
 
