@@ -114,10 +114,10 @@ async def staff_award(staff: Page, ngos: list[Page], story: Story) -> None:
         "Awarded down the ranking: 1 project. On the reserve list: 1; rejected: 0. The call is decided."
     )
     await expect(staff.locator(f"#app-{first.application_id} td").nth(10)).to_have_text("Awarded")
-    await expect(staff.locator(f"#app-{second.application_id} td").nth(10)).to_have_text("Reserve")
+    await expect(staff.locator(f"#app-{second.application_id} td").nth(10)).to_have_text("On the reserve list")
     await story.shoot(staff, "staff award within the quota; the second is the reserve")
 
-    for page, who, status in ((ngos[0], first, "Awarded"), (ngos[1], second, "Reserve")):
+    for page, who, status in ((ngos[0], first, "Awarded"), (ngos[1], second, "On the reserve list")):
         await page.goto("/my/")
         mine = page.locator("tbody tr", has=page.get_by_role("cell", name=who.reference, exact=True))
         await expect(mine.locator("td").nth(3)).to_have_text(status)
