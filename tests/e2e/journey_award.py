@@ -39,7 +39,9 @@ async def staff_award_next_reserve(staff: Page, ngo: Page, story: Story) -> None
     first, second = story.ngos
     await staff.goto(f"/admin/calls/{story.call_id}/ranking")
     await expect(staff.locator(f"#app-{first.application_id} td").nth(10)).to_have_text("Not funded")
-    await expect(staff.locator(f"#app-{second.application_id} td").nth(10)).to_have_text("On the reserve list")
+    await expect(staff.locator(f"#app-{second.application_id} td").nth(10)).to_have_text(
+        "On the reserve list"
+    )
     await story.shoot(staff, "the ranking after the decline")
     await staff.get_by_role("button", name="Award the next reserve").click()
     await expect(staff.get_by_role("status")).to_have_text(

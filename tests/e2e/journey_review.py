@@ -61,7 +61,7 @@ async def reviewer_scores(
     await expect(reviewer.locator("h1")).to_have_text("My reviews")
     group = reviewer.locator(f"#call-{story.call_id}")
     await expect(group.locator("[data-left]")).to_contain_text("Left to do: 2 to declare, 0 to score.")
-    await story.shoot(reviewer, f"reviewer {number} lands on the assignments")
+    await story.shoot(reviewer, f"reviewer {number} lands on the assignments", email)
     for who, scores in zip(story.ngos, points, strict=True):
         await reviewer.goto("/admin/reviews")
         mine = group.locator("tbody tr", has=reviewer.get_by_role("link", name=who.reference))
@@ -70,7 +70,7 @@ async def reviewer_scores(
         await expect(reviewer.locator("h1")).to_have_text(f"Review of {who.reference}")
         await expect(reviewer.locator("[data-organisation]")).to_have_text(who.organisation)
         await expect(reviewer.locator("[data-project-title]")).to_have_text(who.project)
-        await story.shoot(reviewer, f"reviewer {number} declares on {who.reference}")
+        await story.shoot(reviewer, f"reviewer {number} declares on {who.reference}", email)
         await reviewer.get_by_label("No, I have no conflict of interest: open the application").check()
         await reviewer.get_by_role("button", name="Send the declaration").click()
         await expect(reviewer.get_by_role("status")).to_contain_text("You declared no conflict of interest.")
@@ -82,7 +82,7 @@ async def reviewer_scores(
             await reviewer.get_by_label(re.compile(rf"^Points for {code} ")).fill(value)
         await reviewer.get_by_label("Overall comment").fill("Labi pamatots projekts.")
         await reviewer.get_by_label("I have scored every criterion").check()
-        await story.shoot(reviewer, f"reviewer {number} scores {who.reference}")
+        await story.shoot(reviewer, f"reviewer {number} scores {who.reference}", email)
         await reviewer.get_by_role("button", name="Submit scores").click()
         await expect(reviewer.get_by_role("status")).to_contain_text("Your scores are submitted.")
         await expect(reviewer.locator(".app-meta")).to_contain_text("Status: Submitted")
@@ -114,7 +114,9 @@ async def staff_award(staff: Page, ngos: list[Page], story: Story) -> None:
         "Awarded down the ranking: 1 project. On the reserve list: 1; rejected: 0. The call is decided."
     )
     await expect(staff.locator(f"#app-{first.application_id} td").nth(10)).to_have_text("Awarded")
-    await expect(staff.locator(f"#app-{second.application_id} td").nth(10)).to_have_text("On the reserve list")
+    await expect(staff.locator(f"#app-{second.application_id} td").nth(10)).to_have_text(
+        "On the reserve list"
+    )
     await story.shoot(staff, "staff award within the quota; the second is the reserve")
 
     for page, who, status in ((ngos[0], first, "Awarded"), (ngos[1], second, "On the reserve list")):

@@ -59,7 +59,7 @@ class Story:
     step: int = 0
     mail: Any = None  # the SMTP server the site's mail goes to (tests.factories.smtp.Collector)
     requests: list[str] = field(default_factory=list)  # every URL a page of the journey asked for
-    visited: list[str] = field(default_factory=list)  # the back-office pages staff saw, for the short pass
+    visited: dict[str, list[str]] = field(default_factory=dict)  # back-office pages seen, by whom
 
     # The grantee's facts, as the stages after the award read them.
     @property
@@ -108,11 +108,14 @@ class Story:
     def api_requests(self) -> list[str]:
         return [url for url in self.requests if urlparse(url).path.startswith("/api")]
 
-    async def shoot(self, page: Page, name: str) -> None:
+    async def shoot(self, page: Page, name: str, who: str = "") -> None:
+        """A screenshot of the step; a back-office page is remembered as seen by `who` (staff unless
+        named), for the journey's second pass on a phone."""
         self.step += 1
         path = urlparse(page.url).path
-        if path.startswith("/admin/") and not path.startswith("/admin/data") and path not in self.visited:
-            self.visited.append(path)
+        seen = self.visited.setdefault(who or self.cast.staff, [])
+        if path.startswith("/admin/") and not path.startswith("/admin/data") and path not in seen:
+            seen.append(path)
         await shoot(page, self.step, name)
 
 
