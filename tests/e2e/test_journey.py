@@ -109,6 +109,8 @@ async def test_journey_through_the_back_office_without_the_api(new_page, cast: C
             assert response is not None and response.status == 200, path
             await expect(phone.locator("html")).to_have_attribute("lang", "lv")
             await expect(phone.locator("nav.back-office-nav")).to_have_count(1)
+            wide = await phone.evaluate("document.documentElement.scrollWidth")
+            assert wide <= NARROW["width"], f"{path} is {wide} px wide on a 390 px screen"
             await story.shoot(phone, f"390 lv {path}", email)
 
     assert story.api_requests() == []
