@@ -108,6 +108,9 @@ async def staff_close_early(staff: Page, ngo: Page, story: Story, who: Ngo) -> N
     # The minute it closed, on the clocks of Riga (the page shows minutes).
     candidates = {format_riga(before + timedelta(seconds=s), "en") for s in (-60, 0, 60)}
     assert closed in candidates and closed != planned, (closed, candidates)
+    await expect(staff.locator("#rules p.hint").first).to_have_text(
+        "Call status: Closed. Only its title, rules text, review deadline and appeal route may still change."
+    )
     await story.shoot(staff, "the call is closed early")
 
     await ngo.goto(f"/calls/{story.call_id}")
