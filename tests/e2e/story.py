@@ -1,15 +1,21 @@
-"""The journey's cast and what it learns along the way (ids, the reference), shared by its stages."""
+"""The journey's cast and what it learns along the way (ids, references), shared by its stages."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
 from typing import Any
+from urllib.parse import urlparse
 
 from playwright.async_api import Page, expect
 
+from grants.core.mail import deliver_pending
 from tests.e2e.browser import shoot
 from tests.factories.accounts import PASSWORD
+from tests.factories.mail import smtp_settings
 
 
 @dataclass(frozen=True)
@@ -29,19 +35,56 @@ def past_period() -> tuple[date, date]:
 
 
 @dataclass
-class Story:
-    cast: Cast
-    title: str  # of the call
+class Ngo:
+    """One applying organisation and its one application."""
+
     organisation: str
-    project: str = "Piedzīvojumu diena skolās"
-    amount: str = "€4,500.00"
-    call_id: int = 0
+    project: str
+    email: str = ""
     application_id: int = 0
     reference: str = ""
     award_id: int = 0
+
+
+@dataclass
+class Story:
+    cast: Cast
+    title: str  # of the call
+    ngos: tuple[Ngo, ...]
+    amount: str = "€4,500.00"
+    call_id: int = 0
+    deadline: datetime | None = None  # the call's, as staff typed it
+    grantee: int = 0  # which of the ngos holds the grant at the end
     period: tuple[date, date] = field(default_factory=past_period)
     step: int = 0
     mail: Any = None  # the SMTP server the site's mail goes to (tests.factories.smtp.Collector)
+    requests: list[str] = field(default_factory=list)  # every URL a page of the journey asked for
+    visited: dict[str, list[str]] = field(default_factory=dict)  # back-office pages seen, by whom
+
+    # The grantee's facts, as the stages after the award read them.
+    @property
+    def organisation(self) -> str:
+        return self.ngos[self.grantee].organisation
+
+    @property
+    def project(self) -> str:
+        return self.ngos[self.grantee].project
+
+    @property
+    def reference(self) -> str:
+        return self.ngos[self.grantee].reference
+
+    @property
+    def application_id(self) -> int:
+        return self.ngos[self.grantee].application_id
+
+    @property
+    def award_id(self) -> int:
+        return self.ngos[self.grantee].award_id
+
+    @award_id.setter
+    def award_id(self, value: int) -> None:
+        self.ngos[self.grantee].award_id = value
 
     def events(self) -> list[tuple[str, str, str, date, int]]:
         """The two planned (and later held) events: school, kind, title, date, participants."""
@@ -57,8 +100,22 @@ class Story:
             (self.cast.schools[1][0], "workshop", "Radošā darbnīca", start + timedelta(days=27), 18),
         ]
 
-    async def shoot(self, page: Page, name: str) -> None:
+    def watch(self, page: Page) -> Page:
+        """Record every request the page makes (the journey asserts none went to the JSON API)."""
+        page.on("request", lambda request: self.requests.append(request.url))
+        return page
+
+    def api_requests(self) -> list[str]:
+        return [url for url in self.requests if urlparse(url).path.startswith("/api")]
+
+    async def shoot(self, page: Page, name: str, who: str = "") -> None:
+        """A screenshot of the step; a back-office page is remembered as seen by `who` (staff unless
+        named), for the journey's second pass on a phone."""
         self.step += 1
+        path = urlparse(page.url).path
+        seen = self.visited.setdefault(who or self.cast.staff, [])
+        if path.startswith("/admin/") and not path.startswith("/admin/data") and path not in seen:
+            seen.append(path)
         await shoot(page, self.step, name)
 
 
@@ -71,3 +128,17 @@ async def site_login(page: Page, email: str) -> None:
     # Each role lands on its own home (/home redirects); signed in shows as the header's logout form.
     await page.wait_for_url(lambda url: "/login" not in url)
     await expect(page.locator("header form[action='/logout']")).to_have_count(1)
+
+
+async def mail_to(story: Story, address: str, subject: str) -> EmailMessage:
+    """The mail with this subject to `address`, once the outbox has reached the SMTP server (earlier
+    mails to the same address do not count: a new one may still be on its way)."""
+    deadline = time.monotonic() + 15
+    while True:
+        await deliver_pending(smtp_settings(story.mail.port), limit=1000)
+        found = [m for m in story.mail.to(address) if m["Subject"] == subject]
+        if found or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    assert found, f"no mail “{subject}” to {address}: {[m['Subject'] for m in story.mail.to(address)]}"
+    return found[-1]

@@ -1,12 +1,18 @@
-"""The whole journey in a real browser, each step checked by what its user sees and photographed
-into tests/e2e/screenshots/: staff make a call in the admin panel; an NGO registers and applies;
-staff close the call, check eligibility and assign two reviewers; the reviewers score in the
-panel; staff award and record the agreement; the grantee reports two events in two schools;
-the municipality's coordinator sees them on the dashboard.
+"""Issue 13's acceptance journey in a real browser, through the back office and the portal only (no
+JSON API: every request the pages make is recorded and none may go to /api), each step checked by
+what its user sees and photographed into tests/e2e/screenshots/:
 
-The deadline: staff close the call with the panel's "Close a call" form once the application is
-in, as they do when a call must end before its planned closing time; the server then refuses
-submissions exactly as after closes_at, and the review may start.
+staff create a call in euros and Riga time at /admin/calls/new, add its criteria, preview and publish
+it; two NGOs register and draft, one submits; staff ask it for a clarification from its
+application's page and it answers in the portal; staff extend the deadline (the other NGO, holding a
+draft, is mailed) and it submits; staff close the call early after the confirmation page, and the
+public pages and the application show the real closing time; staff screen both and assign two
+reviewers, who declare and score under /admin/reviews; staff award within the quota of one, the
+grantee declines after the confirmation page, staff award the reserve from the ranking page; the
+new grantee's agreement is recorded, it reports two events, and the coordinator sees them.
+
+Then the back-office pages staff visited, again at 390 px in Latvian (the journey is in English at
+1366 px).
 """
 
 from __future__ import annotations
@@ -14,17 +20,23 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.async_api import expect
 
 from grants.core.auth import Role
 from tests.e2e.browser import SCREENSHOTS
-from tests.e2e.journey_call import ngo_applies, staff_publish_call
+from tests.e2e.journey_award import grantee_declines, staff_award_next_reserve
+from tests.e2e.journey_call import ngo_drafts, ngo_registers, ngo_submits, staff_create_call
 from tests.e2e.journey_grant import coordinator_sees_events, grantee_reports_events, staff_record_agreement
-from tests.e2e.journey_review import SCORES, reviewer_scores, staff_award, staff_close_and_assign
-from tests.e2e.story import Cast, Story
+from tests.e2e.journey_office import staff_ask_clarification, staff_close_early, staff_extend
+from tests.e2e.journey_review import SCORES, reviewer_scores, staff_award, staff_screen_and_assign
+from tests.e2e.story import Cast, Ngo, Story, site_login
 from tests.factories.accounts import PASSWORD, unique_email
 from tests.factories.registry import make_school
 
 pytestmark = pytest.mark.e2e
+
+WIDE = {"width": 1366, "height": 900}
+NARROW = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -47,23 +59,59 @@ async def cast(database) -> Cast:
     return Cast(staff, tuple(reviewers), coordinator, tuple(schools))
 
 
-async def test_journey_from_call_in_panel_to_events_on_dashboard(new_page, cast: Cast, mail_server) -> None:
+async def test_journey_through_the_back_office_without_the_api(new_page, cast: Cast, mail_server) -> None:
     for old in SCREENSHOTS.glob("*.png"):  # a shorter earlier run would leave steps that did not happen
         old.unlink()
     token = uuid.uuid4().hex[:6]
     story = Story(
         cast,
         title=f"Jauniešu iniciatīvas Bauskas novadā {token}",
-        organisation=f"Biedrība “Jauniešu iniciatīvu centrs {token}”",
+        ngos=(
+            Ngo(f"Biedrība “Jauniešu iniciatīvu centrs {token}”", "Piedzīvojumu diena skolās"),
+            Ngo(f"Nodibinājums “Skolas draugi {token}”", "Radošās darbnīcas skolās"),
+        ),
         mail=mail_server,
     )
-    staff, ngo = await new_page(), await new_page()
-    await staff_publish_call(staff, story)
-    await ngo_applies(ngo, story)
-    await staff_close_and_assign(staff, ngo, story)
+
+    async def page(locale: str = "en-GB", viewport: dict[str, int] = WIDE):
+        opened = story.watch(await new_page(locale=locale))
+        await opened.set_viewport_size(viewport)
+        return opened
+
+    staff, first, second = await page(), await page(), await page()
+    await staff_create_call(staff, story)
+    for ngo, who in zip((first, second), story.ngos, strict=True):
+        await ngo_registers(ngo, story, who)
+        await ngo_drafts(ngo, story, who)
+    await ngo_submits(first, story, story.ngos[0])
+    await staff_ask_clarification(staff, first, story, story.ngos[0])
+    await staff_extend(staff, story, story.ngos[1])
+    await ngo_submits(second, story, story.ngos[1])
+    await staff_close_early(staff, first, story, story.ngos[0])
+    await staff_screen_and_assign(staff, story)
     for number, ((email, _name), points) in enumerate(zip(cast.reviewers, SCORES, strict=True), start=1):
-        await reviewer_scores(await new_page(), story, number, email, points)
-    await staff_award(staff, ngo, story)
+        await reviewer_scores(await page(), story, number, email, points)
+    await staff_award(staff, [first, second], story)
+    await grantee_declines(first, story)
+    await staff_award_next_reserve(staff, second, story)
     await staff_record_agreement(staff, story)
-    await grantee_reports_events(ngo, story)
-    await coordinator_sees_events(await new_page(), story)
+    await grantee_reports_events(second, story)
+    await coordinator_sees_events(await page(), story)
+
+    # The back-office pages of the journey, on a phone, in Latvian: staff's and the first reviewer's.
+    for email in (cast.staff, cast.reviewers[0][0]):
+        phone = await page(viewport=NARROW)
+        await site_login(phone, email)
+        await phone.goto("/lang/lv?next=/admin/")  # the language switch every page's header offers
+        await expect(phone.locator("html")).to_have_attribute("lang", "lv")
+        for path in story.visited[email]:
+            response = await phone.goto(path)
+            assert response is not None and response.status == 200, path
+            await expect(phone.locator("html")).to_have_attribute("lang", "lv")
+            await expect(phone.locator("nav.back-office-nav")).to_have_count(1)
+            wide = await phone.evaluate("document.documentElement.scrollWidth")
+            assert wide <= NARROW["width"], f"{path} is {wide} px wide on a 390 px screen"
+            await story.shoot(phone, f"390 lv {path}", email)
+
+    assert story.api_requests() == []
+    assert len(story.requests) > 100  # the recorder did record the journey's pages
