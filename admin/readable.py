@@ -104,6 +104,25 @@ def typed_cents(text: str) -> int:
     return parse_cents(plain)
 
 
+def _refuse_constant(constant: str) -> None:
+    raise _NonFinite(constant)
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _non_finite(body: bytes) -> bool:
+    """Whether the JSON carries NaN, Infinity or -Infinity (anything else unreadable is piccolo's 4xx)."""
+    try:
+        json.loads(body, parse_constant=_refuse_constant)
+    except _NonFinite:
+        return True
+    except (ValueError, RecursionError):
+        return False
+    return False
+
+
 def _sent_row(table: type[Table], body: bytes) -> tuple[bytes, dict[str, str]]:
     """A row the form sends back, its euros in cents; or the fields whose amount cannot be read."""
     try:
@@ -202,10 +221,12 @@ class Readable:
         await self.app(scope, receive, collect)
 
     async def write(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """A row sent to a table with money: its euros read back into cents (or a 422 by field)."""
+        """A row sent to a table: no NaN or Infinity (Python's JSON reads them, and piccolo's error
+        answer cannot write them back: a 500); in a table with money, its euros read back into cents
+        (or a 422 by field)."""
         match = _ROWS.match(scope["path"]) or _ROW.match(scope["path"])
         table = self.tables.get(match["table"]) if match else None
-        if table is None or not any(is_money(c) for c in table._meta.columns):
+        if table is None:
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -218,7 +239,13 @@ class Readable:
             if size > MAX_FORM_BODY:
                 await answer_json(send, 413, _("Request too large."))
                 return
-        body, errors = _sent_row(table, b"".join(chunks))
+        body = b"".join(chunks)
+        if _non_finite(body):
+            await answer_json(send, 400, _("Numbers must be plain numbers, not NaN or Infinity."))
+            return
+        errors: dict[str, str] = {}
+        if any(is_money(c) for c in table._meta.columns):
+            body, errors = _sent_row(table, body)
         if errors:
             await answer_errors(send, errors)
             return

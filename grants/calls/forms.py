@@ -53,9 +53,14 @@ def parse_riga(text: str) -> datetime | None:
         return None
     year, month, day, hour, minute = (int(part) for part in match.groups())
     try:
-        return riga_local(date(year, month, day), hour, minute) if hour < 24 and minute < 60 else None
-    except ValueError:
+        moment = riga_local(date(year, month, day), hour, minute) if hour < 24 and minute < 60 else None
+    except (ValueError, OverflowError):  # no such day, or beyond what a datetime holds in UTC
         return None
+    if moment is not None and to_riga(moment).replace(tzinfo=None) != datetime(
+        year, month, day, hour, minute
+    ):
+        return None  # a time the clocks skip when summer time starts (e.g. 03:30 on the last Sunday of March)
+    return moment
 
 
 def blank_rules() -> dict[str, str]:

@@ -3,6 +3,7 @@ error out (the one clock read: a municipality that ended before today is refused
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -63,16 +64,19 @@ def _text(data: dict[str, Any], key: str, errors: dict[str, str], limit: int, re
     return value
 
 
+_WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
+
+
 def _int(data: dict[str, Any], key: str, errors: dict[str, str], default: int, low: int, high: int) -> int:
     raw = data.get(key, default)
     if isinstance(raw, bool) or not isinstance(raw, int | str):
         errors[key] = _("Enter a whole number.")
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    if isinstance(raw, str) and not _WHOLE_NUMBER.match(raw.strip()):
+        # int() also takes "1_000", "+5" and other scripts' digits ("١٢"): only 0-9 here, as for money.
         errors[key] = _("Enter a whole number.")
         return default
+    value = int(raw)
     if not low <= value <= high:
         errors[key] = _("Enter a number from {low} to {high}.").format(low=low, high=high)
     return value
@@ -92,18 +96,28 @@ def _cents(data: dict[str, Any], key: str, errors: dict[str, str], default: int 
     return cents
 
 
+# A call's moments lie in this century: every page formats them on Riga's clocks, which a moment at
+# the edge of what Python's datetime holds (9999-12-31T23:30Z is 10000-01-01 in Riga) would overflow.
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def _moment(data: dict[str, Any], key: str, errors: dict[str, str]) -> datetime | None:
     raw = data.get(key)
+    moment = None
     if isinstance(raw, datetime):
-        if raw.tzinfo is not None:
-            return raw
+        moment = raw if raw.tzinfo is not None else None
     elif isinstance(raw, str) and raw:
         try:
-            return parse_iso(raw)
-        except ValueError:
-            pass
-    errors[key] = _("Enter a date and time with a time zone, e.g. 2026-03-01T12:00:00+02:00.")
-    return None
+            moment = parse_iso(raw)
+        except (ValueError, OverflowError):
+            moment = None
+    if moment is None:
+        errors[key] = _("Enter a date and time with a time zone, e.g. 2026-03-01T12:00:00+02:00.")
+        return None
+    if not EARLIEST <= moment < LATEST:
+        errors[key] = _("Enter a date from 2000 to 2099.")
+        return None
+    return moment
 
 
 def _optional_moment(data: dict[str, Any], key: str, errors: dict[str, str]) -> datetime | None:
@@ -126,7 +140,8 @@ def _decimal(raw: Any, default: Decimal) -> Decimal | None:
         # NaN and the infinities compare with an error, or past any column; the threshold and the
         # weight are NUMERIC(6, 2): PostgreSQL refuses 10,000 and more, as rounded to hundredths.
         if value.is_finite() and abs(value.quantize(_HUNDREDTH, ROUND_HALF_UP)) <= POINTS_MAX:
-            return value
+            # Stored as NUMERIC(6, 2): rounded here, so SQLite keeps what PostgreSQL would.
+            return value.quantize(_HUNDREDTH, ROUND_HALF_UP)
     except InvalidOperation:
         pass  # not a number, or too long to round
     return None

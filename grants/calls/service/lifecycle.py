@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from grants.calls import notify
+from grants.calls import notify, rules
 from grants.calls.service.common import get_for_update
 from grants.calls.states import DECIDABLE
 from grants.calls.tables import Call, CallStatus, Criterion, CriterionKind
@@ -101,6 +101,8 @@ async def extend_deadline(call_id: int, closes_at: datetime, actor: Principal | 
             raise ValidationFailed({"closes_at": _("Choose a time later than the current deadline.")})
         if closes_at <= now():
             raise ValidationFailed({"closes_at": _("Choose a time that is still to come.")})
+        if closes_at >= rules.LATEST:
+            raise ValidationFailed({"closes_at": _("Enter a date from 2000 to 2099.")})
         review = await Call.select(Call.review_closes_at).where(Call.id == call_id).first()
         if review["review_closes_at"] is not None and closes_at >= from_db(review["review_closes_at"]):
             raise ValidationFailed(
