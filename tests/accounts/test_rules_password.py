@@ -155,7 +155,7 @@ async def test_account_page_refuses_a_new_password(client, make_client, password
 
 @pytest.mark.parametrize(("password", "message"), REFUSED)
 async def test_panel_password_change_refuses(make_client, password, message):
-    email = await make_user(Role.reviewer)
+    email = await make_user(Role.staff)  # the Data section is staff's only
     browser = make_client()
     await login(browser, email)
     body = {"current_password": PASSWORD, "new_password": password, "confirm_new_password": password}

@@ -43,7 +43,7 @@ async def test_panel_login_asks_for_the_code_then_takes_it(client, two_factor_on
 
 
 async def test_panel_login_before_the_enrolment_is_sent_to_the_site(client, two_factor_on):
-    email = await make_user(Role.reviewer)
+    email = await make_user(Role.staff)
     response = await panel_post(client, json={"username": email, "password": PASSWORD, "mfa_code": "123456"})
     assert response.status_code == 403
     assert response.json()["detail"] == (
@@ -67,7 +67,7 @@ async def test_session_without_the_second_factor_is_refused_by_the_panel_and_sta
     assert (await browser.get("/admin/calls")).status_code == 200
     for _ in required(True):  # now it is required: the same session reaches neither
         me = await browser.get("/admin/data/api/user/")
-        assert me.status_code == 401
+        assert me.status_code == 403  # without the second factor the session holds no staff role
         assert "username" not in me.text
         tables = await browser.get("/admin/data/api/tables/piccolo_user/")
         assert tables.status_code == 403
@@ -83,7 +83,7 @@ async def test_session_from_before_the_role_is_refused_by_the_panel_and_reviewer
     await login(client, email)  # an applicant: no second factor
     user_id = await user_id_by_email(email)
     await grant_role(user_id, Role.reviewer)
-    assert (await client.get("/admin/data/api/user/")).status_code == 401
+    assert (await client.get("/admin/data/api/user/")).status_code == 403
     assert (await client.get("/admin/reviews")).status_code == 403
     assert (await client.get("/admin/data/api/tables/application/")).status_code == 403
 

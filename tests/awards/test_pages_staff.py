@@ -211,7 +211,7 @@ async def test_the_panel_shows_payments_read_only(client, make_client):
     advance = (await award_payments(award["award_id"]))[0]
     browser = await staff_browser(make_client)
     rows = (await browser.get(f"/admin/data/api/tables/payment/?award={award['award_id']}")).json()["rows"]
-    assert [(r["id"], r["amount_cents"]) for r in rows] == [(advance["id"], 414_000)]
+    assert [(r["id"], r["amount_cents"]) for r in rows] == [(advance["id"], "€4,140.00")]  # shown in euros
     if "csrftoken" not in browser.cookies:
         await browser.get("/admin/data/")
     csrf = {"X-CSRFToken": browser.cookies["csrftoken"]}

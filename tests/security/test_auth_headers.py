@@ -49,15 +49,15 @@ async def fresh_session(world, role: str) -> str:
 async def test_panel_login_gives_a_new_session_id(new_browser, world):
     before = await fresh_session(world, "r2")
     client = new_browser(before)  # somebody's session already in the browser
-    await client.get("/admin/data/")
+    await client.get("/admin/data/public/login/")  # a non-staff session is sent away from /admin/data/
     response = await client.post(
         "/admin/data/public/login/",
-        json={"username": world.emails["r"], "password": PASSWORD},
+        json={"username": world.emails["s"], "password": PASSWORD},  # the Data section is staff's
         headers={"X-CSRFToken": client.cookies["csrftoken"]},
     )
     assert response.status_code in (200, 303)
     assert client.cookies[SESSION_COOKIE] != before
-    assert (await client.get("/api/me")).json()["email"] == world.emails["r"]
+    assert (await client.get("/api/me")).json()["email"] == world.emails["s"]
 
 
 async def test_register_page_promotes_no_session_to_the_new_user(new_browser, world):
