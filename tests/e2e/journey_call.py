@@ -35,7 +35,7 @@ def typed(moment: datetime) -> str:
 
 
 async def staff_create_call(staff: Page, story: Story) -> None:
-    await site_login(staff, story.cast.staff)
+    await site_login(staff, story.cast.staff, next_page=None)
     await expect(staff).to_have_url(re.compile(r"/admin/$"))
     await expect(staff.locator("h1")).to_have_text("Back office")
     await story.shoot(staff, "staff land on the back office")
@@ -128,7 +128,7 @@ async def ngo_registers(ngo: Page, story: Story, who: Ngo) -> None:
     assert link is not None, body_text(message)
     await ngo.goto(link.group(0))
     await expect(ngo.locator("h1")).to_have_text("Your e-mail address is confirmed")
-    await site_login(ngo, who.email)
+    await site_login(ngo, who.email, next_page=None)
     await expect(ngo.locator("h1")).to_have_text("My applications")  # an NGO's home
 
 

@@ -79,7 +79,7 @@ async def grantee_reports_events(ngo: Page, story: Story) -> None:
 
 
 async def coordinator_sees_events(coordinator: Page, story: Story) -> None:
-    await site_login(coordinator, story.cast.coordinator)
+    await site_login(coordinator, story.cast.coordinator, next_page=None)
     await coordinator.get_by_role("link", name="Municipality dashboard").click()
     await expect(coordinator.locator("h1")).to_have_text("Bauskas novads LV-016")
     project = coordinator.locator(f"#project-{story.award_id}")

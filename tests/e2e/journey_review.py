@@ -56,7 +56,7 @@ async def reviewer_scores(
 ) -> None:
     """A reviewer logs in and lands on /admin/reviews; per application: the declaration naming the
     applicant, no conflict, then the scores."""
-    await site_login(reviewer, email)
+    await site_login(reviewer, email, next_page=None)
     await expect(reviewer).to_have_url(re.compile(r"/admin/reviews$"))
     await expect(reviewer.locator("h1")).to_have_text("My reviews")
     group = reviewer.locator(f"#call-{story.call_id}")

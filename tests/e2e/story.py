@@ -119,13 +119,13 @@ class Story:
         await shoot(page, self.step, name)
 
 
-async def site_login(page: Page, email: str) -> None:
-    """Logs in and lands on the account page (without `next`, each role now lands on its own home)."""
-    await page.goto("/login?next=/account")
+async def site_login(page: Page, email: str, next_page: str | None = "/account") -> None:
+    """Logs in; lands on `next_page`, or with None on the role's own home (/home redirects)."""
+    await page.goto(f"/login?next={next_page}" if next_page else "/login")
     await page.locator("#f-email").fill(email)
     await page.locator("#f-password").fill(PASSWORD)  # a password input has no role to find it by
     await page.locator("main").get_by_role("button", name="Log in").click()
-    # Each role lands on its own home (/home redirects); signed in shows as the header's logout form.
+    # Signed in shows as the header's logout form.
     await page.wait_for_url(lambda url: "/login" not in url)
     await expect(page.locator("header form[action='/logout']")).to_have_count(1)
 

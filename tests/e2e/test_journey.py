@@ -101,7 +101,7 @@ async def test_journey_through_the_back_office_without_the_api(new_page, cast: C
     # The back-office pages of the journey, on a phone, in Latvian: staff's and the first reviewer's.
     for email in (cast.staff, cast.reviewers[0][0]):
         phone = await page(viewport=NARROW)
-        await site_login(phone, email)
+        await site_login(phone, email, next_page=None)
         await phone.goto("/lang/lv?next=/admin/")  # the language switch every page's header offers
         await expect(phone.locator("html")).to_have_attribute("lang", "lv")
         for path in story.visited[email]:

@@ -42,7 +42,7 @@ async def panel_csrf(client) -> dict[str, str]:
 async def test_staff_read_the_panel_tables(world, browsers):
     staff = browsers["s"]
     agreements = await staff.get(f"/admin/data/api/tables/agreement/?award={world.ids['award_a']}")
-    assert [row["number"] for row in agreements.json()["rows"]] == ["SEC-A-1"]
+    assert [row["number"] for row in agreements.json()["rows"]] == [f"SEC-A-1/{world.ids['award_a']}"]
     # By its id: several test modules build a world with the same names in one database.
     organisations = await staff.get(f"/admin/data/api/tables/organisation/?id={world.ids['org_a']}")
     assert organisations.status_code == 200

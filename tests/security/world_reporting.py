@@ -39,6 +39,8 @@ async def sign_agreement(award_id: int, staff: Any, number: str, marker: str) ->
     from grants.core.time import now
 
     stored = await get_storage().save(chunks_of(pdf(marker)), f"{marker}.pdf")
+    # Numbers are unique: the award's id in it lets a second world (the back office's axe test) be built.
+    number = f"{number}/{award_id}"
     signed_on = now().date() - timedelta(days=1)
     await lifecycle.sign_agreement(award_id, staff, number=number, signed_on=signed_on, document=stored)
 
