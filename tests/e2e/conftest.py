@@ -40,7 +40,9 @@ def server(database: str, mail_server) -> Iterator[str]:
     grants = Path(sys.executable).with_name("grants")
     # A connection pool, as in production (the in-process test app runs without one).
     smtp_url = f"smtp://127.0.0.1:{mail_server.port}?from=grants@example.lv"
-    env = dict(os.environ, BASE_URL=base_url, DB_POOL="1", SMTP_URL=smtp_url)
+    # Every browser and fixture registers from 127.0.0.1: the per-address limit of registrations
+    # (5 an hour, tested in tests/accounts/test_service_registration.py) would refuse the later ones.
+    env = dict(os.environ, BASE_URL=base_url, DB_POOL="1", SMTP_URL=smtp_url, REGISTER_MAX_PER_HOUR="10000")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(grants), "serve", "--host", "127.0.0.1", "--port", str(port)],
