@@ -148,7 +148,10 @@ def read_due(day_text: str, time_text: str) -> datetime:
             at = time(int(found.group(1)), int(found.group(2)))
     if errors or day is None:
         raise ValidationFailed(errors)
-    return riga_local(day, at.hour, at.minute)
+    try:
+        return riga_local(day, at.hour, at.minute)
+    except ValueError:  # the first hours of the year 1: before any UTC a datetime holds
+        raise ValidationFailed({"due_date": _("Give the due date as a date, e.g. 2027-03-15.")}) from None
 
 
 async def ask_clarification(application_id: int, me: Principal, data: dict[str, str]) -> Any:

@@ -261,7 +261,9 @@ async def open_clarifications(application_ids: list[int]) -> dict[int, dict[str,
     if not application_ids:
         return {}
     rows = (
-        await Clarification.select(Clarification.id, Clarification.application, Clarification.due_at)
+        await Clarification.select(
+            Clarification.id, Clarification.application, Clarification.due_at, Clarification.question
+        )
         .where(Clarification.application.is_in(application_ids) & Clarification.answered_at.is_null())
         .order_by(Clarification.id)
     )

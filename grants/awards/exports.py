@@ -9,8 +9,7 @@ from typing import Any
 
 from grants.awards.queries import Filter, rows
 from grants.core.i18n import _
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
+from grants.core.spreadsheet import csv_text
 
 
 def header() -> list[str]:
@@ -47,11 +46,6 @@ def record(row: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
-
-
 async def csv_stream(selected: Filter) -> AsyncIterator[bytes]:
     """The register as CSV, encoded a batch at a time; the first line with a byte-order mark so that
     Excel reads UTF-8 (ā, č, ņ …)."""
@@ -63,7 +57,7 @@ async def csv_stream(selected: Filter) -> AsyncIterator[bytes]:
     buffer.truncate()
     count = 0
     async for row in rows(selected):
-        writer.writerow([_cell(v) for v in record(row)])
+        writer.writerow([csv_text(v) for v in record(row)])
         count += 1
         if count % 100 == 0:
             yield buffer.getvalue().encode("utf-8")

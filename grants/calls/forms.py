@@ -54,7 +54,7 @@ def parse_riga(text: str) -> datetime | None:
     year, month, day, hour, minute = (int(part) for part in match.groups())
     try:
         moment = riga_local(date(year, month, day), hour, minute) if hour < 24 and minute < 60 else None
-    except (ValueError, OverflowError):  # no such day, or beyond what a datetime holds in UTC
+    except ValueError:  # no such day, or beyond what a datetime holds in UTC (core.time.riga_local)
         return None
     if moment is not None and to_riga(moment).replace(tzinfo=None) != datetime(
         year, month, day, hour, minute

@@ -38,8 +38,12 @@ def riga_today() -> date:
 
 
 def riga_local(day: date, hour: int = 0, minute: int = 0) -> datetime:
-    """A wall-clock time in Riga as an aware UTC datetime (DST handled by zoneinfo)."""
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=RIGA).astimezone(UTC)
+    """A wall-clock time in Riga as an aware UTC datetime (DST handled by zoneinfo). ValueError for
+    a moment whose UTC falls outside what a datetime holds (the first hours of the year 1)."""
+    try:
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=RIGA).astimezone(UTC)
+    except OverflowError as exc:  # a ValueError, as for any other day that cannot be
+        raise ValueError(f"{day.isoformat()} {hour:02d}:{minute:02d} in Riga is out of range") from exc
 
 
 def parse_iso(value: str) -> datetime:

@@ -283,3 +283,13 @@ def test_due_date_is_read_in_riga_time_across_daylight_saving():
     with pytest.raises(ValidationFailed) as refused:
         read_due("", "")
     assert list(refused.value.errors) == ["due_date"]
+
+
+@pytest.mark.unit
+@pytest.mark.usefixtures("english")
+def test_a_due_moment_before_any_utc_is_refused_by_field():
+    from grants.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        read_due("0001-01-01", "00:30")  # Riga's 00:30 of the year 1 is before UTC's year 1
+    assert refused.value.errors == {"due_date": "Give the due date as a date, e.g. 2027-03-15."}

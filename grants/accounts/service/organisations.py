@@ -204,10 +204,10 @@ async def set_iban(organisation_id: int, actor: Principal, typed: str) -> str:
     """The organisation's bank account for the grant's payments, entered by its owner (or staff):
     checked (ISO 13616) and stored without spaces in capital letters; empty removes it. Returns
     what is stored. Forbidden for anyone else; NotFound for no such organisation."""
+    await check_may_manage(actor, organisation_id)  # first: an outsider learns nothing of the rules
     if error := iban_error(typed):
         raise ValidationFailed({"iban": error})
     iban = normalise_iban(typed)
-    await check_may_manage(actor, organisation_id)
     async with write_transaction():
         row = await for_update(
             Organisation.select(Organisation.iban).where(Organisation.id == organisation_id)

@@ -64,15 +64,16 @@ def _open_questions(app: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-async def _questions_for(me: Principal, applications: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The open questions of the organisation's applications that wait for an answer (few: each
-    application has at most one), with the application they are about."""
-    found: list[dict[str, Any]] = []
-    for row in applications:
-        if row["status"] == ApplicationStatus.clarification:
-            app = await queries.get_application(row["id"], me)
-            found += [q | {"title": app["title"]} for q in _open_questions(app)]
-    return found
+async def _questions_for(applications: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The open questions of the organisation's applications that wait for an answer, with the
+    application they are about: one query for the whole list."""
+    waiting = [row for row in applications if row["status"] == ApplicationStatus.clarification]
+    questions = await queries.open_clarifications([row["id"] for row in waiting])
+    return [
+        questions[row["id"]] | {"reference": row["reference"], "title": row["title"]}
+        for row in waiting
+        if row["id"] in questions
+    ]
 
 
 def _blank(value: int) -> int:
@@ -237,7 +238,7 @@ class ApplicationPages(Controller):
             "applications/portal/index.html",
             context={
                 "applications": applications,
-                "open_questions": await _questions_for(me, applications),
+                "open_questions": await _questions_for(applications),
                 "open_calls": await calls.list_calls(phase_filter="open"),
                 "statuses": statuses(),
             },

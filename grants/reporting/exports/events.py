@@ -28,6 +28,7 @@ from grants.calls.tables import Call
 from grants.core.db import engine
 from grants.core.errors import NotFound
 from grants.core.filetypes import content_disposition
+from grants.core.spreadsheet import csv_text
 from grants.reporting.queries.reach import counted_events, places
 from grants.reporting.tables import EventReport
 
@@ -75,15 +76,11 @@ COLUMNS = (
     EventReport.participants_vocational,
 )
 _MARK = -7_314_159  # no id is negative: stands for "the last id so far" in the compiled query
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def spreadsheet_safe(value: str | None) -> str:
-    """Text a spreadsheet shows as typed: a leading apostrophe before a formula's first character."""
-    if not value:
-        return ""
-    return "'" + value if value[0] in _FORMULA_START else value
+    """Text a spreadsheet shows as typed (core.spreadsheet's rule, for the one CSV writer of all exports)."""
+    return csv_text(value)
 
 
 class _Rows:
