@@ -65,8 +65,7 @@ def _open_questions(app: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def _questions_for(applications: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The open questions of the organisation's applications that wait for an answer, with the
-    application they are about: one query for the whole list."""
+    """The open questions of the listed applications, with the application: one query for all."""
     waiting = [row for row in applications if row["status"] == ApplicationStatus.clarification]
     questions = await queries.open_clarifications([row["id"] for row in waiting])
     return [
