@@ -1,7 +1,8 @@
 """Who reaches what inside the admin panel, in front of piccolo-admin.
 
 piccolo-admin lets in any user with the `admin` flag (staff and reviewers).
-This layer narrows it to programme staff: the Data section is theirs. Anyone
+This layer narrows it to national programme staff (master data is theirs; municipal staff work
+in the back office only). Anyone
 else signed in who opens its page is sent to the back office (/admin/, which
 knows where each role works), and gets 403 from every part of its API, in their
 language; the panel's login refuses them too (admin.logins). Without a session
@@ -21,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from admin.inputs import answer_json
 from admin.logins import PanelLogins, is_login, is_password_change, not_staff
 from grants.accounts.service import sessions
-from grants.core.auth import SESSION_COOKIE, Principal, Role
+from grants.core.auth import SESSION_COOKIE, Principal
 from grants.core.i18n import _
 
 BACK_OFFICE = b"/admin/"
@@ -58,12 +59,12 @@ class AdminAccess:
             if principal is None:
                 await answer_json(send, 401, _("Log in first."))
                 return
-            if not principal.has(Role.staff):
+            if not principal.national:
                 await answer_json(send, 403, not_staff())
                 return
         elif posixpath.normpath(path) == "/" and scope["method"] in ("GET", "HEAD"):  # the page
             principal = await _principal(scope)
-            if principal is not None and not principal.has(Role.staff):
+            if principal is not None and not principal.national:
                 # Signed in, but not for the Data section: never its empty shell.
                 await send(
                     {"type": "http.response.start", "status": 303, "headers": [(b"location", BACK_OFFICE)]}

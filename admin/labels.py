@@ -91,6 +91,8 @@ COLUMNS = {
     "closed_early": N_("Closed early"),
     "review_closes_at": N_("Review deadline"),
     "appeal_route": N_("Appeal route"),
+    "payment_method": N_("Payment method"),
+    "requires_approval": N_("National approval required"),
     "call": N_("Call"),
     "max_points": N_("Maximum points"),
     "weight": N_("Weight"),

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from admin.second_factor import refusal
 from grants.accounts.queries import load_principal
 from grants.accounts.service import logins, passwords, sessions, two_factor
-from grants.core.auth import SESSION_COOKIE, Role
+from grants.core.auth import SESSION_COOKIE
 from grants.core.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from grants.core.i18n import _
 from grants.settings import get_settings
@@ -113,7 +113,7 @@ class PanelLogin(session_login(auth_table=BaseUser, session_table=SessionsBase, 
         try:
             user_id = await logins.authenticate(username, password, _client_ip(request))
             principal = await load_principal(user_id)
-            if principal is None or not principal.has(Role.staff):
+            if principal is None or not principal.national:
                 # The password was right, but the Data section is staff's: say so, start no session.
                 return refuse(403, not_staff())
             second_factor = await refusal(user_id, body, _client_ip(request))
@@ -142,7 +142,7 @@ class PanelPasswordChange(HTTPEndpoint):
         principal = await sessions.principal_for_session(token) if token else None
         if principal is None:
             return _detail(401, _("Log in first."))
-        if not principal.has(Role.staff):
+        if not principal.national:
             return _detail(403, not_staff())
         fields = _texts(await _body(request), "current_password", "new_password", "confirm_new_password")
         if fields is None:

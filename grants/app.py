@@ -17,16 +17,43 @@ from grants import accounts, applications, awards, calls, registry, reporting, s
 from grants.accounts.queries import principal_for_token
 from grants.accounts.service.profiles import set_language
 from grants.accounts.service.sessions import principal_for_session
+from grants.applications.queries import municipality_of_application, municipality_of_attachment
+from grants.awards.queries.scope import municipality_of_award, municipality_of_payment
+from grants.calls.queries import municipality_of_call
 from grants.core import db as core_db
-from grants.core.auth import AuthMiddleware, caller_dependencies, public
+from grants.core.auth import AuthMiddleware, MunicipalScope, caller_dependencies, public
 from grants.core.db import configure
 from grants.core.i18n import LanguageMiddleware
 from grants.core.inputs import refuse_unreadable_input
 from grants.core.security import BearerAwareCSRFMiddleware, allowed_hosts, form_pages, security_headers
 from grants.core.web import REMEMBER_LANGUAGE, PagesController, error_handlers, template_engine
+from grants.registry.queries import municipality_id_of_code
+from grants.reporting.queries.scope import (
+    municipality_of_event,
+    municipality_of_final_attachment,
+    municipality_of_photo,
+)
+from grants.scoring.queries.scope import municipality_of_assignment
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
 CSRF_COOKIE = "grants_csrf"  # its own name: piccolo-admin has a "csrftoken" of its own
+
+# Every path parameter that names a record under a call, and how to find the call's municipality:
+# a municipal staff member gets 404 for any record outside their municipalities (core.auth).
+MUNICIPAL_SCOPE = MunicipalScope(
+    resolvers={
+        "call_id": municipality_of_call,
+        "application_id": municipality_of_application,
+        "attachment_id": municipality_of_attachment,
+        "assignment_id": municipality_of_assignment,
+        "award_id": municipality_of_award,
+        "payment_id": municipality_of_payment,
+        "event_id": municipality_of_event,
+        "photo_id": municipality_of_photo,
+        "code": municipality_id_of_code,
+    },
+    overrides={"/api/final-report-attachments/:attachment_id": municipality_of_final_attachment},
+)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -81,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),
         ],
         dependencies=caller_dependencies(),
+        guards=[MUNICIPAL_SCOPE],
         template_config=TemplateConfig(instance=template_engine()),
         openapi_config=OpenAPIConfig(
             title="Grants API",

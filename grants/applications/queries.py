@@ -21,7 +21,7 @@ from grants.applications.tables import (
 )
 from grants.calls.tables import Call, CallStatus
 from grants.core.auth import Principal, Role
-from grants.core.db import engine, for_update
+from grants.core.db import engine, for_update, municipality_resolver
 from grants.core.errors import NotFound
 from grants.core.params import MAX_ID
 from grants.core.time import from_db, now
@@ -332,3 +332,8 @@ async def staff_choices(call_id: int) -> dict[str, list[dict[str, Any]]]:
         "schools": by_name(schools, "id"),
         "municipalities": by_name(places, "code"),
     }
+
+
+# The municipal scope's resolvers (core.auth.MunicipalScope): whose call a record belongs to.
+municipality_of_application = municipality_resolver(Application, Application.call.municipality)
+municipality_of_attachment = municipality_resolver(Attachment, Attachment.application.call.municipality)

@@ -20,9 +20,14 @@ PAYABLE = (*RUNNING, AwardStatus.final_report_submitted.value)
 
 # The allowed moves: (the states a move starts from, the state it leads to). Approving the final
 # report is a move that keeps the state: the award closes once it is also paid ("close").
+# Before signing, an award is "awarded" and, where its call requires national approval, "approved"
+# by national staff first: the service refuses "sign" from "awarded" in such a call.
+BEFORE_SIGNING = (AwardStatus.awarded.value, AwardStatus.approved.value)
+
 TRANSITIONS: dict[str, tuple[tuple[str, ...], AwardStatus]] = {
-    "sign": ((AwardStatus.awarded.value,), AwardStatus.agreement_signed),
-    "decline": ((AwardStatus.awarded.value,), AwardStatus.declined),
+    "approve": ((AwardStatus.awarded.value,), AwardStatus.approved),
+    "sign": (BEFORE_SIGNING, AwardStatus.agreement_signed),
+    "decline": (BEFORE_SIGNING, AwardStatus.declined),
     "start": ((AwardStatus.agreement_signed.value,), AwardStatus.in_progress),
     "final_report_submitted": (RUNNING, AwardStatus.final_report_submitted),
     "final_report_returned": ((AwardStatus.final_report_submitted.value,), AwardStatus.in_progress),
@@ -52,6 +57,7 @@ CALL_STATUSES = (CallStatus.published, CallStatus.closed, CallStatus.in_review, 
 def award_statuses() -> dict[str, str]:
     return {
         AwardStatus.awarded: _("Awarded, agreement not signed yet"),
+        AwardStatus.approved: _("Approved nationally, agreement not signed yet"),
         AwardStatus.agreement_signed: _("Agreement signed"),
         AwardStatus.in_progress: _("In progress"),
         AwardStatus.final_report_submitted: _("Final report submitted"),
@@ -62,7 +68,11 @@ def award_statuses() -> dict[str, str]:
 
 
 def payment_kinds() -> dict[str, str]:
-    return {PaymentKind.advance: _("Advance"), PaymentKind.final: _("Final payment")}
+    return {
+        PaymentKind.advance: _("Advance"),
+        PaymentKind.final: _("Final payment"),
+        PaymentKind.refund: _("Refund due from the grantee"),
+    }
 
 
 def register_filters() -> dict[str, str]:

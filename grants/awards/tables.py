@@ -12,6 +12,7 @@ from grants.calls.tables import Call
 
 class AwardStatus(StrEnum):
     awarded = "awarded"
+    approved = "approved"  # by national staff, where the call requires it; then the agreement
     agreement_signed = "agreement_signed"
     in_progress = "in_progress"
     final_report_submitted = "final_report_submitted"
@@ -53,7 +54,8 @@ class Agreement(Table, tablename="agreement"):
 
 class PaymentKind(StrEnum):
     advance = "advance"  # due when the agreement is signed: the call's advance_percent of the award
-    final = "final"  # due when the final report is approved: the rest
+    final = "final"  # due when the final report is approved: the rest (by the call's payment method)
+    refund = "refund"  # owed back by the grantee: a costs call's advance above the eligible costs
 
 
 class Payment(Table, tablename="payment"):
@@ -67,3 +69,20 @@ class Payment(Table, tablename="payment"):
     paid_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
     note = Varchar(length=300, default="")  # e.g. the bank transfer's reference
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class DecisionReviewOutcome(StrEnum):
+    approved = "approved"
+    returned = "returned"
+
+
+class DecisionReview(Table, tablename="decision_review"):
+    """National staff's approval (saskaņojums) of a call's award decision, or its return to the
+    municipality with a comment: one row per approval or return, the history of the decision."""
+
+    call = ForeignKey(Call, index=True, on_delete=OnDelete.restrict)
+    outcome = Varchar(length=10, choices=DecisionReviewOutcome)
+    comment = Text(default="")
+    awards = Integer(default=0)  # how many awards the approval covered
+    decided_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
+    decided_at = Timestamptz(default=TimestamptzNow())

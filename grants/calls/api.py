@@ -84,6 +84,8 @@ async def call_detail(row: dict[str, Any]) -> CallDetailOut:
         criteria=[criterion_out(c) for c in await queries.criteria_of(row["id"])],
         review_closes_at=from_db(row["review_closes_at"]) if row["review_closes_at"] else None,
         appeal_route=row["appeal_route"],
+        payment_method=row["payment_method"],
+        requires_approval=row["requires_approval"],
     )
 
 

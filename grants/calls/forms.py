@@ -31,8 +31,8 @@ NUMBERS = (
     "advance_percent",
 )
 TIMES = ("opens_at", "closes_at", "review_closes_at")
-SWITCHES = ("fixed_amount", "blind_review")
-CHOICES = ("aggregation",)
+SWITCHES = ("fixed_amount", "blind_review", "requires_approval")
+CHOICES = ("aggregation", "payment_method")
 FIELDS = (*TEXTS, *MONEY, *NUMBERS, *TIMES, *SWITCHES, *CHOICES)
 CRITERION_FIELDS = ("code", "title", "kind", "max_points", "weight", "min_points", "description")
 FORM_TEXT_LIMIT = 25_000  # longer than any field of the form; anything longer is refused unread
@@ -75,6 +75,7 @@ def blank_rules() -> dict[str, str]:
         "reviewers_per_application": "2",
         "advance_percent": "90",
         "aggregation": "mean",
+        "payment_method": "lump_sum",
     }
 
 
@@ -110,6 +111,8 @@ def _read_rules(form: dict[str, str], fields: tuple[str, ...]) -> tuple[dict[str
     errors: dict[str, str] = {}
     for key in fields:
         text = form.get(key, "")
+        if key in CHOICES and not text:
+            continue  # not chosen (a form from before the field): the call's value or the default
         if key in SWITCHES:
             data[key] = text == "on"
         elif key in MONEY:

@@ -9,7 +9,7 @@ from litestar.exceptions import NotFoundException
 from grants.calls.states import PUBLIC_STATUSES, phase
 from grants.calls.tables import Call, CallDocument, Criterion
 from grants.core.auth import Principal, Role
-from grants.core.db import frozen
+from grants.core.db import frozen, municipality_resolver
 from grants.core.errors import NotFound
 from grants.core.i18n import _
 from grants.core.time import now
@@ -129,3 +129,6 @@ async def application_count(call_id: int) -> int:
     """How many applications the call has, in any state (a call with any cannot be deleted)."""
     found = await Call.raw('SELECT COUNT(*) AS n FROM application WHERE "call" = {}', call_id)
     return int(found[0]["n"])
+
+
+municipality_of_call = municipality_resolver(Call, Call.municipality)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from grants.calls.tables import Aggregation, CriterionKind
+from grants.calls.tables import Aggregation, CriterionKind, PaymentMethod
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import MoneyError, format_cents, parse_cents
@@ -36,6 +36,8 @@ ROW_FIELDS = (
     "reviewers_per_application",
     "advance_percent",
     "blind_review",
+    "payment_method",
+    "requires_approval",
     "opens_at",
     "closes_at",
     "aggregation",
@@ -217,6 +219,7 @@ def check_call(
         "reviewers_per_application": _int(data, "reviewers_per_application", errors, 2, 1, 20),
         "advance_percent": _int(data, "advance_percent", errors, 90, 0, 100),
         "blind_review": bool(data.get("blind_review", False)),
+        "requires_approval": bool(data.get("requires_approval", False)),
         "opens_at": _moment(data, "opens_at", errors),
         "closes_at": _moment(data, "closes_at", errors),
         "review_closes_at": _optional_moment(data, "review_closes_at", errors),
@@ -230,6 +233,10 @@ def check_call(
     if aggregation not in {a.value for a in Aggregation}:
         errors["aggregation"] = _("The aggregation is mean or median.")
     values["aggregation"] = aggregation
+    method = data.get("payment_method", PaymentMethod.lump_sum.value)
+    if method not in {m.value for m in PaymentMethod}:
+        errors["payment_method"] = _("The payment method is a lump sum or a refund of costs.")
+    values["payment_method"] = method
     if values["min_months"] > values["max_months"]:
         errors["min_months"] = _("The shortest project cannot be longer than the longest.")
     if values["opens_at"] and values["closes_at"] and values["opens_at"] >= values["closes_at"]:

@@ -13,6 +13,7 @@ CallDescription = text_of(Call.description)
 AppealRoute = text_of(Call.appeal_route)
 MunicipalityCode = text_of(Municipality.code)
 Aggregation = text_of(Call.aggregation)
+PaymentMethodName = text_of(Call.payment_method)
 Code = text_of(Criterion.code)
 CriterionTitle = text_of(Criterion.title)
 CriterionKind = text_of(Criterion.kind)
@@ -51,6 +52,8 @@ class CallIn(msgspec.Struct):
     criteria: list[CriterionIn] = []
     review_closes_at: datetime | None = None  # the reviewers' deadline, after closes_at
     appeal_route: AppealRoute = ""  # how to contest a decision, shown with a refusal
+    payment_method: PaymentMethodName = "lump_sum"  # "lump_sum" (PuMPuRS) | "costs" (a capped call)
+    requires_approval: bool = False  # national staff approve the award decision before agreements
 
 
 class MunicipalityRef(msgspec.Struct):
@@ -95,6 +98,8 @@ class CallDetailOut(CallOut):
     criteria: list[CriterionOut] = []
     review_closes_at: datetime | None = None
     appeal_route: str = ""
+    payment_method: str = "lump_sum"
+    requires_approval: bool = False
 
 
 class CallStatusOut(msgspec.Struct):

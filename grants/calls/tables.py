@@ -30,6 +30,13 @@ class CriterionKind(StrEnum):
     quality = "quality"
 
 
+class PaymentMethod(StrEnum):
+    """How the grant is paid out (DESIGN.md, Payments)."""
+
+    lump_sum = "lump_sum"  # PuMPuRS: for delivering the planned activities, whatever was spent
+    costs = "costs"  # capped: the final payment is min(eligible costs, award) - advance
+
+
 class Call(Table, tablename="grant_call"):
     title = Varchar(length=200)
     description = Text(default="")  # Markdown, rendered without raw HTML
@@ -49,6 +56,9 @@ class Call(Table, tablename="grant_call"):
     reviewers_per_application = Integer(default=2)
     blind_review = Boolean(default=False)
     advance_percent = Integer(default=90)
+    payment_method = Varchar(length=10, choices=PaymentMethod, default=PaymentMethod.lump_sum)
+    # IKVD approves (saskaņo) the award decision before any agreement is recorded.
+    requires_approval = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
     published_at = Timestamptz(null=True, default=None)
     # Closing before closes_at moves closes_at to the moment of closing (every page then shows the

@@ -24,7 +24,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.enums import ScopeType
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -59,12 +59,33 @@ class Principal:
     roles: frozenset[Role]
     # Municipality codes a coordinator is scoped to.
     municipalities: frozenset[str] = field(default_factory=frozenset)
+    # The municipalities (ids, with those merged into them) a municipal staff member runs calls of;
+    # None for national staff (IKVD), who see every municipality. Means nothing without Role.staff.
+    staff_municipality_ids: frozenset[int] | None = None
     organisation_id: int | None = None
     via: str = "session"  # "session" or "token"
     session_token: str | None = None
 
     def has(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)
+
+    @property
+    def national(self) -> bool:
+        """National programme staff (IKVD): every municipality, approvals, master data."""
+        return Role.staff in self.roles and self.staff_municipality_ids is None
+
+    @property
+    def staff_scope(self) -> frozenset[int] | None:
+        """The municipality ids whose calls this staff member may see and run; None: all of them.
+        Lists filter by it (`Call.municipality.is_in(scope)` when not None)."""
+        return None if self.national else (self.staff_municipality_ids or frozenset())
+
+    def covers(self, municipality_id: int | None) -> bool:
+        """Whether this staff member's scope takes in a municipality's calls."""
+        if Role.staff not in self.roles:
+            return False
+        scope = self.staff_municipality_ids
+        return scope is None or municipality_id in scope
 
 
 Resolver = Callable[[str], Awaitable[Principal | None]]
@@ -186,6 +207,65 @@ def roles(*allowed: Role) -> Guard:
 
     guard.__name__ = "roles_" + "_".join(sorted(allowed))
     return guard
+
+
+@_rule("national-staff")
+async def national_staff(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """National programme staff only (IKVD): approvals, organisations, master data."""
+    if not _require_principal(connection).national:
+        raise PermissionDeniedException(_("Only national programme staff may open this page."))
+
+
+# --- municipal scope ----------------------------------------------------------
+# A municipal staff member reaches only their municipalities' calls and what hangs under them. One
+# app-level guard checks every path parameter that names such a record (call_id, application_id,
+# award_id …) through a resolver app.py wires in (core knows no domain tables), so a new route with
+# one of these parameters is scoped without anyone remembering to. Outside the scope the record is
+# "not found"; a caller who also holds another role (an applicant) goes on without the staff role.
+
+ScopeResolver = Callable[[Any], Awaitable[int | None]]  # a record's id -> its call's municipality id
+
+
+class MunicipalScope:
+    def __init__(self, resolvers: dict[str, ScopeResolver], overrides: dict[str, ScopeResolver]) -> None:
+        self.resolvers = resolvers  # by path parameter name
+        self.overrides = overrides  # "path prefix:parameter" where one name means another table
+
+    def resolver_for(self, template: str, param: str) -> ScopeResolver | None:
+        for key, resolver in self.overrides.items():
+            prefix, _, name = key.rpartition(":")
+            if name == param and template.startswith(prefix):
+                return resolver
+        return self.resolvers.get(param)
+
+    async def __call__(
+        self, connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+    ) -> None:
+        principal = current(connection)
+        if principal is None or Role.staff not in principal.roles or principal.national:
+            return
+        if not _staff_route(handler):
+            return  # a public or applicant page: the same for a staff member as for anyone
+        template = connection.scope.get("path_template", "")
+        for param, value in connection.path_params.items():
+            resolver = self.resolver_for(template, param)
+            if resolver is None or principal.covers(await resolver(value)):
+                continue
+            others = principal.roles - {Role.staff}
+            if not others:
+                raise NotFoundException(_("Not found."))
+            principal = dataclasses.replace(principal, roles=others)
+            connection.scope["user"] = principal
+            return
+
+
+def _staff_route(handler: BaseRouteHandler) -> bool:
+    """Whether staff reach the route as staff (a rule names them), read once per handler."""
+    known = getattr(handler, "_staff_route", None)
+    if known is None:
+        known = any("staff" in rule for rule in access_rules(handler))
+        handler._staff_route = known  # type: ignore[attr-defined]
+    return known
 
 
 def access_rules(handler: BaseRouteHandler) -> list[str]:

@@ -375,3 +375,17 @@ def _rebuild_sqlite_table(connection: sqlite3.Connection, table: str, columns: d
     connection.execute(f'ALTER TABLE "{rebuilt}" RENAME TO "{table}"')
     for index in indexes:
         connection.execute(index)
+
+
+def municipality_resolver(table: Any, column: Any) -> Callable[[Any], Any]:
+    """A core.auth.MunicipalScope resolver: one record's id (a path parameter) -> the municipality id
+    at the end of `column` (e.g. Award.call.municipality), None when there is no such record."""
+    from grants.core.params import MAX_ID
+
+    async def resolve(value: Any) -> int | None:
+        if not isinstance(value, int) or not 1 <= value <= MAX_ID:
+            return None  # the route refuses it as bad input after the guards
+        row = await table.select(column.as_alias("municipality")).where(table.id == value).first()
+        return row["municipality"] if row else None
+
+    return resolve

@@ -107,3 +107,20 @@ async def list_schools(municipality_code: str | None = None) -> list[dict[str, A
     today = now().date()
     rows = sorted(await query, key=lambda row: sort_key(row["name"]))
     return [school_row(row, today) for row in rows]
+
+
+async def ids_with_merged(municipality_ids: set[int]) -> frozenset[int]:
+    """These municipalities and every former one merged into them (Varakļāni with Madona): a
+    municipal staff member of today's municipality runs what its predecessors ran too."""
+    rows = await list_municipalities()
+    code_of = {row["id"]: row["code"] for row in rows}
+    wanted = {code_of[i] for i in municipality_ids if i in code_of}
+    resolved = successor_map(rows)
+    return frozenset(row["id"] for row in rows if row["code"] in wanted or resolved[row["code"]] in wanted)
+
+
+async def municipality_id_of_code(code: Any) -> int | None:
+    """The municipal scope's resolver for a municipality code in the path (/municipality/{code})."""
+    if not isinstance(code, str) or len(code) > 10:
+        return None
+    return next((row["id"] for row in await list_municipalities() if row["code"] == code), None)

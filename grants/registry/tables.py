@@ -20,6 +20,9 @@ class Municipality(Table, tablename="municipality"):
     code = Varchar(length=10, unique=True, index=True)  # ISO 3166-2:LV, e.g. "LV-016"
     name = Varchar(length=120)
     short_name = Varchar(length=3)  # prefix of application references, e.g. "BAU"
+    # The municipality's own registration number (Latvian register, 11 digits): the funder's
+    # identifier in the 360Giving open data. Empty until the registry data carries it.
+    registration_number = Varchar(length=11, default="")
     kind = Varchar(length=20, choices=MunicipalityKind)
     valid_from = Date(null=True, default=None)
     # Exclusive: the first day the municipality no longer exists (None: it exists).

@@ -3,14 +3,14 @@
 from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from grants.applications.tables import PlannedEvent
 from grants.awards.tables import Award
-from grants.registry.tables import School
+from grants.registry.tables import Municipality, School
 
 
 class EventStatus(StrEnum):
@@ -49,8 +49,15 @@ class EventReport(Table, tablename="event_report"):
     participants_5_9 = Integer(default=0)
     participants_10_12 = Integer(default=0)
     participants_vocational = Integer(default=0)
+    participants_at_risk = Integer(default=0)  # of the participants, at risk of early school leaving
     description = Text(default="")
     cancel_reason = Text(default="")
+    # A school that is neither planned nor a PuMPuRS school of the call's municipality on the day:
+    # the grantee says why, and staff approve it (with their own reason) before it counts.
+    school_reason = Text(default="")
+    school_approved_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
+    school_approved_at = Timestamptz(null=True, default=None)
+    school_approval_reason = Text(default="")
     review = Varchar(length=10, choices=ReviewStatus, default=ReviewStatus.pending, index=True)
     review_comment = Text(default="")
     reviewed_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
@@ -72,6 +79,7 @@ class EventPhoto(Table, tablename="event_photo"):
     sha256 = Varchar(length=64)
     width = Integer(default=0)
     height = Integer(default=0)
+    consent = Boolean(default=False)  # the people in it agreed to its being shown to the municipality
     uploaded_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
     uploaded_at = Timestamptz(default=TimestamptzNow())
 
@@ -82,7 +90,8 @@ class FinalReport(Table, tablename="final_report"):
     award = ForeignKey(Award, unique=True, on_delete=OnDelete.restrict)
     narrative = Text(default="")
     results = Text(default="")  # results against the objectives of the application
-    spent_cents = Integer(default=0)
+    spent_cents = Integer(default=0)  # reported eligible costs (a costs call)
+    draft = Boolean(default=False)  # saved, files attached, not yet submitted
     review = Varchar(length=10, choices=ReviewStatus, default=ReviewStatus.pending, index=True)
     review_comment = Text(default="")
     submitted_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
@@ -100,3 +109,21 @@ class FinalReportAttachment(Table, tablename="final_report_attachment"):
     sha256 = Varchar(length=64)
     uploaded_by = ForeignKey(BaseUser, null=True, default=None, on_delete=OnDelete.set_null)
     uploaded_at = Timestamptz(default=TimestamptzNow())
+
+
+class CalendarFeed(Table, tablename="calendar_feed"):
+    """A coordinator's secret iCalendar link to a municipality's planned and held events: only the
+    SHA-256 of its token is stored; a new link replaces the old one."""
+
+    user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)  # access, not history
+    municipality = ForeignKey(Municipality, index=True, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True, index=True, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class WeeklyDigest(Table, tablename="weekly_digest"):
+    """A coordinator who asked for the weekly e-mail of their municipalities' events."""
+
+    user = ForeignKey(BaseUser, unique=True, index=True, on_delete=OnDelete.cascade)
+    subscribed_at = Timestamptz(default=TimestamptzNow())
+    last_sent_at = Timestamptz(null=True, default=None)

@@ -49,7 +49,8 @@ class Case:
 
 
 def everyone(outcome: Outcome) -> dict[str, Outcome]:
-    return dict.fromkeys(ROLES, outcome)
+    # INTERIM (issue 14): "m", the municipal staff member, only where a case names it.
+    return dict.fromkeys((role for role in ROLES if role != "m"), outcome)
 
 
 def signed_in(outcome: Outcome, anon: Outcome) -> dict[str, Outcome]:

@@ -22,7 +22,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.accounts.queries import organisations as queries
 from grants.accounts.service import organisations
 from grants.accounts.states import legal_forms, member_roles, request_statuses
-from grants.core.auth import Me, Role, roles
+from grants.core.auth import Me, Role, national_staff, roles
 from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
@@ -127,7 +127,7 @@ def _act(organisation_id: int, action: str, run: Callable[[], Awaitable[None]]) 
 
 class StaffOrganisationPages(Controller):
     path = BASE
-    guards = [roles(Role.staff)]
+    guards = [roles(Role.staff), national_staff]  # organisations are national, not municipal
     include_in_schema = False
 
     @get("", name="staff_organisations")

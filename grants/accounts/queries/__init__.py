@@ -20,7 +20,7 @@ from grants.core.auth import Principal, Role
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from grants.core.time import now
-from grants.registry.queries import get_municipality, is_current
+from grants.registry.queries import get_municipality, ids_with_merged, is_current
 from grants.settings import get_settings
 
 
@@ -34,9 +34,9 @@ async def load_principal(
     )
     if user is None:
         return None
-    grants = await UserRole.select(UserRole.role, UserRole.municipality.code.as_alias("code")).where(
-        UserRole.user == user_id
-    )
+    grants = await UserRole.select(
+        UserRole.role, UserRole.municipality, UserRole.municipality.code.as_alias("code")
+    ).where(UserRole.user == user_id)
     membership = (
         await Membership.select(Membership.organisation)
         .where(Membership.user == user_id)
@@ -49,10 +49,20 @@ async def load_principal(
         name=" ".join(p for p in (user["first_name"], user["last_name"]) if p) or user["email"],
         roles=frozenset(Role(g["role"]) for g in grants),
         municipalities=frozenset(g["code"] for g in grants if g["role"] == Role.coordinator and g["code"]),
+        staff_municipality_ids=await _staff_scope(grants),
         organisation_id=membership["organisation"] if membership else None,
         via=via,
         session_token=session_token,
     )
+
+
+async def _staff_scope(grants: list[dict[str, Any]]) -> frozenset[int] | None:
+    """None for national staff (a staff role without a municipality); else the municipalities of the
+    staff roles, with those merged into them."""
+    staff = [g["municipality"] for g in grants if g["role"] == Role.staff]
+    if not staff or None in staff:
+        return None
+    return await ids_with_merged(set(staff))
 
 
 async def principal_for_token(token: str) -> Principal | None:
@@ -153,8 +163,11 @@ async def current_municipality_id(code: str) -> int | None:
 
 
 async def municipality_id_for_role(role: Role, municipality_code: str | None) -> int | None:
-    """The municipality a role is scoped to: required for coordinators, none for the rest."""
-    if role != Role.coordinator:
+    """The municipality a role is scoped to: required for coordinators, optional for staff (none:
+    national staff), none for the rest."""
+    if role == Role.staff and not municipality_code:
+        return None
+    if role not in (Role.coordinator, Role.staff):
         return None
     municipality_id = await current_municipality_id(municipality_code or "")
     if municipality_id is None:
