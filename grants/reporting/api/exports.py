@@ -70,7 +70,8 @@ class OpenDataApi(Controller):
         "/360giving.json",
         media_type="application/json",
         summary="Every funded project as a 360Giving data package (schema 1.4)",
-        description="Amounts are JSON numbers in EUR; identifiers start with " + opendata.IDENTIFIER_PREFIX,
+        description="Amounts are JSON numbers in EUR; identifiers start with the OPEN_DATA_PREFIX setting "
+        "(360G-pumpurs- by default)",
         responses=NOT_MODIFIED,
     )
     async def package_json(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
