@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,8 @@ class Settings:
     mail_retention_days: int = 90  # the bodies of sent mail are blanked after this many days
     # Registrations one client address may make in an hour (valid forms only; field errors are free).
     register_max_per_hour: int = 5
+    # The start of every identifier in the 360Giving open data: the publisher's registered prefix.
+    open_data_prefix: str = "360G-pumpurs-"
 
     @property
     def production(self) -> bool:
@@ -124,7 +127,23 @@ class Settings:
             reminder_hour=_hour(env, "REMINDER_HOUR", 7),
             mail_retention_days=_positive_int(env, "MAIL_RETENTION_DAYS", 90),
             register_max_per_hour=_positive_int(env, "REGISTER_MAX_PER_HOUR", 5),
+            open_data_prefix=_open_data_prefix(env.get("OPEN_DATA_PREFIX", "360G-pumpurs-")),
         )
+
+
+# 360Giving identifiers: "360G-", the publisher's part, then the publisher's own id (letters, digits,
+# dots, dashes and underscores; no spaces, so an id stays one token in a URL or a CSV cell).
+_OPEN_DATA_PREFIX = re.compile(r"^360G-[A-Za-z0-9._-]{1,40}$")
+
+
+def _open_data_prefix(value: str) -> str:
+    prefix = value.strip()
+    if not _OPEN_DATA_PREFIX.match(prefix):
+        raise SettingsError(
+            f"OPEN_DATA_PREFIX must start with 360G- and be at most 45 letters, digits, '.', '-' or '_', "
+            f"e.g. 360G-pumpurs-, not {value!r}"
+        )
+    return prefix
 
 
 def _database_url(value: str) -> str:

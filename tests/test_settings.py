@@ -127,6 +127,10 @@ def test_sqlite_path_absolute_is_kept(tmp_path):
         ("UPLOAD_MAX_BYTES", "1.5"),
         ("TOKEN_HOURS", "zero"),
         ("GRANTS_ENV", "staging"),
+        ("OPEN_DATA_PREFIX", "pumpurs-"),
+        ("OPEN_DATA_PREFIX", "360G-"),
+        ("OPEN_DATA_PREFIX", "360G-pum purs-"),
+        ("OPEN_DATA_PREFIX", "360G-" + "x" * 41),
     ],
 )
 def test_from_env_bad_value_names_the_variable(tmp_path, name, value):
@@ -201,3 +205,9 @@ def test_settings_forwarded_allow_ips_parsed_and_checked():
     with pytest.raises(SettingsError) as error:
         Settings.from_env({**base, "FORWARDED_ALLOW_IPS": "proxy.local"})
     assert str(error.value).startswith("FORWARDED_ALLOW_IPS ")
+
+
+def test_open_data_prefix_defaults_and_is_read(tmp_path):
+    assert settings(tmp_path).open_data_prefix == "360G-pumpurs-"
+    assert settings(tmp_path, OPEN_DATA_PREFIX=" 360G-bauska-\n").open_data_prefix == "360G-bauska-"
+    assert settings(tmp_path, OPEN_DATA_PREFIX="360G-" + "x" * 40).open_data_prefix == "360G-" + "x" * 40

@@ -7,11 +7,11 @@ that from the clock at the moment of asking, so no job has to run at the deadlin
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from grants.calls.tables import CallStatus
-from grants.core.i18n import _
+from grants.core.i18n import _, ngettext
 from grants.core.time import now
 
 # Every status but draft: what applicants and the public may see.
@@ -41,3 +41,22 @@ def call_statuses() -> dict[str, str]:
         CallStatus.decided: _("Decided"),
         CallStatus.archived: _("Archived"),
     }
+
+
+DAY = 86_400
+HOUR = 3_600
+
+
+def time_left(remaining: timedelta) -> str:
+    """How long a call stays open, in whole units counted down (never more than is left): days from
+    one day on ("3 days left" until exactly 3 × 24 hours remain, then "2 days left"), hours below a
+    day, minutes below an hour (at least 1)."""
+    seconds = max(int(remaining.total_seconds()), 0)
+    if seconds >= DAY:
+        days = seconds // DAY
+        return ngettext("%(num)d day left", "%(num)d days left", days) % {"num": days}
+    if seconds >= HOUR:
+        hours = seconds // HOUR
+        return ngettext("%(num)d hour left", "%(num)d hours left", hours) % {"num": hours}
+    minutes = max(seconds // 60, 1)
+    return ngettext("%(num)d minute left", "%(num)d minutes left", minutes) % {"num": minutes}

@@ -1,4 +1,5 @@
-"""The registry's public pages: the home page's municipality list, municipalities and their schools."""
+"""The registry's public pages: municipalities and their schools (the home page is the calls' own,
+grants.calls.pages.public: it lists the open calls first)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,6 @@ from grants.registry import queries
 class RegistryPages(Controller):
     guards = [public]
     include_in_schema = False
-
-    @get("/", name="home")
-    async def home(self) -> Template:
-        return Template(
-            "home.html", context={"municipalities": await queries.list_municipalities(current_only=True)}
-        )
 
     @get("/registry", name="municipalities")
     async def municipalities(self) -> Template:

@@ -77,6 +77,17 @@ FORMER = [
 ]
 
 
+# Municipalities' own registration numbers (the State Revenue Service's taxpayer register, 11 digits
+# from 9000…): the funder's identifier in the 360Giving open data. Only numbers read in a municipality's
+# own published acts; the others stay empty until staff enter them in the Data section.
+REGISTRATION_NUMBERS = {
+    # Jūrmalas pilsētas dome, "vienotais reģistrācijas Nr. 90000056357": its binding regulation No. 36
+    # of 17 September 2015 (dokumenti.jurmala.lv/docs/j15/s/j15s036.htm); the state city's
+    # municipality kept its legal person through the 2021 reform.
+    "LV-JUR": "90000056357",
+}
+
+
 def all_municipalities() -> list[tuple[str, str, str, str, date | None, date | None, str | None]]:
     rows: list[tuple[str, str, str, str, date | None, date | None, str | None]] = []
     rows += [(c, n, s, "state_city", None, None, None) for c, n, s in STATE_CITIES]
@@ -108,6 +119,17 @@ async def sync_municipalities() -> int:
                 changed += 1
             elif any(row[key] != value for key, value in values.items()):
                 await Municipality.update(values).where(Municipality.code == code)
+                changed += 1
+        numbers = {
+            row["code"]: row["registration_number"]
+            for row in await Municipality.select(Municipality.code, Municipality.registration_number)
+        }
+        for code, number in REGISTRATION_NUMBERS.items():
+            # Fills in what we know; a number staff entered for another municipality stays as it is.
+            if numbers.get(code) != number:
+                await Municipality.update({Municipality.registration_number: number}).where(
+                    Municipality.code == code
+                )
                 changed += 1
         for code, *_, successor in all_municipalities():
             current = existing.get(code, {}).get("successor_code")

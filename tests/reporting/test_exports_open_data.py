@@ -6,20 +6,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from grants.awards.tables import Award
-from grants.reporting.exports.open_data import IDENTIFIER_PREFIX
+from grants.reporting.exports.open_data import PROGRAMME_CODE, PROGRAMME_TITLE
 from grants.settings import PROJECT_ROOT
 from tests.factories import reporting_rows as data
 from tests.html import links
 
 pytestmark = pytest.mark.integration
 
-SCHEMA_DIR = PROJECT_ROOT.parent / "shared" / "360giving"
+IDENTIFIER_PREFIX = "360G-pumpurs-"  # the OPEN_DATA_PREFIX setting's default
+# Beside the project (../shared/360giving); SCHEMA_360GIVING_DIR names it for a checkout elsewhere
+# (a git worktree).
+SCHEMA_DIR = Path(os.environ.get("SCHEMA_360GIVING_DIR") or PROJECT_ROOT.parent / "shared" / "360giving")
 PACKAGE_SCHEMA = SCHEMA_DIR / "360-giving-package-schema.json"
 GRANT_SCHEMA = SCHEMA_DIR / "360-giving-schema.json"
 
@@ -127,11 +132,12 @@ async def test_grant_fields_follow_the_standard(client, seeded):
             {"id": IDENTIFIER_PREFIX + "municipality-LV-094", "name": "Smiltenes novads"}
         ],
         "grantProgramme": [
+            {"code": PROGRAMME_CODE, "title": PROGRAMME_TITLE, "url": "https://www.pumpurs.lv"},
             {
                 "code": f"{IDENTIFIER_PREFIX}call-{seeded['call']}",
                 "title": "Smiltenes jauniešu iniciatīvas",
                 "url": f"http://127.0.0.1:8000/results/calls/{seeded['call']}",
-            }
+            },
         ],
         # Koknese's school counts under Aizkraukle today; the locations follow the schools.
         "beneficiaryLocation": [

@@ -1,4 +1,5 @@
-"""The public call pages (/calls), and the staff's document upload form on a call's page."""
+"""The home page (/) with the open calls first, the public call pages (/calls), and the staff's
+document upload form on a call's page."""
 
 from __future__ import annotations
 
@@ -24,6 +25,24 @@ from grants.registry.queries import list_municipalities
 class CallPages(Controller):
     guards = [public]
     include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self) -> Template:
+        """Open calls first, the soonest deadline on top, each with the time left; then the
+        municipalities of the registry."""
+        at = now()
+        open_calls = sorted(
+            await queries.list_calls(phase_filter="open"), key=lambda r: (r["closes_at"], r["id"])
+        )
+        for row in open_calls:
+            row["time_left"] = states.time_left(row["closes_at"] - at)
+        return Template(
+            "home.html",
+            context={
+                "open_calls": open_calls,
+                "municipalities": await list_municipalities(current_only=True),
+            },
+        )
 
     @get("/calls", name="calls")
     async def calls(

@@ -3,17 +3,28 @@ the same grants flattened to CSV with the standard's column titles.
 
 Choices the standard leaves to the publisher:
 
-- Grant id: IDENTIFIER_PREFIX and the application's reference ("360G-pumpurs-BAU-2026-001").
+- Grant id: the OPEN_DATA_PREFIX setting (grants.settings, "360G-pumpurs-" by default) and the
+  application's reference ("360G-pumpurs-BAU-2026-001").
 - Recipient: the org-id.guide identifier of the Register of Enterprises of the Republic of Latvia,
   "LV-RE", which also keeps the register of associations and foundations, with the 11-digit
   registration number. charityNumber and companyNumber stay out: the schema defines them as UK
   charity and company numbers.
-- Funder: the municipality that ran the call. Municipalities' own registration numbers are not in
-  our registry, so the id is ours: IDENTIFIER_PREFIX + "municipality-" + its ISO 3166-2:LV code.
-- Grant programme: the call. Beneficiary location: today's municipalities (after mergers) of the
-  schools the project reaches, planned or held, else the call's; geoCode is the ISO 3166-2:LV
-  code. 360Giving's geoCodeType codelist names only UK (ONS) code types, so GEO_CODE_TYPE names
-  the ISO standard instead.
+- Funder: the municipality that ran the call, identified by its registration number
+  (Municipality.registration_number). A municipality is a derived public person: its number (9000…)
+  comes from the State Revenue Service's taxpayer register, not from the Register of Enterprises,
+  and org-id.guide lists no scheme for that register (its Latvian lists, github.com/org-id/register
+  lists/lv: LV-RE and LV-CR, both the Register of Enterprises, and LV-COA, the state budget's chart
+  of accounts, with no codes for municipalities). So the id is the publisher's own, as 360Giving's
+  identifier guidance asks then: prefix + "municipality-" + the registration number. Where the
+  registry has no number yet, the name stands alone in spirit, but the schema requires an id: prefix
+  + "municipality-" + the ISO 3166-2:LV code, as before.
+- Grant programme: PuMPuRS first (PROGRAMME_CODE, its ESF project number, and its name), then the
+  municipality's call that made the grant. The CSV's one programme column set carries PuMPuRS.
+- Beneficiary location: today's municipalities (after mergers) of the schools the project reaches,
+  planned or held, else the call's; geoCode is the ISO 3166-2:LV code. 360Giving's geoCodeType
+  codelist names only UK (ONS) code types, so GEO_CODE_TYPE names the ISO standard instead. A held
+  event counts only once staff accepted it (issue 14): one waiting for review, or returned, is not
+  in the file.
 - Amounts are JSON numbers (the schema's type), written from integer cents through Decimal, so
   "4600.00" is exactly 4600.00: no float ever holds money here.
 """
@@ -32,11 +43,22 @@ from grants.awards.tables import Award
 from grants.core.money import format_cents
 from grants.core.time import to_riga
 from grants.reporting.exports.events import spreadsheet_safe
-from grants.reporting.queries.reach import live_awards, municipalities_reached, paid_cents, places
+from grants.reporting.queries.reach import (
+    counted_events,
+    live_awards,
+    municipalities_reached,
+    paid_cents,
+    places,
+)
+from grants.reporting.tables import EventReport, ReviewStatus
+from grants.settings import get_settings
 
-IDENTIFIER_PREFIX = "360G-pumpurs-"
-RECIPIENT_SCHEME = "LV-RE"
-FUNDER_PREFIX = IDENTIFIER_PREFIX + "municipality-"
+RECIPIENT_SCHEME = "LV-RE"  # org-id.guide: Register of Enterprises of the Republic of Latvia
+PROGRAMME_CODE = "PuMPuRS-8.3.4.0/16/I/001"
+PROGRAMME_TITLE = (
+    "PuMPuRS: Atbalsts priekšlaicīgas mācību pārtraukšanas samazināšanai (ESF projekts Nr. 8.3.4.0/16/I/001)"
+)
+PROGRAMME_URL = "https://www.pumpurs.lv"
 GEO_CODE_TYPE = "ISO 3166-2"
 COUNTRY = "LV"
 CURRENCY = "EUR"
@@ -60,7 +82,24 @@ COLUMNS = (
     Award.call.title.as_alias("call_title"),
     Award.call.municipality.code.as_alias("call_municipality_code"),
     Award.call.municipality.name.as_alias("call_municipality_name"),
+    Award.call.municipality.registration_number.as_alias("call_municipality_number"),
 )
+
+
+def identifier_prefix() -> str:
+    """The start of every identifier the publisher makes: the OPEN_DATA_PREFIX setting."""
+    return get_settings().open_data_prefix
+
+
+def accepted_events() -> Any:
+    """The events the open data counts: held and accepted by staff, of a project not declined."""
+    return counted_events() & (EventReport.review == ReviewStatus.accepted)
+
+
+def funder(row: dict[str, Any], prefix: str) -> dict[str, str]:
+    """The municipality that ran the call: by its registration number, else by its ISO code."""
+    own = row["call_municipality_number"] or row["call_municipality_code"]
+    return {"id": f"{prefix}municipality-{own}", "name": row["call_municipality_name"]}
 
 
 def euros(cents: int) -> Decimal:
@@ -69,9 +108,10 @@ def euros(cents: int) -> Decimal:
 
 async def grants(base_url: str) -> list[dict[str, Any]]:
     """Every award that was not declined, as 360Giving grants, oldest first."""
+    prefix = identifier_prefix()
     rows = await Award.select(*COLUMNS).where(live_awards()).order_by(Award.id)
     where = await places()
-    reach = await municipalities_reached(where)
+    reach = await municipalities_reached(where, events=accepted_events())
     paid = await paid_cents(None)
     out = []
     for row in rows:
@@ -82,7 +122,7 @@ async def grants(base_url: str) -> list[dict[str, Any]]:
             }
         ]
         grant: dict[str, Any] = {
-            "id": IDENTIFIER_PREFIX + row["reference"],
+            "id": prefix + row["reference"],
             "title": row["title"],
             "description": row["summary"] or row["title"],
             "currency": CURRENCY,
@@ -93,15 +133,14 @@ async def grants(base_url: str) -> list[dict[str, Any]]:
             "recipientOrganization": [
                 {"id": f"{RECIPIENT_SCHEME}-{row['registration_number']}", "name": row["organisation"]}
             ],
-            "fundingOrganization": [
-                {"id": FUNDER_PREFIX + row["call_municipality_code"], "name": row["call_municipality_name"]}
-            ],
+            "fundingOrganization": [funder(row, prefix)],
             "grantProgramme": [
+                {"code": PROGRAMME_CODE, "title": PROGRAMME_TITLE, "url": PROGRAMME_URL},
                 {
-                    "code": f"{IDENTIFIER_PREFIX}call-{row['call_id']}",
+                    "code": f"{prefix}call-{row['call_id']}",
                     "title": row["call_title"],
                     "url": f"{base_url}/results/calls/{row['call_id']}",
-                }
+                },
             ],
             "beneficiaryLocation": [
                 {

@@ -105,5 +105,5 @@ class ResultsPages(Controller):
         return public_page(
             viewer,
             "reporting/public/open_data.html",
-            {"prefix": opendata.IDENTIFIER_PREFIX, "scheme": opendata.RECIPIENT_SCHEME},
+            {"prefix": opendata.identifier_prefix(), "scheme": opendata.RECIPIENT_SCHEME},
         )

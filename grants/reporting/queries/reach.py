@@ -220,9 +220,12 @@ async def schools_reached(
     }
 
 
-async def municipalities_reached(where: Places) -> dict[int, list[dict[str, str]]]:
+async def municipalities_reached(
+    where: Places, events: Combinable | None = None
+) -> dict[int, list[dict[str, str]]]:
     """For every funded project, today's municipalities of the schools it reaches, planned or held:
-    pairs of (project, registered municipality) made distinct by the database."""
+    pairs of (project, registered municipality) made distinct by the database. `events`: which held
+    events count (counted_events() unless given)."""
     planned = await (
         PlannedEvent.select(PlannedEvent.application, PlannedEvent.school.municipality.code.as_alias("code"))
         .where(PlannedEvent.application.is_in(Award.select(Award.application).where(live_awards())))
@@ -230,7 +233,7 @@ async def municipalities_reached(where: Places) -> dict[int, list[dict[str, str]
     )
     held = await (
         EventReport.select(EventReport.award, EventReport.school.municipality.code.as_alias("code"))
-        .where(counted_events())
+        .where(counted_events() if events is None else events)
         .distinct()
     )
     award_of = {
