@@ -217,7 +217,8 @@ async def test_approval_mails_the_municipal_staff_and_the_grantee_each_in_their_
     ours = await make_user(Role.staff, "LV-016")
     theirs = await make_user(Role.staff, "LV-022")
     await set_language(await user_id_by_email(ours), "en")
-    grantee = await member_of(award["application_id"])  # Latvian, the default
+    grantee = await member_of(award["application_id"])
+    await set_language(await user_id_by_email(grantee), "lv")
     await approval.approve_decision(award["call_id"], await staff_principal(), "Viss kārtībā.")
     staff_mail = await outbox_for(ours)
     assert [m["subject"] for m in staff_mail] == [
@@ -230,7 +231,8 @@ async def test_approval_mails_the_municipal_staff_and_the_grantee_each_in_their_
     assert await outbox_for(theirs) == []
     grantee_mail = [m for m in await outbox_for(grantee) if (m["dedupe_key"] or "").startswith("approval:")]
     assert len(grantee_mail) == 1
-    assert "saskaņo" in grantee_mail[0]["body_text"]
+    assert grantee_mail[0]["subject"].startswith("Finansējums pieteikumam ")
+    assert "saskaņoja lēmumu piešķirt pieteikumam" in grantee_mail[0]["body_text"]
     assert "4600.00 EUR" in grantee_mail[0]["body_text"]
 
 
