@@ -16,6 +16,7 @@ import pytest
 
 from tests.security import (
     cases_after_award,
+    cases_approval_office,
     cases_applications_office,
     cases_awards_office,
     cases_calls_office,
@@ -41,6 +42,7 @@ CASES: list[Case] = [
     *cases_calls_office.CASES,
     *cases_reviews_office.CASES,
     *cases_awards_office.CASES,
+    *cases_approval_office.CASES,
 ]
 
 
