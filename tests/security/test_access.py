@@ -16,8 +16,8 @@ import pytest
 
 from tests.security import (
     cases_after_award,
-    cases_approval_office,
     cases_applications_office,
+    cases_approval_office,
     cases_awards_office,
     cases_calls_office,
     cases_clarifications_office,
