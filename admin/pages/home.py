@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 
 from admin.queues import staff_queues
+from admin.queues_approval import approval_queues
 from grants.core.auth import Me, Role, public, roles
 
 
@@ -27,6 +28,7 @@ class BackOfficeHome(Controller):
         if not me.has(Role.staff):
             return Redirect("/admin/reviews")
         queues = await staff_queues()
+        queues = [*await approval_queues(me), *queues]  # national approval (issue 14)
         context = {"queues": queues, "reviewer": me.has(Role.reviewer)}
         return Template("admin/home.html", context=context)
 

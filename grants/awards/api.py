@@ -14,6 +14,8 @@ from grants.awards import exports, queries, rules
 from grants.awards.schemas import (
     AgreementBrief,
     AgreementOut,
+    ApprovalIn,
+    ApprovalOut,
     AutoAwardOut,
     AwardIn,
     AwardListOut,
@@ -28,9 +30,9 @@ from grants.awards.schemas import (
     TerminatedOut,
     TerminateIn,
 )
+from grants.awards.service import approval, lifecycle, payments
 from grants.awards.service import decision as service
-from grants.awards.service import lifecycle, payments
-from grants.core.auth import Me, Role, authenticated, roles
+from grants.core.auth import Me, Role, authenticated, national_staff, roles
 from grants.core.errors import ValidationFailed
 from grants.core.filetypes import content_disposition
 from grants.core.i18n import _
@@ -262,4 +264,25 @@ class PaymentExportApi(Controller):
         )
 
 
-handlers = [AwardStaffApi, AwardApi, AgreementApi, PaymentApi, PaymentExportApi]
+class ApprovalApi(Controller):
+    path = "/api/calls"
+    tags = ["awards"]
+    guards = [national_staff]
+
+    @post(
+        "/{call_id:int}/approval",
+        status_code=HTTP_200_OK,
+        summary="National staff approve the call's award decision, or return it with a comment",
+        description=(
+            "`approved`: every award of the call still `awarded` becomes `approved`, and its agreement "
+            "may be recorded. `returned` (a `comment` is required): the awards stay `awarded`. 409 when "
+            "the call does not require approval or no award waits for it."
+        ),
+        responses=errors(401, 403, 404, 409, 422),
+    )
+    async def review(self, me: Me, call_id: PathId, data: JSONBody[ApprovalIn]) -> ApprovalOut:
+        result = await approval.review_decision(call_id, me, data.outcome, data.comment)
+        return ApprovalOut(**(result | {"awards": [AwardOut(**a) for a in result["awards"]]}))
+
+
+handlers = [AwardStaffApi, ApprovalApi, AwardApi, AgreementApi, PaymentApi, PaymentExportApi]

@@ -192,3 +192,79 @@ async def declined(award: dict[str, Any], reason: str, by_staff: bool) -> int:
         ):
             queued += 1
     return queued
+
+
+APPROVED_STAFF_SUBJECT = mail.N_("The award decision of %(call_title)s is approved")
+APPROVED_SUBJECT = mail.N_("The grant for %(reference)s is approved; the agreement comes next")
+RETURNED_SUBJECT = mail.N_("The award decision of %(call_title)s is returned")
+
+
+async def _to_users(
+    user_ids: list[int], subject: str, template: str, context: dict[str, Any], key: str
+) -> int:
+    queued = 0
+    for recipient in (await user_recipients(user_ids)).values():
+        if await mail.enqueue(
+            recipient.email,
+            subject,
+            template,
+            context,
+            language=recipient.language,
+            dedupe_key=f"{key}:{recipient.email}",
+        ):
+            queued += 1
+    return queued
+
+
+async def decision_approved(
+    call: dict[str, Any], awards: list[dict[str, Any]], review: dict[str, Any], staff_ids: list[int]
+) -> int:
+    """National staff approved the call's award decision: the municipality's staff (`staff_ids`) get
+    the list, each approved grantee's members that the agreement comes next."""
+    common = {"call_title": call["title"], "call_id": call["id"], "comment": review["comment"]}
+    listed = [
+        {
+            "reference": a["reference"],
+            "organisation": a["organisation_name"],
+            "amount": format_cents(a["amount_cents"]),
+        }
+        for a in awards
+    ]
+    queued = await _to_users(
+        staff_ids,
+        APPROVED_STAFF_SUBJECT,
+        "awards/mail/decision_approved_staff",
+        common | {"awards": listed},
+        f"approval:{review['id']}",
+    )
+    for award in awards:
+        queued += await _to_members(
+            award["organisation"],
+            APPROVED_SUBJECT,
+            "awards/mail/decision_approved",
+            common
+            | {
+                "reference": award["reference"],
+                "title": award["title"],
+                "amount": format_cents(award["amount_cents"]),
+            },
+            f"approval:{review['id']}:{award['id']}",
+        )
+    return queued
+
+
+async def decision_returned(call: dict[str, Any], review: dict[str, Any], staff_ids: list[int]) -> int:
+    """National staff returned the call's award decision: its staff get the comment."""
+    context = {
+        "call_title": call["title"],
+        "call_id": call["id"],
+        "comment": review["comment"],
+        "awards": review["awards"],
+    }
+    return await _to_users(
+        staff_ids,
+        RETURNED_SUBJECT,
+        "awards/mail/decision_returned_staff",
+        context,
+        f"returned:{review['id']}",
+    )

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from grants.awards.tables import Award, Payment
+from grants.awards.tables import Award, DecisionReview, DecisionReviewOutcome, Payment
 from grants.core.inputs import Number, either, text_of
 
 Reason = text_of(Award.reason)
@@ -13,6 +13,7 @@ DeclineReason = text_of(Award.decline_reason)
 TerminationReason = text_of(Award.termination_reason)
 Note = text_of(Payment.note)
 MaybeAmount = either(Number, UnsetType)
+ReviewComment = text_of(DecisionReview.comment)
 
 
 class AwardIn(msgspec.Struct):
@@ -146,3 +147,21 @@ class RegisterPage(msgspec.Struct):
     per_page: int
     total: int
     pages: int
+
+
+class ApprovalIn(msgspec.Struct):
+    """National staff's review of a call's award decision: approve it, or return it with a comment."""
+
+    outcome: DecisionReviewOutcome
+    comment: ReviewComment = ""  # required when returned
+
+
+class ApprovalOut(msgspec.Struct):
+    """One approval or return: the awards it covered, with their status after it."""
+
+    id: int
+    call_id: int
+    outcome: str  # "approved" | "returned"
+    comment: str
+    awards: list[AwardOut]
+    decided_at: datetime

@@ -114,6 +114,8 @@ PAGES: dict[str, tuple[tuple[str, str], ...]] = {
         ("s", "/admin/applications/{a_fin}/clarification"),  # no longer askable: said in words
     ),
     "/admin/awards/{award_id:int}/decline": (("s", "/admin/awards/{award_a_dec}/decline"),),
+    "/admin/approvals": (("s", "/admin/approvals"),),
+    "/admin/calls/{call_id:int}/approval": (("s", "/admin/calls/{call_approval}/approval"),),
     "/admin/organisations": (("s", "/admin/organisations"),),
     "/admin/organisations/{organisation_id:int}": (("s", "/admin/organisations/{org_b}"),),
     "/admin/organisations/{organisation_id:int}/requests/{request_id:int}/{action:str}": (
@@ -172,6 +174,13 @@ ERRORS: dict[str, tuple[str, str, str, str, int]] = {
         "s",
         "/admin/applications/{closed_unscreened}/clarification",
         "main form.form",
+        "button[type=submit]",
+        422,
+    ),
+    "return-empty": (
+        "s",
+        "/admin/calls/{call_approval}/approval",
+        "main form#form-returned",
         "button[type=submit]",
         422,
     ),

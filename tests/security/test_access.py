@@ -17,6 +17,7 @@ import pytest
 from tests.security import (
     cases_after_award,
     cases_applications_office,
+    cases_approval_office,
     cases_awards_office,
     cases_calls_office,
     cases_clarifications_office,
@@ -43,6 +44,7 @@ CASES: list[Case] = [
     *cases_reviews_office.CASES,
     *cases_awards_office.CASES,
     *cases_protocol.CASES,
+    *cases_approval_office.CASES,
 ]
 
 

@@ -300,6 +300,9 @@ async def build_world() -> World:
     from tests.security.world_awards import build_awards
 
     await build_awards(world, staff, a)
+    from tests.security.world_approval import build_approval
+
+    await build_approval(world, staff, a)
     for key in ("a_won", "b_won", "a_sub"):
         row = await Application.select(Application.reference).where(Application.id == world.ids[key]).first()
         world.ids[f"ref_{key}"] = row["reference"]

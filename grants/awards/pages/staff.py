@@ -18,7 +18,7 @@ from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.awards import forms, queries
-from grants.awards.queries import register_totals
+from grants.awards.queries import approval, register_totals
 from grants.awards.service import lifecycle, payments
 from grants.awards.states import TERMINABLE, award_statuses, payment_kinds, register_filters
 from grants.core.auth import Me, Principal, Role, roles
@@ -80,6 +80,10 @@ async def _awards_page(
         "message": message,
         "form": form or {},
         "notice": notice,
+        # National approval: the calls whose awards wait for it before the agreement, and the banner
+        # of the call the list is filtered by.
+        "needs_approval": await approval.requiring_approval({a["call_id"] for a in found["awards"]}),
+        "approval": await approval.state_of_call(call_id) if call_id is not None else None,
     }
     return Template("awards/staff/awards.html", context=context, status_code=code)
 

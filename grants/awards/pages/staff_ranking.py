@@ -20,6 +20,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import states as application_states
 from grants.awards import forms, queries, rules
+from grants.awards.queries import approval
 from grants.awards.service.decision import can_decide
 from grants.awards.states import AWARDABLE_VALUES
 from grants.core.auth import Role, roles
@@ -156,6 +157,7 @@ async def ranking_page(
         "form": form or {},
         "decision": await _decision(call, rows),
         "notice": _notice(rows, query or {}),
+        "approval": await approval.state_of(call),
     }
     return Template("awards/staff/ranking.html", context=context, status_code=status)
 

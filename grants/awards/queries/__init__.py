@@ -51,6 +51,7 @@ def award_columns() -> tuple[Any, ...]:
         Award.application.end_date.as_alias("end_date"),
         Award.call.advance_percent.as_alias("advance_percent"),
         Award.call.title.as_alias("call_title"),
+        Award.call.requires_approval.as_alias("requires_approval"),
     )
 
 

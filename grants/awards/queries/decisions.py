@@ -1,4 +1,5 @@
-"""A decision explained to the applicant in the portal: why an application is ineligible (the failed
+"""A decision explained to the applicant in the portal: an award still waiting for national approval
+(where its call requires it), or why an application is ineligible (the failed
 eligibility criteria and the staff's note from the check) or rejected (the failing rule per criterion
 and the total against the threshold), with the call's appeal route.
 
@@ -39,6 +40,7 @@ async def decision_of(application_id: int, principal: Principal) -> dict[str, An
             Application.call.appeal_route.as_alias("appeal_route"),
             Application.call.score_threshold.as_alias("threshold"),
             Application.call.aggregation.as_alias("aggregation"),
+            Application.call.requires_approval.as_alias("requires_approval"),
         )
         .where(Application.id == application_id)
         .first()
@@ -49,11 +51,26 @@ async def decision_of(application_id: int, principal: Principal) -> dict[str, An
         and principal.organisation_id is not None
         and app["organisation"] == principal.organisation_id
     )
-    if app is None or not own or app["status"] not in EXPLAINED:
+    if app is None or not own:
+        raise NotFound
+    if app["status"] == ApplicationStatus.awarded and app["requires_approval"]:
+        return app | await _awaiting_approval(app)
+    if app["status"] not in EXPLAINED:
         raise NotFound
     if app["status"] == ApplicationStatus.ineligible:
         return app | await _ineligible(app)
     return app | await _rejected(app)
+
+
+async def _awaiting_approval(app: dict[str, Any]) -> dict[str, Any]:
+    """An award in a call that requires national approval, before its agreement: whether the
+    approval is still pending; NotFound once the agreement is recorded (nothing to explain)."""
+    award = await Award.select(Award.status, Award.amount_cents).where(Award.application == app["id"]).first()
+    if award is None or award["status"] not in (AwardStatus.awarded, AwardStatus.approved):
+        raise NotFound
+    return {"approval": "pending" if award["status"] == AwardStatus.awarded else "approved"} | {
+        "amount_cents": award["amount_cents"]
+    }
 
 
 async def _ineligible(app: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """An award after the decision: the agreement, the project's course, the final report, the end.
 
-awarded → agreement_signed (the agreement is recorded; the advance falls due)
+awarded (→ approved by national staff, where the call requires it: approval.py)
+        → agreement_signed (the agreement is recorded; the advance falls due)
         → in_progress (the advance is paid, or the grantee reports)
         → final_report_submitted (→ in_progress when staff return the report)
         → closed (the final report approved and every payment paid);
@@ -37,6 +38,11 @@ def _staff(actor: Principal) -> None:
         raise NotFound
 
 
+def awaits_approval(award: dict[str, Any]) -> bool:
+    """Whether the award waits for national approval: its call requires it, and it is not approved."""
+    return bool(award.get("requires_approval")) and award["status"] == AwardStatus.awarded
+
+
 def _may(move: str, award: dict[str, Any]) -> bool:
     """Whether the award's state allows the move (states.TRANSITIONS)."""
     return award["status"] in TRANSITIONS[move][0]
@@ -54,6 +60,13 @@ async def sign_agreement(
             award = await lock.locked_award(award_id)
             if not _may("sign", award):
                 raise Conflict(_("An agreement can be recorded only for an award that is not signed yet."))
+            if awaits_approval(award):
+                raise Conflict(
+                    _(
+                        "National approval of the award decision is pending: the agreement can be "
+                        "recorded once national programme staff approve the decision."
+                    )
+                )
             if await Agreement.exists().where(Agreement.number == number):
                 raise ValidationFailed({"number": _("Another agreement already has this number.")})
             rows = await Agreement.insert(
