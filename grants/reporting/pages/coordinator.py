@@ -216,7 +216,7 @@ class CalendarFeedPages(Controller):
         body = calendar_bytes(where.name(found["code"]), events, now())
         return Response(
             body,
-            media_type="text/calendar; charset=utf-8",
+            media_type="text/calendar",
             headers={
                 "Cache-Control": "no-store",
                 "Content-Disposition": f'inline; filename="{found["code"]}.ics"',
