@@ -9,8 +9,8 @@ event CSV export and the open data (360Giving).
 from grants.reporting.api.exports import EventExportApi, OpenDataApi
 from grants.reporting.api.municipality import MunicipalityApi
 from grants.reporting.api.reports import EventReportApi, FinalReportApi
-from grants.reporting.pages.coordinator import CalendarFeedPages, CoordinatorPages
 from grants.reporting.pages.municipality import MunicipalityPages
+from grants.reporting.pages.municipality_view import CalendarFeedPages, CoordinatorPages
 from grants.reporting.pages.portal import ReportPages
 from grants.reporting.pages.public import ResultsPages
 from grants.reporting.pages.staff import StaffReportPages

@@ -20,6 +20,7 @@ from tests.security import (
     cases_awards_office,
     cases_calls_office,
     cases_clarifications_office,
+    cases_coordinator,
     cases_core,
     cases_organisations,
     cases_review,
@@ -41,6 +42,7 @@ CASES: list[Case] = [
     *cases_calls_office.CASES,
     *cases_reviews_office.CASES,
     *cases_awards_office.CASES,
+    *cases_coordinator.CASES,
 ]
 
 
