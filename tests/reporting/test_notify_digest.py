@@ -160,12 +160,12 @@ async def test_two_workers_at_once_send_one_digest(make_client):
 
 
 async def test_digest_in_latvian_reaches_the_smtp_server(make_client, outbox, smtp):  # noqa: F811
-    school = await data.school("LV-054", "Limbažu vidusskola")
-    project = await data.project(await data.call("LV-054"), title="Limbažu projekts")
+    school = await data.school("LV-068", "Olaines vidusskola")
+    project = await data.project(await data.call("LV-068"), title="Olaines projekts")
     await data.event(
         project.award, school, status="planned", held_on=date(2026, 12, 17), title="Ceturtdienas darbnīca"
     )
-    email = await subscriber(make_client, "LV-054", language="lv")
+    email = await subscriber(make_client, "LV-068", language="lv")
     await send_weekly_digests(MONDAY)
 
     await deliver_pending(smtp_settings(smtp.port))
@@ -173,8 +173,8 @@ async def test_digest_in_latvian_reaches_the_smtp_server(make_client, outbox, sm
     [message] = smtp.to(email)
     body = message.get_body(("plain",)).get_content()
     assert "Ceturtdienas darbnīca" in body
-    assert f"{format_day(date(2026, 12, 17), 'lv')}, Limbažu vidusskola: Ceturtdienas darbnīca" in body
-    assert "Limbažu novads" in message["Subject"]
+    assert f"{format_day(date(2026, 12, 17), 'lv')}, Olaines vidusskola: Ceturtdienas darbnīca" in body
+    assert "Olaines novads" in message["Subject"]
 
 
 async def test_a_subscriber_who_is_no_longer_a_coordinator_gets_nothing(make_client):
