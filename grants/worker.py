@@ -1,4 +1,5 @@
-"""`grants worker`: the outbox delivered continuously, the reminders daily, clean-up on a schedule.
+"""`grants worker`: the outbox delivered continuously, the reminders daily, the coordinators' digest
+weekly, clean-up on a schedule.
 
 One loop, one step at a time: give back the mail of senders that are gone, deliver what is due,
 run the scheduled jobs that are due, then wait for new mail (PostgreSQL: LISTEN, with a poll of
@@ -34,7 +35,7 @@ from grants.core.presence import Presence, presence_for
 from grants.core.ratelimit import LONGEST_WINDOW, purge_expired_failures
 from grants.core.tables import ScheduledJob
 from grants.core.time import from_db, now, riga_local, to_riga
-from grants.reporting.notify import remind_reports
+from grants.reporting.notify import remind_reports, send_weekly_digests
 from grants.scoring.notify import remind_review_deadlines
 from grants.settings import Settings
 
@@ -96,6 +97,8 @@ def jobs(settings: Settings) -> list[Job]:
 
     return [
         Job.daily("reminders", settings.reminder_hour, reminders),
+        # Daily, but each subscriber gets at most one digest a Riga week (reporting.notify).
+        Job.daily("weekly_digest", settings.reminder_hour, send_weekly_digests),
         Job.every("cleanup:sessions", HOURLY, expiry.purge_expired_sessions),
         Job.every("cleanup:api_tokens", HOURLY, expiry.purge_expired_tokens),
         Job.every(

@@ -1,4 +1,5 @@
-"""E-mails about reports: a returned report, and the reminders `grants remind` sends.
+"""E-mails about reports: a returned report, the reminders `grants remind` sends, and the
+coordinators' weekly digest the worker sends.
 
 Each goes to every member of the grantee organisation with a dedupe key, so a
 retried request or a second run of `grants remind` never sends one twice:
@@ -10,19 +11,21 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from grants.accounts.queries import member_recipients
+from grants.accounts.queries import load_principal, member_recipients, user_recipient
 from grants.applications.tables import Application, PlannedEvent
 from grants.awards.states import RUNNING
 from grants.awards.tables import Award
 from grants.core import mail
 from grants.core.db import write_transaction
-from grants.core.time import riga_today
+from grants.core.time import format_day, from_db, now, riga_local, riga_today, to_riga
+from grants.reporting.queries.coordinator import digest_events
+from grants.reporting.queries.reach import Places, places
 from grants.reporting.rules import (
     EVENT_REMINDER_DAYS,
     FINAL_REMINDER_DAYS,
     final_report_due,
 )
-from grants.reporting.tables import EventReport, EventStatus, FinalReport, ReviewStatus
+from grants.reporting.tables import EventReport, EventStatus, FinalReport, ReviewStatus, WeeklyDigest
 
 EVENT_RETURNED_SUBJECT = mail.N_("The report of the event “%(event_title)s” is returned to you")
 FINAL_RETURNED_SUBJECT = mail.N_("The final report of %(reference)s is returned to you")
@@ -186,3 +189,85 @@ async def remind_reports(today: date | None = None) -> int:
     today = today or riga_today()
     awards = await _running_awards()
     return await remind_final_reports(today, awards) + await remind_events(today, awards)
+
+
+# --- the coordinators' weekly digest --------------------------------------------------------------
+
+DIGEST_SUBJECT = mail.N_("The week in the schools of %(names)s")
+
+
+def digest_week(moment: datetime) -> tuple[date, date]:
+    """The Riga week (Monday to Sunday) of `moment`: a subscriber gets at most one digest in it."""
+    today = to_riga(moment).date()
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+async def _digest_sections(
+    codes: frozenset[str], where: Places, week: tuple[date, date], language: str
+) -> list:
+    """Per municipality of today (a coordinator's former one resolves to it), what the week brings:
+    the events staff accepted in the week before, those planned in this one."""
+    since, until = riga_local(week[0] - timedelta(days=7)), riga_local(week[0])
+    sections = []
+    for code in sorted({where.today(c) for c in codes}):
+        found = await digest_events(where.merged_into(code), since, until, week)
+        if not found["accepted"] and not found["planned"]:
+            continue
+        for row in found["accepted"]:
+            row["day"] = format_day(row["held_on"], language)
+        for row in found["planned"]:
+            row["day"] = format_day(row["planned_on"], language)
+        sections.append({"code": code, "name": where.name(code), **found})
+    return sections
+
+
+async def send_weekly_digests(moment: datetime | None = None) -> int:
+    """Each subscriber of the weekly digest, once in a Riga week: the past week's accepted events and
+    this week's planned ones in their municipalities' schools. Nothing is sent (and the week stays
+    open) when there is nothing to tell. `last_sent_at` is claimed with a conditional UPDATE in the
+    transaction that queues the mail, so two workers never send a subscriber two digests a week."""
+    moment = moment or now()
+    week = digest_week(moment)
+    week_began = riga_local(week[0])
+    subscribers = await WeeklyDigest.select(
+        WeeklyDigest.id, WeeklyDigest.user, WeeklyDigest.last_sent_at
+    ).where(WeeklyDigest.user.active.eq(True))
+    where = await places()
+    sent = 0
+    for subscriber in subscribers:
+        if subscriber["last_sent_at"] is not None and from_db(subscriber["last_sent_at"]) >= week_began:
+            continue
+        principal = await load_principal(subscriber["user"])
+        recipient = await user_recipient(subscriber["user"])
+        if principal is None or recipient is None or not principal.municipalities:
+            continue
+        sections = await _digest_sections(principal.municipalities, where, week, recipient.language)
+        if not sections:
+            continue
+        async with write_transaction():
+            claimed = await (
+                WeeklyDigest.update({WeeklyDigest.last_sent_at: moment})
+                .where(
+                    (WeeklyDigest.id == subscriber["id"])
+                    & (WeeklyDigest.last_sent_at.is_null() | (WeeklyDigest.last_sent_at < week_began))
+                )
+                .returning(WeeklyDigest.id)
+            )
+            if not claimed:
+                continue  # another worker sent it a moment ago
+            queued = await mail.enqueue(
+                recipient.email,
+                DIGEST_SUBJECT,
+                "reporting/mail/weekly_digest",
+                {
+                    "names": ", ".join(s["name"] for s in sections),
+                    "sections": sections,
+                    "first": format_day(week[0], recipient.language),
+                    "last": format_day(week[1], recipient.language),
+                },
+                language=recipient.language,
+                dedupe_key=f"weekly-digest:{subscriber['user']}:{week[0].isoformat()}",
+            )
+            sent += queued is not None
+    return sent

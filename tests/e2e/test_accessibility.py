@@ -138,6 +138,11 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "event-report-form": ("applicant", "/my/awards/{award}/events/new"),
     "event": ("applicant", "/my/events/{event}"),
     "municipality-dashboard": ("coordinator", "/municipality/LV-016"),
+    "municipality-schedule": ("coordinator", "/municipality/LV-016/schedule"),
+    "municipality-events": ("coordinator", "/municipality/LV-016/events"),
+    "municipality-coverage": ("coordinator", "/municipality/LV-016/coverage"),
+    "municipality-follow": ("coordinator", "/municipality/LV-016/follow"),
+    "municipality-calendar-new": ("coordinator", "/municipality/LV-016/calendar/new"),
     "my-organisation": ("applicant", "/account/organisation"),
 }
 

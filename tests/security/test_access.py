@@ -21,6 +21,7 @@ from tests.security import (
     cases_awards_office,
     cases_calls_office,
     cases_clarifications_office,
+    cases_coordinator,
     cases_core,
     cases_organisations,
     cases_protocol,
@@ -45,6 +46,7 @@ CASES: list[Case] = [
     *cases_awards_office.CASES,
     *cases_protocol.CASES,
     *cases_approval_office.CASES,
+    *cases_coordinator.CASES,
 ]
 
 

@@ -294,6 +294,9 @@ async def build_world() -> World:
     from tests.security.world_reporting import build_reporting
 
     await build_reporting(world, staff, a, b)
+    from tests.security.world_coordinator import build_coordinator
+
+    await build_coordinator(world, staff, a, b)
     from tests.security.world_organisations import build_organisations
 
     await build_organisations(world, a, b)

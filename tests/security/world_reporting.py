@@ -16,7 +16,9 @@ from tests.security.world import World, chunks_of, pdf
 REPORTING_SECRETS: dict[str, frozenset[str]] = {
     "LEAK-A-AGREEMENT": frozenset({"a", "s"}),
     "LEAK-B-AGREEMENT": frozenset({"b", "s"}),
-    "LEAK-A-EVDESC": frozenset({"a", "s"}),  # the public and coordinators see titles and counts only
+    "LEAK-A-EVDESC": frozenset({"a", "s"}),  # the public sees titles and counts only
+    # An accepted event's description: its municipality's coordinator sees it too (issue 14).
+    "LEAK-A-ACCDESC": frozenset({"a", "s", "c", "m"}),
     "LEAK-A-RETURNED": frozenset({"a", "s"}),
     "LEAK-A-PHOTO": frozenset({"a", "s"}),
     "LEAK-A-FINAL": frozenset({"a", "s"}),
@@ -90,7 +92,7 @@ async def build_reporting(world: World, staff: Any, a: Any, b: Any) -> None:
     await review(Report.event, returned["id"], staff, "return", "LEAK-A-RETURNED: count again")
 
     locked = await service.create_event(
-        ids["award_a"], a, held_event(ids["school16"], "Accepted workshop Alfa", "LEAK-A-EVDESC accepted")
+        ids["award_a"], a, held_event(ids["school16"], "Accepted workshop Alfa", "LEAK-A-ACCDESC accepted")
     )
     ids["event_a_accepted"] = locked["id"]
     kept = await photos.add_photo(locked["id"], a, "LEAK-A-PHOTO kept.png", chunks_of(photo_png()))
