@@ -96,7 +96,7 @@ class MunicipalityApi(Controller):
         description=(
             "Coordinators of the municipality and staff. Former municipalities merged into it count "
             "under it (`includes`). Projects: those of its calls and those reaching its schools; "
-            "events: held and not returned for correction."
+            "events: held and accepted by staff (one waiting for review or returned counts nowhere)."
         ),
         responses=errors(401, 403, 404),
     )

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.params import JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.response import Response, Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -52,6 +52,7 @@ def photo_out(row: dict[str, Any]) -> PhotoOut:
         height=row["height"],
         url=f"/api/event-photos/{row['id']}",
         thumbnail_url=f"/api/event-photos/{row['id']}/thumbnail",
+        consent=row["consent"],
     )
 
 
@@ -78,6 +79,11 @@ def event_out(row: dict[str, Any]) -> EventOut:
         reported_at=row["reported_at"],
         due_on=row["due_on"],
         photos=[photo_out(p) for p in row["photos"]],
+        participants_at_risk=row["participants_at_risk"],
+        school_rule=row["school_rule"],
+        school_reason=row["school_reason"],
+        school_approved_at=row["school_approved_at"],
+        school_approval_reason=row["school_approval_reason"],
     )
 
 
@@ -121,8 +127,12 @@ class EventReportApi(Controller):
         responses=errors(401, 403, 404, 409, 422),
         description=(
             "422 names the field: `participants_by_grade` when the bands do not add up to `participants`; "
-            "`school` when it is not in the register. 409 unless the agreement is signed and the final "
-            "report not yet submitted, or when the planned event is reported already."
+            "`school` when it is not in the register; `participants` above 1000; `confirm_large` when "
+            "more than 200 participants come without `confirm_large: true`; `participants_at_risk` above "
+            "the participants; `held_on` outside the project period or in the future; `school_reason` "
+            "when the school is neither planned nor a PuMPuRS school of the call's municipality on the "
+            "day. 409 unless the agreement is signed and the final report not yet submitted, when the "
+            "planned event is reported already, or when the award has 200 event reports."
         ),
     )
     async def create(self, me: Me, award_id: PathId, data: JSONBody[EventIn]) -> EventOut:
@@ -153,10 +163,22 @@ class EventReportApi(Controller):
         guards=[staff],
         status_code=HTTP_200_OK,
         summary="Accept a reported event (it is locked then) or return it with a comment (staff)",
+        description=(
+            'An event whose `school_rule` is "other" is accepted only with `approve_school: true` and '
+            "`school_approval_reason` (else 422 on those fields). Only accepted events count anywhere."
+        ),
         responses=errors(401, 403, 404, 409, 422),
     )
     async def review(self, me: Me, event_id: PathId, data: JSONBody[ReviewIn]) -> EventOut:
-        await review(Report.event, event_id, me, data.decision, data.comment)
+        await review(
+            Report.event,
+            event_id,
+            me,
+            data.decision,
+            data.comment,
+            approve_school=data.approve_school,
+            school_approval_reason=data.school_approval_reason,
+        )
         return event_out(await get_event(event_id, me))
 
     @post(
@@ -165,11 +187,17 @@ class EventReportApi(Controller):
         request_max_body_size=upload_limit(),
         summary="Add a photo of a held event (multipart field `file`): JPEG or PNG",
         responses=errors(401, 403, 404, 409, 413, 415, 422),
-        description="415 for anything that is not a JPEG or PNG image by its content; 422 above 40 megapixels.",
+        description=(
+            "415 for anything that is not a JPEG or PNG image by its content; 422 above 40 megapixels. "
+            "`?consent=true`: the people in the photo agreed to its being shown to the municipality "
+            "(without it, no)."
+        ),
     )
-    async def add_photo(self, request: Request[Any, Any, Any], me: Me, event_id: PathId) -> PhotoOut:
+    async def add_photo(
+        self, request: Request[Any, Any, Any], me: Me, event_id: PathId, consent: FromQuery[bool] = False
+    ) -> PhotoOut:
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
-            return await photos.add_photo(event_id, me, filename, chunks)
+            return await photos.add_photo(event_id, me, filename, chunks, consent=consent)
 
         created = await receive_file(request, store)
         return photo_out(created)

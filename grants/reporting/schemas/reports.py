@@ -17,18 +17,29 @@ Title = either(text_of(EventReport.title), UnsetType)
 Description = either(text_of(EventReport.description), UnsetType)
 Status = either(text_of(EventReport.status), UnsetType)
 CancelReason = either(text_of(EventReport.cancel_reason), UnsetType)
+SchoolReason = either(text_of(EventReport.school_reason), UnsetType)
 Band = bounded(max(len(band) for band in GRADE_BANDS))
 Decision = text_of(EventReport.review, FinalReport.review)  # "accept" | "return", stored as the review
 ReviewComment = text_of(EventReport.review_comment, FinalReport.review_comment)
+SchoolApprovalReason = text_of(EventReport.school_approval_reason)
 Narrative = text_of(FinalReport.narrative)
 Results = text_of(FinalReport.results)
 
 
 class EventIn(msgspec.Struct):
-    """An event of the award. `status` "held" (the default) needs `held_on`, the counts and a
-    description; "planned" needs no counts (`planned_on` optional); "cancelled" needs `cancel_reason`.
+    """An event of the award. `status` "held" (the default) needs `held_on` (within the project
+    period, not in the future), the counts and a description; "planned" needs no counts
+    (`planned_on` optional, within the project period); "cancelled" needs `cancel_reason`.
     With `planned_event_id` (an event planned in the application) school, kind, title and the
-    planned day default to that event's."""
+    planned day default to that event's.
+
+    Counts only, never personal data: `participants` at most 1000 (more is refused, 422 on
+    `participants`); above 200 the request must carry `confirm_large: true` (else 422 on
+    `confirm_large`; a count confirmed once stays confirmed). `participants_at_risk` is at most
+    `participants`. A school neither planned in the application nor taking part in PuMPuRS on the
+    day in the call's municipality needs `school_reason` (else 422 on `school_reason`); such an
+    event counts only once staff approve the school when they accept it. An award takes at most
+    200 event reports (409 beyond)."""
 
     school: SchoolNumber = UNSET  # the school's registration number
     kind: Kind = UNSET
@@ -42,6 +53,9 @@ class EventIn(msgspec.Struct):
     status: Status = UNSET
     planned_on: date | None | UnsetType = UNSET
     cancel_reason: CancelReason = UNSET
+    participants_at_risk: int | UnsetType = UNSET  # of the participants, at risk of leaving school early
+    school_reason: SchoolReason = UNSET  # why the event is held at a school the programme does not count
+    confirm_large: bool | UnsetType = UNSET  # true: the grantee checked a count above 200
 
 
 class PhotoOut(msgspec.Struct):
@@ -53,6 +67,7 @@ class PhotoOut(msgspec.Struct):
     height: int
     url: str
     thumbnail_url: str
+    consent: bool = False  # the people in it agreed to its being shown to the municipality
 
 
 class EventOut(msgspec.Struct):
@@ -77,11 +92,21 @@ class EventOut(msgspec.Struct):
     reported_at: datetime | None
     due_on: date | None  # the report is expected by this day (30 days after the event)
     photos: list[PhotoOut]
+    participants_at_risk: int = 0
+    # Why the school counts: "planned" (in the application), "pumpurs" (a PuMPuRS school of the
+    # call's municipality on the day) or "other" (the grantee's `school_reason`, staff approve it).
+    school_rule: str = "planned"
+    school_reason: str = ""
+    school_approved_at: datetime | None = None
+    school_approval_reason: str = ""
 
 
 class ReviewIn(msgspec.Struct):
     decision: Decision  # "accept" | "return" (states.DECISIONS; the final report's "approve" is "accept")
     comment: ReviewComment = ""
+    # An event whose `school_rule` is "other" is accepted only with the school approved, with a reason.
+    approve_school: bool = False
+    school_approval_reason: SchoolApprovalReason = ""
 
 
 class FinalReportIn(msgspec.Struct):
