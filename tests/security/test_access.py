@@ -21,6 +21,7 @@ from tests.security import (
     cases_calls_office,
     cases_clarifications_office,
     cases_core,
+    cases_events,
     cases_organisations,
     cases_review,
     cases_reviews_office,
@@ -41,6 +42,7 @@ CASES: list[Case] = [
     *cases_calls_office.CASES,
     *cases_reviews_office.CASES,
     *cases_awards_office.CASES,
+    *cases_events.CASES,
 ]
 
 
