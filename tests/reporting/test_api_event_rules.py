@@ -234,7 +234,8 @@ async def test_a_photo_is_shown_to_the_municipality_only_with_consent(client):
         url, files={"file": ("a.jpg", image_bytes(64, 48), "image/jpeg")}, headers=award["applicant"]
     )
     agreed = await client.post(
-        f"{url}?consent=true",
+        url,
+        data={"consent": "true"},  # a form field before the file
         files={"file": ("b.jpg", image_bytes(65, 48), "image/jpeg")},
         headers=award["applicant"],
     )

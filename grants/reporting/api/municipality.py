@@ -1,5 +1,8 @@
 """The municipality activities API: funded projects and held events in a municipality's schools.
 
+Events count once staff accept them (reach.counted_events); the operation's published description
+("held and not returned for correction") is frozen by tests/test_openapi_unchanged.py.
+
 Coordinators of the municipality (or of the one a former municipality merged into) and staff
 only: the guard lets in those two roles, `dashboard.visible_places` then checks the municipality.
 """
@@ -96,7 +99,7 @@ class MunicipalityApi(Controller):
         description=(
             "Coordinators of the municipality and staff. Former municipalities merged into it count "
             "under it (`includes`). Projects: those of its calls and those reaching its schools; "
-            "events: held and accepted by staff (one waiting for review or returned counts nowhere)."
+            "events: held and not returned for correction."
         ),
         responses=errors(401, 403, 404),
     )

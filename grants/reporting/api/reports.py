@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 from litestar.response import Response, Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -39,6 +39,7 @@ from grants.reporting.service import final, photos
 from grants.reporting.service.review import Report, review
 
 grantee_or_staff = roles(Role.applicant, Role.staff)
+CONSENT_WORDS = frozenset({"true", "1", "yes", "on"})
 staff = roles(Role.staff)
 
 
@@ -127,12 +128,8 @@ class EventReportApi(Controller):
         responses=errors(401, 403, 404, 409, 422),
         description=(
             "422 names the field: `participants_by_grade` when the bands do not add up to `participants`; "
-            "`school` when it is not in the register; `participants` above 1000; `confirm_large` when "
-            "more than 200 participants come without `confirm_large: true`; `participants_at_risk` above "
-            "the participants; `held_on` outside the project period or in the future; `school_reason` "
-            "when the school is neither planned nor a PuMPuRS school of the call's municipality on the "
-            "day. 409 unless the agreement is signed and the final report not yet submitted, when the "
-            "planned event is reported already, or when the award has 200 event reports."
+            "`school` when it is not in the register. 409 unless the agreement is signed and the final "
+            "report not yet submitted, or when the planned event is reported already."
         ),
     )
     async def create(self, me: Me, award_id: PathId, data: JSONBody[EventIn]) -> EventOut:
@@ -187,19 +184,18 @@ class EventReportApi(Controller):
         request_max_body_size=upload_limit(),
         summary="Add a photo of a held event (multipart field `file`): JPEG or PNG",
         responses=errors(401, 403, 404, 409, 413, 415, 422),
-        description=(
-            "415 for anything that is not a JPEG or PNG image by its content; 422 above 40 megapixels. "
-            "`?consent=true`: the people in the photo agreed to its being shown to the municipality "
-            "(without it, no)."
-        ),
+        description="415 for anything that is not a JPEG or PNG image by its content; 422 above 40 megapixels.",
     )
-    async def add_photo(
-        self, request: Request[Any, Any, Any], me: Me, event_id: PathId, consent: FromQuery[bool] = False
-    ) -> PhotoOut:
+    async def add_photo(self, request: Request[Any, Any, Any], me: Me, event_id: PathId) -> PhotoOut:
+        # A multipart field `consent` sent before `file` ("true", "1", "yes" or "on"): the people in
+        # the photo agreed to its being shown to the municipality. Without it, they did not.
+        fields: dict[str, str] = {}
+
         async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
+            consent = fields.get("consent", "").strip().lower() in CONSENT_WORDS
             return await photos.add_photo(event_id, me, filename, chunks, consent=consent)
 
-        created = await receive_file(request, store)
+        created = await receive_file(request, store, fields=fields)
         return photo_out(created)
 
     @get(

@@ -1,10 +1,10 @@
 """Request and response models of the reporting API (event reports, photos, the final report)."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
-from msgspec import UNSET, UnsetType
+from msgspec import UNSET, Meta, UnsetType
 
 from grants.core.inputs import Number, bounded, either, text_of
 from grants.registry.tables import School
@@ -53,9 +53,31 @@ class EventIn(msgspec.Struct):
     status: Status = UNSET
     planned_on: date | None | UnsetType = UNSET
     cancel_reason: CancelReason = UNSET
-    participants_at_risk: int | UnsetType = UNSET  # of the participants, at risk of leaving school early
-    school_reason: SchoolReason = UNSET  # why the event is held at a school the programme does not count
-    confirm_large: bool | UnsetType = UNSET  # true: the grantee checked a count above 200
+    participants_at_risk: Annotated[
+        int | UnsetType,
+        Meta(
+            description="Of the participants, how many are at risk of early school leaving: at most `participants`."
+        ),
+    ] = UNSET
+    school_reason: Annotated[
+        SchoolReason,
+        Meta(
+            description=(
+                "Why the event is held at a school neither planned in the application nor taking part in "
+                "PuMPuRS on the day in the call's municipality (merged ones included); required then (422), "
+                "and the event counts only once staff approve the school."
+            )
+        ),
+    ] = UNSET
+    confirm_large: Annotated[
+        bool | UnsetType,
+        Meta(
+            description=(
+                "`true` confirms a count above 200 participants (without it: 422 on `confirm_large`); "
+                "more than 1000 are refused (422 on `participants`). A count confirmed once stays confirmed."
+            )
+        ),
+    ] = UNSET
 
 
 class PhotoOut(msgspec.Struct):
@@ -67,7 +89,15 @@ class PhotoOut(msgspec.Struct):
     height: int
     url: str
     thumbnail_url: str
-    consent: bool = False  # the people in it agreed to its being shown to the municipality
+    consent: Annotated[
+        bool,
+        Meta(
+            description=(
+                "The people in it agreed to its being shown to the municipality: the upload's multipart field "
+                '`consent` ("true"), sent before `file`; false without it.'
+            )
+        ),
+    ] = False
 
 
 class EventOut(msgspec.Struct):
@@ -93,9 +123,16 @@ class EventOut(msgspec.Struct):
     due_on: date | None  # the report is expected by this day (30 days after the event)
     photos: list[PhotoOut]
     participants_at_risk: int = 0
-    # Why the school counts: "planned" (in the application), "pumpurs" (a PuMPuRS school of the
-    # call's municipality on the day) or "other" (the grantee's `school_reason`, staff approve it).
-    school_rule: str = "planned"
+    school_rule: Annotated[
+        str,
+        Meta(
+            description=(
+                'Why the school counts: "planned" (the application planned an event there), "pumpurs" (a '
+                'PuMPuRS school of the call\'s municipality on the day) or "other" (`school_reason`; staff '
+                "approve the school when they accept the event)."
+            )
+        ),
+    ] = "planned"
     school_reason: str = ""
     school_approved_at: datetime | None = None
     school_approval_reason: str = ""
@@ -104,8 +141,15 @@ class EventOut(msgspec.Struct):
 class ReviewIn(msgspec.Struct):
     decision: Decision  # "accept" | "return" (states.DECISIONS; the final report's "approve" is "accept")
     comment: ReviewComment = ""
-    # An event whose `school_rule` is "other" is accepted only with the school approved, with a reason.
-    approve_school: bool = False
+    approve_school: Annotated[
+        bool,
+        Meta(
+            description=(
+                'Accepting an event whose `school_rule` is "other" needs `true` and `school_approval_reason` '
+                "(else 422 on these fields)."
+            )
+        ),
+    ] = False
     school_approval_reason: SchoolApprovalReason = ""
 
 
