@@ -210,12 +210,21 @@ async def receive_file(
     request: Request[Any, Any, Any],
     store: Callable[[str, AsyncIterator[bytes]], Awaitable[T]],
     field_name: str = "file",
+    fields: dict[str, str] | None = None,
 ) -> T:
     """Stream the form's file into `store(filename, chunks)`, with the API's status codes:
-    400 for a malformed form, 413 over the size limit, 415 for a type we do not take."""
+    400 for a malformed form, 413 over the size limit, 415 for a type we do not take.
+    `fields`, when given, receives the short text fields sent before the file (before `store` runs)."""
     try:
-        reader = MultipartFile(request.stream(), request.headers.get("content-type", ""))
-        filename = await reader.open(field_name)
+        content_type = request.headers.get("content-type", "")
+        if fields is None:
+            reader: MultipartFile = MultipartFile(request.stream(), content_type)
+            filename = await reader.open(field_name)
+        else:
+            form = FormWithFile(request.stream(), content_type)
+            filename = await form.open(field_name)
+            fields.update(form.fields)
+            reader = form
         return await store(filename, reader.chunks())
     except UploadError as exc:
         raise ValidationException(str(exc), extra={field_name: str(exc)}) from None

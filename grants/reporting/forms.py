@@ -27,8 +27,10 @@ EVENT_FIELDS = (
     "planned_on",
     "held_on",
     "participants",
+    "participants_at_risk",
     "description",
     "cancel_reason",
+    "school_reason",
 )
 BAND_INPUTS = {band: f"participants_by_grade.{band}" for band in GRADE_BANDS}
 FINAL_FIELDS = ("narrative", "results", "spent")
@@ -68,18 +70,24 @@ def event_form(event: dict[str, Any] | None = None, planned: dict[str, Any] | No
         form |= {"planned_on": _iso(event["planned_on"]), "held_on": _iso(event["held_on"])}
         if event["status"] == EventStatus.planned:
             form["status"] = EventStatus.held.value  # the edit form of a planned event reports it held
-            form["participants"] = ""
+            form["participants"] = form["participants_at_risk"] = ""
         else:
             form["participants"] = str(event["participants"])
+            form["participants_at_risk"] = str(event["participants_at_risk"])
             form |= {BAND_INPUTS[b]: str(n) for b, n in event["participants_by_grade"].items()}
     return form
 
 
 def read_event(data: dict[str, str]) -> tuple[dict[str, str], dict[str, Any]]:
-    """(what was typed, to show again; the payload for the service). Empty bands count as 0."""
+    """(what was typed, to show again; the payload for the service). Empty bands and an empty count
+    at risk are 0; the checkbox `confirm_large` confirms a count above rules.LARGE_EVENT."""
     typed = {field: str(data.get(field, "")) for field in (*EVENT_FIELDS, *BAND_INPUTS.values())}
     payload: dict[str, Any] = {field: typed[field].strip() for field in EVENT_FIELDS}
     payload["status"] = payload["status"] or EventStatus.held.value
+    payload["participants_at_risk"] = payload["participants_at_risk"] or "0"
+    if str(data.get("confirm_large", "")).strip():
+        typed["confirm_large"] = "1"
+        payload["confirm_large"] = True
     payload["participants_by_grade"] = {
         band: typed[name].strip() or "0" for band, name in BAND_INPUTS.items()
     }

@@ -1,18 +1,25 @@
 """Pure rules of reporting: when reports are due, and what makes an event report valid.
 
 Due days and reminders: the programme's days, in one place. An event report: counts are whole
-numbers from 0 and the grade bands add up to the total; a held event has a day that is neither
-in the future (Riga time) nor before the project starts; the school is one of the register's
-(the caller looks its id up: these rules read no database).
+numbers from 0, the grade bands add up to the total, at most MAX_PARTICIPANTS and, above
+LARGE_EVENT, confirmed by the grantee; the pupils at risk are some of them; a held event has a day
+within the project period and not in the future (Riga time); a planned one is planned within the
+period. The school is one of the register's, and one the programme counts (`school_basis`): planned
+in the application, or taking part in PuMPuRS on the day in the call's municipality (merged
+predecessors included); any other needs the grantee's reason and the staff's approval. The caller
+looks the facts up and passes them in: these rules read no database.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
+from grants.applications.rules import MAX_EVENTS
 from grants.applications.tables import EventKind
-from grants.core.errors import ValidationFailed
+from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import MoneyError, format_cents, parse_cents
 from grants.core.time import riga_today
@@ -42,10 +49,17 @@ def event_report_due(day: date | None) -> date | None:
     return _after(day, EVENT_REPORT_DAYS)
 
 
-LIMITS = {"title": 300, "description": 5000, "cancel_reason": 2000}
-COMMENT_LIMIT = 2000  # a review's comment
+LIMITS = {"title": 300, "description": 5000, "cancel_reason": 2000, "school_reason": 2000}
+COMMENT_LIMIT = 2000  # a review's comment, and the staff's reason for approving a school
 TEXT_LIMIT = 20_000  # each text of the final report
-MAX_PARTICIPANTS = 100_000
+MAX_PARTICIPANTS = 1_000  # one event in one school: more is refused
+LARGE_EVENT = 200  # more participants than this: the grantee confirms the count
+# A count typed beyond this is not read as a number at all (it would not fit the column either).
+COUNT_LIMIT = 1_000_000_000
+# Reports of one award, whatever their state: as many as the application may plan events
+# (applications.rules.MAX_EVENTS, 200), so every planned event can be reported; for the longest
+# project (18 months, about 78 weeks) that is more than two events a week. Checked under the award's lock.
+MAX_EVENTS_PER_AWARD = MAX_EVENTS
 # Each grade band and the column that counts it.
 BAND_FIELDS = {
     "1-4": "participants_1_4",
@@ -66,7 +80,57 @@ FIELDS = (
     "participants_by_grade",
     "description",
     "cancel_reason",
+    "participants_at_risk",
+    "school_reason",
+    "confirm_large",
 )
+
+
+class SchoolBasis(StrEnum):
+    """Why an event's school counts for the project."""
+
+    planned = "planned"  # one of the schools the application planned events in
+    pumpurs = "pumpurs"  # a PuMPuRS school of the call's municipality on the day
+    other = "other"  # neither: the grantee gives a reason, staff approve it
+
+
+@dataclass(frozen=True)
+class SchoolFacts:
+    """What the school rule needs to know, looked up by the caller."""
+
+    school_id: int
+    municipality_code: str  # where the school is registered
+    pumpurs_since: date | None
+    pumpurs_until: date | None
+    planned_school_ids: frozenset[int]  # the schools of the application's planned events
+    call_codes: frozenset[str]  # the call's municipality and every one merged into it
+
+
+def in_pumpurs(since: date | None, until: date | None, day: date) -> bool:
+    """The school takes part in PuMPuRS on `day` (both ends inclusive)."""
+    return since is not None and since <= day and (until is None or until >= day)
+
+
+def school_basis(facts: SchoolFacts, day: date) -> SchoolBasis:
+    """Planned school first; else a PuMPuRS school of the call's municipality on the day; else other."""
+    if facts.school_id in facts.planned_school_ids:
+        return SchoolBasis.planned
+    if facts.municipality_code in facts.call_codes and in_pumpurs(
+        facts.pumpurs_since, facts.pumpurs_until, day
+    ):
+        return SchoolBasis.pumpurs
+    return SchoolBasis.other
+
+
+def event_day(clean: dict[str, Any], today: date) -> date:
+    """The day the school rule is judged on: held, else planned, else today."""
+    return clean.get("held_on") or clean.get("planned_on") or today
+
+
+def check_event_room(count: int) -> None:
+    """Refuse one report more than MAX_EVENTS_PER_AWARD (`count`: the award's reports so far)."""
+    if count >= MAX_EVENTS_PER_AWARD:
+        raise Conflict(_("An award can have at most {n} event reports.").format(n=MAX_EVENTS_PER_AWARD))
 
 
 def _count(value: Any) -> int | None:
@@ -75,7 +139,7 @@ def _count(value: Any) -> int | None:
         return None
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
-    if not isinstance(value, int) or not 0 <= value <= MAX_PARTICIPANTS:
+    if not isinstance(value, int) or not 0 <= value <= COUNT_LIMIT:
         return None
     return value
 
@@ -117,28 +181,36 @@ def _in_project(day: date | None, award: dict[str, Any]) -> bool:
     return day is None or start is None or end is None or start <= day <= end
 
 
-def clean_event(values: dict[str, Any], award: dict[str, Any], school_id: int | None) -> dict[str, Any]:
+def clean_event(
+    values: dict[str, Any],
+    award: dict[str, Any],
+    school: SchoolFacts | None,
+    confirmed_count: int | None = None,
+) -> dict[str, Any]:
     """The report's columns from the merged values, or ValidationFailed with every problem.
-    `school_id`: the register's id of the school `values` name, None when it has none."""
+    `school`: the facts of the school `values` name, None when the register has none;
+    `confirmed_count`: a count of participants the grantee confirmed before (the stored report's)."""
     errors: dict[str, str] = {}
     status = values.get("status") or EventStatus.held.value
     if status not in {s.value for s in EventStatus}:
         errors["status"] = _("The status is planned, held or cancelled.")
-    if school_id is None:
+    if school is None:
         errors["school"] = _("Choose a school from the register.")
     kind = values.get("kind")
     if kind not in {k.value for k in EventKind}:
         errors["kind"] = _("Choose the kind of event.")
     clean: dict[str, Any] = {
-        "school": school_id,
+        "school": school.school_id if school else None,
         "kind": kind,
         "title": _text(values, "title", errors, _("Name the event.")),
         "status": status,
         "held_on": None,
         "participants": 0,
         **dict.fromkeys(BAND_FIELDS.values(), 0),
+        "participants_at_risk": 0,
         "description": str(values.get("description") or "").strip(),
         "cancel_reason": "",
+        "school_reason": "",
     }
     try:
         clean["planned_on"] = _day(values.get("planned_on"))
@@ -153,8 +225,20 @@ def clean_event(values: dict[str, Any], award: dict[str, Any], school_id: int | 
         errors["description"] = _("At most {n} characters.").format(n=LIMITS["description"])
     if status == EventStatus.held:
         _held(values, award, clean, errors)
+        _counts(values, clean, errors, confirmed_count)
     elif status == EventStatus.cancelled:
         clean["cancel_reason"] = _text(values, "cancel_reason", errors, _("Say why the event was cancelled."))
+    if school is not None and status != EventStatus.cancelled and "held_on" not in errors:
+        if school_basis(school, event_day(clean, riga_today())) == SchoolBasis.other:
+            clean["school_reason"] = _text(
+                values,
+                "school_reason",
+                errors,
+                _(
+                    "This school is neither planned in the application nor a PuMPuRS school of the "
+                    "call's municipality on the day: say why the event is held there."
+                ),
+            )
     if errors:
         raise ValidationFailed(errors)
     return clean
@@ -163,34 +247,101 @@ def clean_event(values: dict[str, Any], award: dict[str, Any], school_id: int | 
 def _held(
     values: dict[str, Any], award: dict[str, Any], clean: dict[str, Any], errors: dict[str, str]
 ) -> None:
-    """The facts of a held event: the day, the counts (bands adding up to the total), a description."""
+    """The day of a held event (within the project period, not in the future) and its description."""
     try:
         held_on = _day(values.get("held_on"))
     except ValueError:
         held_on, errors["held_on"] = None, _("Enter a date as YYYY-MM-DD.")
     else:
+        start, end = award["start_date"], award["end_date"]
         if held_on is None:
             errors["held_on"] = _("Give the day the event was held.")
         elif held_on > riga_today():
             errors["held_on"] = _("The day the event was held cannot be in the future.")
-        elif award["start_date"] is not None and held_on < award["start_date"]:
+        elif start is not None and held_on < start:
             errors["held_on"] = _("The event cannot be held before the project starts ({day}).").format(
-                day=award["start_date"].isoformat()
+                day=start.isoformat()
+            )
+        elif end is not None and held_on > end:
+            errors["held_on"] = _("The event cannot be held after the project ends ({day}).").format(
+                day=end.isoformat()
             )
     clean["held_on"] = held_on
+    if not clean["description"] and "description" not in errors:
+        errors["description"] = _("Describe the event.")
+
+
+def _counts(
+    values: dict[str, Any], clean: dict[str, Any], errors: dict[str, str], confirmed_count: int | None
+) -> None:
+    """The counts of a held event: bands adding up to the total, at most MAX_PARTICIPANTS (the error
+    names the event), above LARGE_EVENT confirmed, the pupils at risk some of the participants."""
     total = _count(values.get("participants"))
     if total is None:
         errors["participants"] = _("Enter the number of participants, 0 or more.")
+    elif total > MAX_PARTICIPANTS:
+        errors["participants"] = _(
+            "“{title}”: {n} participants is more than one event can have (at most {max})."
+        ).format(title=clean["title"], n=total, max=MAX_PARTICIPANTS)
+    elif total > LARGE_EVENT and total != confirmed_count and values.get("confirm_large") is not True:
+        errors["confirm_large"] = _(
+            "“{title}”: {n} participants is more than {large}. Check the count and confirm it."
+        ).format(title=clean["title"], n=total, large=LARGE_EVENT)
     bands = _bands(values.get("participants_by_grade"), errors)
     band_errors = [key for key in errors if key.startswith("participants_by_grade")]
     if total is not None and not band_errors and sum(bands.values()) != total:
         errors["participants_by_grade"] = _(
             "The participants by grade band add up to {sum}, not to the total of {total}."
         ).format(sum=sum(bands.values()), total=total)
+    at_risk = _count(values.get("participants_at_risk", 0))
+    if at_risk is None:
+        errors["participants_at_risk"] = _("Enter a whole number, 0 or more.")
+    elif total is not None and at_risk > total:
+        errors["participants_at_risk"] = _(
+            "The participants at risk ({n}) are some of the participants: at most {total}."
+        ).format(n=at_risk, total=total)
     clean["participants"] = total or 0
+    clean["participants_at_risk"] = at_risk or 0
     clean |= {BAND_FIELDS[band]: count for band, count in bands.items()}
-    if not clean["description"] and "description" not in errors:
-        errors["description"] = _("Describe the event.")
+
+
+def event_flags(event: dict[str, Any]) -> list[str]:
+    """What the staff should look at twice in a held report: a large count, a school approved apart."""
+    flags = []
+    if event["status"] == EventStatus.held and event["participants"] > LARGE_EVENT:
+        flags.append(
+            _("More than {large} participants ({n}): the grantee confirmed the count.").format(
+                large=LARGE_EVENT, n=event["participants"]
+            )
+        )
+    if (
+        event["status"] == EventStatus.held
+        and event["participants"]
+        and (event["participants_at_risk"] == event["participants"])
+    ):
+        flags.append(_("Every participant is reported at risk of early school leaving."))
+    return flags
+
+
+def school_approval(basis: SchoolBasis, verdict: ReviewStatus, approve: bool, reason: str | None) -> str:
+    """The staff's reason for approving the event's school, checked with the review: accepting an
+    event at an "other" school needs the approval and its reason; elsewhere nothing is approved ("")."""
+    reason = (reason or "").strip()
+    if basis != SchoolBasis.other or verdict != ReviewStatus.accepted:
+        return ""
+    errors: dict[str, str] = {}
+    if not approve:
+        errors["approve_school"] = _(
+            "The school is neither planned nor a PuMPuRS school of the call's municipality on the day: "
+            "approve it to accept the event."
+        )
+    if len(reason) > COMMENT_LIMIT:
+        errors["school_approval_reason"] = _("At most {n} characters.").format(n=COMMENT_LIMIT)
+    elif not reason:
+        errors["school_approval_reason"] = _("Say why the event counts at this school.")
+    if errors:
+        raise ValidationFailed(errors)
+    return reason
 
 
 def review_verdict(decision: str, comment: str | None) -> tuple[ReviewStatus, str]:

@@ -43,6 +43,15 @@ def band_labels() -> dict[str, str]:
     }
 
 
+def school_rules() -> dict[str, str]:
+    """The school rule's verdict on an event (rules.SchoolBasis), as the staff's review page says it."""
+    return {
+        "planned": _("Planned school: the application planned an event there"),
+        "pumpurs": _("PuMPuRS school of the municipality on that date"),
+        "other": _("Other school: it counts only once the staff approve it"),
+    }
+
+
 def event_statuses() -> dict[str, str]:
     return {
         EventStatus.planned: _("Planned"),

@@ -7,8 +7,10 @@ from datetime import date, timedelta
 import httpx
 
 from grants.applications.tables import Application, PlannedEvent
+from grants.registry.tables import School
 from tests.factories.accounts import applicant_headers
 from tests.factories.awards import signed_award, today
+from tests.factories.registry import make_school
 
 
 async def running_award(
@@ -67,3 +69,17 @@ async def email_of(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
 async def other_grantee(client: httpx.AsyncClient) -> dict[str, str]:
     """Bearer headers of an applicant of another organisation."""
     return await applicant_headers(client)
+
+
+async def pumpurs_school(
+    municipality: str = "LV-016",
+    name: str = "Misas pamatskola",
+    since: date | None = date(2017, 9, 1),
+    until: date | None = None,
+) -> str:
+    """A school of the register taking part in PuMPuRS from `since` to `until` (inclusive)."""
+    number = await make_school(municipality, name)
+    await School.update({School.pumpurs_since: since, School.pumpurs_until: until}).where(
+        School.registration_number == number
+    )
+    return number

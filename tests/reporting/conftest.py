@@ -48,11 +48,12 @@ async def jekabpils(database) -> dict:
     ids = []
     for project, school, bands, held in counted:
         ids.append(await data.event(project.award, school, bands, held_on=held))
-    # Data the dashboard must leave out: another municipality's school, a cancelled, a returned
-    # and a merely planned event in its schools.
+    # Data the dashboard must leave out: another municipality's school, a cancelled, a returned,
+    # one waiting for review and a merely planned event in its schools.
     await data.event(p5.award, x, (0, 30, 0, 0), held_on=date(2026, 5, 1))
     await data.event(p1.award, b, status="cancelled", held_on=date(2026, 5, 20))
     await data.event(p1.award, b, (0, 40, 0, 0), review="returned", held_on=date(2026, 5, 21))
+    await data.event(p1.award, b, (0, 60, 0, 0), review="pending", held_on=date(2026, 5, 22))
     await data.event(p1.award, b, status="planned", held_on=date(2026, 9, 1))
     return {
         "schools": {"a": a, "b": b, "v": v, "x": x},

@@ -106,8 +106,9 @@ async def test_a_school_of_varaklani_counts_under_madona(client):
     assert (former["includes"], former["totals"]["events"]) == (["LV-102"], 2)
 
 
-async def test_events_reported_through_the_api_count_until_staff_return_them(client):
-    """The event-report API (grants/reporting/service.py) writes what the dashboard reads."""
+async def test_events_reported_through_the_api_count_only_once_staff_accept_them(client):
+    """The event-report API writes what the dashboard reads: nothing while the report waits for
+    review or is returned for correction, the report's counts once staff accept it."""
     email, ids = await register_applicant(client, municipality_code="LV-033")
     school = await data.school("LV-033", "Gulbenes 2. vidusskola")
     call = await data.call("LV-033")
@@ -123,32 +124,42 @@ async def test_events_reported_through_the_api_count_until_staff_return_them(cli
             "held_on": "2026-07-08",
             "participants": 26,
             "participants_by_grade": {"1-4": 0, "5-9": 20, "10-12": 6, "vocational": 0},
+            "participants_at_risk": 9,
             "description": "Trīs dienas pie Gulbenes ezera.",
         },
         headers=grantee,
     )
     assert reported.status_code == 201, reported.text
+    event_url = f"/api/events/{reported.json()['id']}"
 
     async def totals() -> dict:
         response = await client.get("/api/municipalities/LV-033/activities", headers=staff)
         return response.json()["totals"]
 
-    assert await totals() == {
+    nothing = {
         "projects": 1,
-        "events": 1,
-        "participants": 26,
-        "participants_by_grade": {"1-4": 0, "5-9": 20, "10-12": 6, "vocational": 0},
+        "events": 0,
+        "participants": 0,
+        "participants_by_grade": {"1-4": 0, "5-9": 0, "10-12": 0, "vocational": 0},
         "awarded": "4600.00",
         "paid": "0.00",
     }
+    assert await totals() == nothing  # pending
     returned = await client.post(
-        f"/api/events/{reported.json()['id']}/review",
-        json={"decision": "return", "comment": "Pievienojiet fotogrāfijas."},
-        headers=staff,
+        f"{event_url}/review", json={"decision": "return", "comment": "Pievienojiet aprakstu."}, headers=staff
     )
     assert returned.status_code == 200, returned.text
-    after = await totals()
-    assert (after["events"], after["participants"], after["projects"]) == (0, 0, 1)
+    assert await totals() == nothing  # returned
+    corrected = await client.patch(event_url, json={"description": "Trīs dienas pie ezera."}, headers=grantee)
+    assert corrected.json()["review"] == "pending"
+    assert await totals() == nothing  # pending again
+    accepted = await client.post(f"{event_url}/review", json={"decision": "accept"}, headers=staff)
+    assert accepted.status_code == 200, accepted.text
+    assert await totals() == nothing | {
+        "events": 1,
+        "participants": 26,
+        "participants_by_grade": {"1-4": 0, "5-9": 20, "10-12": 6, "vocational": 0},
+    }
 
 
 async def test_coordinator_sees_the_former_municipality_merged_into_theirs(client, jekabpils):

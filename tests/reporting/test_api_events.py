@@ -13,12 +13,12 @@ from grants.reporting.tables import EventReport
 from tests.factories.accounts import bearer, make_user
 from tests.factories.awards import awarded_application, today
 from tests.factories.mail import outbox_for
-from tests.factories.registry import make_school
 from tests.factories.reporting import (
     email_of,
     held,
     other_grantee,
     planned_event_id,
+    pumpurs_school,
     report,
     running_award,
 )
@@ -130,7 +130,7 @@ async def test_a_planned_event_is_reported_once_with_its_school(client):
 
 async def test_a_new_event_is_planned_then_reported_held(client):
     award = await running_award(client)
-    school = await make_school(name="Stelpes pamatskola")
+    school = await pumpurs_school(name="Stelpes pamatskola")  # not planned: a PuMPuRS school of LV-016
     planned_on = (today() + timedelta(days=7)).isoformat()
     created = await client.post(
         f"/api/awards/{award['award_id']}/events",

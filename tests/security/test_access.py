@@ -23,6 +23,7 @@ from tests.security import (
     cases_clarifications_office,
     cases_coordinator,
     cases_core,
+    cases_events,
     cases_organisations,
     cases_protocol,
     cases_review,
@@ -47,6 +48,7 @@ CASES: list[Case] = [
     *cases_protocol.CASES,
     *cases_approval_office.CASES,
     *cases_coordinator.CASES,
+    *cases_events.CASES,
 ]
 
 

@@ -56,7 +56,23 @@ async def scene(app) -> Scene:
     event = await service.create_event(
         award, grantee, held_event(school, payload("EVTITLE"), payload("EVDESC"))
     )
+    await review(Report.event, event["id"], staff, "accept", "")  # only accepted events are public
     returned = await service.create_event(award, grantee, held_event(school, payload("EVTWO"), "Fine"))
+    elsewhere = await make_school(
+        "LV-022", "Cita skola"
+    )  # neither planned nor PuMPuRS: a reason, an approval
+    other = await service.create_event(
+        award, grantee, held_event(elsewhere, "Citur", "Fine") | {"school_reason": payload("SCHOOLWHY")}
+    )
+    await review(
+        Report.event,
+        other["id"],
+        staff,
+        "accept",
+        "",
+        approve_school=True,
+        school_approval_reason=payload("APPROVED"),
+    )
     await review(Report.event, returned["id"], staff, "return", payload("EVCOMMENT"))
     advance = await Payment.select(Payment.id).where(Payment.award == award).first()
     await payments.mark_paid(advance["id"], staff, (now().date()).isoformat(), payload("PAYNOTE"))
@@ -71,6 +87,7 @@ async def scene(app) -> Scene:
         "award": award,
         "finished": finished,
         "event": event["id"],
+        "other": other["id"],
         "school": school,
         "application": first,
     }
@@ -84,11 +101,13 @@ PAGES = [
     ("grantee", "/my/awards", ["PROJECT"]),
     ("grantee", "/my/awards/{award}", ["PROJECT", "EVTITLE", "EVTWO", "EVCOMMENT"]),
     ("grantee", "/my/events/{event}", ["EVTITLE", "EVDESC", "SCHOOL"]),
+    ("grantee", "/my/events/{other}", ["SCHOOLWHY", "APPROVED"]),
     ("grantee", "/my/awards/{finished}", ["FINISHED", "NARRATIVE", "RESULTS", "FINALCOMMENT"]),
     ("staff", "/admin/awards", PROJECT),
     ("staff", "/admin/payments", ["PAYNOTE"]),
-    ("staff", "/admin/reports?call={call}", ["EVTITLE"]),
+    ("staff", "/admin/reports?call={call}&review=all", ["EVTITLE"]),
     ("staff", "/admin/reports/events/{event}", ["EVTITLE", "EVDESC"]),
+    ("staff", "/admin/reports/events/{other}", ["SCHOOLWHY", "APPROVED"]),
     ("staff", "/admin/reports/final/{finished}", ["NARRATIVE", "RESULTS"]),
     ("coordinator", "/municipality/LV-016", PROJECT),
     ("anon", "/results/calls/{call}", PROJECT),

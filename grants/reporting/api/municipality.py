@@ -1,5 +1,8 @@
 """The municipality activities API: funded projects and held events in a municipality's schools.
 
+Events count once staff accept them (reach.counted_events); the operation's published description
+("held and not returned for correction") is frozen by tests/test_openapi_unchanged.py.
+
 Coordinators of the municipality (or of the one a former municipality merged into) and staff
 only: the guard lets in those two roles, `dashboard.visible_places` then checks the municipality.
 """

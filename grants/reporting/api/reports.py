@@ -39,6 +39,7 @@ from grants.reporting.service import final, photos
 from grants.reporting.service.review import Report, review
 
 grantee_or_staff = roles(Role.applicant, Role.staff)
+CONSENT_WORDS = frozenset({"true", "1", "yes", "on"})
 staff = roles(Role.staff)
 
 
@@ -52,6 +53,7 @@ def photo_out(row: dict[str, Any]) -> PhotoOut:
         height=row["height"],
         url=f"/api/event-photos/{row['id']}",
         thumbnail_url=f"/api/event-photos/{row['id']}/thumbnail",
+        consent=row["consent"],
     )
 
 
@@ -78,6 +80,11 @@ def event_out(row: dict[str, Any]) -> EventOut:
         reported_at=row["reported_at"],
         due_on=row["due_on"],
         photos=[photo_out(p) for p in row["photos"]],
+        participants_at_risk=row["participants_at_risk"],
+        school_rule=row["school_rule"],
+        school_reason=row["school_reason"],
+        school_approved_at=row["school_approved_at"],
+        school_approval_reason=row["school_approval_reason"],
     )
 
 
@@ -153,10 +160,22 @@ class EventReportApi(Controller):
         guards=[staff],
         status_code=HTTP_200_OK,
         summary="Accept a reported event (it is locked then) or return it with a comment (staff)",
+        description=(
+            'An event whose `school_rule` is "other" is accepted only with `approve_school: true` and '
+            "`school_approval_reason` (else 422 on those fields). Only accepted events count anywhere."
+        ),
         responses=errors(401, 403, 404, 409, 422),
     )
     async def review(self, me: Me, event_id: PathId, data: JSONBody[ReviewIn]) -> EventOut:
-        await review(Report.event, event_id, me, data.decision, data.comment)
+        await review(
+            Report.event,
+            event_id,
+            me,
+            data.decision,
+            data.comment,
+            approve_school=data.approve_school,
+            school_approval_reason=data.school_approval_reason,
+        )
         return event_out(await get_event(event_id, me))
 
     @post(
@@ -168,10 +187,15 @@ class EventReportApi(Controller):
         description="415 for anything that is not a JPEG or PNG image by its content; 422 above 40 megapixels.",
     )
     async def add_photo(self, request: Request[Any, Any, Any], me: Me, event_id: PathId) -> PhotoOut:
-        async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
-            return await photos.add_photo(event_id, me, filename, chunks)
+        # A multipart field `consent` sent before `file` ("true", "1", "yes" or "on"): the people in
+        # the photo agreed to its being shown to the municipality. Without it, they did not.
+        fields: dict[str, str] = {}
 
-        created = await receive_file(request, store)
+        async def store(filename: str, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
+            consent = fields.get("consent", "").strip().lower() in CONSENT_WORDS
+            return await photos.add_photo(event_id, me, filename, chunks, consent=consent)
+
+        created = await receive_file(request, store, fields=fields)
         return photo_out(created)
 
     @get(

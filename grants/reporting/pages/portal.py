@@ -29,6 +29,7 @@ from grants.reporting import forms
 from grants.reporting.queries.awards import award_facts, awards_with_facts, call_municipality
 from grants.reporting.queries.events import find_photo, get_event, list_events, unreported_planned
 from grants.reporting.queries.final import find_report
+from grants.reporting.rules import LARGE_EVENT, MAX_PARTICIPANTS
 from grants.reporting.service import final, photos
 from grants.reporting.tables import EventStatus, ReviewStatus
 
@@ -108,6 +109,8 @@ async def _event_form_page(
             "school_groups": application_forms.school_groups(local, await list_schools()),
             "kind_options": application_forms.event_kinds(),
             "band_inputs": forms.BAND_INPUTS,
+            "max_participants": MAX_PARTICIPANTS,
+            "large_event": LARGE_EVENT,
         }
     return Template("reporting/portal/event.html", context=context, status_code=status)
 
@@ -233,8 +236,9 @@ class ReportPages(Controller):
             return await _event_page(
                 me, event_id, errors={"file": _("Choose a photo to upload.")}, status=422
             )
+        consent = bool(str((await request.form()).get("consent") or "").strip())
         return await submit_form(
-            photos.add_photo(event_id, me, *upload),
+            photos.add_photo(event_id, me, *upload, consent=consent),
             done=f"/my/events/{event_id}?done=photo",
             again=lambda refusal: _event_page(
                 me, event_id, errors=refusal.on_field("file"), status=refusal.status_code

@@ -21,11 +21,12 @@ from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import MAX_ID, PathId
-from grants.reporting import forms
+from grants.reporting import forms, states
 from grants.reporting.queries.awards import award_facts
 from grants.reporting.queries.events import get_event, list_events
 from grants.reporting.queries.final import get_report
 from grants.reporting.queries.queue import PAGE_SIZE, pending_counts, queue_page
+from grants.reporting.rules import event_flags
 from grants.reporting.service.review import Report, review
 from grants.reporting.states import DECISIONS
 from grants.reporting.tables import EventStatus, ReviewStatus
@@ -45,12 +46,18 @@ def _review_context(refusal: Refusal | None, comment: str) -> dict[str, Any]:
     }
 
 
+def _approval(data: dict[str, str]) -> tuple[bool, str]:
+    """The school approval typed with an event's review: the checkbox and the reason."""
+    return bool(str(data.get("approve_school", "")).strip()), data.get("school_approval_reason", "")
+
+
 async def _event_page(
     me: Principal,
     event_id: int,
     *,
     refusal: Refusal | None = None,
     comment: str = "",
+    approval: tuple[bool, str] = (False, ""),
     done: str | None = None,
 ) -> Template:
     event = await get_event(event_id, me)
@@ -59,6 +66,10 @@ async def _event_page(
         "event": event,
         "award": award,
         "can_review": event["status"] != EventStatus.planned and event["review"] == ReviewStatus.pending,
+        "school_rules": states.school_rules(),
+        "flags": event_flags(event),
+        "approve_school": approval[0],
+        "school_approval_reason": approval[1],
         **_review_context(refusal, comment),
         "notice": {
             ReviewStatus.accepted: _("The report is accepted."),
@@ -144,10 +155,21 @@ class StaffReportPages(Controller):
     @post("/events/{event_id:int}/review", status_code=HTTP_200_OK)
     async def review_event(self, me: Me, event_id: PathId, data: Form) -> Response[Any]:
         decision, comment = data.get("decision", ""), data.get("comment", "")
+        approve, reason = approval = _approval(data)
         return await submit_form(
-            review(Report.event, event_id, me, decision, comment),
+            review(
+                Report.event,
+                event_id,
+                me,
+                decision,
+                comment,
+                approve_school=approve,
+                school_approval_reason=reason,
+            ),
             done=lambda _reviewed: f"/admin/reports/events/{event_id}?done={_done(decision)}",
-            again=lambda refusal: _event_page(me, event_id, refusal=refusal, comment=comment),
+            again=lambda refusal: _event_page(
+                me, event_id, refusal=refusal, comment=comment, approval=approval
+            ),
         )
 
     @get("/final/{award_id:int}")

@@ -8,8 +8,11 @@ Mergers: a school registered under a municipality that no longer exists counts u
 exists today, the end of the successor chain (grants.registry.queries.successor_map), so today's
 totals never lose a school that was registered before a merger.
 
-Counted events (`counted_events`): held, not returned by staff for correction, of a project that was
-not declined. This one definition serves the dashboards, the public pages and the exports.
+Counted events (`counted_events`): held, accepted by staff, of a project that was not declined. An
+event waiting for review or returned for correction counts nowhere outside the grantee's and the
+staff's own pages (DESIGN.md); one at a school the programme does not count by itself is accepted
+only with the school approved (reporting.service.review). This one definition serves the dashboards,
+the public pages and the exports.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ def live_awards() -> Combinable:
 def counted_events() -> Combinable:
     return (
         (EventReport.status == EventStatus.held)
-        & (EventReport.review != ReviewStatus.returned)
+        & (EventReport.review == ReviewStatus.accepted)
         & (EventReport.award.status != AwardStatus.declined)
     )
 

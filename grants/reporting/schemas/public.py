@@ -37,7 +37,7 @@ class ProjectOut(msgspec.Struct):
 
 
 class EventOut(msgspec.Struct):
-    """A held event in one of the municipality's schools (not returned for correction)."""
+    """A held event in one of the municipality's schools, accepted by staff."""
 
     id: int
     award_id: int

@@ -1,10 +1,10 @@
 """Request and response models of the reporting API (event reports, photos, the final report)."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
-from msgspec import UNSET, UnsetType
+from msgspec import UNSET, Meta, UnsetType
 
 from grants.core.inputs import Number, bounded, either, text_of
 from grants.registry.tables import School
@@ -17,18 +17,29 @@ Title = either(text_of(EventReport.title), UnsetType)
 Description = either(text_of(EventReport.description), UnsetType)
 Status = either(text_of(EventReport.status), UnsetType)
 CancelReason = either(text_of(EventReport.cancel_reason), UnsetType)
+SchoolReason = either(text_of(EventReport.school_reason), UnsetType)
 Band = bounded(max(len(band) for band in GRADE_BANDS))
 Decision = text_of(EventReport.review, FinalReport.review)  # "accept" | "return", stored as the review
 ReviewComment = text_of(EventReport.review_comment, FinalReport.review_comment)
+SchoolApprovalReason = text_of(EventReport.school_approval_reason)
 Narrative = text_of(FinalReport.narrative)
 Results = text_of(FinalReport.results)
 
 
 class EventIn(msgspec.Struct):
-    """An event of the award. `status` "held" (the default) needs `held_on`, the counts and a
-    description; "planned" needs no counts (`planned_on` optional); "cancelled" needs `cancel_reason`.
+    """An event of the award. `status` "held" (the default) needs `held_on` (within the project
+    period, not in the future), the counts and a description; "planned" needs no counts
+    (`planned_on` optional, within the project period); "cancelled" needs `cancel_reason`.
     With `planned_event_id` (an event planned in the application) school, kind, title and the
-    planned day default to that event's."""
+    planned day default to that event's.
+
+    Counts only, never personal data: `participants` at most 1000 (more is refused, 422 on
+    `participants`); above 200 the request must carry `confirm_large: true` (else 422 on
+    `confirm_large`; a count confirmed once stays confirmed). `participants_at_risk` is at most
+    `participants`. A school neither planned in the application nor taking part in PuMPuRS on the
+    day in the call's municipality needs `school_reason` (else 422 on `school_reason`); such an
+    event counts only once staff approve the school when they accept it. An award takes at most
+    200 event reports (409 beyond)."""
 
     school: SchoolNumber = UNSET  # the school's registration number
     kind: Kind = UNSET
@@ -42,6 +53,31 @@ class EventIn(msgspec.Struct):
     status: Status = UNSET
     planned_on: date | None | UnsetType = UNSET
     cancel_reason: CancelReason = UNSET
+    participants_at_risk: Annotated[
+        int | UnsetType,
+        Meta(
+            description="Of the participants, how many are at risk of early school leaving: at most `participants`."
+        ),
+    ] = UNSET
+    school_reason: Annotated[
+        SchoolReason,
+        Meta(
+            description=(
+                "Why the event is held at a school neither planned in the application nor taking part in "
+                "PuMPuRS on the day in the call's municipality (merged ones included); required then (422), "
+                "and the event counts only once staff approve the school."
+            )
+        ),
+    ] = UNSET
+    confirm_large: Annotated[
+        bool | UnsetType,
+        Meta(
+            description=(
+                "`true` confirms a count above 200 participants (without it: 422 on `confirm_large`); "
+                "more than 1000 are refused (422 on `participants`). A count confirmed once stays confirmed."
+            )
+        ),
+    ] = UNSET
 
 
 class PhotoOut(msgspec.Struct):
@@ -53,6 +89,15 @@ class PhotoOut(msgspec.Struct):
     height: int
     url: str
     thumbnail_url: str
+    consent: Annotated[
+        bool,
+        Meta(
+            description=(
+                "The people in it agreed to its being shown to the municipality: the upload's multipart field "
+                '`consent` ("true"), sent before `file`; false without it.'
+            )
+        ),
+    ] = False
 
 
 class EventOut(msgspec.Struct):
@@ -77,11 +122,35 @@ class EventOut(msgspec.Struct):
     reported_at: datetime | None
     due_on: date | None  # the report is expected by this day (30 days after the event)
     photos: list[PhotoOut]
+    participants_at_risk: int = 0
+    school_rule: Annotated[
+        str,
+        Meta(
+            description=(
+                'Why the school counts: "planned" (the application planned an event there), "pumpurs" (a '
+                'PuMPuRS school of the call\'s municipality on the day) or "other" (`school_reason`; staff '
+                "approve the school when they accept the event)."
+            )
+        ),
+    ] = "planned"
+    school_reason: str = ""
+    school_approved_at: datetime | None = None
+    school_approval_reason: str = ""
 
 
 class ReviewIn(msgspec.Struct):
     decision: Decision  # "accept" | "return" (states.DECISIONS; the final report's "approve" is "accept")
     comment: ReviewComment = ""
+    approve_school: Annotated[
+        bool,
+        Meta(
+            description=(
+                'Accepting an event whose `school_rule` is "other" needs `true` and `school_approval_reason` '
+                "(else 422 on these fields)."
+            )
+        ),
+    ] = False
+    school_approval_reason: SchoolApprovalReason = ""
 
 
 class FinalReportIn(msgspec.Struct):

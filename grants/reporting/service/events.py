@@ -6,6 +6,10 @@ the grantee's next edit of a returned one makes it wait again. Reports are
 written only while the award runs (agreement signed or in progress); the first
 held event moves the award to in_progress through awards.service.lifecycle, which owns
 the award's row. Counts only: no pupil is named.
+
+The rules (reporting.rules.clean_event) get the facts of the school looked up here; the
+cap on reports per award (rules.MAX_EVENTS_PER_AWARD) is counted under the award's lock,
+so two reports sent at the same moment cannot both pass it.
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ from grants.reporting.queries.events import (
     get_event,
     planned_event,
     registration_number,
-    school_id,
+    school_facts,
 )
-from grants.reporting.rules import BAND_FIELDS, FIELDS, clean_event
+from grants.reporting.rules import BAND_FIELDS, FIELDS, check_event_room, clean_event
 from grants.reporting.states import EVENT_MOVES
 from grants.reporting.tables import EventReport, EventStatus, ReviewStatus
 
@@ -60,8 +64,11 @@ def _check_writer(principal: Principal) -> None:
         raise NotFound
 
 
-async def _clean(values: dict[str, Any], award: dict[str, Any]) -> dict[str, Any]:
-    return clean_event(values, award, await school_id(str(values.get("school") or "").strip()))
+async def _clean(
+    values: dict[str, Any], award: dict[str, Any], confirmed_count: int | None = None
+) -> dict[str, Any]:
+    school = await school_facts(str(values.get("school") or "").strip(), award["id"])
+    return clean_event(values, award, school, confirmed_count)
 
 
 def _values_of(row: dict[str, Any], school: str) -> dict[str, Any]:
@@ -76,8 +83,10 @@ def _values_of(row: dict[str, Any], school: str) -> dict[str, Any]:
         "held_on": row["held_on"],
         "participants": row["participants"],
         "participants_by_grade": {band: row[column] for band, column in BAND_FIELDS.items()},
+        "participants_at_risk": row["participants_at_risk"],
         "description": row["description"],
         "cancel_reason": row["cancel_reason"],
+        "school_reason": row["school_reason"],
     }
 
 
@@ -103,6 +112,7 @@ async def create_event(award_id: int, principal: Principal, data: dict[str, Any]
     clean = await _clean(values, award)
     async with write_transaction():
         await _running(award_id)
+        check_event_room(await EventReport.count().where(EventReport.award == award_id))
         if planned is not None and await EventReport.exists().where(
             EventReport.planned_event == planned["id"]
         ):
@@ -145,7 +155,8 @@ async def update_event(event_id: int, principal: Principal, data: dict[str, Any]
     if isinstance(given.get("participants_by_grade"), dict):
         current = {band: row[column] for band, column in BAND_FIELDS.items()}
         given["participants_by_grade"] = current | given["participants_by_grade"]
-    clean = await _clean(_values_of(row, await registration_number(row["school"])) | given, award)
+    confirmed = row["participants"] if row["status"] == EventStatus.held else None  # confirmed when reported
+    clean = await _clean(_values_of(row, await registration_number(row["school"])) | given, award, confirmed)
     async with write_transaction():
         await _running(award["id"])
         locked = await lock_event(event_id)
@@ -178,7 +189,16 @@ def _check_editable(row: dict[str, Any]) -> None:
 
 
 def _audit_view(values: dict[str, Any]) -> dict[str, Any]:
-    keys = ("status", "school", "kind", "title", "participants", "cancel_reason")
+    keys = (
+        "status",
+        "school",
+        "kind",
+        "title",
+        "participants",
+        "participants_at_risk",
+        "cancel_reason",
+        "school_reason",
+    )
     view = {key: values.get(key) for key in keys}
     for key in ("held_on", "planned_on"):
         view[key] = values[key].isoformat() if values.get(key) else None

@@ -37,9 +37,10 @@ async def _check_room(event_id: int) -> None:
 
 
 async def add_photo(
-    event_id: int, principal: Principal, filename: str, chunks: AsyncIterator[bytes]
+    event_id: int, principal: Principal, filename: str, chunks: AsyncIterator[bytes], *, consent: bool = False
 ) -> dict[str, Any]:
-    """Store a photo of a held event and its thumbnail, then record both in one row."""
+    """Store a photo of a held event and its thumbnail, then record both in one row. `consent`: the
+    people in it agreed to its being shown to the municipality (by default they did not)."""
     await service.editable_event(event_id, principal)
     await _check_room(event_id)  # refused before anything is stored
     storage = get_storage()
@@ -66,6 +67,7 @@ async def add_photo(
                     sha256=stored.sha256,
                     width=width,
                     height=height,
+                    consent=consent,
                     uploaded_by=principal.user_id,
                 )
             ).returning(EventPhoto.id)
@@ -74,7 +76,7 @@ async def add_photo(
                 "event_report",
                 event_id,
                 actor=principal,
-                after={"photo": stored.filename, "sha256": stored.sha256},
+                after={"photo": stored.filename, "sha256": stored.sha256, "consent": consent},
             )
     return {
         "id": created[0]["id"],
@@ -83,6 +85,7 @@ async def add_photo(
         "size": stored.size,
         "width": width,
         "height": height,
+        "consent": consent,
     }
 
 

@@ -4,6 +4,10 @@ A report waiting for review (`pending`) is accepted or returned to the grantee
 with a comment. An accepted event report can no longer change; an accepted
 final report makes the final payment due (awards.service.lifecycle). A returned report
 mails the grantee, who corrects it and it waits again.
+
+An event at a school the programme does not count by itself (rules.SchoolBasis.other) is
+accepted only together with the staff's approval of the school, with their reason
+(rules.school_approval): who approved it, when and why are kept on the report.
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ from grants.core.errors import Conflict, NotFound
 from grants.core.i18n import _
 from grants.core.time import now
 from grants.reporting import notify
-from grants.reporting.queries.events import event_row
-from grants.reporting.rules import review_verdict
+from grants.reporting.queries.events import event_row, get_event
+from grants.reporting.rules import SchoolBasis, review_verdict, school_approval
 from grants.reporting.service.events import lock_event
 from grants.reporting.states import ACCEPT, RETURN
 from grants.reporting.tables import EventReport, EventStatus, FinalReport, ReviewStatus
@@ -33,12 +37,22 @@ class Report(StrEnum):
     final = "final_report"  # found by the award's id
 
 
-async def review(report: Report, key: int, principal: Principal, decision: str, comment: str) -> None:
-    """Staff accept a report or return it to the grantee with a comment (states.DECISIONS)."""
+async def review(
+    report: Report,
+    key: int,
+    principal: Principal,
+    decision: str,
+    comment: str,
+    approve_school: bool = False,
+    school_approval_reason: str = "",
+) -> None:
+    """Staff accept a report or return it to the grantee with a comment (states.DECISIONS); an
+    event at an "other" school is accepted with `approve_school` and the approval's reason."""
     if not principal.has(Role.staff):
         raise NotFound
     verdict, comment = review_verdict(decision, comment)
     table = EventReport if report == Report.event else FinalReport
+    approval = ""
     async with write_transaction():
         if report == Report.event:
             _event, award = await event_row(key, principal)
@@ -50,6 +64,8 @@ async def review(report: Report, key: int, principal: Principal, decision: str, 
                 raise Conflict(
                     _("The award no longer takes event reports, so the report cannot be returned.")
                 )
+            basis = SchoolBasis((await get_event(key, principal))["school_rule"])
+            approval = school_approval(basis, verdict, approve_school, school_approval_reason)
         else:
             award = await award_queries.reportable_award(key, principal)
             await locked_award(key)
@@ -59,14 +75,19 @@ async def review(report: Report, key: int, principal: Principal, decision: str, 
             if row["review"] != ReviewStatus.pending:
                 raise Conflict(_("Only a final report waiting for review can be approved or returned."))
         moment = now()
-        await table.update(
-            {
-                table.review: verdict,
-                table.review_comment: comment,
-                table.reviewed_by: principal.user_id,
-                table.reviewed_at: moment,
+        changes = {
+            table.review: verdict,
+            table.review_comment: comment,
+            table.reviewed_by: principal.user_id,
+            table.reviewed_at: moment,
+        }
+        if approval:
+            changes |= {
+                EventReport.school_approved_by: principal.user_id,
+                EventReport.school_approved_at: moment,
+                EventReport.school_approval_reason: approval,
             }
-        ).where(table.id == row["id"])
+        await table.update(changes).where(table.id == row["id"])
         await audit.record(
             ACCEPT if verdict == ReviewStatus.accepted else RETURN,
             report.value,
@@ -76,6 +97,7 @@ async def review(report: Report, key: int, principal: Principal, decision: str, 
             after={"review": verdict.value},
             comment=comment,
             **({"award": key} if report == Report.final else {}),
+            **({"school_approved": approval} if approval else {}),
         )
         if report == Report.event:
             if verdict == ReviewStatus.returned:
