@@ -93,6 +93,8 @@ def final_out(row: dict[str, Any]) -> FinalReportOut:
         reviewed_at=row["reviewed_at"],
         due_on=row["due_on"],
         attachments=[FinalAttachmentOut(**a) for a in row["attachments"]],
+        draft=row["draft"],
+        payment_method=row["payment_method"],
     )
 
 
@@ -214,15 +216,18 @@ class FinalReportApi(Controller):
         summary="Submit the final report (201), or submit a returned one again (200)",
         responses=errors(401, 403, 404, 409, 422),
         description=(
-            "`spent` is a decimal string, at most the award. 409 while a submitted report waits for "
-            "review, after approval, or before the agreement is signed."
+            "`spent` is a decimal string: the eligible costs, required in a costs call, at most 10 times "
+            "the award. A lump-sum call needs `results` and no costs. `draft: true` saves the report "
+            "without submitting it (201 the first time, then 200): nothing is required yet, files can "
+            "be attached, staff do not see it. 409 while a submitted report waits for review, after "
+            "approval, or before the agreement is signed."
         ),
     )
     async def submit(
         self, me: Me, award_id: PathId, data: JSONBody[FinalReportIn]
     ) -> Response[FinalReportOut]:
         payload = {"narrative": data.narrative, "results": data.results, "spent": data.spent}
-        row, created = await final.submit(award_id, me, payload)
+        row, created = await final.submit(award_id, me, payload, draft=data.draft)
         return Response(final_out(row), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get(
@@ -249,6 +254,7 @@ class FinalReportApi(Controller):
         status_code=HTTP_201_CREATED,
         request_max_body_size=upload_limit(),
         summary="Attach a file to the submitted final report (multipart `file`): PDF, DOCX, ODT, XLSX, ODS, JPEG, PNG",
+        description="A draft of the final report (saved with `draft: true`) takes files too.",
         responses=errors(401, 403, 404, 409, 413, 415),
     )
     async def attach(self, request: Request[Any, Any, Any], me: Me, award_id: PathId) -> FinalAttachmentOut:
