@@ -78,15 +78,63 @@ async def settle_final(
     award: dict[str, Any], costs_cents: int | None, due_on: date, actor: Principal
 ) -> dict[str, Any] | None:
     """The payment that approving the final report makes due, by the call's payment method
-    (rules.settlement): the final payment, a refund owed by the grantee, or None when nothing is
-    left either way. The caller holds the award's row locked."""
+    (rules.settlement): the final payment, a refund owed by the grantee (of what was paid: an unpaid
+    advance is lowered first), or None when nothing is left either way. The caller holds the
+    award's row locked."""
     advanced = await paid_total(award["id"])
     settled = rules.settlement(award["payment_method"], award["amount_cents"], advanced, costs_cents)
     if settled.refund_cents > 0:
-        return await add_payment(award, PaymentKind.refund, settled.refund_cents, due_on, actor)
+        owed = await _cut_unpaid(award["id"], settled.refund_cents, actor)
+        if owed > 0:
+            return await add_payment(award, PaymentKind.refund, owed, due_on, actor)
+        return None
     if settled.final_cents > 0:
         return await add_payment(award, PaymentKind.final, settled.final_cents, due_on, actor)
     return None
+
+
+async def _cut_unpaid(award_id: int, cents: int, actor: Principal) -> int:
+    """What the grantee owes back is first taken off the award's payments not paid yet (the latest
+    first: lowered, or removed when nothing is left of one), each with an audit row: nobody pays
+    back money never received. Returns the rest, owed back from what was paid."""
+    unpaid = (
+        await Payment.select()
+        .where((Payment.award == award_id) & Payment.paid_on.is_null() & (Payment.kind != PaymentKind.refund))
+        .order_by(Payment.id, ascending=False)
+    )
+    for row in unpaid:
+        if cents <= 0:
+            break
+        cut = min(cents, row["amount_cents"])
+        cents -= cut
+        left = row["amount_cents"] - cut
+        reason = _("The eligible costs are below the advance.")
+        if left == 0:
+            await Payment.delete().where((Payment.id == row["id"]) & Payment.paid_on.is_null())
+            await audit.record(
+                "remove",
+                "payment",
+                row["id"],
+                actor=actor,
+                award=award_id,
+                reason=reason,
+                before={"kind": row["kind"], "amount": format_cents(row["amount_cents"])},
+            )
+        else:
+            await Payment.update({Payment.amount_cents: left}).where(
+                (Payment.id == row["id"]) & Payment.paid_on.is_null()
+            )
+            await audit.record(
+                "lower",
+                "payment",
+                row["id"],
+                actor=actor,
+                award=award_id,
+                note=reason,
+                before={"amount": format_cents(row["amount_cents"])},
+                after={"amount": format_cents(left)},
+            )
+    return cents
 
 
 async def _locked_payment(payment_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
