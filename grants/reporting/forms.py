@@ -17,7 +17,7 @@ from grants.core.inputs import refuse_long_texts
 from grants.core.money import format_cents
 from grants.core.time import riga_today
 from grants.reporting import rules, states
-from grants.reporting.queries.final import against_plan
+from grants.reporting.queries.final import against_plan, submittable
 from grants.reporting.rules import clean_final
 from grants.reporting.schemas.reports import EventIn
 from grants.reporting.service import events as service
@@ -127,7 +127,10 @@ def read_final(data: dict[str, str], award: dict[str, Any]) -> dict[str, str]:
 
 async def final_warnings(award: dict[str, Any], values: dict[str, str]) -> list[str]:
     """The report as it would be submitted is checked first (ValidationFailed with every problem);
-    then what the grantee is warned of before submitting (rules.final_warnings)."""
+    then what the grantee is warned of before submitting (rules.final_warnings). No warnings when the
+    report cannot be submitted now: the service says why (409), without a confirmation first."""
+    if not await submittable(award):
+        return []
     clean_final(values, award)
     plan = await against_plan(award)
     return rules.final_warnings(plan["unreported"], award["end_date"], riga_today())

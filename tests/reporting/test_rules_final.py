@@ -11,7 +11,7 @@ from grants.core.errors import ValidationFailed
 from grants.core.money import MoneyError, parse_typed_cents
 from grants.reporting.rules import clean_final, final_warnings
 
-pytestmark = pytest.mark.unit
+pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("english")]
 
 LUMP = {"payment_method": "lump_sum", "amount_cents": 460_000}
 COSTS = {"payment_method": "costs", "amount_cents": 460_000}

@@ -215,12 +215,11 @@ class FinalReportApi(Controller):
         status_code=HTTP_201_CREATED,
         summary="Submit the final report (201), or submit a returned one again (200)",
         responses=errors(401, 403, 404, 409, 422),
+        # The published description stays as it was (tests/test_openapi_unchanged.py); FinalReportIn's
+        # own describes the payment methods' needs and the draft.
         description=(
-            "`spent` is a decimal string: the eligible costs, required in a costs call, at most 10 times "
-            "the award. A lump-sum call needs `results` and no costs. `draft: true` saves the report "
-            "without submitting it (201 the first time, then 200): nothing is required yet, files can "
-            "be attached, staff do not see it. 409 while a submitted report waits for review, after "
-            "approval, or before the agreement is signed."
+            "`spent` is a decimal string, at most the award. 409 while a submitted report waits for "
+            "review, after approval, or before the agreement is signed."
         ),
     )
     async def submit(

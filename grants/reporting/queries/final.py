@@ -12,6 +12,7 @@ from piccolo.query.functions.aggregate import Sum
 
 from grants.applications.tables import PlannedEvent
 from grants.awards import queries as award_queries
+from grants.awards.states import RUNNING
 from grants.core.auth import Principal, Role
 from grants.core.errors import NotFound
 from grants.reporting.queries.events import unreported_planned
@@ -72,6 +73,19 @@ async def find_attachment(attachment_id: int, principal: Principal) -> dict[str,
     if row["draft"] and not _own(award, principal):
         raise NotFound
     return row
+
+
+async def submittable(award: dict[str, Any]) -> bool:
+    """Whether the award's final report can be submitted now: the project runs, and the report is
+    none yet, a draft or returned (the service decides under its locks; this is for the pages)."""
+    if award["status"] not in RUNNING:
+        return False
+    report = (
+        await FinalReport.select(FinalReport.draft, FinalReport.review)
+        .where(FinalReport.award == award["id"])
+        .first()
+    )
+    return report is None or report["draft"] or report["review"] == ReviewStatus.returned
 
 
 async def against_plan(award: dict[str, Any]) -> dict[str, int]:
