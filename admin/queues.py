@@ -165,7 +165,7 @@ async def reports_to_review(titles: dict[int, str]) -> Queue:
     )
     finals = (
         await FinalReport.select(FinalReport.award.call.as_alias("call"), Count(FinalReport.id, alias="n"))
-        .where(FinalReport.review == ReviewStatus.pending)
+        .where((FinalReport.review == ReviewStatus.pending) & (FinalReport.draft == False))  # noqa: E712
         .group_by(FinalReport.award.call)
     )
     merged: dict[int, int] = {}

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from grants.awards.states import AWARDABLE_VALUES
+from grants.calls.tables import PaymentMethod
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import MoneyError, format_cents, parse_cents
@@ -104,6 +105,32 @@ def cents(amount: str | None) -> int:
 def advance_cents(award_cents: int, percent: int) -> int:
     """The call's percent of the award, in whole cents rounded down (integers only, never a float)."""
     return award_cents * percent // 100
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What approving the final report settles, in cents: a final payment to the grantee, or a
+    refund owed by the grantee (never both, never below zero)."""
+
+    final_cents: int
+    refund_cents: int
+
+
+def settlement(method: str, award_cents: int, advanced_cents: int, costs_cents: int | None) -> Settlement:
+    """The final payment or the refund by the call's payment method (calls.tables.PaymentMethod).
+
+    `advanced_cents`: what the award's other payments to the grantee add up to (the advance).
+    Lump sum: award − advance, whatever was spent. Costs: min(eligible costs, award) − advance; when
+    the advance exceeds the costs, no final payment and the difference is owed back."""
+    if method == PaymentMethod.costs:
+        if costs_cents is None or costs_cents < 0:
+            raise ValueError("a costs call settles on the reported eligible costs")
+        earned = min(costs_cents, award_cents)
+    else:
+        earned = award_cents
+    if earned >= advanced_cents:
+        return Settlement(earned - advanced_cents, 0)
+    return Settlement(0, advanced_cents - earned)
 
 
 @dataclass

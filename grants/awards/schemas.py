@@ -48,7 +48,7 @@ class AutoAwardOut(msgspec.Struct):
 
 class PaymentOut(msgspec.Struct):
     id: int
-    kind: str  # "advance" | "final"
+    kind: str  # "advance" | "final" | "refund" (owed back by the grantee; the amount is never negative)
     amount: str
     due_on: date
     paid_on: date | None
@@ -121,10 +121,11 @@ class TerminatedOut(msgspec.Struct):
 
 
 class RegisterRow(msgspec.Struct):
-    """One line of the payment register."""
+    """One line of the payment register. A refund (`kind` "refund") is owed by the grantee: its
+    amount is what comes back, never negative, and `paid_on` is the day it was received."""
 
     id: int
-    kind: str
+    kind: str  # "advance" | "final" | "refund"
     amount: str
     due_on: date
     paid_on: date | None

@@ -42,6 +42,19 @@ def parse_cents(value: str | int, *, allow_negative: bool = False) -> int:
     return cents
 
 
+# Thousands grouped by spaces, as Latvian writes amounts: "4 600,00" (also a no-break or narrow
+# no-break space, which copying a formatted amount brings along). Groups of exactly three digits.
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]{1,2})?$")
+
+
+def parse_typed_cents(value: str) -> int:
+    """parse_cents for an amount a person typed: also "4 600,00" with its thousands grouped by
+    spaces. Commas or dots as thousands separators stay refused ("12,345.00" is ambiguous)."""
+    if isinstance(value, str) and _GROUPED.match(value.strip()):
+        value = re.sub(r"[ \u00a0\u202f]", "", value.strip())
+    return parse_cents(value)
+
+
 def format_cents(cents: int) -> str:
     """Cents as the wire format: 460000 -> "4600.00"."""
     if not isinstance(cents, int) or isinstance(cents, bool):

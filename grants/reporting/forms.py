@@ -11,10 +11,14 @@ from typing import Any
 
 from grants.applications import forms as application_forms
 from grants.awards import states as award_labels
+from grants.calls.tables import PaymentMethod
 from grants.core.auth import Principal
 from grants.core.inputs import refuse_long_texts
 from grants.core.money import format_cents
-from grants.reporting import states
+from grants.core.time import riga_today
+from grants.reporting import rules, states
+from grants.reporting.queries.final import against_plan, submittable
+from grants.reporting.rules import clean_final
 from grants.reporting.schemas.reports import EventIn
 from grants.reporting.service import events as service
 from grants.reporting.tables import GRADE_BANDS, EventStatus
@@ -110,14 +114,31 @@ async def update_event(event_id: int, me: Principal, payload: dict[str, Any]) ->
 
 
 def final_form(report: dict[str, Any] | None) -> dict[str, str]:
+    """The final report's inputs: a stored report's (an amount in Latvian writing, "4 512,40"), or empty.
+    A draft saved with no costs yet shows none rather than 0,00."""
     if report is None:
         return dict.fromkeys(FINAL_FIELDS, "")
+    no_costs = report["draft"] and not report["spent_cents"]
     return {
         "narrative": report["narrative"],
         "results": report["results"],
-        "spent": format_cents(report["spent_cents"]),
+        "spent": "" if no_costs else format_cents(report["spent_cents"]).replace(".", ","),
     }
 
 
-def read_final(data: dict[str, str]) -> dict[str, str]:
-    return {field: str(data.get(field, "")) for field in FINAL_FIELDS}
+def read_final(data: dict[str, str], award: dict[str, Any]) -> dict[str, str]:
+    """What was typed; the costs only where the call's payment method asks for them (a lump-sum
+    form has no such input, and its stored amount stays as it is)."""
+    fields = FINAL_FIELDS if award["payment_method"] == PaymentMethod.costs else FINAL_FIELDS[:2]
+    return {field: str(data.get(field, "")) for field in fields}
+
+
+async def final_warnings(award: dict[str, Any], values: dict[str, str]) -> list[str]:
+    """The report as it would be submitted is checked first (ValidationFailed with every problem);
+    then what the grantee is warned of before submitting (rules.final_warnings). No warnings when the
+    report cannot be submitted now: the service says why (409), without a confirmation first."""
+    if not await submittable(award):
+        return []
+    clean_final(values, award)
+    plan = await against_plan(award)
+    return rules.final_warnings(plan["unreported"], award["end_date"], riga_today())

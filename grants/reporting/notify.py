@@ -101,7 +101,9 @@ async def remind_final_reports(today: date, awards: list[dict[str, Any]]) -> int
     if not awards:
         return 0
     waiting = await FinalReport.select(FinalReport.award).where(
-        FinalReport.award.is_in([a["id"] for a in awards]) & (FinalReport.review != ReviewStatus.returned)
+        FinalReport.award.is_in([a["id"] for a in awards])
+        & (FinalReport.review != ReviewStatus.returned)
+        & (FinalReport.draft == False)  # noqa: E712 - a draft is not handed in yet
     )
     handed_in = {row["award"] for row in waiting}
     queued = 0

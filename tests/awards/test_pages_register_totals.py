@@ -17,6 +17,7 @@ from tests.html import table_rows, texts_of
 pytestmark = pytest.mark.integration
 
 ADVANCE = "€4,140.00"  # 90 % of 4600.00
+NONE = "€0.00"  # no refunds owed back in these calls
 
 
 async def organisation_of(award_id: int) -> int:
@@ -34,13 +35,13 @@ async def test_the_register_totals_by_status_and_by_call(client, make_client):
     one = await staff.get("/admin/payments", params={"call_id": first})
     assert one.status_code == 200
     title = (await Call.select(Call.title).where(Call.id == first).first())["title"]
-    assert table_rows(one.text, "table#totals tbody tr") == [[title, ADVANCE, ADVANCE, ADVANCE]]
-    assert table_rows(one.text, "table#totals tfoot tr") == [["Total", ADVANCE, ADVANCE, ADVANCE]]
+    assert table_rows(one.text, "table#totals tbody tr") == [[title, ADVANCE, ADVANCE, ADVANCE, NONE, NONE]]
+    assert table_rows(one.text, "table#totals tfoot tr") == [["Total", ADVANCE, ADVANCE, ADVANCE, NONE, NONE]]
 
     # Unfiltered: a row per call, and the total over all of them.
     everything = await staff.get("/admin/payments")
-    assert texts_of(everything.text, f"tr#totals-call-{first} td") == [ADVANCE, ADVANCE, ADVANCE]
-    assert texts_of(everything.text, f"tr#totals-call-{second} td") == [ADVANCE, ADVANCE, ADVANCE]
+    assert texts_of(everything.text, f"tr#totals-call-{first} td") == [ADVANCE, ADVANCE, ADVANCE, NONE, NONE]
+    assert texts_of(everything.text, f"tr#totals-call-{second} td") == [ADVANCE, ADVANCE, ADVANCE, NONE, NONE]
     everywhere = await register_totals.totals()
     assert everywhere["all"]["paid"] == sum(c["paid"] for c in everywhere["calls"])
     per_call = everywhere["calls"]
@@ -49,6 +50,8 @@ async def test_the_register_totals_by_status_and_by_call(client, make_client):
         "due": 414_000,
         "overdue": 414_000,
         "paid": 414_000,
+        "refund_due": 0,
+        "refund_received": 0,
         "payments": 3,
     }
 

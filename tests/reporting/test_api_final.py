@@ -69,14 +69,12 @@ async def test_an_approved_final_report_makes_the_final_payment_due(client):
     assert resubmitted.status_code == 409
 
 
-@pytest.mark.parametrize(
-    ("spent", "field"), [("4600.01", "spent"), ("12,345.00", "spent"), ("-1.00", "spent"), (None, "spent")]
-)
-async def test_the_amount_spent_is_a_decimal_within_the_award(client, spent, field):
-    award = await running_award(client)
+@pytest.mark.parametrize("spent", ["46000.01", "12,345.00", "-1.00", None, " "])
+async def test_the_eligible_costs_of_a_costs_call_are_required_within_ten_times_the_award(client, spent):
+    award = await running_award(client, payment_method="costs")
     response = await submit(client, award, spent=spent)
     assert response.status_code == 422
-    assert list(response.json()["extra"]) == [field]
+    assert list(response.json()["extra"]) == ["spent"]
     assert await FinalReport.count().where(FinalReport.award == award["award_id"]) == 0
     assert (await awards_of(client, award["applicant"]))[award["award_id"]]["status"] == "agreement_signed"
 

@@ -149,18 +149,19 @@ async def test_a_planned_event_is_cancelled_after_a_confirmation(client, make_cl
 
 
 async def test_the_final_report_form_keeps_what_was_typed(client, make_client):
-    award = await running_award(client)
+    award = await running_award(client, payment_method="costs")
     browser = await grantee_browser(client, make_client, award)
     url = f"/my/awards/{award['award_id']}/final-report"
-    typed = {"narrative": "Projekts notika.", "results": "Sasniegts.", "spent": "5000.00"}
+    typed = {"narrative": "Projekts notika.", "results": "Sasniegts.", "spent": "46 000,01"}
     refused = await post_form(browser, url, typed)
     assert refused.status_code == 422
     assert (
-        field_error(refused.text, "spent") == "The amount spent cannot be more than the award of 4600.00 EUR."
+        field_error(refused.text, "spent")
+        == "The amount cannot be more than 10 times the award (46000.00 EUR): check it."
     )
     assert textarea_value(refused.text, "narrative") == "Projekts notika."
-    assert input_value(refused.text, "spent") == "5000.00"
-    saved = await post_form(browser, url, typed | {"spent": "4100,50"})
+    assert input_value(refused.text, "spent") == "46 000,01"
+    saved = await post_form(browser, url, typed | {"spent": "4100,50", "confirmed": "1"})
     assert saved.status_code == 302
     row = (
         await FinalReport.select(FinalReport.spent_cents)

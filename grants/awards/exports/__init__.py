@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from grants.awards.queries import Filter, rows
+from grants.awards.tables import PaymentKind
 from grants.core.i18n import _
 from grants.core.spreadsheet import csv_text
 
@@ -26,6 +27,7 @@ def header() -> list[str]:
         _("Call"),
         _("Municipality"),
         _("IBAN"),
+        _("Direction"),
     ]
 
 
@@ -43,6 +45,7 @@ def record(row: dict[str, Any]) -> list[Any]:
         row["call"],
         row["municipality"],
         row["iban"],
+        _("Refund from the grantee") if row["kind"] == PaymentKind.refund else _("Payment to the grantee"),
     ]
 
 

@@ -21,6 +21,7 @@ from grants.awards import forms, queries
 from grants.awards.queries import approval, register_totals
 from grants.awards.service import lifecycle, payments
 from grants.awards.states import TERMINABLE, award_statuses, payment_kinds, register_filters
+from grants.awards.tables import PaymentKind
 from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
@@ -35,6 +36,7 @@ REGISTER_PER_PAGE = 50
 NOTICES = {
     "signed": lambda: _("The agreement is recorded; the advance is due."),
     "paid": lambda: _("The payment is recorded as paid."),
+    "received": lambda: _("The refund is recorded as received."),
     "lowered": lambda: _("The payment's amount is lowered."),
     "terminated": lambda: _("The award is terminated."),
 }
@@ -143,7 +145,10 @@ class StaffAwardPages(Controller):
         kept = {f"paid_on.{payment_id}": data.get("paid_on", ""), f"note.{payment_id}": data.get("note", "")}
         return await submit_form(
             forms.mark_paid(payment_id, me, data.get("paid_on", ""), data.get("note", "")),
-            done=f"/admin/awards?award={award_id}&done=paid",
+            done=lambda paid: (
+                f"/admin/awards?award={award_id}&done="
+                + ("received" if paid["kind"] == PaymentKind.refund else "paid")
+            ),
             again=_award_again(award_id, payment_id, kept),
         )
 

@@ -17,7 +17,7 @@ from typing import Any
 from grants.accounts.rules import group_iban
 from grants.awards.rules import Room
 from grants.awards.states import RELEASED, award_statuses
-from grants.awards.tables import Agreement, Award, AwardStatus, Payment
+from grants.awards.tables import Agreement, Award, AwardStatus, Payment, PaymentKind
 from grants.core.auth import Principal, Role
 from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _
@@ -50,6 +50,7 @@ def award_columns() -> tuple[Any, ...]:
         Award.application.start_date.as_alias("start_date"),
         Award.application.end_date.as_alias("end_date"),
         Award.call.advance_percent.as_alias("advance_percent"),
+        Award.call.payment_method.as_alias("payment_method"),
         Award.call.title.as_alias("call_title"),
         Award.call.requires_approval.as_alias("requires_approval"),
     )
@@ -180,8 +181,11 @@ async def signing_day(award_id: int) -> date | None:
 
 
 async def paid_total(award_id: int) -> int:
-    """What the award's payments add up to, paid or not, in cents."""
-    rows = await Payment.select(Payment.amount_cents).where(Payment.award == award_id)
+    """What the award's payments to the grantee add up to, paid or not, in cents (a refund owed back
+    by the grantee is not one of them)."""
+    rows = await Payment.select(Payment.amount_cents).where(
+        (Payment.award == award_id) & (Payment.kind != PaymentKind.refund)
+    )
     return sum(r["amount_cents"] for r in rows)
 
 
@@ -193,7 +197,9 @@ async def room_of(call: dict[str, Any]) -> Room:
     # A terminated award keeps what was paid out of it (its unpaid payments are removed): that money
     # is spent, so only the rest of its amount returns to the budget.
     spent = await Payment.select(Payment.amount_cents).where(
-        (Payment.award.call == call["id"]) & (Payment.award.status == AwardStatus.terminated)
+        (Payment.award.call == call["id"])
+        & (Payment.award.status == AwardStatus.terminated)
+        & (Payment.kind != PaymentKind.refund)
     )
     used = sum(r["amount_cents"] for r in rows) + sum(r["amount_cents"] for r in spent)
     return Room(call["budget_cents"], call["quota"], used, len(rows))

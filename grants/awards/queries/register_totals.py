@@ -4,6 +4,10 @@ one query summed by the database (a register of any size costs one row per call)
 due     = unpaid, falling due today or later (Riga's today)
 overdue = unpaid, its due date passed
 paid    = paid, whenever
+of the payments to grantees; refunds owed back by grantees (a costs call's advance above the
+eligible costs) are summed apart, never netted against them:
+refund_due      = refunds not received yet
+refund_received = refunds received
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from grants.core.time import riga_today
 
 _TOTALS_SQL = """
 SELECT CAST(a.call AS INTEGER) AS call_id, c.title AS title,
-       CAST(SUM(CASE WHEN p.paid_on IS NULL AND p.due_on >= {today} THEN p.amount_cents ELSE 0 END) AS BIGINT) AS due,
-       CAST(SUM(CASE WHEN p.paid_on IS NULL AND p.due_on < {today} THEN p.amount_cents ELSE 0 END) AS BIGINT) AS overdue,
-       CAST(SUM(CASE WHEN p.paid_on IS NOT NULL THEN p.amount_cents ELSE 0 END) AS BIGINT) AS paid,
+       CAST(SUM(CASE WHEN p.kind <> 'refund' AND p.paid_on IS NULL AND p.due_on >= {today} THEN p.amount_cents ELSE 0 END) AS BIGINT) AS due,
+       CAST(SUM(CASE WHEN p.kind <> 'refund' AND p.paid_on IS NULL AND p.due_on < {today} THEN p.amount_cents ELSE 0 END) AS BIGINT) AS overdue,
+       CAST(SUM(CASE WHEN p.kind <> 'refund' AND p.paid_on IS NOT NULL THEN p.amount_cents ELSE 0 END) AS BIGINT) AS paid,
+       CAST(SUM(CASE WHEN p.kind = 'refund' AND p.paid_on IS NULL THEN p.amount_cents ELSE 0 END) AS BIGINT) AS refund_due,
+       CAST(SUM(CASE WHEN p.kind = 'refund' AND p.paid_on IS NOT NULL THEN p.amount_cents ELSE 0 END) AS BIGINT) AS refund_received,
        CAST(COUNT(*) AS INTEGER) AS payments
 FROM payment p
 JOIN award a ON a.id = p.award
@@ -26,7 +32,7 @@ JOIN grant_call c ON c.id = a.call
 {where}
 GROUP BY a.call, c.title
 """
-STATUSES = ("due", "overdue", "paid")
+STATUSES = ("due", "overdue", "paid", "refund_due", "refund_received")
 
 
 async def totals(call_id: int | None = None, today: date | None = None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from grants.awards import notify, rules
-from grants.awards.queries import AGREEMENT_COLUMNS, paid_total, payment_out
+from grants.awards.queries import AGREEMENT_COLUMNS, payment_out
 from grants.awards.service import lock, payments
 from grants.awards.states import STARTED, TRANSITIONS
 from grants.awards.tables import Agreement, Award, AwardStatus, PaymentKind
@@ -134,9 +134,13 @@ async def final_report_returned(award_id: int, actor: Principal) -> None:
         await lock.move(award, AwardStatus.in_progress, actor, "final_report_returned")
 
 
-async def final_report_approved(award_id: int, actor: Principal) -> dict[str, Any]:
-    """The final report is approved: the rest of the award (award − every other payment) falls due
-    today. Nothing left to pay makes no payment; the award closes once the others are paid."""
+async def final_report_approved(
+    award_id: int, actor: Principal, costs_cents: int | None = None
+) -> dict[str, Any]:
+    """The final report is approved: by the call's payment method, the final payment or a refund owed
+    by the grantee falls due today (payments.settle_final; `costs_cents`: the eligible costs the
+    report gives, which a costs call needs). Nothing left either way makes no payment; the award
+    closes once every payment is paid (a refund: received)."""
     async with write_transaction():
         award = await lock.locked_award(award_id)
         if not _may("final_report_approved", award) or lock.final_approved(award):
@@ -144,29 +148,29 @@ async def final_report_approved(award_id: int, actor: Principal) -> dict[str, An
         approved_at = now()
         await Award.update({Award.final_report_approved_at: approved_at}).where(Award.id == award_id)
         award["final_report_approved_at"] = approved_at
-        rest = award["amount_cents"] - await paid_total(award_id)
         due = riga_today()
-        final: dict[str, Any] | None = None
-        if rest > 0:
-            final = await payments.add_payment(award, PaymentKind.final, rest, due, actor)
+        settled = await payments.settle_final(award, costs_cents, due, actor)
+        is_refund = settled is not None and settled["kind"] == PaymentKind.refund
         await audit.record(
             "final_report_approved",
             "award",
             award_id,
             actor=actor,
-            final=format_cents(max(rest, 0)),
+            method=award["payment_method"],
+            final=format_cents(0 if settled is None or is_refund else settled["amount_cents"]),
+            refund=format_cents(settled["amount_cents"] if is_refund and settled else 0),
             due_on=str(due),
         )
         await lock.close_if_settled(award, actor)
-    if final is None:
-        final = {
+    if settled is None:
+        settled = {
             "id": None,
             "kind": PaymentKind.final.value,
             "amount_cents": 0,
             "due_on": due,
             "paid_on": None,
         }
-    return payment_out(final) | {"award_status": award["status"]}
+    return payment_out(settled) | {"award_status": award["status"]}
 
 
 async def terminate(award_id: int, actor: Principal, reason: str) -> dict[str, Any]:

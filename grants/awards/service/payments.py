@@ -1,7 +1,11 @@
 """Payments of awards: the advance on signing, the rest after the final report, paid by staff.
 
-The rule that matters: the payments of an award never add up to more than the
-award. Every write checks it in a write transaction that first locks the award's
+After the final report the call's payment method decides (settle_final): a lump sum pays the rest of
+the award; a costs call pays up to the eligible costs, and an advance above them is owed back as a
+refund (PaymentKind.refund), which staff record as received like a payment as paid.
+
+The rule that matters: the payments of an award to the grantee never add up to more than the
+award, and a refund never to more than was paid out. Every write checks it in a write transaction that first locks the award's
 row (lock.locked_award), so two attempts at the same moment queue: the second
 one sums the payments only after the first has committed and is refused if it no
 longer fits. Amounts are integer cents; the advance is rounded down.
@@ -34,7 +38,14 @@ async def add_payment(
     if award["status"] not in PAYABLE:
         raise Conflict(_("Payments are made only after the agreement is signed and before the award ends."))
     total = await paid_total(award["id"])
-    if total + cents > award["amount_cents"]:
+    if kind == PaymentKind.refund:
+        if cents > total:  # a refund returns what was paid out, never more
+            raise Conflict(
+                _("A refund of {amount} EUR is more than the {paid} EUR paid out of the award.").format(
+                    amount=format_cents(cents), paid=format_cents(total)
+                )
+            )
+    elif total + cents > award["amount_cents"]:
         raise Conflict(
             _(
                 "A payment of {amount} EUR would exceed the award: {remaining} EUR of {award} EUR remain."
@@ -61,6 +72,69 @@ async def add_payment(
         },
     )
     return created
+
+
+async def settle_final(
+    award: dict[str, Any], costs_cents: int | None, due_on: date, actor: Principal
+) -> dict[str, Any] | None:
+    """The payment that approving the final report makes due, by the call's payment method
+    (rules.settlement): the final payment, a refund owed by the grantee (of what was paid: an unpaid
+    advance is lowered first), or None when nothing is left either way. The caller holds the
+    award's row locked."""
+    advanced = await paid_total(award["id"])
+    settled = rules.settlement(award["payment_method"], award["amount_cents"], advanced, costs_cents)
+    if settled.refund_cents > 0:
+        owed = await _cut_unpaid(award["id"], settled.refund_cents, actor)
+        if owed > 0:
+            return await add_payment(award, PaymentKind.refund, owed, due_on, actor)
+        return None
+    if settled.final_cents > 0:
+        return await add_payment(award, PaymentKind.final, settled.final_cents, due_on, actor)
+    return None
+
+
+async def _cut_unpaid(award_id: int, cents: int, actor: Principal) -> int:
+    """What the grantee owes back is first taken off the award's payments not paid yet (the latest
+    first: lowered, or removed when nothing is left of one), each with an audit row: nobody pays
+    back money never received. Returns the rest, owed back from what was paid."""
+    unpaid = (
+        await Payment.select()
+        .where((Payment.award == award_id) & Payment.paid_on.is_null() & (Payment.kind != PaymentKind.refund))
+        .order_by(Payment.id, ascending=False)
+    )
+    for row in unpaid:
+        if cents <= 0:
+            break
+        cut = min(cents, row["amount_cents"])
+        cents -= cut
+        left = row["amount_cents"] - cut
+        reason = _("The eligible costs are below the advance.")
+        if left == 0:
+            await Payment.delete().where((Payment.id == row["id"]) & Payment.paid_on.is_null())
+            await audit.record(
+                "remove",
+                "payment",
+                row["id"],
+                actor=actor,
+                award=award_id,
+                reason=reason,
+                before={"kind": row["kind"], "amount": format_cents(row["amount_cents"])},
+            )
+        else:
+            await Payment.update({Payment.amount_cents: left}).where(
+                (Payment.id == row["id"]) & Payment.paid_on.is_null()
+            )
+            await audit.record(
+                "lower",
+                "payment",
+                row["id"],
+                actor=actor,
+                award=award_id,
+                note=reason,
+                before={"amount": format_cents(row["amount_cents"])},
+                after={"amount": format_cents(left)},
+            )
+    return cents
 
 
 async def _locked_payment(payment_id: int) -> tuple[dict[str, Any], dict[str, Any]]:

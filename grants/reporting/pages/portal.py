@@ -18,18 +18,20 @@ from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms as application_forms
 from grants.awards import queries as award_queries
+from grants.calls.tables import PaymentMethod
 from grants.core.auth import Me, Principal, Role, provide_me_as_applicant, roles
-from grants.core.errors import NotFound
-from grants.core.forms import Refusal, submit_form
+from grants.core.errors import NotFound, ValidationFailed
+from grants.core.forms import Refusal, refusal_of, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId
+from grants.core.time import riga_today
 from grants.core.uploads import form_file, upload_limit
 from grants.registry.queries import list_schools
 from grants.reporting import forms
 from grants.reporting.queries.awards import award_facts, awards_with_facts, call_municipality
 from grants.reporting.queries.events import find_photo, get_event, list_events, unreported_planned
-from grants.reporting.queries.final import find_report
-from grants.reporting.rules import LARGE_EVENT, MAX_PARTICIPANTS
+from grants.reporting.queries.final import against_plan, find_report
+from grants.reporting.rules import LARGE_EVENT, MAX_PARTICIPANTS, final_warnings
 from grants.reporting.service import final, photos
 from grants.reporting.tables import EventStatus, ReviewStatus
 
@@ -48,6 +50,7 @@ async def _award_page(
 ) -> Template:
     award = await award_facts(await award_queries.reportable_award(award_id, me))
     report = await find_report(award_id, me)
+    plan = await against_plan(award)
     context = {
         "award": award,
         "planned": await unreported_planned(award),
@@ -55,8 +58,11 @@ async def _award_page(
         "report": report,
         "final_values": final_values if final_values is not None else forms.final_form(report),
         "can_submit_final": award["reportable"]
-        and (report is None or report["review"] == ReviewStatus.returned),
+        and (report is None or report["draft"] or report["review"] == ReviewStatus.returned),
         "can_attach": report is not None and report["review"] != ReviewStatus.accepted,
+        "plan": plan,
+        "warnings": final_warnings(plan["unreported"], award["end_date"], riga_today()),
+        "costs_call": award["payment_method"] == PaymentMethod.costs,
         "errors": errors or {},
         "message": message,
         "notice": _notices().get(done or ""),
@@ -70,6 +76,7 @@ def _notices() -> dict[str, str]:
         "reported": _("The event is saved."),
         "cancelled": _("The event is marked cancelled."),
         "final": _("The final report is submitted. The programme staff will review it."),
+        "draft": _("The final report is saved as a draft. Attach its files, then submit it."),
         "attached": _("The file is attached to the final report."),
         "photo": _("The photo is added."),
         "removed": _("The photo is removed."),
@@ -305,18 +312,34 @@ class ReportPages(Controller):
 
     @post("/awards/{award_id:int}/final-report", status_code=HTTP_200_OK)
     async def submit_final(self, me: Me, award_id: PathId, data: Form) -> Response[Any]:
-        values = forms.read_final(data)
-        return await submit_form(
-            final.submit(award_id, me, values),
-            done=f"/my/awards/{award_id}?done=final#final-report",
-            again=lambda refusal: _award_page(
+        """Save the report as a draft (action=draft), or submit it: with a confirmation listing the
+        warnings first (planned events unreported, the project not ended), unless confirmed."""
+        award = await award_queries.reportable_award(award_id, me)
+        values = forms.read_final(data, award)
+        draft = data.get("action") == "draft"
+
+        def again(refusal: Refusal) -> Any:
+            return _award_page(
                 me,
                 award_id,
                 final_values=values,
                 errors=refusal.errors if refusal.status_code == 422 else None,
                 message=refusal.message if refusal.status_code == 409 else None,
                 status=refusal.status_code,
-            ),
+            )
+
+        if not draft and data.get("confirmed") != "1":
+            try:
+                warnings = await forms.final_warnings(award, values)
+            except ValidationFailed as exc:  # the form's own check, before any warning
+                return await again(refusal_of(exc))
+            if warnings:
+                context = {"award": award, "values": values, "warnings": warnings}
+                return Template("reporting/portal/final_confirm.html", context=context)
+        return await submit_form(
+            final.submit(award_id, me, values, draft=draft),
+            done=f"/my/awards/{award_id}?done={'draft' if draft else 'final'}#final-report",
+            again=again,
         )
 
     @post(

@@ -16,7 +16,9 @@ from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.awards import queries as award_queries
+from grants.awards import rules as award_rules
 from grants.awards.queries import calls_with_awards
+from grants.calls.tables import PaymentMethod
 from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
@@ -24,7 +26,7 @@ from grants.core.params import MAX_ID, PathId
 from grants.reporting import forms, states
 from grants.reporting.queries.awards import award_facts
 from grants.reporting.queries.events import get_event, list_events
-from grants.reporting.queries.final import get_report
+from grants.reporting.queries.final import against_plan, get_report
 from grants.reporting.queries.queue import PAGE_SIZE, pending_counts, queue_page
 from grants.reporting.rules import event_flags
 from grants.reporting.service.review import Report, review
@@ -92,14 +94,26 @@ async def _final_page(
     report = await get_report(award_id, me)
     award = await award_facts(await award_queries.reportable_award(award_id, me))
     events = await list_events(award_id, me)
-    held = [e for e in events if e["status"] == EventStatus.held]
+    can_review = report["review"] == ReviewStatus.pending
+    # What approving would make due, by the call's payment method (the same rule the approval runs).
+    settlement = (
+        award_rules.settlement(
+            award["payment_method"],
+            award["amount_cents"],
+            await award_queries.paid_total(award_id),
+            report["spent_cents"],
+        )
+        if can_review
+        else None
+    )
     context = {
         "report": report,
         "award": award,
         "events": events,
-        "held_count": len(held),
-        "participants": sum(e["participants"] for e in held),
-        "can_review": report["review"] == ReviewStatus.pending,
+        "plan": await against_plan(award),
+        "costs_call": award["payment_method"] == PaymentMethod.costs,
+        "settlement": settlement,
+        "can_review": can_review,
         **_review_context(refusal, comment),
         "notice": {
             ReviewStatus.accepted: _("The final report is approved; the final payment is due."),

@@ -14,7 +14,7 @@ from litestar.exceptions import PermissionDeniedException
 from piccolo.query.functions.aggregate import Count, Sum
 from piccolo.query.functions.datetime import Month, Year
 
-from grants.awards.tables import Award, AwardStatus, Payment
+from grants.awards.tables import Award, AwardStatus, Payment, PaymentKind
 from grants.calls.tables import Call, CallStatus
 from grants.core.auth import Principal, Role
 from grants.core.errors import NotFound
@@ -55,7 +55,9 @@ async def due_cents(award_ids: list[int]) -> dict[int, int]:
         return {}
     rows = (
         await Payment.select(Payment.award, Sum(Payment.amount_cents, alias="due"))
-        .where(Payment.award.is_in(award_ids) & Payment.paid_on.is_null())
+        .where(
+            Payment.award.is_in(award_ids) & Payment.paid_on.is_null() & (Payment.kind != PaymentKind.refund)
+        )
         .group_by(Payment.award)
     )
     return {row["award"]: row["due"] or 0 for row in rows}
@@ -112,7 +114,12 @@ async def calls_of(codes: list[str]) -> list[dict[str, Any]]:
         state = Payment.paid_on.is_not_null() if paid else Payment.paid_on.is_null()
         rows = await (
             Payment.select(Payment.award.call.as_alias("call"), Sum(Payment.amount_cents, alias="cents"))
-            .where(state & Payment.award.call.is_in(ids) & (Payment.award.status != AwardStatus.declined))
+            .where(
+                state
+                & Payment.award.call.is_in(ids)
+                & (Payment.award.status != AwardStatus.declined)
+                & (Payment.kind != PaymentKind.refund)  # owed back by the grantee: not paid out
+            )
             .group_by(Payment.award.call)
         )
         return {row["call"]: row["cents"] or 0 for row in rows}

@@ -19,7 +19,7 @@ def _event_filter(review: str, call_id: int | None) -> Any:
 
 
 def _final_filter(review: str, call_id: int | None) -> Any:
-    where = FinalReport.id.is_not_null()
+    where = FinalReport.draft == False  # noqa: E712 - a draft is the grantee's, not staff's work yet
     if review != "all":
         where &= FinalReport.review == review
     if call_id is not None:

@@ -24,7 +24,7 @@ from piccolo.columns.combination import Combinable
 from piccolo.query.functions.aggregate import Count, Sum
 
 from grants.applications.tables import PlannedEvent
-from grants.awards.tables import Award, AwardStatus, Payment
+from grants.awards.tables import Award, AwardStatus, Payment, PaymentKind
 from grants.core.i18n import sort_key
 from grants.registry.queries import successor_map
 from grants.registry.tables import Municipality, School
@@ -133,7 +133,7 @@ async def paid_cents(award_ids: list[int] | None) -> dict[int, int]:
     )
     rows = (
         await Payment.select(Payment.award, Sum(Payment.amount_cents, alias="paid"))
-        .where(which & Payment.paid_on.is_not_null())
+        .where(which & Payment.paid_on.is_not_null() & (Payment.kind != PaymentKind.refund))
         .group_by(Payment.award)
     )
     return {row["award"]: row["paid"] or 0 for row in rows}

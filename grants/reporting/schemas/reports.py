@@ -154,9 +154,15 @@ class ReviewIn(msgspec.Struct):
 
 
 class FinalReportIn(msgspec.Struct):
+    """The final report. What it needs follows the call's payment method: `results` always; `spent`,
+    the eligible costs, in a costs call (a lump sum asks for none; an amount sent is kept). With
+    `draft: true` it is only saved, nothing required yet: files can be attached to the draft, and
+    a POST without `draft` submits it."""
+
     narrative: Narrative = ""
     results: Results = ""  # results against the objectives of the application
-    spent: Number | None = None  # a decimal string, "4512.40"; not above the award
+    spent: Number | None = None  # a decimal string, "4512.40"; at most 10 times the award
+    draft: bool = False
 
 
 class FinalAttachmentOut(msgspec.Struct):
@@ -178,6 +184,8 @@ class FinalReportOut(msgspec.Struct):
     reviewed_at: datetime | None
     due_on: date | None  # the project's end date + 30 days
     attachments: list[FinalAttachmentOut]
+    draft: bool = False  # saved by the grantee, not submitted yet (only the grantee sees a draft)
+    payment_method: str = "lump_sum"  # the call's: "lump_sum" | "costs" (then `spent` are the eligible costs)
 
 
 def event_dict(data: EventIn) -> dict[str, Any]:

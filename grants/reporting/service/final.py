@@ -1,6 +1,7 @@
 """The final report of an award: the grantee's account of the whole project, and its files.
 
-Submitted once (review `pending`); staff accept it, and the final payment
+Saved as a draft first if the grantee likes (`draft`: files can be attached, staff see nothing yet),
+submitted once (review `pending`); staff accept it, and the final payment
 falls due, or return it with a comment (service/review.py), and the grantee
 submits it again. Each step moves the award through awards.service.lifecycle, which
 owns its row. Due FINAL_REPORT_DAYS after the project's end date (rules.py).
@@ -30,16 +31,28 @@ from grants.reporting.tables import FinalReport, FinalReportAttachment, ReviewSt
 MAX_ATTACHMENTS = 20
 
 
-async def submit(award_id: int, principal: Principal, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """Submit the final report, or submit a returned one again; (the report, whether it is new)."""
+async def submit(
+    award_id: int, principal: Principal, data: dict[str, Any], *, draft: bool = False
+) -> tuple[dict[str, Any], bool]:
+    """Submit the final report, or submit a returned one again; (the report, whether it is new).
+
+    With `draft` the report is only saved (files can be attached to it, rules.clean_final checks
+    what it holds and requires nothing yet); the award moves to final_report_submitted only on a
+    submission. A returned report saved again stays returned until it is submitted."""
     if not principal.has(Role.applicant, Role.staff):
         raise NotFound
     award = await award_queries.reportable_award(award_id, principal)
-    clean = clean_final(data, award)
+    clean = clean_final(data, award, draft=draft)
     async with write_transaction():
         status = (await locked_award(award_id))["status"]
         existing = await for_update(FinalReport.select().where(FinalReport.award == award_id)).first()
-        if existing is not None and existing["review"] != ReviewStatus.returned:
+        own = principal.has(Role.applicant) and award["organisation"] == principal.organisation_id
+        if not own and (draft or (existing is not None and existing["draft"])):
+            # a draft is the grantee's own: staff neither see nor write one
+            raise Conflict(
+                _("Only the grantee saves a draft; staff see the final report once it is submitted.")
+            )
+        if existing is not None and not existing["draft"] and existing["review"] != ReviewStatus.returned:
             raise Conflict(
                 _("The final report is approved already.")
                 if existing["review"] == ReviewStatus.accepted
@@ -47,39 +60,54 @@ async def submit(award_id: int, principal: Principal, data: dict[str, Any]) -> t
             )
         if status not in RUNNING:
             raise Conflict(_("The final report is submitted while the project runs, after the agreement."))
-        moment = now()
-        values = clean | {"submitted_by": principal.user_id, "submitted_at": moment}
+        first = existing is None or existing["draft"]
+        values = dict(clean)
+        if not draft:
+            values |= {
+                "submitted_by": principal.user_id,
+                "submitted_at": now(),
+                "draft": False,
+                "review": ReviewStatus.pending,
+            }
+        elif existing is None:
+            values |= {"submitted_by": principal.user_id, "draft": True}
         if existing is None:
             created = await FinalReport.insert(
-                FinalReport(award=award_id, review=ReviewStatus.pending, **values)
+                FinalReport(award=award_id, **({"review": ReviewStatus.pending} | values))
             ).returning(FinalReport.id)
             report_id = created[0]["id"]
         else:
             report_id = existing["id"]
             changes = {getattr(FinalReport, key): value for key, value in values.items()}
-            await FinalReport.update(changes | {FinalReport.review: ReviewStatus.pending}).where(
-                FinalReport.id == report_id
-            )
+            await FinalReport.update(changes).where(FinalReport.id == report_id)
+        after = (existing or {"review": ReviewStatus.pending.value, "spent_cents": 0}) | values
         await audit.record(
-            "submit" if existing is None else "resubmit",
+            "save_draft" if draft else "submit" if first else "resubmit",
             "final_report",
             report_id,
             actor=principal,
-            before={"review": existing["review"]} if existing else None,
-            after={"review": ReviewStatus.pending.value, "spent": format_cents(clean["spent_cents"])},
+            before={"review": existing["review"], "draft": existing["draft"]} if existing else None,
+            after={
+                "review": str(after["review"]),
+                "draft": bool(after.get("draft", False)),
+                "spent": format_cents(after["spent_cents"]),
+            },
             award=award_id,
         )
-        await lifecycle.final_report_submitted(award_id, principal)
+        if not draft:
+            await lifecycle.final_report_submitted(award_id, principal)
     return await get_report(award_id, principal), existing is None
 
 
 async def _open_report(award_id: int, principal: Principal, lock: bool = False) -> dict[str, Any]:
-    """The report files may be added to: submitted and not approved yet."""
-    await award_queries.reportable_award(award_id, principal)
+    """The report files may be added to: saved as a draft (by the grantee) or submitted, and not
+    approved yet."""
+    award = await award_queries.reportable_award(award_id, principal)
     query = FinalReport.select().where(FinalReport.award == award_id)
     row = await (for_update(query) if lock else query).first()
-    if row is None:
-        raise Conflict(_("Submit the final report first, then attach its files."))
+    own = principal.has(Role.applicant) and award["organisation"] == principal.organisation_id
+    if row is None or (row["draft"] and not own):
+        raise Conflict(_("Save the final report as a draft or submit it first, then attach its files."))
     if row["review"] == ReviewStatus.accepted:
         raise Conflict(_("The final report is approved already."))
     return row

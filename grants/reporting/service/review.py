@@ -70,7 +70,7 @@ async def review(
             award = await award_queries.reportable_award(key, principal)
             await locked_award(key)
             row = await for_update(FinalReport.select().where(FinalReport.award == key)).first()
-            if row is None:
+            if row is None or row["draft"]:  # a draft is the grantee's until submitted
                 raise NotFound
             if row["review"] != ReviewStatus.pending:
                 raise Conflict(_("Only a final report waiting for review can be approved or returned."))
@@ -103,7 +103,7 @@ async def review(
             if verdict == ReviewStatus.returned:
                 await notify.event_returned(row, award, comment, moment)
         elif verdict == ReviewStatus.accepted:
-            await lifecycle.final_report_approved(key, principal)
+            await lifecycle.final_report_approved(key, principal, row["spent_cents"])
         else:
             await lifecycle.final_report_returned(key, principal)
             await notify.final_returned(award, comment, moment)

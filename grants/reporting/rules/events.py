@@ -1,65 +1,26 @@
-"""Pure rules of reporting: when reports are due, and what makes an event report valid.
-
-Due days and reminders: the programme's days, in one place. An event report: counts are whole
-numbers from 0, the grade bands add up to the total, at most MAX_PARTICIPANTS and, above
-LARGE_EVENT, confirmed by the grantee; the pupils at risk are some of them; a held event has a day
-within the project period and not in the future (Riga time); a planned one is planned within the
-period. The school is one of the register's, and one the programme counts (`school_basis`): planned
-in the application, or taking part in PuMPuRS on the day in the call's municipality (merged
-predecessors included); any other needs the grantee's reason and the staff's approval. The caller
-looks the facts up and passes them in: these rules read no database.
-"""
+"""What makes an event report valid: its school, its counts, its day (see the package's docstring)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from grants.applications.rules import MAX_EVENTS
 from grants.applications.tables import EventKind
 from grants.core.errors import Conflict, ValidationFailed
 from grants.core.i18n import _
-from grants.core.money import MoneyError, format_cents, parse_cents
 from grants.core.time import riga_today
-from grants.reporting.states import DECISIONS
+from grants.reporting.rules.common import (
+    COMMENT_LIMIT,
+    COUNT_LIMIT,
+    LARGE_EVENT,
+    LIMITS,
+    MAX_EVENTS_PER_AWARD,
+    MAX_PARTICIPANTS,
+)
 from grants.reporting.tables import GRADE_BANDS, EventStatus, ReviewStatus
 
-EVENT_REPORT_DAYS = 30  # a held event is expected to be reported within this many days
-FINAL_REPORT_DAYS = 30  # the final report is due this many days after the project's end date
-FINAL_REMINDER_DAYS = 14  # the reminder goes out this many days before the final report is due
-EVENT_REMINDER_DAYS = 14  # a planned event unreported this many days after its date is reminded of
-
-
-def _after(day: date | None, days: int) -> date | None:
-    if day is None:
-        return None
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:  # a day near 9999-12-31 has no due day
-        return None
-
-
-def final_report_due(end_date: date | None) -> date | None:
-    return _after(end_date, FINAL_REPORT_DAYS)
-
-
-def event_report_due(day: date | None) -> date | None:
-    return _after(day, EVENT_REPORT_DAYS)
-
-
-LIMITS = {"title": 300, "description": 5000, "cancel_reason": 2000, "school_reason": 2000}
-COMMENT_LIMIT = 2000  # a review's comment, and the staff's reason for approving a school
-TEXT_LIMIT = 20_000  # each text of the final report
-MAX_PARTICIPANTS = 1_000  # one event in one school: more is refused
-LARGE_EVENT = 200  # more participants than this: the grantee confirms the count
-# A count typed beyond this is not read as a number at all (it would not fit the column either).
-COUNT_LIMIT = 1_000_000_000
-# Reports of one award, whatever their state: as many as the application may plan events
-# (applications.rules.MAX_EVENTS, 200), so every planned event can be reported; for the longest
-# project (18 months, about 78 weeks) that is more than two events a week. Checked under the award's lock.
-MAX_EVENTS_PER_AWARD = MAX_EVENTS
 # Each grade band and the column that counts it.
 BAND_FIELDS = {
     "1-4": "participants_1_4",
@@ -342,50 +303,3 @@ def school_approval(basis: SchoolBasis, verdict: ReviewStatus, approve: bool, re
     if errors:
         raise ValidationFailed(errors)
     return reason
-
-
-def review_verdict(decision: str, comment: str | None) -> tuple[ReviewStatus, str]:
-    """A staff review's decision (states.DECISIONS) and comment, checked: (the review state, the comment)."""
-    comment = (comment or "").strip()
-    errors: dict[str, str] = {}
-    verdict = DECISIONS.get(decision)
-    if verdict is None:
-        errors["decision"] = _("Choose accept or return.")
-    if len(comment) > COMMENT_LIMIT:
-        errors["comment"] = _("At most {n} characters.").format(n=COMMENT_LIMIT)
-    elif verdict == ReviewStatus.returned and not comment:
-        errors["comment"] = _("Say what the grantee should correct.")
-    if errors or verdict is None:
-        raise ValidationFailed(errors)
-    return verdict, comment
-
-
-def clean_final(data: dict[str, Any], award: dict[str, Any]) -> dict[str, Any]:
-    """The final report's columns from what the grantee sent, or ValidationFailed with every problem."""
-    errors: dict[str, str] = {}
-    clean: dict[str, Any] = {}
-    for field, message in (
-        ("narrative", _("Tell what the project did.")),
-        ("results", _("Give the results against the objectives of the application.")),
-    ):
-        text = str(data.get(field) or "").strip()
-        if len(text) > TEXT_LIMIT:
-            errors[field] = _("At most {n} characters.").format(n=TEXT_LIMIT)
-        elif not text:
-            errors[field] = message
-        clean[field] = text
-    spent = data.get("spent")
-    try:
-        if not isinstance(spent, str):
-            raise MoneyError("not a string")
-        clean["spent_cents"] = parse_cents(spent)
-    except MoneyError:
-        errors["spent"] = _("Enter the amount spent in euros with at most two decimals, e.g. 4512.40.")
-    else:
-        if clean["spent_cents"] > award["amount_cents"]:
-            errors["spent"] = _("The amount spent cannot be more than the award of {amount} EUR.").format(
-                amount=format_cents(award["amount_cents"])
-            )
-    if errors:
-        raise ValidationFailed(errors)
-    return clean
