@@ -28,7 +28,7 @@ ROOMS = frozenset(
         "piccolo_app",
     }
 )
-FOLDER_ROOMS = frozenset({"service", "queries", "pages", "exports", "schemas", "api"})
+FOLDER_ROOMS = frozenset({"service", "queries", "pages", "exports", "schemas", "api", "rules"})
 AUDIENCES = ("portal", "staff", "reviewer", "public", "municipality")
 MAX_LINES = 400
 
