@@ -22,7 +22,7 @@ async def staff_record_agreement(staff: Page, story: Story) -> None:
         "section", has=staff.get_by_role("heading", name=f"{story.reference} · {story.project}")
     )
     await expect(award.locator("dt:has-text('Grant') + dd")).to_have_text(story.amount)
-    await expect(award.locator(".award-status")).to_have_text(re.compile(r"^Awarded, agreement not signed"))
+    await expect(award.locator(".award-status")).to_have_text(re.compile(r"agreement not signed yet$"))
     await award.get_by_label("Agreement number").fill(f"{story.reference}/L")
     await award.get_by_label("Signed agreement").set_input_files(
         {"name": "ligums.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Ligums")}
@@ -57,6 +57,7 @@ async def grantee_reports_events(ngo: Page, story: Story) -> None:
         await expect(ngo.get_by_label("Title")).to_have_value(title)
         await ngo.get_by_label("Held on").fill(day.isoformat())
         await ngo.get_by_label("Participants in total").fill(str(participants))
+        await ngo.get_by_label("Of them, at risk of early school leaving").fill(str(number + 2))
         for band, count in bands.items():
             await ngo.get_by_label(band).fill(str(count))
         await ngo.get_by_label("Description").fill("Spēles, sarunas un kopīgs darbs komandās.")

@@ -24,6 +24,7 @@ class Cast:
     reviewers: tuple[tuple[str, str], ...]  # (e-mail, name)
     coordinator: str
     schools: tuple[tuple[str, str], ...]  # (registration number, name)
+    national: str = ""  # national programme staff (IKVD), who approve the award decision
 
 
 def past_period() -> tuple[date, date]:
