@@ -206,12 +206,13 @@ class PaymentApi(Controller):
     )
     async def register(
         self,
+        me: Me,
         status: FromQuery[str | None] = None,
         call_id: FromQuery[int | None] = None,
         page: FromQuery[int | None] = None,
         per_page: FromQuery[int | None] = None,
     ) -> RegisterPage:
-        selected = queries.parse_filter(status, call_id)
+        selected = queries.parse_filter(status, call_id, me.staff_scope)
         number, size = queries.paging(page, per_page)
         result = await queries.page_of(selected, number, size)
         fields = RegisterRow.__struct_fields__
@@ -249,9 +250,9 @@ class PaymentExportApi(Controller):
         responses=errors(401, 403, 422),
     )
     async def export(
-        self, status: FromQuery[str | None] = None, call_id: FromQuery[int | None] = None
+        self, me: Me, status: FromQuery[str | None] = None, call_id: FromQuery[int | None] = None
     ) -> Stream:
-        selected = queries.parse_filter(status, call_id)
+        selected = queries.parse_filter(status, call_id, me.staff_scope)
         return Stream(
             exports.csv_stream(selected),
             media_type="text/csv",

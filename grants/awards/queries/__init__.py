@@ -19,6 +19,7 @@ from grants.awards.rules import Room
 from grants.awards.states import RELEASED, award_statuses
 from grants.awards.tables import Agreement, Award, AwardStatus, Payment
 from grants.core.auth import Principal, Role
+from grants.core.db import scoped, within
 from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
@@ -65,8 +66,13 @@ def payment_out(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _staff_scope(principal: Principal) -> frozenset[int] | None:
+    """A staff member's municipalities (None: national staff, or not staff: no narrowing here)."""
+    return principal.staff_scope if principal.has(Role.staff) else None
+
+
 async def list_awards(principal: Principal) -> list[dict[str, Any]]:
-    """The caller's organisation's awards; staff see all."""
+    """The caller's organisation's awards; staff those of their municipalities' calls (national: all)."""
     query = Award.select(
         Award.id,
         Award.call,
@@ -79,7 +85,7 @@ async def list_awards(principal: Principal) -> list[dict[str, Any]]:
         if principal.organisation_id is None:
             return []
         query = query.where(Award.application.organisation == principal.organisation_id)
-    return await query
+    return await scoped(query, Award.call.municipality, _staff_scope(principal))
 
 
 async def reportable_award(award_id: int, principal: Principal) -> dict[str, Any]:
@@ -100,7 +106,7 @@ async def reportable_awards(principal: Principal) -> list[dict[str, Any]]:
         if not principal.has(Role.applicant) or principal.organisation_id is None:
             return []
         query = query.where(Award.application.organisation == principal.organisation_id)
-    return await query
+    return await scoped(query, Award.call.municipality, _staff_scope(principal))
 
 
 async def agreement_document(award_id: int, principal: Principal) -> dict[str, Any]:
@@ -199,10 +205,18 @@ async def room_of(call: dict[str, Any]) -> Room:
 
 
 async def awards_page(
-    status: str | None, call_id: int | None, award_id: int | None, page: int, per_page: int
+    status: str | None,
+    call_id: int | None,
+    award_id: int | None,
+    page: int,
+    per_page: int,
+    scope: frozenset[int] | None = None,
 ) -> dict[str, Any]:
-    """A page of the staff's award list (newest first) with its agreements and payments."""
+    """A page of the staff's award list (newest first) with its agreements and payments, of the calls
+    of the municipalities in `scope` (Principal.staff_scope; None: all)."""
     condition: Any = Award.id.is_not_null()
+    if (mine := within(Award.call.municipality, scope)) is not None:
+        condition &= mine
     if status in award_statuses():
         condition &= Award.status == status
     else:
@@ -246,9 +260,10 @@ async def awards_page(
     }
 
 
-async def calls_with_awards() -> list[dict[str, Any]]:
-    """The calls that have any award, for the awards page's call filter."""
-    rows = await Award.select(Award.call.as_alias("id"), Award.call.title.as_alias("title")).distinct()
+async def calls_with_awards(scope: frozenset[int] | None = None) -> list[dict[str, Any]]:
+    """The calls that have any award (of the municipalities in `scope`), for a call filter."""
+    query = Award.select(Award.call.as_alias("id"), Award.call.title.as_alias("title")).distinct()
+    rows = await scoped(query, Award.call.municipality, scope)
     return sorted(rows, key=lambda r: (r["title"].casefold(), r["id"]))
 
 
@@ -259,6 +274,7 @@ async def calls_with_awards() -> list[dict[str, Any]]:
 class Filter:
     status: str = ""  # "", "unpaid", "paid" or "overdue"
     call_id: int | None = None
+    scope: frozenset[int] | None = None  # the calls' municipalities (Principal.staff_scope); None: all
 
     def where(self, today: date) -> Any:
         condition: Any = Payment.id.is_not_null()
@@ -270,10 +286,12 @@ class Filter:
             condition &= Payment.paid_on.is_null() & (Payment.due_on < today)
         if self.call_id is not None:
             condition &= Payment.award.call == self.call_id
+        if (mine := within(Payment.award.call.municipality, self.scope)) is not None:
+            condition &= mine
         return condition
 
 
-def parse_filter(status: str | None, call_id: int | None) -> Filter:
+def parse_filter(status: str | None, call_id: int | None, scope: frozenset[int] | None = None) -> Filter:
     status = (status or "").strip()
     errors = {}
     if status and status not in FILTERS:
@@ -282,7 +300,7 @@ def parse_filter(status: str | None, call_id: int | None) -> Filter:
         errors["call_id"] = _("No such call.")
     if errors:
         raise ValidationFailed(errors)
-    return Filter(status, call_id)
+    return Filter(status, call_id, scope)
 
 
 def paging(page: int | None, per_page: int | None, default: int = 50) -> tuple[int, int]:
@@ -348,11 +366,12 @@ async def page_of(selected: Filter, page: int, per_page: int) -> dict[str, Any]:
     }
 
 
-async def calls_with_payments() -> list[dict[str, Any]]:
-    """The calls that have any payment, for the register's call filter."""
-    rows = await Payment.select(
+async def calls_with_payments(scope: frozenset[int] | None = None) -> list[dict[str, Any]]:
+    """The calls that have any payment (of the municipalities in `scope`), for the register's filter."""
+    query = Payment.select(
         Payment.award.call.as_alias("id"), Payment.award.call.title.as_alias("title")
     ).distinct()
+    rows = await scoped(query, Payment.award.call.municipality, scope)
     return sorted(rows, key=lambda r: (r["title"].casefold(), r["id"]))
 
 
