@@ -14,7 +14,7 @@ from piccolo.query.functions.aggregate import Count
 from grants.applications.tables import Application, ApplicationStatus, Clarification
 from grants.awards.tables import Agreement, Award, AwardStatus, Payment
 from grants.calls.tables import Call, CallStatus
-from grants.core.db import scoped
+from grants.core.auth import scoped
 from grants.core.i18n import _
 from grants.core.time import now, riga_today
 from grants.reporting.tables import EventReport, EventStatus, FinalReport, ReviewStatus

@@ -20,8 +20,8 @@ from grants.applications.tables import (
     PlannedEvent,
 )
 from grants.calls.tables import Call, CallStatus
-from grants.core.auth import Principal, Role
-from grants.core.db import engine, for_update, municipality_resolver, within
+from grants.core.auth import Principal, Role, within
+from grants.core.db import engine, for_update, municipality_resolver
 from grants.core.errors import NotFound
 from grants.core.params import MAX_ID
 from grants.core.time import from_db, now

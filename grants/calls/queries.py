@@ -8,8 +8,8 @@ from litestar.exceptions import NotFoundException
 
 from grants.calls.states import PUBLIC_STATUSES, phase
 from grants.calls.tables import Call, CallDocument, Criterion
-from grants.core.auth import Principal, Role
-from grants.core.db import frozen, municipality_resolver, within
+from grants.core.auth import Principal, Role, within
+from grants.core.db import frozen, municipality_resolver
 from grants.core.errors import NotFound
 from grants.core.i18n import _
 from grants.core.time import now

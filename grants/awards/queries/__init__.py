@@ -18,8 +18,7 @@ from grants.accounts.rules import group_iban
 from grants.awards.rules import Room
 from grants.awards.states import RELEASED, award_statuses
 from grants.awards.tables import Agreement, Award, AwardStatus, Payment
-from grants.core.auth import Principal, Role
-from grants.core.db import scoped, within
+from grants.core.auth import Principal, Role, scoped, within
 from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents

@@ -25,7 +25,8 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from grants.calls.tables import Call
-from grants.core.db import engine, within
+from grants.core.auth import within
+from grants.core.db import engine
 from grants.core.errors import NotFound
 from grants.core.filetypes import content_disposition
 from grants.core.spreadsheet import csv_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grants.core.db import within
+from grants.core.auth import within
 from grants.reporting.tables import EventReport, EventStatus, FinalReport
 
 PAGE_SIZE = 25
