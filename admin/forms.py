@@ -26,7 +26,14 @@ RoleName = Literal["staff", "reviewer", "coordinator", "applicant"]
 class GrantRole(PanelForm):
     email: str = Field(max_length=MAX_EMAIL, description="the user's e-mail address")
     role: RoleName = "reviewer"
-    municipality_code: str = Field("", max_length=10, description="only for coordinators, e.g. LV-016")
+    municipality_code: str = Field(
+        "",
+        max_length=10,
+        description=(
+            "coordinators: required, e.g. LV-016; staff: the municipality whose calls they run "
+            "(grant again for another), empty for national staff"
+        ),
+    )
 
 
 class RevokeRole(PanelForm):
@@ -83,7 +90,7 @@ FORMS = [
         name="Revoke a role",
         pydantic_model=RevokeRole,
         endpoint=revoke_role,
-        description="Take a role away from a user (a coordinator loses every municipality).",
+        description="Take a role away from a user (a coordinator or municipal staff member loses every municipality).",
         form_group="Accounts",
     ),
 ]

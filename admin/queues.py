@@ -14,6 +14,7 @@ from piccolo.query.functions.aggregate import Count
 from grants.applications.tables import Application, ApplicationStatus, Clarification
 from grants.awards.tables import Agreement, Award, AwardStatus, Payment
 from grants.calls.tables import Call, CallStatus
+from grants.core.auth import scoped
 from grants.core.i18n import _
 from grants.core.time import now, riga_today
 from grants.reporting.tables import EventReport, EventStatus, FinalReport, ReviewStatus
@@ -40,8 +41,12 @@ class Queue:
         return sum(row.count for row in self.rows)
 
 
-async def _call_titles() -> dict[int, str]:
-    return {row["id"]: row["title"] for row in await Call.select(Call.id, Call.title)}
+Scope = frozenset[int] | None  # the staff member's municipalities (Principal.staff_scope); None: all
+
+
+async def _call_titles(scope: Scope = None) -> dict[int, str]:
+    rows = await scoped(Call.select(Call.id, Call.title), Call.municipality, scope)
+    return {row["id"]: row["title"] for row in rows}
 
 
 def _per_call(rows: list[dict[str, Any]], titles: dict[int, str], href: str) -> list[QueueRow]:
@@ -52,13 +57,12 @@ def _per_call(rows: list[dict[str, Any]], titles: dict[int, str], href: str) -> 
     ]
 
 
-async def to_screen(titles: dict[int, str]) -> Queue:
+async def to_screen(titles: dict[int, str], scope: Scope = None) -> Queue:
     """Submitted applications of calls past their deadline: eligibility is checked next."""
-    rows = (
-        await Application.select(Application.call, Count(Application.id, alias="n"))
-        .where((Application.status == ApplicationStatus.submitted) & (Application.call.closes_at <= now()))
-        .group_by(Application.call)
+    query = Application.select(Application.call, Count(Application.id, alias="n")).where(
+        (Application.status == ApplicationStatus.submitted) & (Application.call.closes_at <= now())
     )
+    rows = await scoped(query, Application.call.municipality, scope).group_by(Application.call)
     return Queue(
         "screen",
         _("Applications to screen"),
@@ -67,19 +71,19 @@ async def to_screen(titles: dict[int, str]) -> Queue:
     )
 
 
-async def clarifications(titles: dict[int, str]) -> Queue:
+async def clarifications(titles: dict[int, str], scope: Scope = None) -> Queue:
     """Questions asked and not answered yet; the overdue ones are counted apart."""
     open_questions = Clarification.answered_at.is_null() & (
         Clarification.application.status == ApplicationStatus.clarification
     )
-    rows = (
-        await Clarification.select(
-            Clarification.application.call.as_alias("call"), Count(Clarification.id, alias="n")
-        )
-        .where(open_questions)
-        .group_by(Clarification.application.call)
+    mine = Clarification.application.call.municipality
+    query = Clarification.select(
+        Clarification.application.call.as_alias("call"), Count(Clarification.id, alias="n")
+    ).where(open_questions)
+    rows = await scoped(query, mine, scope).group_by(Clarification.application.call)
+    overdue = await scoped(
+        Clarification.count().where(open_questions & (Clarification.due_at < now())), mine, scope
     )
-    overdue = await Clarification.count().where(open_questions & (Clarification.due_at < now()))
     return Queue(
         "clarifications",
         _("Clarifications awaiting answers"),
@@ -89,17 +93,14 @@ async def clarifications(titles: dict[int, str]) -> Queue:
     )
 
 
-async def reviews_overdue(titles: dict[int, str]) -> Queue:
+async def reviews_overdue(titles: dict[int, str], scope: Scope = None) -> Queue:
     """Assignments still open after their call's review deadline."""
-    rows = (
-        await Assignment.select(Assignment.call, Count(Assignment.id, alias="n"))
-        .where(
-            (Assignment.status == AssignmentStatus.pending)
-            & Assignment.call.review_closes_at.is_not_null()
-            & (Assignment.call.review_closes_at < now())
-        )
-        .group_by(Assignment.call)
+    query = Assignment.select(Assignment.call, Count(Assignment.id, alias="n")).where(
+        (Assignment.status == AssignmentStatus.pending)
+        & Assignment.call.review_closes_at.is_not_null()
+        & (Assignment.call.review_closes_at < now())
     )
+    rows = await scoped(query, Assignment.call.municipality, scope).group_by(Assignment.call)
     return Queue(
         "reviews",
         _("Reviews overdue"),
@@ -108,12 +109,13 @@ async def reviews_overdue(titles: dict[int, str]) -> Queue:
     )
 
 
-async def calls_to_close(titles: dict[int, str]) -> Queue:
+async def calls_to_close(titles: dict[int, str], scope: Scope = None) -> Queue:
     """Published calls past their deadline (to close) and closed ones still to decide."""
-    rows = await Call.select(Call.id, Call.status, Call.closes_at).where(
+    query = Call.select(Call.id, Call.status, Call.closes_at).where(
         ((Call.status == CallStatus.published) & (Call.closes_at <= now()))
         | Call.status.is_in([CallStatus.closed, CallStatus.in_review])
     )
+    rows = await scoped(query, Call.municipality, scope)
     return Queue(
         "calls",
         _("Calls past their deadline"),
@@ -125,13 +127,12 @@ async def calls_to_close(titles: dict[int, str]) -> Queue:
     )
 
 
-async def agreements_to_record(titles: dict[int, str]) -> Queue:
+async def agreements_to_record(titles: dict[int, str], scope: Scope = None) -> Queue:
     signed = Agreement.select(Agreement.award)
-    rows = (
-        await Award.select(Award.call, Count(Award.id, alias="n"))
-        .where((Award.status == AwardStatus.awarded) & Award.id.not_in(signed))
-        .group_by(Award.call)
+    query = Award.select(Award.call, Count(Award.id, alias="n")).where(
+        (Award.status == AwardStatus.awarded) & Award.id.not_in(signed)
     )
+    rows = await scoped(query, Award.call.municipality, scope).group_by(Award.call)
     return Queue(
         "agreements",
         _("Agreements to record"),
@@ -140,14 +141,16 @@ async def agreements_to_record(titles: dict[int, str]) -> Queue:
     )
 
 
-async def payments_due(titles: dict[int, str]) -> Queue:
+async def payments_due(titles: dict[int, str], scope: Scope = None) -> Queue:
     open_payments = Payment.paid_on.is_null()
-    rows = (
-        await Payment.select(Payment.award.call.as_alias("call"), Count(Payment.id, alias="n"))
-        .where(open_payments)
-        .group_by(Payment.award.call)
+    mine = Payment.award.call.municipality
+    query = Payment.select(Payment.award.call.as_alias("call"), Count(Payment.id, alias="n")).where(
+        open_payments
     )
-    overdue = await Payment.count().where(open_payments & (Payment.due_on < riga_today()))
+    rows = await scoped(query, mine, scope).group_by(Payment.award.call)
+    overdue = await scoped(
+        Payment.count().where(open_payments & (Payment.due_on < riga_today())), mine, scope
+    )
     return Queue(
         "payments",
         _("Payments due"),
@@ -157,17 +160,21 @@ async def payments_due(titles: dict[int, str]) -> Queue:
     )
 
 
-async def reports_to_review(titles: dict[int, str]) -> Queue:
-    events = (
-        await EventReport.select(EventReport.award.call.as_alias("call"), Count(EventReport.id, alias="n"))
-        .where((EventReport.status == EventStatus.held) & (EventReport.review == ReviewStatus.pending))
-        .group_by(EventReport.award.call)
-    )
-    finals = (
-        await FinalReport.select(FinalReport.award.call.as_alias("call"), Count(FinalReport.id, alias="n"))
-        .where((FinalReport.review == ReviewStatus.pending) & (FinalReport.draft == False))  # noqa: E712
-        .group_by(FinalReport.award.call)
-    )
+async def reports_to_review(titles: dict[int, str], scope: Scope = None) -> Queue:
+    events = await scoped(
+        EventReport.select(EventReport.award.call.as_alias("call"), Count(EventReport.id, alias="n")).where(
+            (EventReport.status == EventStatus.held) & (EventReport.review == ReviewStatus.pending)
+        ),
+        EventReport.award.call.municipality,
+        scope,
+    ).group_by(EventReport.award.call)
+    finals = await scoped(
+        FinalReport.select(FinalReport.award.call.as_alias("call"), Count(FinalReport.id, alias="n")).where(
+            (FinalReport.review == ReviewStatus.pending) & (FinalReport.draft == False)  # noqa: E712
+        ),
+        FinalReport.award.call.municipality,
+        scope,
+    ).group_by(FinalReport.award.call)
     merged: dict[int, int] = {}
     for row in [*events, *finals]:
         merged[row["call"]] = merged.get(row["call"], 0) + row["n"]
@@ -179,14 +186,15 @@ async def reports_to_review(titles: dict[int, str]) -> Queue:
     )
 
 
-async def staff_queues() -> list[Queue]:
-    titles = await _call_titles()
+async def staff_queues(scope: Scope = None) -> list[Queue]:
+    """The queues of the calls of the municipalities in `scope` (a municipal staff member's); None: all."""
+    titles = await _call_titles(scope)
     return [
-        await to_screen(titles),
-        await clarifications(titles),
-        await reviews_overdue(titles),
-        await calls_to_close(titles),
-        await agreements_to_record(titles),
-        await payments_due(titles),
-        await reports_to_review(titles),
+        await to_screen(titles, scope),
+        await clarifications(titles, scope),
+        await reviews_overdue(titles, scope),
+        await calls_to_close(titles, scope),
+        await agreements_to_record(titles, scope),
+        await payments_due(titles, scope),
+        await reports_to_review(titles, scope),
     ]

@@ -234,7 +234,13 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("email")
     create.add_argument("--password", required=True)
     create.add_argument("--role", required=True, choices=["staff", "reviewer", "coordinator", "applicant"])
-    create.add_argument("--municipality", help="ISO 3166-2:LV code; required for coordinators")
+    create.add_argument(
+        "--municipality",
+        help=(
+            "ISO 3166-2:LV code; required for coordinators; for staff, a municipality whose calls they run "
+            "(none: national staff; run again with another code to add one)"
+        ),
+    )
     create.add_argument("--name", help="the person's full name")
     create.set_defaults(func=cmd_createuser)
 

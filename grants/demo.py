@@ -33,6 +33,23 @@ DEMO_SCHOOLS = [
 DEMO_USERS = [
     # (role label, e-mail, password, role, municipality, name)
     ("staff", "staff@demo.grants.lv", "demo-staff-2026", Role.staff, None, "Ilze Programma"),
+    # Municipal programme staff: each runs the calls of one municipality only.
+    (
+        "staff/LV-016",
+        "staff-bauska@demo.grants.lv",
+        "demo-staff-2026",
+        Role.staff,
+        "LV-016",
+        "Dace Bauskniece",
+    ),
+    (
+        "staff/LV-041",
+        "staff-jelgava@demo.grants.lv",
+        "demo-staff-2026",
+        Role.staff,
+        "LV-041",
+        "Māris Jelgavnieks",
+    ),
     ("reviewer", "reviewer1@demo.grants.lv", "demo-review-2026", Role.reviewer, None, "Jānis Vērtētājs"),
     ("reviewer", "reviewer2@demo.grants.lv", "demo-review-2026", Role.reviewer, None, "Līga Vērtētāja"),
     (
@@ -57,6 +74,12 @@ DEMO_ORGANISATION = {
 
 
 DEMO_CALL_TITLE = "Jauniešu iniciatīvu projektu konkurss Bauskas novadā"
+DEMO_CALL_JELGAVA = "Jauniešu iniciatīvu projektu konkurss Jelgavas novadā"
+DEMO_CALLS = [
+    # (title, municipality, the e-mail of the municipal staff member who runs it)
+    (DEMO_CALL_TITLE, "LV-016", "staff-bauska@demo.grants.lv"),
+    (DEMO_CALL_JELGAVA, "LV-041", "staff-jelgava@demo.grants.lv"),
+]
 DEMO_CALL_DESCRIPTION = """Konkursā var pieteikties biedrības, nodibinājumi un jaunatnes organizācijas,
 kas īsteno jauniešu iniciatīvu projektus ar izglītojamajiem, kuriem ir risks priekšlaicīgi pārtraukt mācības.
 
@@ -85,19 +108,23 @@ DEMO_CRITERIA = [
 ]
 
 
-async def _demo_call() -> None:
-    """A published call in Bauskas novads, open for a month from the first demo load."""
+async def _demo_call(title: str, municipality_code: str, staff_email: str) -> None:
+    """A published call of one municipality, made and published by its municipal staff member,
+    open for a month from the first demo load."""
+    from grants.accounts.queries import load_principal, user_id_by_email
     from grants.calls import service as calls
     from grants.calls.tables import Call
 
-    if await Call.exists().where(Call.title == DEMO_CALL_TITLE):
+    if await Call.exists().where(Call.title == title):
         return
+    user_id = await user_id_by_email(staff_email)
+    staff = await load_principal(user_id) if user_id is not None else None
     moment = now()
     call_id = await calls.create_call(
         {
-            "title": DEMO_CALL_TITLE,
+            "title": title,
             "description": DEMO_CALL_DESCRIPTION,
-            "municipality_code": "LV-016",
+            "municipality_code": municipality_code,
             "budget": "46000.00",
             "max_amount": "4600.00",
             "fixed_amount": True,
@@ -107,9 +134,9 @@ async def _demo_call() -> None:
             "score_threshold": "30",
             "criteria": DEMO_CRITERIA,
         },
-        actor=None,
+        actor=staff,
     )
-    await calls.publish(call_id, actor=None)
+    await calls.publish(call_id, actor=staff)
 
 
 async def load_demo() -> list[tuple[str, str, str]]:
@@ -143,5 +170,6 @@ async def load_demo() -> list[tuple[str, str, str]]:
         if made.user_id is not None:  # the demo's address needs no link to be confirmed
             await confirmation.mark_confirmed(made.user_id)
     logins.append((label, email, password))
-    await _demo_call()
+    for title, code, staff_email in DEMO_CALLS:
+        await _demo_call(title, code, staff_email)
     return logins

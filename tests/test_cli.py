@@ -264,6 +264,8 @@ async def test_migrate_with_bad_database_url_says_so_in_one_line(database, tmp_p
 
 DEMO_LOGINS = [
     ("staff", "staff@demo.grants.lv", "demo-staff-2026"),
+    ("staff/LV-016", "staff-bauska@demo.grants.lv", "demo-staff-2026"),
+    ("staff/LV-041", "staff-jelgava@demo.grants.lv", "demo-staff-2026"),
     ("reviewer", "reviewer1@demo.grants.lv", "demo-review-2026"),
     ("reviewer", "reviewer2@demo.grants.lv", "demo-review-2026"),
     ("coordinator", "bauska@demo.grants.lv", "demo-coord-2026"),
@@ -304,6 +306,8 @@ async def test_demo_logins_work(client):
         seen[email] = (profile["roles"], profile["municipalities"], profile["organisation_id"] is not None)
     assert seen == {
         "staff@demo.grants.lv": (["staff"], [], False),
+        "staff-bauska@demo.grants.lv": (["staff"], [], False),
+        "staff-jelgava@demo.grants.lv": (["staff"], [], False),
         "reviewer1@demo.grants.lv": (["reviewer"], [], False),
         "reviewer2@demo.grants.lv": (["reviewer"], [], False),
         "bauska@demo.grants.lv": (["coordinator"], ["LV-016"], False),

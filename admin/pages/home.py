@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 from admin.queues import staff_queues
 from admin.queues_approval import approval_queues
 from grants.core.auth import Me, Role, public, roles
+from grants.registry.queries import list_municipalities
 
 
 class BackOfficeHome(Controller):
@@ -27,10 +28,22 @@ class BackOfficeHome(Controller):
     async def home(self, me: Me) -> Template | Redirect:
         if not me.has(Role.staff):
             return Redirect("/admin/reviews")
-        queues = await staff_queues()
+        queues = await staff_queues(me.staff_scope)
         queues = [*await approval_queues(me), *queues]  # national approval (issue 14)
-        context = {"queues": queues, "reviewer": me.has(Role.reviewer)}
+        context = {
+            "queues": queues,
+            "reviewer": me.has(Role.reviewer),
+            "works_for": await works_for(me.staff_scope),
+        }
         return Template("admin/home.html", context=context)
+
+
+async def works_for(scope: frozenset[int] | None) -> list[str] | None:
+    """The names of the municipalities a municipal staff member runs calls of (today's, not the ones
+    merged into them); None for national staff."""
+    if scope is None:
+        return None
+    return [row["name"] for row in await list_municipalities(current_only=True) if row["id"] in scope]
 
 
 def _moved(request: Request[Any, Any, Any], target: str) -> Redirect:

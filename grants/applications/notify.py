@@ -11,12 +11,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from grants.accounts.queries import Recipient, member_recipients, user_recipients
-from grants.accounts.tables import UserRole
+from grants.accounts.queries import Recipient, member_recipients, staff_readers, user_recipients
 from grants.applications.tables import Application, ApplicationStatus, Clarification, PlannedEvent
-from grants.calls.tables import CallStatus
+from grants.calls.tables import Call, CallStatus
 from grants.core import mail
-from grants.core.auth import Role
 from grants.core.db import write_transaction
 from grants.core.money import format_cents
 from grants.core.time import format_riga, now
@@ -104,14 +102,13 @@ async def clarification(
     )
 
 
-async def _staff_readers(asked_by: int | None) -> list[Recipient]:
-    """Who hears of an answer: the staff member who asked, while they are active staff; otherwise
-    (gone, deactivated, no longer staff) every active staff member, so the answer is not missed."""
-    staff = (UserRole.role == Role.staff) & UserRole.user.active.eq(True)
-    if asked_by is not None and await UserRole.exists().where(staff & (UserRole.user == asked_by)):
-        ids = [asked_by]
-    else:
-        ids = sorted({row["user"] for row in await UserRole.select(UserRole.user).where(staff)})
+async def _staff_readers(asked_by: int | None, call_id: int) -> list[Recipient]:
+    """Who hears of an answer: the staff member who asked, while they are active staff of the call's
+    municipality; otherwise (gone, deactivated, no longer staff) the staff who run the call's
+    municipality (national staff when it has none: accounts.queries.staff_covering), so the
+    answer is not missed."""
+    call = await Call.select(Call.municipality).where(Call.id == call_id).first()
+    ids = await staff_readers(asked_by, call["municipality"] if call else None)
     readers = await user_recipients(ids)
     return [readers[user_id] for user_id in ids if user_id in readers]
 
@@ -127,7 +124,7 @@ async def clarification_answered(
         "application_id": application["id"],
     }
     return await _send_to(
-        await _staff_readers(asked_by),
+        await _staff_readers(asked_by, application["call"]),
         ANSWERED_SUBJECT,
         "applications/mail/clarification_answered",
         context,

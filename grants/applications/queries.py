@@ -20,7 +20,7 @@ from grants.applications.tables import (
     PlannedEvent,
 )
 from grants.calls.tables import Call, CallStatus
-from grants.core.auth import Principal, Role
+from grants.core.auth import Principal, Role, within
 from grants.core.db import engine, for_update, municipality_resolver
 from grants.core.errors import NotFound
 from grants.core.params import MAX_ID
@@ -40,8 +40,15 @@ async def call_for(call_id: int, lock: bool = False) -> dict[str, Any]:
 
 
 def _visibility(principal: Principal) -> Any:
+    """Staff see the applications of their municipalities' calls (national staff: all), an applicant
+    their organisation's (and a municipal staff member who also applies, both)."""
     if principal.has(Role.staff):
-        return Application.id.is_not_null()
+        mine = within(Application.call.municipality, principal.staff_scope)
+        if mine is None:
+            return Application.id.is_not_null()
+        if principal.organisation_id is not None:
+            return mine | (Application.organisation == principal.organisation_id)
+        return mine
     if principal.organisation_id is not None:
         return Application.organisation == principal.organisation_id
     return Application.id.is_null()  # nothing

@@ -11,6 +11,7 @@ from litestar.response import Response, Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from grants.awards import exports, queries, rules
+from grants.awards.queries import register
 from grants.awards.schemas import (
     AgreementBrief,
     AgreementOut,
@@ -208,14 +209,15 @@ class PaymentApi(Controller):
     )
     async def register(
         self,
+        me: Me,
         status: FromQuery[str | None] = None,
         call_id: FromQuery[int | None] = None,
         page: FromQuery[int | None] = None,
         per_page: FromQuery[int | None] = None,
     ) -> RegisterPage:
-        selected = queries.parse_filter(status, call_id)
-        number, size = queries.paging(page, per_page)
-        result = await queries.page_of(selected, number, size)
+        selected = register.parse_filter(status, call_id, me.staff_scope)
+        number, size = register.paging(page, per_page)
+        result = await register.page_of(selected, number, size)
         fields = RegisterRow.__struct_fields__
         items = [RegisterRow(**{k: row[k] for k in fields}) for row in result.pop("items")]
         return RegisterPage(items=items, **result)
@@ -251,9 +253,9 @@ class PaymentExportApi(Controller):
         responses=errors(401, 403, 422),
     )
     async def export(
-        self, status: FromQuery[str | None] = None, call_id: FromQuery[int | None] = None
+        self, me: Me, status: FromQuery[str | None] = None, call_id: FromQuery[int | None] = None
     ) -> Stream:
-        selected = queries.parse_filter(status, call_id)
+        selected = register.parse_filter(status, call_id, me.staff_scope)
         return Stream(
             exports.csv_stream(selected),
             media_type="text/csv",

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from grants.accounts.queries import member_recipients, user_recipients
-from grants.accounts.tables import UserRole
+from grants.accounts.queries import member_recipients, staff_readers, user_recipients
 from grants.applications.tables import Application
+from grants.calls.tables import Call
 from grants.core import mail
-from grants.core.auth import Role
 from grants.core.money import format_cents
 from grants.core.time import format_day
 from grants.scoring.queries.ranking import Ranked
@@ -155,8 +154,8 @@ DECLINED_STAFF_SUBJECT = mail.N_("%(organisation)s declined the grant for %(refe
 
 async def declined(award: dict[str, Any], reason: str, by_staff: bool) -> int:
     """The award is declined before the agreement: the organisation is told (with the reason staff
-    gave); when the grantee declined, the staff member who made the award too (or every active staff
-    member, when that one is gone), so the freed place can go to the reserve list."""
+    gave); when the grantee declined, the staff member who made the award too (or, when that one is
+    gone, the staff who run the call's municipality: accounts.queries.staff_readers), so the freed place can go to the reserve list."""
     context = {
         "reference": award["reference"],
         "title": award["title"],
@@ -176,11 +175,8 @@ async def declined(award: dict[str, Any], reason: str, by_staff: bool) -> int:
     )
     if by_staff:
         return queued
-    staff = await UserRole.select(UserRole.user).where(
-        (UserRole.role == Role.staff) & UserRole.user.active.eq(True)
-    )
-    staff_ids = {row["user"] for row in staff}
-    chosen = [award["decided_by"]] if award.get("decided_by") in staff_ids else sorted(staff_ids)
+    call = await Call.select(Call.municipality).where(Call.id == award["call"]).first()
+    chosen = await staff_readers(award.get("decided_by"), call["municipality"] if call else None)
     for recipient in (await user_recipients(chosen)).values():
         if await mail.enqueue(
             recipient.email,

@@ -13,7 +13,7 @@ from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from grants.calls import queries, service, states
-from grants.calls.queries import sees_drafts, visible_call
+from grants.calls.queries import draft_scope, sees_drafts, visible_call
 from grants.calls.schemas import (
     CallDetailOut,
     CallIn,
@@ -104,7 +104,9 @@ class CallsApi(Controller):
         municipality: FromQuery[str | None] = None,
         phase: FromQuery[str | None] = None,
     ) -> list[CallOut]:
-        rows = await queries.list_calls(municipality, phase, include_draft=sees_drafts(viewer))
+        rows = await queries.list_calls(
+            municipality, phase, include_draft=sees_drafts(viewer), scope=draft_scope(viewer)
+        )
         return [call_out(row) for row in rows]
 
     @get("/{call_id:int}", guards=[public], summary="One call with its criteria", responses=errors(404))
@@ -188,7 +190,9 @@ class CallDocumentsApi(Controller):
         responses=file_download(404),
     )
     async def download(self, viewer: Viewer, call_id: PathId, document_id: PathId) -> Response[Any]:
-        row = await queries.find_document(call_id, document_id, include_draft=sees_drafts(viewer))
+        row = await queries.find_document(
+            call_id, document_id, include_draft=sees_drafts(viewer), scope=draft_scope(viewer)
+        )
         return await download_response(row["storage_key"], row["filename"], row["content_type"])
 
     @delete(

@@ -8,7 +8,7 @@ from litestar.exceptions import NotFoundException
 
 from grants.calls.states import PUBLIC_STATUSES, phase
 from grants.calls.tables import Call, CallDocument, Criterion
-from grants.core.auth import Principal, Role
+from grants.core.auth import Principal, Role, within
 from grants.core.db import frozen, municipality_resolver
 from grants.core.errors import NotFound
 from grants.core.i18n import _
@@ -48,20 +48,40 @@ DOCUMENT_COLUMNS = (
 
 
 def sees_drafts(viewer: Principal | None) -> bool:
-    """Staff see draft calls too; everyone else only published ones."""
+    """Staff see draft calls too (municipal staff those of their municipalities: draft_scope);
+    everyone else only published ones."""
     return viewer is not None and viewer.has(Role.staff)
 
 
-async def get_call(call_id: int, include_draft: bool = False) -> dict[str, Any] | None:
-    query = Call.select(*CALL_COLUMNS).where(Call.id == call_id)
+def draft_scope(viewer: Principal | None) -> frozenset[int] | None:
+    """Whose drafts the caller sees, for `include_draft`: None every municipality's (national
+    staff), else those municipality ids (a municipal staff member's; nobody else's: empty)."""
+    return viewer.staff_scope if sees_drafts(viewer) and viewer is not None else frozenset()
+
+
+def _visible(include_draft: bool, scope: frozenset[int] | None) -> Any:
+    """The WHERE of the calls one may see: published ones, and drafts when included, of the scope."""
+    public = Call.status.is_in(PUBLIC_STATUSES)
     if not include_draft:
-        query = query.where(Call.status.is_in(PUBLIC_STATUSES))
+        return public
+    mine = within(Call.municipality, scope)
+    return None if mine is None else public | mine
+
+
+async def get_call(
+    call_id: int, include_draft: bool = False, scope: frozenset[int] | None = None
+) -> dict[str, Any] | None:
+    """One call; drafts too when `include_draft`, of the municipalities in `scope` (None: all)."""
+    query = Call.select(*CALL_COLUMNS).where(Call.id == call_id)
+    if (visible := _visible(include_draft, scope)) is not None:
+        query = query.where(visible)
     return await query.first()
 
 
 async def visible_call(call_id: int, viewer: Principal | None) -> dict[str, Any]:
-    """The call if the caller may see it (drafts only staff); 404 "No such call." otherwise."""
-    row = await get_call(call_id, include_draft=sees_drafts(viewer))
+    """The call if the caller may see it (drafts only staff of its municipality); 404 "No such
+    call." otherwise."""
+    row = await get_call(call_id, include_draft=sees_drafts(viewer), scope=draft_scope(viewer))
     if row is None:
         raise NotFoundException(_("No such call."))
     return row
@@ -82,10 +102,28 @@ _ALL_CALLS = frozen(lambda: _calls_query(include_draft=True))
 
 
 async def list_calls(
-    municipality_code: str | None = None, phase_filter: str | None = None, include_draft: bool = False
+    municipality_code: str | None = None,
+    phase_filter: str | None = None,
+    include_draft: bool = False,
+    scope: frozenset[int] | None = None,
+    municipalities: frozenset[int] | None = None,
 ) -> list[dict[str, Any]]:
-    if municipality_code:
-        rows = await _calls_query(include_draft).where(Call.municipality.code == municipality_code)
+    """The calls one may see. `scope` (Principal.staff_scope) narrows the included drafts to those
+    municipalities; `municipalities` narrows every call (the back office's list of one's own)."""
+    conditions = [
+        condition
+        for condition in (
+            _visible(include_draft, scope) if include_draft else None,
+            within(Call.municipality, municipalities),
+            Call.municipality.code == municipality_code if municipality_code else None,
+        )
+        if condition is not None
+    ]
+    if conditions:
+        query = _calls_query(include_draft)
+        for condition in conditions:
+            query = query.where(condition)
+        rows = await query
     else:
         rows = await (_ALL_CALLS if include_draft else _PUBLIC_CALLS)().run()
     at = now()
@@ -102,9 +140,11 @@ async def list_documents(call_id: int) -> list[dict[str, Any]]:
     )
 
 
-async def find_document(call_id: int, document_id: int, include_draft: bool) -> dict[str, Any]:
-    """The document if its call is visible to the caller (drafts only to staff)."""
-    if await get_call(call_id, include_draft=include_draft) is None:
+async def find_document(
+    call_id: int, document_id: int, include_draft: bool, scope: frozenset[int] | None = None
+) -> dict[str, Any]:
+    """The document if its call is visible to the caller (drafts only to staff of its scope)."""
+    if await get_call(call_id, include_draft=include_draft, scope=scope) is None:
         raise NotFound
     row = (
         await CallDocument.select()

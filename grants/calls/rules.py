@@ -199,11 +199,12 @@ def check_criteria(items: list[dict[str, Any]], errors: dict[str, str]) -> list[
 
 
 def check_call(
-    data: dict[str, Any], municipality: dict[str, Any] | None
+    data: dict[str, Any], municipality: dict[str, Any] | None, scope: frozenset[int] | None = None
 ) -> tuple[dict[str, Any], list[CriterionData]]:
     """A call's values and criteria from the API's data, or ValidationFailed with every error.
 
-    `municipality` is the row (id, valid_to) of data["municipality_code"], None when there is none.
+    `municipality` is the row (id, valid_to) of data["municipality_code"], None when there is none;
+    `scope` the municipality ids the author runs calls of (Principal.staff_scope; None: any).
     """
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
@@ -255,6 +256,10 @@ def check_call(
         errors["budget"] = _("The budget must cover at least one grant of the maximum amount.")
     if municipality is None or (municipality["valid_to"] and municipality["valid_to"] <= now().date()):
         errors["municipality_code"] = _("Choose a current municipality.")
+    elif scope is not None and municipality["id"] not in scope:
+        errors["municipality_code"] = _(
+            "You run the calls of your own municipalities only: choose one of them."
+        )
     else:
         values["municipality"] = municipality["id"]
     raw_criteria = data.get("criteria") or []

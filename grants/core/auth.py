@@ -259,6 +259,21 @@ class MunicipalScope:
             return
 
 
+def within(column: Any, scope: frozenset[int] | None) -> Any:
+    """The WHERE condition "this municipality column is in a staff member's scope" (Principal.staff_scope),
+    or None when the scope is everything (national staff): `query.where(cond)` only when not None.
+    An empty scope (no staff role) matches nothing."""
+    if scope is None:
+        return None
+    return column.is_in(sorted(scope)) if scope else column.is_null() & column.is_not_null()
+
+
+def scoped(query: Any, column: Any, scope: frozenset[int] | None) -> Any:
+    """The query narrowed to rows whose `column` (a call's municipality) is in `scope`; None: as it is."""
+    condition = within(column, scope)
+    return query if condition is None else query.where(condition)
+
+
 def _staff_route(handler: BaseRouteHandler) -> bool:
     """Whether staff reach the route as staff (a rule names them), read once per handler."""
     known = getattr(handler, "_staff_route", None)

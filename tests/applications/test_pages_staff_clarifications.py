@@ -146,10 +146,14 @@ async def test_clarification_asked_in_the_back_office_is_mailed_shown_answered_a
     assert page_url in form_actions(history.text)  # submitted again: another question may be asked
 
 
-async def test_answer_goes_to_every_staff_member_when_the_asker_is_gone(client, make_client, school, smtp):
+async def test_answer_goes_to_the_calls_municipal_staff_when_the_asker_is_gone(
+    client, make_client, school, smtp
+):
+    """The call is of LV-016: its municipal staff hear of the answer, not another municipality's."""
     application_id, headers = await submitted_application(client, school)
     asker_email, asker = await staff_member(make_client)
-    colleague = await make_user(Role.staff)
+    colleague = await make_user(Role.staff, "LV-016")
+    elsewhere = await make_user(Role.staff, "LV-041")
     due = (riga_today() + timedelta(days=7)).isoformat()
     await post_form(
         asker, f"/admin/applications/{application_id}/clarification", {"question": QUESTION, "due_date": due}
@@ -166,7 +170,7 @@ async def test_answer_goes_to_every_staff_member_when_the_asker_is_gone(client, 
     reference = (await client.get(f"/api/applications/{application_id}", headers=headers)).json()["reference"]
     mailed = await delivered_to(smtp, colleague)
     assert mailed["Subject"] == f"{reference}: pieteicējs atbildēja uz jautājumu"
-    assert smtp.to(asker_email) == []
+    assert (smtp.to(asker_email), smtp.to(elsewhere)) == ([], [])
 
 
 async def test_refused_question_is_shown_again_with_what_was_typed(client, make_client, school):

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from grants.awards import queries as register
+from grants.awards.queries import register
 from grants.awards.tables import Payment
 from grants.core.auth import Role
 from tests.factories.accounts import applicant_headers, bearer, make_user, staff_headers

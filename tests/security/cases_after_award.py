@@ -14,8 +14,10 @@ FINAL = {"narrative": "Again", "results": "Again", "spent": "100.00"}
 
 
 def grantee_api(owner: int, staff: int | None = None) -> dict:
-    """The award's organisation and staff (the same outcome unless told), B 404, the rest 403."""
-    return api({"a": owner, "b": 404, "s": owner if staff is None else staff})
+    """A's award (under an LV-016 call): its organisation and both staff members, national and
+    LV-016's (the same outcome unless told), B 404, the rest 403."""
+    both = owner if staff is None else staff
+    return api({"a": owner, "b": 404, "s": both, "m": both})
 
 
 def grantee_page(owner: int) -> dict:
@@ -23,9 +25,10 @@ def grantee_page(owner: int) -> dict:
     return page({"a": owner, "b": 404})
 
 
-def coordinator(code_holder: str, outcome, *, anon=401) -> dict:
-    """A municipality's dashboard: its coordinator and staff; the other coordinator 403."""
-    return everyone(403) | {"anon": anon, code_holder: outcome, "s": outcome}
+def coordinator(code_holder: str, outcome, *, m, anon=401) -> dict:
+    """A municipality's dashboard: its coordinator and staff (the municipal staff member of LV-016
+    `m`: 404 for another municipality); the other coordinator 403."""
+    return everyone(403) | {"anon": anon, code_holder: outcome, "s": outcome, "m": m}
 
 
 CASES = [
@@ -33,7 +36,7 @@ CASES = [
     Case(
         "POST /api/awards/{award_id:int}/agreement",
         "/api/awards/{award_a}/agreement",
-        staff_api(409),
+        staff_api(409, m=409),
         form={"number": "SEC-A-9", "signed_on": "2026-01-05"},
         files={"file": ("agreement.pdf", PDF, "application/pdf")},
         why="signed already: the upload is refused and deleted",
@@ -47,40 +50,71 @@ CASES = [
     Case(
         "POST /api/awards/{award_id:int}/terminate",
         "/api/awards/{award_a}/terminate",
-        staff_api(422),
+        staff_api(422, m=422),
         json={},
     ),
-    Case("GET /api/payments", "/api/payments", staff_api(200)),
-    Case("GET /api/payments.csv", "/api/payments.csv", staff_api(200)),
     Case(
-        "POST /api/payments/{payment_id:int}/paid", "/api/payments/{payment_a}/paid", staff_api(422), json={}
+        "GET /api/payments",
+        "/api/payments",
+        staff_api(200, m=200),
+        shows={"s": "{ref_b_won}", "m": "{ref_a_won}"},
+        hides={"m": "{ref_b_won}"},
     ),
-    Case("PATCH /api/payments/{payment_id:int}", "/api/payments/{payment_a}", staff_api(422), json={}),
-    Case("GET /admin/awards", "/admin/awards", staff_page(200), shows={"s": "LEAK-A-AGREEMENT"}),
-    Case("GET /admin/payments", "/admin/payments", staff_page(200)),
+    Case(
+        "GET /api/payments.csv",
+        "/api/payments.csv",
+        staff_api(200, m=200),
+        shows={"s": "{ref_b_won}", "m": "{ref_a_won}"},
+        hides={"m": "{ref_b_won}"},
+    ),
+    Case(
+        "POST /api/payments/{payment_id:int}/paid",
+        "/api/payments/{payment_a}/paid",
+        staff_api(422, m=422),
+        json={},
+    ),
+    Case("PATCH /api/payments/{payment_id:int}", "/api/payments/{payment_a}", staff_api(422, m=422), json={}),
+    Case(
+        "GET /admin/awards",
+        "/admin/awards",
+        staff_page(200, m=200),
+        shows={"s": "{ref_b_won}", "m": "LEAK-A-AGREEMENT"},
+        hides={"m": "{ref_b_won}"},
+    ),
+    Case(
+        "GET /admin/payments",
+        "/admin/payments",
+        staff_page(200, m=200),
+        shows={"s": "{ref_b_won}", "m": "{ref_a_won}"},
+        hides={"m": "{ref_b_won}"},
+    ),
     Case(
         "POST /admin/awards/{award_id:int}/agreement",
         "/admin/awards/{award_a}/agreement",
-        staff_page(422),
+        staff_page(422, m=422),
         form={"number": ""},
     ),
-    Case("GET /admin/awards/{award_id:int}/terminate", "/admin/awards/{award_a}/terminate", staff_page(200)),
+    Case(
+        "GET /admin/awards/{award_id:int}/terminate",
+        "/admin/awards/{award_a}/terminate",
+        staff_page(200, m=200),
+    ),
     Case(
         "POST /admin/awards/{award_id:int}/terminate",
         "/admin/awards/{award_a}/terminate",
-        staff_page(422),
+        staff_page(422, m=422),
         form={},
     ),
     Case(
         "POST /admin/payments/{payment_id:int}/paid",
         "/admin/payments/{payment_a}/paid",
-        staff_page(422),
+        staff_page(422, m=422),
         form={},
     ),
     Case(
         "POST /admin/payments/{payment_id:int}/lower",
         "/admin/payments/{payment_a}/lower",
-        staff_page(422),
+        staff_page(422, m=422),
         form={},
     ),
     # --- event reports and photos (API) -------------------------------------------------------------
@@ -97,7 +131,12 @@ CASES = [
         grantee_api(200),
         shows={"a": "LEAK-A-EVDESC"},
     ),
-    Case("GET /api/events/{event_id:int}", "/api/events/{event_b}", api({"a": 404, "b": 200, "s": 200})),
+    Case(
+        "GET /api/events/{event_id:int}",
+        "/api/events/{event_b}",
+        api({"a": 404, "b": 200, "s": 200, "m": 404}),
+        why="B's event is under an LV-022 call: not found for LV-016's staff",
+    ),
     Case(
         "PATCH /api/events/{event_id:int}",
         "/api/events/{event_a}",
@@ -107,7 +146,7 @@ CASES = [
     Case(
         "POST /api/events/{event_id:int}/review",
         "/api/events/{event_a}/review",
-        staff_api(422),
+        staff_api(422, m=422),
         json={"decision": "maybe"},
     ),
     Case(
@@ -144,7 +183,7 @@ CASES = [
     Case(
         "POST /api/awards/{award_id:int}/final-report/review",
         "/api/awards/{award_a_fin}/final-report/review",
-        staff_api(422),
+        staff_api(422, m=422),
         json={"decision": "maybe"},
     ),
     Case(
@@ -216,51 +255,63 @@ CASES = [
         form={},
     ),
     # --- the staff's review of reports --------------------------------------------------------------------
-    Case("GET /admin/reports", "/admin/reports", staff_page(200)),
+    Case(
+        "GET /admin/reports",
+        "/admin/reports",
+        staff_page(200, m=200),
+        shows={"s": "Held workshop Beta", "m": "Held workshop Alfa"},
+        hides={"m": "Held workshop Beta"},
+    ),
     Case(
         "GET /admin/reports/events/{event_id:int}",
         "/admin/reports/events/{event_a}",
-        staff_page(200),
+        staff_page(200, m=200),
         shows={"s": "LEAK-A-EVDESC"},
     ),
     Case(
         "POST /admin/reports/events/{event_id:int}/review",
         "/admin/reports/events/{event_a}/review",
-        staff_page(422),
+        staff_page(422, m=422),
         form={},
     ),
     Case(
         "GET /admin/reports/final/{award_id:int}",
         "/admin/reports/final/{award_a_fin}",
-        staff_page(200),
+        staff_page(200, m=200),
         shows={"s": "LEAK-A-FINAL"},
     ),
     Case(
         "POST /admin/reports/final/{award_id:int}/review",
         "/admin/reports/final/{award_a_fin}/review",
-        staff_page(422),
+        staff_page(422, m=422),
         form={},
     ),
-    Case("GET /api/reports/events.csv", "/api/reports/events.csv", staff_api(200)),
+    Case(
+        "GET /api/reports/events.csv",
+        "/api/reports/events.csv",
+        staff_api(200, m=200),
+        shows={"s": "Held workshop Beta", "m": "Held workshop Alfa"},
+        hides={"m": "Held workshop Beta"},
+    ),
     # --- the municipality dashboard ------------------------------------------------------------------------
     Case(
         "GET /municipality/{code:str}",
         "/municipality/LV-016",
-        coordinator("c", 200, anon=LOGIN),
+        coordinator("c", 200, m=200, anon=LOGIN),
         shows={"c": "Funded project Alfa"},
         hides={"c": "Funded project Beta"},
     ),
-    Case("GET /municipality/{code:str}", "/municipality/LV-022", coordinator("c2", 200, anon=LOGIN)),
+    Case("GET /municipality/{code:str}", "/municipality/LV-022", coordinator("c2", 200, m=404, anon=LOGIN)),
     Case(
         "GET /municipality/{code:str}/export.csv",
         "/municipality/LV-016/export.csv",
-        coordinator("c", 200, anon=LOGIN),
+        coordinator("c", 200, m=200, anon=LOGIN),
         hides={"c": "Held workshop Beta"},
     ),
     Case(
         "GET /api/municipalities/{code:str}/activities",
         "/api/municipalities/LV-016/activities",
-        coordinator("c", 200),
+        coordinator("c", 200, m=200),
         hides={"c": "Held workshop Beta"},
     ),
     # --- public results and open data ------------------------------------------------------------------------

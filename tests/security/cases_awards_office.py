@@ -30,11 +30,13 @@ CASES = [
         form={"reason": ""},
         why="award_a's agreement is signed: refused, nothing changes",
     ),
-    Case("GET /admin/awards/{award_id:int}/decline", "/admin/awards/{award_a}/decline", staff_page(200)),
+    Case(
+        "GET /admin/awards/{award_id:int}/decline", "/admin/awards/{award_a}/decline", staff_page(200, m=200)
+    ),
     Case(
         "POST /admin/awards/{award_id:int}/decline",
         "/admin/awards/{award_a}/decline",
-        staff_page(422),
+        staff_page(422, m=422),
         form={"reason": ""},
     ),
     Case(

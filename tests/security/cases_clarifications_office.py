@@ -14,13 +14,13 @@ CASES = [
     Case(
         "GET /admin/applications/{application_id:int}/clarification",
         "/admin/applications/{a_sub}/clarification",
-        staff_page(200),
+        staff_page(200, m=200),
         shows={"s": "LEAK-A-CLAR answer"},
     ),
     Case(
         "POST /admin/applications/{application_id:int}/clarification",
         "/admin/applications/{a_sub}/clarification",
-        staff_page(409),
+        staff_page(409, m=409),
         form={"question": "Another question?", "due_date": "2099-03-15", "due_time": ""},
         why="only a submitted application can be asked: nothing changes",
     ),

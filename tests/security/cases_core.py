@@ -24,8 +24,8 @@ CASES = [
     Case(
         "GET /admin",
         "/admin/",
-        page({"s": 200, "r": To("/admin/reviews"), "r2": To("/admin/reviews")}),
-        shows={"s": "queue-screen"},
+        page({"s": 200, "m": 200, "r": To("/admin/reviews"), "r2": To("/admin/reviews")}),
+        shows={"s": "queue-screen", "m": "queue-screen"},
     ),
     Case(
         "GET /home",
@@ -39,6 +39,7 @@ CASES = [
             "c": To("/municipality/LV-016"),
             "c2": To("/municipality/LV-022"),
             "s": To("/admin/"),
+            "m": To("/admin/"),
         },
     ),
     Case("GET /staff", "/staff", everyone(To("/admin/"))),
@@ -50,7 +51,7 @@ CASES = [
         "GET /api/me",
         "/api/me",
         signed_in(200, 401),
-        shows={"a": "{email_a}", "b": "{email_b}", "s": "{email_s}"},
+        shows={"a": "{email_a}", "b": "{email_b}", "s": "{email_s}", "m": "{email_m}"},
     ),
     Case(
         "POST /api/auth/register",
@@ -204,32 +205,36 @@ CASES = [
         "GET /api/calls",
         "/api/calls",
         everyone(200),
-        shows={"s": "LEAK-DRAFT-CALL", "anon": "Open security call"},
+        shows={"s": "LEAK-DRAFT-CALL", "m": "LEAK-DRAFT-CALL", "anon": "Open security call"},
+        why="drafts for staff: every municipality's for national staff, LV-016's for m (not LEAK-DRAFT22)",
     ),
     Case("GET /api/calls/{call_id:int}", "/api/calls/{call_open}", everyone(200)),
     Case(
         "GET /api/calls/{call_id:int}",
         "/api/calls/{call_draft}",
-        everyone(404) | {"s": 200},
-        why="a draft call exists only for staff",
+        everyone(404) | {"s": 200, "m": 200},
+        why="a draft call exists only for staff (of its municipality)",
     ),
     Case(
-        "POST /api/calls", "/api/calls", staff_api(201), json=call_payload(title="Made by the access table")
+        "POST /api/calls",
+        "/api/calls",
+        staff_api(201, m=201),
+        json=call_payload(title="Made by the access table"),
     ),
-    Case("PUT /api/calls/{call_id:int}", "/api/calls/{call_draft}", staff_api(200), json=_DRAFT_CALL),
-    Case("POST /api/calls/{call_id:int}/publish", "/api/calls/{call_open}/publish", staff_api(409)),
-    Case("POST /api/calls/{call_id:int}/close", "/api/calls/{call_decided}/close", staff_api(409)),
+    Case("PUT /api/calls/{call_id:int}", "/api/calls/{call_draft}", staff_api(200, m=200), json=_DRAFT_CALL),
+    Case("POST /api/calls/{call_id:int}/publish", "/api/calls/{call_open}/publish", staff_api(409, m=409)),
+    Case("POST /api/calls/{call_id:int}/close", "/api/calls/{call_decided}/close", staff_api(409, m=409)),
     Case(
         "POST /api/calls/{call_id:int}/documents",
         "/api/calls/{call_open}/documents",
-        staff_api(415),
+        staff_api(415, m=415),
         files={"file": ("rules.pdf", EXE, "application/pdf")},
     ),
     Case("GET /api/calls/{call_id:int}/documents", "/api/calls/{call_open}/documents", everyone(200)),
     Case(
         "GET /api/calls/{call_id:int}/documents",
         "/api/calls/{call_draft}/documents",
-        everyone(404) | {"s": 200},
+        everyone(404) | {"s": 200, "m": 200},
     ),
     Case(
         "GET /api/calls/{call_id:int}/documents/{document_id:int}",
@@ -239,7 +244,7 @@ CASES = [
     Case(
         "GET /api/calls/{call_id:int}/documents/{document_id:int}",
         "/api/calls/{call_draft}/documents/{doc_draft}",
-        everyone(404) | {"s": 200},
+        everyone(404) | {"s": 200, "m": 200},
     ),
     Case(
         "GET /api/calls/{call_id:int}/documents/{document_id:int}",
@@ -250,15 +255,16 @@ CASES = [
     Case(
         "DELETE /api/calls/{call_id:int}/documents/{document_id:int}",
         "/api/calls/{call_open}/documents/{doc_doomed}",
-        staff_api(204),
+        staff_api(204, m=404),
+        why="national staff (asked first) remove it; for the municipal staff member it is gone",
     ),
     Case("GET /calls", "/calls", everyone(200)),
     Case("GET /calls/{call_id:int}", "/calls/{call_open}", everyone(200)),
-    Case("GET /calls/{call_id:int}", "/calls/{call_draft}", everyone(404) | {"s": 200}),
+    Case("GET /calls/{call_id:int}", "/calls/{call_draft}", everyone(404) | {"s": 200, "m": 200}),
     Case(
         "POST /calls/{call_id:int}/documents",
         "/calls/{call_open}/documents",
-        staff_page(To("/calls/{call_open}?document=missing")),
+        staff_page(To("/calls/{call_open}?document=missing"), m=To("/calls/{call_open}?document=missing")),
         form={"title": "No file"},
     ),
 ]

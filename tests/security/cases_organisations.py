@@ -11,6 +11,7 @@ from __future__ import annotations
 from tests.security.table import LOGIN, Case, To, page, signed_in, staff_page
 
 PORTAL = "/account/organisation"
+NATIONAL = 403  # organisations are national staff's (IKVD); a municipal staff member is refused
 ACCOUNT = "correct-horse-battery"
 
 
@@ -78,35 +79,35 @@ CASES: list[Case] = [
     Case(
         "GET /admin/organisations",
         "/admin/organisations?q=Biedr%C4%ABba+Alfa",
-        staff_page(200),
+        staff_page(200, m=NATIONAL),
         shows={"s": "Biedrība Alfa"},
     ),
     Case(
         "GET /admin/organisations/{organisation_id:int}",
         "/admin/organisations/{org_a}",
-        staff_page(200),
+        staff_page(200, m=NATIONAL),
         shows={"s": "LEAK-A-JOIN"},
     ),
     Case(
         "GET /admin/organisations/{organisation_id:int}/requests/{request_id:int}/{action:str}",
         "/admin/organisations/{org_a}/requests/{jr_a}/refuse",
-        staff_page(200),
+        staff_page(200, m=NATIONAL),
     ),
     Case(
         "POST /admin/organisations/{organisation_id:int}/requests/{request_id:int}/{action:str}",
         "/admin/organisations/{org_b}/requests/{jr_b_staff}/refuse",
-        staff_page(To("/admin/organisations/{org_b}?done=refuse")),
+        staff_page(To("/admin/organisations/{org_b}?done=refuse"), m=NATIONAL),
         form={},
     ),
     Case(
         "GET /admin/organisations/{organisation_id:int}/members/{membership_id:int}/{action:str}",
         "/admin/organisations/{org_a}/members/{m_a_owner}/remove",
-        staff_page(200),
+        staff_page(200, m=NATIONAL),
     ),
     Case(
         "POST /admin/organisations/{organisation_id:int}/members/{membership_id:int}/{action:str}",
         "/admin/organisations/{org_b}/members/{m_b_extra}/remove",
-        staff_page(To("/admin/organisations/{org_b}?done=remove")),
+        staff_page(To("/admin/organisations/{org_b}?done=remove"), m=NATIONAL),
         form={},
     ),
 ]

@@ -36,8 +36,9 @@ CASES = [
     Case(
         "GET /api/applications",
         "/api/applications",
-        api({"a": 200, "b": 200, "s": 200}),
-        shows={"a": "LEAK-A-SUB", "b": "LEAK-B-SUB", "s": "LEAK-B-DRAFT"},
+        api({"a": 200, "b": 200, "s": 200, "m": 200}),
+        shows={"a": "LEAK-A-SUB", "b": "LEAK-B-SUB", "s": "LEAK-B22-SUB", "m": "LEAK-B-DRAFT"},
+        why="staff: the applications of their municipalities' calls (m: LV-016's, never LEAK-B22)",
     ),
     Case(
         "GET /api/applications/{application_id:int}",
@@ -73,7 +74,7 @@ CASES = [
     Case(
         "POST /api/applications/{application_id:int}/clarifications",
         "/api/applications/{a_won}/clarifications",
-        staff_api(409),
+        staff_api(409, m=409),
         json={"question": "Why?", "due_at": "2099-01-01T12:00:00+02:00"},
     ),
     Case(
@@ -262,87 +263,107 @@ CASES = [
     Case(
         "POST /api/applications/{application_id:int}/eligibility",
         "/api/applications/{a_won}/eligibility",
-        staff_api(409),
+        staff_api(409, m=409),
         json={"checks": {"A1": True}, "note": ""},
     ),
     Case(
         "POST /api/calls/{call_id:int}/assignments",
         "/api/calls/{call_open}/assignments",
-        staff_api(201),
+        staff_api(201, m=201),
         json={"auto": True},
         why="every application has its one reviewer: nothing new is assigned",
     ),
-    Case("GET /api/calls/{call_id:int}/ranking", "/api/calls/{call_open}/ranking", staff_api(200)),
-    Case("GET /api/calls/{call_id:int}/export.csv", "/api/calls/{call_open}/export.csv", staff_api(200)),
-    Case("GET /api/calls/{call_id:int}/export.xlsx", "/api/calls/{call_open}/export.xlsx", staff_api(200)),
-    Case("GET /admin/calls", "/admin/calls", staff_page(200), shows={"s": "LEAK-DRAFT-CALL"}),
+    Case("GET /api/calls/{call_id:int}/ranking", "/api/calls/{call_open}/ranking", staff_api(200, m=200)),
+    Case(
+        "GET /api/calls/{call_id:int}/export.csv", "/api/calls/{call_open}/export.csv", staff_api(200, m=200)
+    ),
+    Case(
+        "GET /api/calls/{call_id:int}/export.xlsx",
+        "/api/calls/{call_open}/export.xlsx",
+        staff_api(200, m=200),
+    ),
+    Case(
+        "GET /admin/calls",
+        "/admin/calls",
+        staff_page(200, m=200),
+        shows={"s": "Decided call LV-022", "m": "LEAK-DRAFT-CALL"},
+        hides={"m": "Decided call LV-022"},
+    ),
     Case(
         "GET /admin/calls/{call_id:int}",
         "/admin/calls/{call_open}",
-        staff_page(200),
+        staff_page(200, m=200),
         shows={"s": "LEAK-A-SUB"},
     ),
-    Case("GET /admin/calls/{call_id:int}/ranking", "/admin/calls/{call_open}/ranking", staff_page(200)),
+    Case(
+        "GET /admin/calls/{call_id:int}/ranking", "/admin/calls/{call_open}/ranking", staff_page(200, m=200)
+    ),
     Case(
         "GET /admin/applications/{application_id:int}/eligibility",
         "/admin/applications/{a_sub}/eligibility",
-        staff_page(200),
+        staff_page(200, m=200),
     ),
     Case(
         "POST /admin/applications/{application_id:int}/eligibility",
         "/admin/applications/{a_won}/eligibility",
-        staff_page(409),
+        staff_page(409, m=409),
         form={"checks.A1": "yes"},
     ),
     Case(
-        "POST /admin/calls/{call_id:int}/assign", "/admin/calls/{call_open}/assign", staff_page(422), form={}
+        "POST /admin/calls/{call_id:int}/assign",
+        "/admin/calls/{call_open}/assign",
+        staff_page(422, m=422),
+        form={},
     ),
     Case(
         "POST /admin/calls/{call_id:int}/auto-assign",
         "/admin/calls/{call_open}/auto-assign",
-        staff_page(To("/admin/calls/{call_open}?done=auto&count=0#assignments")),
+        staff_page(
+            To("/admin/calls/{call_open}?done=auto&count=0#assignments"),
+            m=To("/admin/calls/{call_open}?done=auto&count=0#assignments"),
+        ),
         form={},
     ),
     Case(
         "POST /admin/assignments/{assignment_id:int}/reopen",
         "/admin/assignments/{asg_r}/reopen",
-        staff_page(422),
+        staff_page(422, m=422),
         form={},
     ),
     # --- awards ---------------------------------------------------------------------------------
     Case(
         "POST /api/calls/{call_id:int}/awards",
         "/api/calls/{call_decided}/awards",
-        staff_api(409),
+        staff_api(409, m=409),
         json={"application_id": "{a_won}"},
     ),
     Case(
         "POST /api/calls/{call_id:int}/awards/next-reserve",
         "/api/calls/{call_decided}/awards/next-reserve",
-        staff_api(409),
+        staff_api(409, m=409),
     ),
     Case(
         "GET /admin/calls/{call_id:int}/awards/auto",
         "/admin/calls/{call_decided}/awards/auto",
-        staff_page(200),
+        staff_page(200, m=200),
     ),
     Case(
         "POST /admin/calls/{call_id:int}/awards",
         "/admin/calls/{call_open}/awards",
-        staff_page(409),
+        staff_page(409, m=409),
         form={"application_id": "{a_sub}"},
         why="awards wait for the deadline: nothing changes",
     ),
     Case(
         "POST /admin/calls/{call_id:int}/awards/auto",
         "/admin/calls/{call_open}/awards/auto",
-        staff_page(409),
+        staff_page(409, m=409),
         form={},
     ),
     Case(
         "POST /admin/calls/{call_id:int}/awards/next-reserve",
         "/admin/calls/{call_open}/awards/next-reserve",
-        staff_page(409),
+        staff_page(409, m=409),
         form={},
     ),
     Case(
@@ -356,7 +377,13 @@ CASES = [
         "GET /api/awards",
         "/api/awards",
         signed_in(200, 401),
-        shows={"a": "{ref_a_won}", "b": "{ref_b_won}", "s": "{ref_b_won}"},
-        hides={"a": "{ref_b_won}", "b": "{ref_a_won}", "c": "{ref_a_won}", "c2": "{ref_b_won}"},
+        shows={"a": "{ref_a_won}", "b": "{ref_b_won}", "s": "{ref_b_won}", "m": "{ref_a_won}"},
+        hides={
+            "a": "{ref_b_won}",
+            "b": "{ref_a_won}",
+            "c": "{ref_a_won}",
+            "c2": "{ref_b_won}",
+            "m": "{ref_b_won}",
+        },
     ),
 ]

@@ -9,14 +9,14 @@ CASES = [
     Case(
         "GET /admin/calls/{call_id:int}/reviews",
         "/admin/calls/{call_open}/reviews",
-        staff_page(200),
+        staff_page(200, m=200),
         shows={"s": "LEAKREVIEWERNAME"},
         why="staff follow each reviewer by name; the reviewers and applicants never see the list",
     ),
     Case(
         "POST /admin/calls/{call_id:int}/reviews/remind",
         "/admin/calls/{call_open}/reviews/remind",
-        staff_page(422),
+        staff_page(422, m=422),
         form={},
         why="no reviewer chosen: refused before anything is sent",
     ),

@@ -49,8 +49,7 @@ class Case:
 
 
 def everyone(outcome: Outcome) -> dict[str, Outcome]:
-    # INTERIM (issue 14): "m", the municipal staff member, only where a case names it.
-    return dict.fromkeys((role for role in ROLES if role != "m"), outcome)
+    return dict.fromkeys(ROLES, outcome)
 
 
 def signed_in(outcome: Outcome, anon: Outcome) -> dict[str, Outcome]:
@@ -67,17 +66,20 @@ def page(allowed: dict[str, Outcome], other: Outcome = 403) -> dict[str, Outcome
     return everyone(other) | {"anon": LOGIN} | allowed
 
 
-def staff_api(outcome: Outcome) -> dict[str, Outcome]:
-    return api({"s": outcome})
+def staff_api(outcome: Outcome, *, m: Outcome) -> dict[str, Outcome]:
+    """A staff route: national staff's outcome, and the municipal staff member's (of LV-016) named
+    apart: the same for a record under an LV-016 call, 404 under an LV-022 one, 403 if national only."""
+    return api({"s": outcome, "m": m})
 
 
-def staff_page(outcome: Outcome) -> dict[str, Outcome]:
-    return page({"s": outcome})
+def staff_page(outcome: Outcome, *, m: Outcome) -> dict[str, Outcome]:
+    return page({"s": outcome, "m": m})
 
 
 def owner_api(owner: Outcome, *, staff: Outcome = 403, other_applicant: Outcome = 404) -> dict[str, Outcome]:
-    """An applicant's object of A: B is told it does not exist."""
-    return api({"a": owner, "b": other_applicant, "s": staff})
+    """An applicant's object of A (in an LV-016 call): B is told it does not exist; both staff
+    members, national and LV-016's, get `staff`."""
+    return api({"a": owner, "b": other_applicant, "s": staff, "m": staff})
 
 
 def owner_page(owner: Outcome) -> dict[str, Outcome]:

@@ -28,6 +28,7 @@ from tests.security import (
     cases_protocol,
     cases_review,
     cases_reviews_office,
+    cases_scope,
 )
 from tests.security.table import LOGIN, Case, Outcome, To
 from tests.security.web import browser, csrf
@@ -49,6 +50,7 @@ CASES: list[Case] = [
     *cases_approval_office.CASES,
     *cases_coordinator.CASES,
     *cases_events.CASES,
+    *cases_scope.CASES,
 ]
 
 
@@ -158,8 +160,7 @@ async def test_every_route_of_the_app_is_in_the_access_table(app):
 
 
 async def test_every_case_names_an_outcome_for_every_role():
-    # INTERIM (issue 14): a case may still leave out "m", the municipal staff member; it is then not run as "m".
-    assert [case.url for case in CASES if set(case.expect) | {"m"} != set(ROLES)] == []
+    assert [case.url for case in CASES if set(case.expect) != set(ROLES)] == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{case.route} {case.url}" for case in CASES])
@@ -167,8 +168,6 @@ async def test_route_gives_each_role_its_outcome_and_nothing_more(case, world, b
     """One row of the table: every role in turn, and every wrong answer listed at once."""
     found: list[str] = []
     for role in ROLES:
-        if role not in case.expect:
-            continue  # INTERIM (issue 14): "m" not yet named by this case
         response = await send(case, role, world, browsers, api, app)
         found += problems_of(case, role, response, world)
     assert found == []

@@ -1,7 +1,8 @@
 """Seeded data that could leak, built once through the services, and one caller per role.
 
 Two organisations (A in LV-016, B in LV-022), each with a draft and a submitted
-application, files and a clarification; a reviewer assigned to A's application
+application, files and a clarification; B also in a call of LV-022 (world_scope.py), which the
+municipal staff member of LV-016 ("m") must never see; a reviewer assigned to A's application
 who scored it, another reviewer who declared a conflict with it (and reviews
 B's); a coordinator of LV-016 and one of LV-022; awards in both municipalities.
 Every private text carries a marker (LEAK-…): a response to a role that may
@@ -38,22 +39,22 @@ REVIEWER_NAME = "Rūta LEAKREVIEWERNAME"
 
 # marker -> the roles that may see it
 SECRETS: dict[str, frozenset[str]] = {
-    "LEAK-A-DRAFT": frozenset({"a", "s"}),
-    "LEAK-A-DRAFTFILE": frozenset({"a", "s"}),
-    "LEAK-A-SUB": frozenset({"a", "s", "r"}),
-    "LEAK-A-BUDGET": frozenset({"a", "s", "r"}),
-    "LEAK-A-EVENT": frozenset({"a", "s", "r"}),
-    "LEAK-A-FILE": frozenset({"a", "s", "r"}),  # the file's name; the reviewer sees the list
-    "LEAK-A-BODY": frozenset({"a", "s"}),  # the file's content: the draft's file, no reviewer's
-    "LEAK-A-SUBBODY": frozenset({"a", "s", "r"}),  # the submitted one's: its reviewer downloads it
-    "LEAK-A-CLAR": frozenset({"a", "s"}),
-    "LEAK-R-COMMENT": frozenset({"r", "s"}),
-    "LEAKREVIEWERNAME": frozenset({"r", "s"}),  # applicants never learn who reviewed them
-    "LEAK-R2-REASON": frozenset({"r2", "s"}),
-    "LEAK-B-DRAFT": frozenset({"b", "s"}),
-    "LEAK-B-SUB": frozenset({"b", "s", "r2"}),
-    "LEAK-DRAFT-CALL": frozenset({"s"}),
-    "LEAK-DRAFTDOC": frozenset({"s"}),
+    "LEAK-A-DRAFT": frozenset({"a", "s", "m"}),
+    "LEAK-A-DRAFTFILE": frozenset({"a", "s", "m"}),
+    "LEAK-A-SUB": frozenset({"a", "s", "r", "m"}),
+    "LEAK-A-BUDGET": frozenset({"a", "s", "r", "m"}),
+    "LEAK-A-EVENT": frozenset({"a", "s", "r", "m"}),
+    "LEAK-A-FILE": frozenset({"a", "s", "r", "m"}),  # the file's name; the reviewer sees the list
+    "LEAK-A-BODY": frozenset({"a", "s", "m"}),  # the file's content: the draft's file, no reviewer's
+    "LEAK-A-SUBBODY": frozenset({"a", "s", "r", "m"}),  # the submitted one's: its reviewer downloads it
+    "LEAK-A-CLAR": frozenset({"a", "s", "m"}),
+    "LEAK-R-COMMENT": frozenset({"r", "s", "m"}),
+    "LEAKREVIEWERNAME": frozenset({"r", "s", "m"}),  # applicants never learn who reviewed them
+    "LEAK-R2-REASON": frozenset({"r2", "s", "m"}),
+    "LEAK-B-DRAFT": frozenset({"b", "s", "m"}),
+    "LEAK-B-SUB": frozenset({"b", "s", "r2", "m"}),
+    "LEAK-DRAFT-CALL": frozenset({"s", "m"}),
+    "LEAK-DRAFTDOC": frozenset({"s", "m"}),
 }
 
 
@@ -79,15 +80,7 @@ class World:
 
     def forbidden(self, role: str) -> list[str]:
         """The markers this role must never be shown."""
-        return sorted(marker for marker, allowed in self.secrets.items() if not self.may_see(role, allowed))
-
-    @staticmethod
-    def may_see(role: str, allowed: frozenset[str]) -> bool:
-        # INTERIM (issue 14, until the access table names "m" everywhere): municipal staff of LV-016
-        # may see what staff may see, unless a marker names "m" or "not-m" itself.
-        if role == "m" and "m" not in allowed and "not-m" not in allowed:
-            return "s" in allowed
-        return role in allowed
+        return sorted(marker for marker, allowed in self.secrets.items() if role not in allowed)
 
 
 async def _user(world: World, key: str, role: Role, municipality: str | None = None, name: str = "") -> Any:
@@ -108,7 +101,8 @@ async def _applicant(world: World, key: str, municipality: str, org_name: str) -
     user_id, org_id = await registered(email, f"Person {key.upper()}", **org)
     world.emails[key], world.user_ids[key] = email, user_id
     world.ids |= {f"org_{key}": org_id, f"regno_{key}": org["registration_number"]}
-    world.secrets[email] = frozenset({key, "s"})
+    # Both applicants apply to LV-016's open call: its municipal staff member reads their addresses too.
+    world.secrets[email] = frozenset({key, "s", "m"})
     return await load_principal(user_id)
 
 
@@ -306,6 +300,9 @@ async def build_world() -> World:
     from tests.security.world_approval import build_approval
 
     await build_approval(world, staff, a)
+    from tests.security.world_scope import build_scope
+
+    await build_scope(world, staff, b)
     for key in ("a_won", "b_won", "a_sub"):
         row = await Application.select(Application.reference).where(Application.id == world.ids[key]).first()
         world.ids[f"ref_{key}"] = row["reference"]

@@ -8,7 +8,7 @@ from typing import Any
 from tests.security.world import World, _application
 
 AWARDS_SECRETS: dict[str, frozenset[str]] = {
-    "LEAK-A-INELIGIBLE": frozenset({"a", "s"}),  # its title and the staff's note from the check
+    "LEAK-A-INELIGIBLE": frozenset({"a", "s", "m"}),  # its title and the staff's note from the check
 }
 
 

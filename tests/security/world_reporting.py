@@ -14,15 +14,16 @@ from typing import Any
 from tests.security.world import World, chunks_of, pdf
 
 REPORTING_SECRETS: dict[str, frozenset[str]] = {
-    "LEAK-A-AGREEMENT": frozenset({"a", "s"}),
+    # A's award is under an LV-016 call (its municipal staff "m" sees it), B's under LV-022's (not "m").
+    "LEAK-A-AGREEMENT": frozenset({"a", "s", "m"}),
     "LEAK-B-AGREEMENT": frozenset({"b", "s"}),
-    "LEAK-A-EVDESC": frozenset({"a", "s"}),  # the public sees titles and counts only
+    "LEAK-A-EVDESC": frozenset({"a", "s", "m"}),  # the public and coordinators see titles and counts only
     # An accepted event's description: its municipality's coordinator sees it too (issue 14).
     "LEAK-A-ACCDESC": frozenset({"a", "s", "c", "m"}),
-    "LEAK-A-RETURNED": frozenset({"a", "s"}),
-    "LEAK-A-PHOTO": frozenset({"a", "s"}),
-    "LEAK-A-FINAL": frozenset({"a", "s"}),
-    "LEAK-A-FINALFILE": frozenset({"a", "s"}),
+    "LEAK-A-RETURNED": frozenset({"a", "s", "m"}),
+    "LEAK-A-PHOTO": frozenset({"a", "s", "m"}),
+    "LEAK-A-FINAL": frozenset({"a", "s", "m"}),
+    "LEAK-A-FINALFILE": frozenset({"a", "s", "m"}),
     "LEAK-B-EVDESC": frozenset({"b", "s"}),
 }
 
@@ -76,6 +77,8 @@ async def build_reporting(world: World, staff: Any, a: Any, b: Any) -> None:
     await sign_agreement(ids["award_b"], staff, "SEC-B-1", "LEAK-B-AGREEMENT")
     payment = await Payment.select(Payment.id).where(Payment.award == ids["award_a"]).first()
     ids["payment_a"] = payment["id"]
+    payment = await Payment.select(Payment.id).where(Payment.award == ids["award_b"]).first()
+    ids["payment_b"] = payment["id"]
 
     # Reporting moves the award to in_progress: the principals are read again for nothing stale.
     a = await load_principal(a.user_id)

@@ -171,8 +171,38 @@ async def municipality_id_for_role(role: Role, municipality_code: str | None) ->
         return None
     municipality_id = await current_municipality_id(municipality_code or "")
     if municipality_id is None:
-        raise ValidationFailed({"municipality": _("A coordinator needs a current municipality code.")})
+        if role == Role.staff:
+            message = _("Municipal staff need a current municipality code (none: national staff).")
+        else:
+            message = _("A coordinator needs a current municipality code.")
+        raise ValidationFailed({"municipality": message})
     return municipality_id
+
+
+async def staff_covering(municipality_id: int | None) -> list[int]:
+    """The active staff who run this municipality's calls (their municipalities take it in, merged
+    predecessors too): who hears of what happens under one call. National staff only when the
+    municipality has no staff of its own: IKVD runs the calls of a municipality without any, and
+    is not sent every municipality's mail where the municipality's own staff read it."""
+    rows = await UserRole.select(UserRole.user, UserRole.municipality).where(
+        (UserRole.role == Role.staff) & UserRole.user.active.eq(True)
+    )
+    national = {row["user"] for row in rows if row["municipality"] is None}
+    local: set[int] = set()
+    for held in {row["municipality"] for row in rows if row["municipality"] is not None}:
+        if municipality_id is not None and municipality_id in await ids_with_merged({held}):
+            local |= {row["user"] for row in rows if row["municipality"] == held}
+    return sorted(local or national)
+
+
+async def staff_readers(preferred: int | None, municipality_id: int | None) -> list[int]:
+    """Who hears of a step under a call: the staff member who took the one before it (who asked,
+    who decided) while they are active staff of the call's municipality; else staff_covering."""
+    if preferred is not None:
+        principal = await load_principal(preferred)
+        if principal is not None and principal.covers(municipality_id):
+            return [preferred]
+    return await staff_covering(municipality_id)
 
 
 async def email_confirmed(user_id: int) -> bool:

@@ -130,8 +130,11 @@ async def revoke_role(user_id: int, role: Role, actor: Principal | None = None) 
 
 
 async def _sync_panel_flags(user_id: int) -> None:
-    held = {Role(r["role"]) for r in await UserRole.select(UserRole.role).where(UserRole.user == user_id)}
+    rows = await UserRole.select(UserRole.role, UserRole.municipality).where(UserRole.user == user_id)
+    held = {Role(r["role"]) for r in rows}
+    # Master data is national staff's: a staff role without a municipality (municipal staff are not).
+    national = any(r["role"] == Role.staff and r["municipality"] is None for r in rows)
     # The admin panel admits users by these flags; they follow the roles, never the other way.
-    await BaseUser.update(
-        {BaseUser.admin: bool(held & PANEL_ROLES), BaseUser.superuser: Role.staff in held}
-    ).where(BaseUser.id == user_id)
+    await BaseUser.update({BaseUser.admin: bool(held & PANEL_ROLES), BaseUser.superuser: national}).where(
+        BaseUser.id == user_id
+    )

@@ -7,7 +7,7 @@ import io
 from collections.abc import AsyncIterator
 from typing import Any
 
-from grants.awards.queries import Filter, rows
+from grants.awards.queries.register import Filter, rows
 from grants.awards.tables import PaymentKind
 from grants.core.i18n import _
 from grants.core.spreadsheet import csv_text

@@ -18,7 +18,7 @@ from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.awards import forms, queries
-from grants.awards.queries import approval, register_totals
+from grants.awards.queries import approval, register, register_totals
 from grants.awards.service import lifecycle, payments
 from grants.awards.states import TERMINABLE, award_statuses, payment_kinds, register_filters
 from grants.awards.tables import PaymentKind
@@ -60,8 +60,10 @@ async def _awards_page(
     form: dict[str, str] | None = None,
     notice: str | None = None,
     code: int = HTTP_200_OK,
+    scope: frozenset[int] | None = None,
 ) -> Template:
-    found = await queries.awards_page(status, call_id, award_id, page, PER_PAGE)
+    """The awards of the calls in `scope` (the staff member's municipalities; None: all)."""
+    found = await queries.awards_page(status, call_id, award_id, page, PER_PAGE, scope)
     filters = {"status": found["status"] or "", "call_id": str(call_id or "")}
     context = {
         "awards": found["awards"],
@@ -70,7 +72,7 @@ async def _awards_page(
         "statuses": award_statuses(),
         "kinds": payment_kinds(),
         "terminable": list(TERMINABLE),
-        "calls": await queries.calls_with_awards(),
+        "calls": await queries.calls_with_awards(scope),
         "filters": filters,
         "single": award_id,
         "page": found["page"],
@@ -91,7 +93,7 @@ async def _awards_page(
 
 
 def _award_again(
-    award_id: int, key: int, kept: dict[str, str], rename: Callable[[str], str] = str
+    me: Principal, award_id: int, key: int, kept: dict[str, str], rename: Callable[[str], str] = str
 ) -> Callable[[Refusal], Any]:
     """The award's list again after a refused form: a clash's message (409), or the field errors
     named for the form of `key` (an award's or a payment's) on a page of many (422)."""
@@ -99,7 +101,14 @@ def _award_again(
     def again(refusal: Refusal) -> Any:
         errors = {f"{rename(field)}.{key}": text for field, text in refusal.errors.items()}
         code = 409 if refusal.status_code == 409 else 422  # a refused file too: the form is at fault
-        return _awards_page(award_id=award_id, errors=errors, message=refusal.message, form=kept, code=code)
+        return _awards_page(
+            award_id=award_id,
+            errors=errors,
+            message=refusal.message,
+            form=kept,
+            code=code,
+            scope=me.staff_scope,
+        )
 
     return again
 
@@ -112,6 +121,7 @@ class StaffAwardPages(Controller):
     @get("/awards", name="staff_awards")
     async def awards(
         self,
+        me: Me,
         status: FromQuery[str | None] = None,
         call_id: FromQuery[str | None] = None,
         award: FromQuery[str | None] = None,
@@ -120,7 +130,12 @@ class StaffAwardPages(Controller):
     ) -> Template:
         notice = NOTICES[done]() if done in NOTICES else None
         return await _awards_page(
-            status=status, call_id=_int(call_id), award_id=_int(award), page=_int(page) or 1, notice=notice
+            status=status,
+            call_id=_int(call_id),
+            award_id=_int(award),
+            page=_int(page) or 1,
+            notice=notice,
+            scope=me.staff_scope,
         )
 
     @post("/awards/{award_id:int}/agreement", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
@@ -135,7 +150,7 @@ class StaffAwardPages(Controller):
         return await submit_form(
             forms.sign_agreement(award_id, me, number, signed_on, upload),
             done=f"/admin/awards?award={award_id}&done=signed",
-            again=_award_again(award_id, award_id, kept),
+            again=_award_again(me, award_id, award_id, kept),
             file_field="file",
         )
 
@@ -149,7 +164,7 @@ class StaffAwardPages(Controller):
                 f"/admin/awards?award={award_id}&done="
                 + ("received" if paid["kind"] == PaymentKind.refund else "paid")
             ),
-            again=_award_again(award_id, payment_id, kept),
+            again=_award_again(me, award_id, payment_id, kept),
         )
 
     @post("/payments/{payment_id:int}/lower", status_code=HTTP_200_OK)
@@ -161,7 +176,7 @@ class StaffAwardPages(Controller):
             done=f"/admin/awards?award={award_id}&done=lowered",
             # The lowering form's note is named "reason" on the page: the mark-paid form has a note too.
             again=_award_again(
-                award_id, payment_id, kept, lambda field: "reason" if field == "note" else field
+                me, award_id, payment_id, kept, lambda field: "reason" if field == "note" else field
             ),
         )
 
@@ -188,17 +203,18 @@ class StaffAwardPages(Controller):
     @get("/payments", name="staff_payments")
     async def payment_register(
         self,
+        me: Me,
         status: FromQuery[str | None] = None,
         call_id: FromQuery[str | None] = None,
         page: FromQuery[str | None] = None,
     ) -> Template:
-        chosen = status if status in queries.FILTERS else ""
-        selected = queries.Filter(chosen, _int(call_id))
+        chosen = status if status in register.FILTERS else ""
+        selected = register.Filter(chosen, _int(call_id), me.staff_scope)
         number = max(_int(page) or 1, 1)
-        result = await queries.page_of(selected, number, REGISTER_PER_PAGE)
+        result = await register.page_of(selected, number, REGISTER_PER_PAGE)
         if number > result["pages"]:  # past the end: the last page
             number = result["pages"]
-            result = await queries.page_of(selected, number, REGISTER_PER_PAGE)
+            result = await register.page_of(selected, number, REGISTER_PER_PAGE)
         filters = {"status": chosen, "call_id": str(selected.call_id or "")}
         context = {
             "rows": result["items"],
@@ -207,11 +223,11 @@ class StaffAwardPages(Controller):
             "total": result["total"],
             "filters": filters,
             "choices": register_filters(),
-            "calls": await queries.calls_with_payments(),
+            "calls": await register.calls_with_payments(me.staff_scope),
             "kinds": payment_kinds(),
             "statuses": award_statuses(),
             "query": lambda **changes: urlencode({k: v for k, v in (filters | changes).items() if v}),
-            "totals": await register_totals.totals(selected.call_id),
+            "totals": await register_totals.totals(selected.call_id, scope=me.staff_scope),
         }
         return Template("awards/staff/payments.html", context=context)
 

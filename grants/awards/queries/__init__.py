@@ -1,33 +1,21 @@
 """Every read of the awards: the awards a caller may see, their agreements and payments, what a call's
-awards already take of its budget, the staff's awards page and the payment register.
+awards already take of its budget, the staff's awards page (the payment register: register.py).
 
 Lists read their payments and agreements in one query for all their awards, never one per award.
-The register is filtered and paged; `rows` reads it in batches in the register's order (due date,
-then id), each batch starting after the last row of the one before (keyset paging), so a CSV
-export never holds the whole register.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from grants.accounts.rules import group_iban
 from grants.awards.rules import Room
 from grants.awards.states import RELEASED, award_statuses
 from grants.awards.tables import Agreement, Award, AwardStatus, Payment, PaymentKind
-from grants.core.auth import Principal, Role
-from grants.core.errors import NotFound, ValidationFailed
-from grants.core.i18n import _
+from grants.core.auth import Principal, Role, scoped, within
+from grants.core.errors import NotFound
 from grants.core.money import format_cents
-from grants.core.params import MAX_ID
-from grants.core.time import riga_today
 
-FILTERS = ("unpaid", "paid", "overdue")
-MAX_PER_PAGE = 200
-CSV_BATCH = 500
 AGREEMENT_COLUMNS = (
     Agreement.id,
     Agreement.award,
@@ -67,8 +55,13 @@ def payment_out(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _staff_scope(principal: Principal) -> frozenset[int] | None:
+    """A staff member's municipalities (None: national staff, or not staff: no narrowing here)."""
+    return principal.staff_scope if principal.has(Role.staff) else None
+
+
 async def list_awards(principal: Principal) -> list[dict[str, Any]]:
-    """The caller's organisation's awards; staff see all."""
+    """The caller's organisation's awards; staff those of their municipalities' calls (national: all)."""
     query = Award.select(
         Award.id,
         Award.call,
@@ -81,7 +74,7 @@ async def list_awards(principal: Principal) -> list[dict[str, Any]]:
         if principal.organisation_id is None:
             return []
         query = query.where(Award.application.organisation == principal.organisation_id)
-    return await query
+    return await scoped(query, Award.call.municipality, _staff_scope(principal))
 
 
 async def reportable_award(award_id: int, principal: Principal) -> dict[str, Any]:
@@ -102,7 +95,7 @@ async def reportable_awards(principal: Principal) -> list[dict[str, Any]]:
         if not principal.has(Role.applicant) or principal.organisation_id is None:
             return []
         query = query.where(Award.application.organisation == principal.organisation_id)
-    return await query
+    return await scoped(query, Award.call.municipality, _staff_scope(principal))
 
 
 async def agreement_document(award_id: int, principal: Principal) -> dict[str, Any]:
@@ -206,10 +199,18 @@ async def room_of(call: dict[str, Any]) -> Room:
 
 
 async def awards_page(
-    status: str | None, call_id: int | None, award_id: int | None, page: int, per_page: int
+    status: str | None,
+    call_id: int | None,
+    award_id: int | None,
+    page: int,
+    per_page: int,
+    scope: frozenset[int] | None = None,
 ) -> dict[str, Any]:
-    """A page of the staff's award list (newest first) with its agreements and payments."""
+    """A page of the staff's award list (newest first) with its agreements and payments, of the calls
+    of the municipalities in `scope` (Principal.staff_scope; None: all)."""
     condition: Any = Award.id.is_not_null()
+    if (mine := within(Award.call.municipality, scope)) is not None:
+        condition &= mine
     if status in award_statuses():
         condition &= Award.status == status
     else:
@@ -253,136 +254,8 @@ async def awards_page(
     }
 
 
-async def calls_with_awards() -> list[dict[str, Any]]:
-    """The calls that have any award, for the awards page's call filter."""
-    rows = await Award.select(Award.call.as_alias("id"), Award.call.title.as_alias("title")).distinct()
+async def calls_with_awards(scope: frozenset[int] | None = None) -> list[dict[str, Any]]:
+    """The calls that have any award (of the municipalities in `scope`), for a call filter."""
+    query = Award.select(Award.call.as_alias("id"), Award.call.title.as_alias("title")).distinct()
+    rows = await scoped(query, Award.call.municipality, scope)
     return sorted(rows, key=lambda r: (r["title"].casefold(), r["id"]))
-
-
-# --- the payment register ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Filter:
-    status: str = ""  # "", "unpaid", "paid" or "overdue"
-    call_id: int | None = None
-
-    def where(self, today: date) -> Any:
-        condition: Any = Payment.id.is_not_null()
-        if self.status == "unpaid":
-            condition &= Payment.paid_on.is_null()
-        elif self.status == "paid":
-            condition &= Payment.paid_on.is_not_null()
-        elif self.status == "overdue":
-            condition &= Payment.paid_on.is_null() & (Payment.due_on < today)
-        if self.call_id is not None:
-            condition &= Payment.award.call == self.call_id
-        return condition
-
-
-def parse_filter(status: str | None, call_id: int | None) -> Filter:
-    status = (status or "").strip()
-    errors = {}
-    if status and status not in FILTERS:
-        errors["status"] = _("Choose one of: {values}.").format(values=", ".join(FILTERS))
-    if call_id is not None and not 1 <= call_id <= MAX_ID:
-        errors["call_id"] = _("No such call.")
-    if errors:
-        raise ValidationFailed(errors)
-    return Filter(status, call_id)
-
-
-def paging(page: int | None, per_page: int | None, default: int = 50) -> tuple[int, int]:
-    page = 1 if page is None else page
-    per_page = default if per_page is None else per_page
-    errors = {}
-    if not 1 <= page <= MAX_ID:
-        errors["page"] = _("The page number starts at 1.")
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        errors["per_page"] = _("Between 1 and {n} rows per page.").format(n=MAX_PER_PAGE)
-    if errors:
-        raise ValidationFailed(errors)
-    return page, per_page
-
-
-def _columns() -> tuple[Any, ...]:
-    return (
-        Payment.id,
-        Payment.kind,
-        Payment.amount_cents,
-        Payment.due_on,
-        Payment.paid_on,
-        Payment.note,
-        Payment.award.as_alias("award_id"),
-        Payment.award.status.as_alias("award_status"),
-        Payment.award.application.reference.as_alias("reference"),
-        Payment.award.application.organisation.name.as_alias("organisation"),
-        Payment.award.application.organisation.registration_number.as_alias("registration_number"),
-        Payment.award.application.organisation.iban.as_alias("iban"),
-        Payment.award.call.as_alias("call_id"),
-        Payment.award.call.title.as_alias("call"),
-        Payment.award.call.municipality.name.as_alias("municipality"),
-    )
-
-
-def _shape(row: dict[str, Any], day: date) -> dict[str, Any]:
-    return row | {
-        "amount": format_cents(row["amount_cents"]),
-        "overdue": row["paid_on"] is None and row["due_on"] < day,
-        "iban_grouped": group_iban(row["iban"]),
-    }
-
-
-async def page_of(selected: Filter, page: int, per_page: int) -> dict[str, Any]:
-    """One page of the register and the count of all the rows the filter keeps."""
-    day = riga_today()
-    condition = selected.where(day)
-    total = await Payment.count().where(condition)
-    rows = (
-        await Payment.select(*_columns())
-        .where(condition)
-        .order_by(Payment.due_on)
-        .order_by(Payment.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return {
-        "items": [_shape(r, day) for r in rows],
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "pages": max(1, -(-total // per_page)),
-    }
-
-
-async def calls_with_payments() -> list[dict[str, Any]]:
-    """The calls that have any payment, for the register's call filter."""
-    rows = await Payment.select(
-        Payment.award.call.as_alias("id"), Payment.award.call.title.as_alias("title")
-    ).distinct()
-    return sorted(rows, key=lambda r: (r["title"].casefold(), r["id"]))
-
-
-async def rows(selected: Filter, batch: int = CSV_BATCH) -> AsyncIterator[dict[str, Any]]:
-    """Every row the filter keeps, in the register's order, read `batch` rows at a time."""
-    day = riga_today()
-    condition = selected.where(day)
-    last: tuple[date, int] | None = None
-    while True:
-        where = condition
-        if last is not None:
-            where = where & (
-                (Payment.due_on > last[0]) | ((Payment.due_on == last[0]) & (Payment.id > last[1]))
-            )
-        found = (
-            await Payment.select(*_columns())
-            .where(where)
-            .order_by(Payment.due_on)
-            .order_by(Payment.id)
-            .limit(batch)
-        )
-        for row in found:
-            yield _shape(row, day)
-        if len(found) < batch:
-            return
-        last = (found[-1]["due_on"], found[-1]["id"])

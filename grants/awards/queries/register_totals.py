@@ -35,13 +35,24 @@ GROUP BY a.call, c.title
 STATUSES = ("due", "overdue", "paid", "refund_due", "refund_received")
 
 
-async def totals(call_id: int | None = None, today: date | None = None) -> dict[str, Any]:
+async def totals(
+    call_id: int | None = None, today: date | None = None, scope: frozenset[int] | None = None
+) -> dict[str, Any]:
     """{"calls": [{call_id, title, due, overdue, paid, payments}] by title, "all": the sums of those}
-    in cents, of one call when `call_id` is given."""
+    in cents, of one call when `call_id` is given, of the calls of the municipalities in `scope`
+    (Principal.staff_scope) when it is not None."""
     day = today or riga_today()
-    where = "WHERE a.call = {}" if call_id is not None else ""
+    conditions: list[str] = []
+    args: list[Any] = [day, day]
+    if call_id is not None:
+        conditions.append("a.call = {}")
+        args.append(call_id)
+    if scope is not None:
+        ids = sorted(scope) or [0]  # no municipality: no call (ids start at 1)
+        conditions.append("c.municipality IN (" + ", ".join("{}" for _ in ids) + ")")
+        args.extend(ids)
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     sql = _TOTALS_SQL.replace("{today}", "{}", 1).replace("{today}", "{}", 1).replace("{where}", where)
-    args: list[Any] = [day, day] + ([call_id] if call_id is not None else [])
     rows = await Payment.raw(sql, *args)
     calls = sorted(
         ({k: (int(v) if k in (*STATUSES, "payments") else v) for k, v in row.items()} for row in rows),

@@ -97,7 +97,7 @@ async def setup_page(
         "document_title": document_title,
         "document_errors": document_errors,
         "applications": await queries.application_count(call_id),
-        "municipalities": await list_municipalities(current_only=True),
+        "municipalities": await municipality_choices(me),
         "notice": notices().get(done or ""),
     }
     return Template(
@@ -120,8 +120,12 @@ class CallSetupPages(Controller):
     include_in_schema = False
 
     @get("/new", name="staff_call_new")
-    async def new_form(self) -> Template:
-        return await _new_page(forms.blank_rules())
+    async def new_form(self, me: Me) -> Template:
+        form = forms.blank_rules()
+        choices = await municipality_choices(me)
+        if len(choices) == 1:  # a municipal staff member of one municipality: theirs, chosen already
+            form["municipality_code"] = choices[0]["code"]
+        return await _new_page(form, me)
 
     @post("/new", status_code=HTTP_200_OK)
     async def create(self, me: Me, data: Form) -> Response[Any]:
@@ -129,7 +133,7 @@ class CallSetupPages(Controller):
         return await submit_form(
             forms.create(form, me),
             done=lambda call_id: f"/admin/calls/{call_id}/setup?done=created",
-            again=lambda refusal: _new_page(form, refusal),
+            again=lambda refusal: _new_page(form, me, refusal),
         )
 
     @get("/{call_id:int}/setup", name="staff_call_setup")
@@ -229,7 +233,14 @@ class CallSetupPages(Controller):
         return Redirect(f"/admin/calls/{call_id}/setup?done=document_removed#documents")
 
 
-async def _new_page(form: dict[str, str], refusal: Refusal | None = None) -> Template:
+async def municipality_choices(me: Me) -> list[dict[str, Any]]:
+    """The current municipalities this staff member may run a call of (national staff: all)."""
+    rows = await list_municipalities(current_only=True)
+    scope = me.staff_scope
+    return rows if scope is None else [row for row in rows if row["id"] in scope]
+
+
+async def _new_page(form: dict[str, str], me: Me, refusal: Refusal | None = None) -> Template:
     return Template(
         "calls/staff/new.html",
         context={
@@ -237,7 +248,7 @@ async def _new_page(form: dict[str, str], refusal: Refusal | None = None) -> Tem
             "fields": forms.FIELDS,
             "errors": refusal.errors if refusal else {},
             "message": refusal.message if refusal else None,
-            "municipalities": await list_municipalities(current_only=True),
+            "municipalities": await municipality_choices(me),
         },
         status_code=refusal.status_code if refusal else HTTP_200_OK,
     )

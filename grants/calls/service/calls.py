@@ -22,7 +22,7 @@ from grants.core.storage import get_storage
 
 
 async def create_call(data: dict[str, Any], actor: Principal | None) -> int:
-    values, criteria = await check(data)
+    values, criteria = await check(data, actor)
     async with write_transaction():
         call = Call(**values)
         await call.save()
@@ -53,7 +53,7 @@ async def edit_call(
         data = rules.row_data(current) | changes
         if not replace_criteria:
             data.pop("criteria", None)
-        values, criteria = await check(data)
+        values, criteria = await check(data, actor)
         changed = {key: value for key, value in values.items() if current.get(key) != value}
         if call["status"] in rules.READ_ONLY_STATUSES:
             raise Conflict(_("This call is decided: its set-up can no longer change."))
@@ -112,7 +112,7 @@ async def clone_call(call_id: int, actor: Principal | None) -> int:
         | {"weight": str(c["weight"])}
         for c in await criteria_of(call_id)
     ]
-    values, criteria = await check(data)
+    values, criteria = await check(data, actor)
     copies = await copy_documents(call_id)
     async with kept_if_all_recorded(copies):
         async with write_transaction():

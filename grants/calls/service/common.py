@@ -7,18 +7,21 @@ from typing import Any
 from grants.calls import rules
 from grants.calls.rules import CriterionData
 from grants.calls.tables import Call
+from grants.core.auth import Principal
 from grants.core.db import for_update
 from grants.registry.tables import Municipality
 
 
-async def check(data: dict[str, Any]) -> tuple[dict[str, Any], list[CriterionData]]:
+async def check(data: dict[str, Any], actor: Principal | None) -> tuple[dict[str, Any], list[CriterionData]]:
+    """The call's values and criteria, or ValidationFailed; a municipal staff member's call must be
+    of their municipalities (the system's own writes, actor None, of any)."""
     code = str(data.get("municipality_code") or "")
     municipality = (
         await Municipality.select(Municipality.id, Municipality.valid_to)
         .where(Municipality.code == code)
         .first()
     )
-    return rules.check_call(data, municipality)
+    return rules.check_call(data, municipality, actor.staff_scope if actor is not None else None)
 
 
 async def get_for_update(call_id: int) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
-from grants.core.auth import Role, public, roles
+from grants.core.auth import Me, Role, public, roles
 from grants.core.openapi import errors
 from grants.core.params import MAX_ID
 from grants.reporting.exports import open_data as opendata
@@ -39,6 +39,7 @@ class EventExportApi(Controller):
     )
     async def events_csv(
         self,
+        me: Me,
         municipality: FromQuery[str | None] = None,
         call: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> Stream:
@@ -46,7 +47,7 @@ class EventExportApi(Controller):
         name = "-".join(
             ["event-reports", *([municipality] if municipality else []), *([f"call-{call}"] if call else [])]
         )
-        return csv_stream(event_csv(codes, call), f"{name}.csv")
+        return csv_stream(event_csv(codes, call, scope=me.staff_scope), f"{name}.csv")
 
 
 def _cached(request: Request[Any, Any, Any], body: bytes, media_type: str, filename: str) -> Response[Any]:

@@ -25,6 +25,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from grants.calls.tables import Call
+from grants.core.auth import within
 from grants.core.db import engine
 from grants.core.errors import NotFound
 from grants.core.filetypes import content_disposition
@@ -124,10 +125,15 @@ class _Rows:
 
 
 async def event_csv(
-    codes: list[str] | None = None, call_id: int | None = None, counted_only: bool = False, batch: int = BATCH
+    codes: list[str] | None = None,
+    call_id: int | None = None,
+    counted_only: bool = False,
+    batch: int = BATCH,
+    scope: frozenset[int] | None = None,
 ) -> AsyncIterator[bytes]:
     """The CSV, a batch of rows per chunk; the first chunk is the header with a byte-order mark
-    (so that Excel reads UTF-8). `codes`: only schools registered under these municipalities."""
+    (so that Excel reads UTF-8). `codes`: only schools registered under these municipalities;
+    `scope`: only reports under the calls of these municipalities (Principal.staff_scope)."""
     conditions: list[Any] = []
     if counted_only:
         conditions.append(counted_events())
@@ -135,6 +141,8 @@ async def event_csv(
         conditions.append(EventReport.school.municipality.code.is_in(codes))
     if call_id is not None:
         conditions.append(EventReport.award.call == call_id)
+    if (mine := within(EventReport.award.call.municipality, scope)) is not None:
+        conditions.append(mine)
 
     condition = EventReport.id > _MARK
     for extra in conditions:

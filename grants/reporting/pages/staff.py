@@ -138,6 +138,7 @@ class StaffReportPages(Controller):
     @get("/", name="staff_reports")
     async def reports(
         self,
+        me: Me,
         type: FromQuery[str] = "events",  # noqa: A002 - the query parameter's name
         review: FromQuery[str] = "pending",
         call: FromQuery[int | None] = None,
@@ -147,7 +148,7 @@ class StaffReportPages(Controller):
         review = review if review in REVIEW_FILTERS else "pending"
         page = min(max(page, 1), MAX_PAGE)
         call = call if call is not None and 0 < call <= MAX_ID else None  # beyond the id column: no call
-        total, rows = await queue_page(kind, review, call, page)
+        total, rows = await queue_page(kind, review, call, page, me.staff_scope)
         context = {
             "type": kind,
             "review": review,
@@ -156,8 +157,8 @@ class StaffReportPages(Controller):
             "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
             "total": total,
             "rows": rows,
-            "calls": await calls_with_awards(),
-            "pending": await pending_counts(),
+            "calls": await calls_with_awards(me.staff_scope),
+            "pending": await pending_counts(me.staff_scope),
             **forms.labels(),
         }
         return Template("reporting/staff/list.html", context=context)

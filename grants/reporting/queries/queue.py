@@ -4,26 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from grants.core.auth import within
 from grants.reporting.tables import EventReport, EventStatus, FinalReport
 
 PAGE_SIZE = 25
 
 
-def _event_filter(review: str, call_id: int | None) -> Any:
+def _event_filter(review: str, call_id: int | None, scope: frozenset[int] | None = None) -> Any:
     where = EventReport.status != EventStatus.planned  # a plan is not a report yet
     if review != "all":
         where &= EventReport.review == review
     if call_id is not None:
         where &= EventReport.award.call == call_id
+    if (mine := within(EventReport.award.call.municipality, scope)) is not None:
+        where &= mine
     return where
 
 
-def _final_filter(review: str, call_id: int | None) -> Any:
+def _final_filter(review: str, call_id: int | None, scope: frozenset[int] | None = None) -> Any:
     where = FinalReport.draft == False  # noqa: E712 - a draft is the grantee's, not staff's work yet
     if review != "all":
         where &= FinalReport.review == review
     if call_id is not None:
         where &= FinalReport.award.call == call_id
+    if (mine := within(FinalReport.award.call.municipality, scope)) is not None:
+        where &= mine
     return where
 
 
@@ -73,19 +78,20 @@ async def _final_rows(where: Any, page: int) -> list[dict[str, Any]]:
 
 
 async def queue_page(
-    kind: str, review: str, call_id: int | None, page: int
+    kind: str, review: str, call_id: int | None, page: int, scope: frozenset[int] | None = None
 ) -> tuple[int, list[dict[str, Any]]]:
-    """(how many reports match, this page of them); `kind` "events" or "final", `review` a state or "all"."""
+    """(how many reports match, this page of them); `kind` "events" or "final", `review` a state or "all";
+    of the calls of the municipalities in `scope` (Principal.staff_scope; None: all)."""
     if kind == "events":
-        where = _event_filter(review, call_id)
+        where = _event_filter(review, call_id, scope)
         return await EventReport.count().where(where), await _event_rows(where, page)
-    where = _final_filter(review, call_id)
+    where = _final_filter(review, call_id, scope)
     return await FinalReport.count().where(where), await _final_rows(where, page)
 
 
-async def pending_counts() -> dict[str, int]:
-    """How many event and final reports wait for review, over every call."""
+async def pending_counts(scope: frozenset[int] | None = None) -> dict[str, int]:
+    """How many event and final reports wait for review, over every call (of `scope`)."""
     return {
-        "events": await EventReport.count().where(_event_filter("pending", None)),
-        "final": await FinalReport.count().where(_final_filter("pending", None)),
+        "events": await EventReport.count().where(_event_filter("pending", None, scope)),
+        "final": await FinalReport.count().where(_final_filter("pending", None, scope)),
     }

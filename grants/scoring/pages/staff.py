@@ -165,9 +165,9 @@ class StaffReviewPages(Controller):
     include_in_schema = False
 
     @get("/calls", name="staff_calls")
-    async def call_list(self) -> Template:
+    async def call_list(self, me: Me) -> Template:
         context = {
-            "calls": await calls.list_calls(include_draft=True),
+            "calls": await calls.list_calls(include_draft=True, municipalities=me.staff_scope),
             "counts": await progress.status_counts(),
             "statuses": application_states.statuses(),
             "call_statuses": call_statuses(),
