@@ -53,7 +53,9 @@ async def grantee_reports_events(ngo: Page, story: Story) -> None:
         planned = ngo.locator("tbody tr", has_text=title)
         await planned.get_by_role("link", name=re.compile(r"^Report the event")).click()
         await expect(ngo.locator("h1")).to_have_text("Report an event")
-        await expect(ngo.get_by_label("School")).to_have_value(school)  # carried over from the plan
+        await expect(ngo.get_by_label("School", exact=True)).to_have_value(
+            school
+        )  # carried over from the plan
         await expect(ngo.get_by_label("Title")).to_have_value(title)
         await ngo.get_by_label("Held on").fill(day.isoformat())
         await ngo.get_by_label("Participants in total").fill(str(participants))

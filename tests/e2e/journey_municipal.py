@@ -20,6 +20,7 @@ async def staff_cannot_see_other_municipality(staff: Page, story: Story, other_c
     await staff.goto("/admin/calls")
     await expect(staff.locator("main")).not_to_contain_text(title)
     await expect(staff.locator("main")).to_contain_text(story.title)
+    await story.shoot(staff, "the calls of Bauskas novads only")
     for path in (
         f"/admin/calls/{call_id}",
         f"/admin/calls/{call_id}/setup",
@@ -27,7 +28,6 @@ async def staff_cannot_see_other_municipality(staff: Page, story: Story, other_c
     ):
         response = await staff.goto(path)
         assert response is not None and response.status == 404, path
-    await story.shoot(staff, "another municipality's call is not found")
     await staff.goto("/admin/")
 
 
@@ -54,6 +54,10 @@ async def national_approves(national: Page, story: Story) -> None:
     await national.locator("#form-approved").get_by_role("button", name="Approve…").click()
     await expect(national.locator("h1")).to_have_text("Approve the decision?")
     await national.get_by_role("button", name="Yes, approve the decision").click()
+    await expect(national.get_by_role("status").first).to_have_text(
+        f"The award decision of “{story.title}” is approved."
+    )
+    await national.goto(f"/admin/calls/{story.call_id}/approval")
     banner = national.locator(f"#approval-{story.call_id}")
     await expect(banner).to_have_attribute("data-approval", "approved")
     await story.shoot(national, "national staff approved the decision", story.cast.national)

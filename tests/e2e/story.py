@@ -60,6 +60,7 @@ class Story:
     step: int = 0
     mail: Any = None  # the SMTP server the site's mail goes to (tests.factories.smtp.Collector)
     requests: list[str] = field(default_factory=list)  # every URL a page of the journey asked for
+    images: list[str] = field(default_factory=list)  # those of them that were pictures (<img>)
     visited: dict[str, list[str]] = field(default_factory=dict)  # back-office pages seen, by whom
 
     # The grantee's facts, as the stages after the award read them.
@@ -104,10 +105,18 @@ class Story:
     def watch(self, page: Page) -> Page:
         """Record every request the page makes (the journey asserts none went to the JSON API)."""
         page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "request",
+            lambda request: self.images.append(request.url) if request.resource_type == "image" else None,
+        )
         return page
 
     def api_requests(self) -> list[str]:
-        return [url for url in self.requests if urlparse(url).path.startswith("/api")]
+        """The pages' requests to the JSON API: an <img> of an event photo, which the API serves to the
+        grantee and staff, is a picture on a page, not a use of the API."""
+        return [
+            url for url in self.requests if urlparse(url).path.startswith("/api") and url not in self.images
+        ]
 
     async def shoot(self, page: Page, name: str, who: str = "") -> None:
         """A screenshot of the step; a back-office page is remembered as seen by `who` (staff unless
