@@ -37,7 +37,7 @@ async def staff_wait_for_approval(staff: Page, story: Story) -> None:
     banner = staff.locator(f"#approval-{story.call_id}")
     await expect(banner).to_have_attribute("data-approval", "pending")
     await expect(banner).to_contain_text("Awaiting national approval.")
-    await staff.goto(f"/admin/awards?call={story.call_id}")
+    await staff.goto(f"/admin/awards?call_id={story.call_id}")
     await expect(staff.get_by_label("Agreement number")).to_have_count(0)
     await story.shoot(staff, "the decision awaits national approval")
 

@@ -18,10 +18,12 @@ from litestar.status_codes import HTTP_200_OK
 from grants.awards import queries as award_queries
 from grants.awards import rules as award_rules
 from grants.awards.queries import calls_with_awards
+from grants.awards.tables import PaymentKind
 from grants.calls.tables import PaymentMethod
 from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
-from grants.core.i18n import _
+from grants.core.i18n import _, get_language
+from grants.core.money import display_cents
 from grants.core.params import MAX_ID, PathId
 from grants.reporting import forms, states
 from grants.reporting.queries.awards import award_facts
@@ -115,14 +117,30 @@ async def _final_page(
         "settlement": settlement,
         "can_review": can_review,
         **_review_context(refusal, comment),
-        "notice": {
-            ReviewStatus.accepted: _("The final report is approved; the final payment is due."),
-            ReviewStatus.returned: _("The final report is returned to the grantee."),
-        }.get(done or ""),
+        "notice": await _final_notice(award_id, done),
         **forms.labels(),
     }
     status = refusal.status_code if refusal else HTTP_200_OK
     return Template("reporting/staff/final.html", context=context, status_code=status)
+
+
+async def _final_notice(award_id: int, done: str | None) -> str | None:
+    """What the review did, after the redirect: an approval says what it made due, by the payments it
+    created (a final payment, a refund from the grantee, or nothing more)."""
+    if done == ReviewStatus.returned:
+        return _("The final report is returned to the grantee.")
+    if done != ReviewStatus.accepted:
+        return None
+    payments = (await award_queries.payments_of([award_id])).get(award_id, [])
+    if refund := next((p for p in payments if p["kind"] == PaymentKind.refund), None):
+        return _("The final report is approved; a refund of %(amount)s is due from the grantee.") % {
+            "amount": display_cents(refund["amount_cents"], get_language())
+        }
+    if final_payment := next((p for p in payments if p["kind"] == PaymentKind.final), None):
+        return _("The final report is approved; a final payment of %(amount)s falls due.") % {
+            "amount": display_cents(final_payment["amount_cents"], get_language())
+        }
+    return _("The final report is approved; nothing more is paid.")
 
 
 def _done(decision: str) -> str:
