@@ -105,8 +105,10 @@ async def test_municipal_staff_see_the_banner_and_no_agreement_form_while_pendin
     ranking = await municipal.get(f"/admin/calls/{award['call_id']}/ranking")
     assert text_of(ranking.text, ".approval-comment") == "Pārskaitiet <b>punktus</b>."  # escaped, as typed
     home = await municipal.get("/admin/")
-    assert text_of(home.text, "#queue-returned .count") == "1"
-    assert f"/admin/calls/{award['call_id']}/ranking" in home.text
+    # This call among the returned decisions of LV-016 (other tests' calls of LV-016 may be there too).
+    assert (
+        text_of(home.text, f"#queue-returned a[href='/admin/calls/{award['call_id']}/ranking']") is not None
+    )
     await post_form(
         national, f"/admin/calls/{award['call_id']}/approval", {"outcome": "approved", "comment": ""}
     )

@@ -62,6 +62,7 @@ async def _summary(call: dict[str, Any]) -> dict[str, Any]:
         "passed": sum(1 for r in rows if r["passed"]),
         "counts": counts,
         "waiting_count": len(waiting),
+        "waiting_ids": ",".join(str(a["id"]) for a in sorted(waiting, key=lambda a: a["id"])),
         "waiting_cents": sum(a["amount_cents"] for a in waiting),
         "used_cents": room.used_cents,
         "used_count": room.used_count,
@@ -130,6 +131,7 @@ class ApprovalPages(Controller):
     async def confirm(self, call_id: PathId, data: Form) -> Template:
         """The confirmation step: what the approval or return will do; nothing is written here."""
         outcome, comment = data.get("outcome", ""), data.get("comment", "")
+        read = data.get("awards", "")
         try:
             comment = approval.check_comment(outcome, comment)
         except ValidationFailed as refused:
@@ -145,14 +147,24 @@ class ApprovalPages(Controller):
                 message=_("Nothing waits for approval: the call has no award that is not approved yet."),
                 status=HTTP_409_CONFLICT,
             )
+        if read and read != context["summary"]["waiting_ids"]:
+            return await approval_page(
+                call_id,
+                message=_(
+                    "The decision changed after you read it (an award was made or declined). Read it again."
+                ),
+                form=_kept(outcome, comment),
+                status=HTTP_409_CONFLICT,
+            )
         context |= {"outcome": outcome, "comment": comment}
         return Template("awards/staff/approval_confirm.html", context=context)
 
     @post("/calls/{call_id:int}/approval", status_code=HTTP_200_OK)
     async def review(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
         outcome, comment = data.get("outcome", ""), data.get("comment", "")
+        reviewed = approval.read_awards(data.get("awards"))
         return await submit_form(
-            approval.review_decision(call_id, me, outcome, comment),
+            approval.review_decision(call_id, me, outcome, comment, reviewed),
             done=f"/admin/approvals?done={outcome}&call={call_id}",
             again=lambda refusal: approval_page(
                 call_id,
