@@ -157,7 +157,9 @@ async def test_protocol_page_shows_the_committee_points_rules_and_decision_in_la
         "Neatbilstošs",
     ]
     national = texts_of(html, "ul.national li")
-    assert len(national) == 1 and national[0].endswith(f" — Saskaņoja {committee['approver']}. Komentārs: Saskaņots")
+    assert len(national) == 1 and national[0].endswith(
+        f" — Saskaņoja {committee['approver']}. Komentārs: Saskaņots"
+    )
     assert "((" not in national[0] and "))" not in national[0]
     # Every table scrolls inside its own labelled region (390 px wide screens).
     tables = parse(html).select("article.protocol table")

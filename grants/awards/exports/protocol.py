@@ -114,11 +114,15 @@ def national_line(review: dict[str, Any]) -> str:
     """One national approval or return, plainly: "Saskaņoja Ilze Programma (ilze@…). Komentārs: …"."""
     approved = review["outcome"] == "approved"
     if review["label"]:
-        text = (_("Approved by %(name)s") if approved else _("Returned by %(name)s")) % {"name": review["label"]}
+        text = (_("Approved by %(name)s") if approved else _("Returned by %(name)s")) % {
+            "name": review["label"]
+        }
     else:
         text = _("Approved by national staff") if approved else _("Returned to the municipality")
     comment = (review["comment"] or "").strip()
-    return f"{text}. {_('Comment: %(comment)s') % {'comment': comment}}" if comment else f"{text}."
+    if not comment:
+        return text + "."
+    return text + ". " + _("Comment: %(comment)s") % {"comment": comment}
 
 
 def call_values(call: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -194,7 +198,9 @@ def national_rows(data: dict[str, Any]) -> list[list[Any]]:
     return [head] + [
         [
             format_riga(r["decided_at"], LANGUAGE),
-            _("Approved by national staff") if r["outcome"] == "approved" else _("Returned to the municipality"),
+            _("Approved by national staff")
+            if r["outcome"] == "approved"
+            else _("Returned to the municipality"),
             r["label"],
             r["comment"] or "",
         ]
