@@ -68,7 +68,7 @@ async def test_returning_needs_a_comment_and_keeps_the_awards_awarded(client):
     national = await staff_principal()
     with pytest.raises(ValidationFailed) as refused:
         await approval.return_decision(award["call_id"], national, "   ")
-    assert refused.value.errors == {"comment": "This field is required."}
+    assert refused.value.errors == {"comment": "Say why the decision is returned."}
     assert await reviews(award["call_id"]) == []
     result = await approval.return_decision(award["call_id"], national, "Pārbaudiet 2. vietas punktus.")
     assert (result["outcome"], [a["status"] for a in result["awards"]]) == ("returned", ["awarded"])
@@ -179,7 +179,7 @@ async def test_the_api_approves_and_returns_for_national_staff_only(client):
     )
     assert (no_comment.status_code, no_comment.json()["extra"]) == (
         422,
-        {"comment": "This field is required."},
+        {"comment": "Say why the decision is returned."},
     )
     returned = await client.post(
         f"/api/calls/{award['call_id']}/approval",

@@ -20,6 +20,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_409_CONFLICT, HTTP_422_UNPRO
 
 from grants.applications import states as application_states
 from grants.awards import queries
+from grants.awards.pages.staff_ranking import number
 from grants.awards.queries import approval as approval_queries
 from grants.awards.service import approval
 from grants.awards.states import award_statuses
@@ -39,6 +40,14 @@ def _page_number(value: str | None) -> int:
     if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
         return 1
     return min(max(int(value), 1), MAX_ID)
+
+
+def _call_id(value: str | None) -> int | None:
+    """A call's id from the query: ASCII digits within what an id column holds, else None."""
+    if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None
 
 
 async def _summary(call: dict[str, Any]) -> dict[str, Any]:
@@ -87,6 +96,7 @@ async def approval_page(
         "reviews": await approval_queries.reviews_of(call_id),
         "statuses": application_states.statuses(),
         "award_statuses": award_statuses(),
+        "number": number,
         "errors": errors or {},
         "message": message,
         "form": form or {},
@@ -112,8 +122,8 @@ class ApprovalPages(Controller):
     ) -> Template:
         found = await approval_queries.waiting_calls(_page_number(page), PER_PAGE)
         notice = None
-        if done in approval.OUTCOMES and call and call.isascii() and call.isdigit() and len(call) <= 10:
-            title = next((r["call_title"] for r in await approval_queries.reviews_of(int(call))), None)
+        if done in approval.OUTCOMES and (call_id := _call_id(call)) is not None:
+            title = next((r["call_title"] for r in await approval_queries.reviews_of(call_id)), None)
             if title is not None:
                 notice = (
                     _("The award decision of “%(call)s” is approved.")

@@ -39,7 +39,10 @@ def check_comment(outcome: str, text: str | None) -> str:
 
 
 def _comment(text: str | None, *, required: bool) -> str:
-    """The comment, checked as a reason is (awards.rules), its errors under "comment"."""
+    """The comment, checked as a reason is (awards.rules), its errors under "comment"; a return
+    without one says what is missing (not the generic "This field is required.")."""
+    if required and not (text or "").strip():
+        raise ValidationFailed({"comment": _("Say why the decision is returned.")})
     try:
         return rules.reason(text, required=required)
     except ValidationFailed as refused:
