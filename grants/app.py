@@ -31,6 +31,7 @@ from grants.registry.queries import municipality_id_of_code
 from grants.reporting.queries.scope import (
     municipality_of_event,
     municipality_of_final_attachment,
+    municipality_of_photo_school,
     municipality_of_photo,
 )
 from grants.scoring.queries.scope import municipality_of_assignment
@@ -52,7 +53,10 @@ MUNICIPAL_SCOPE = MunicipalScope(
         "photo_id": municipality_of_photo,
         "code": municipality_id_of_code,
     },
-    overrides={"/api/final-report-attachments/:attachment_id": municipality_of_final_attachment},
+    overrides={
+        "/api/final-report-attachments/:attachment_id": municipality_of_final_attachment,
+        "/municipality/:photo_id": municipality_of_photo_school,
+    },
 )
 
 
