@@ -31,8 +31,8 @@ from grants.registry.queries import municipality_id_of_code
 from grants.reporting.queries.scope import (
     municipality_of_event,
     municipality_of_final_attachment,
-    municipality_of_photo_school,
     municipality_of_photo,
+    municipality_of_photo_school,
 )
 from grants.scoring.queries.scope import municipality_of_assignment
 from grants.settings import PROJECT_ROOT, Settings, get_settings

@@ -18,7 +18,7 @@ from grants.reporting.tables import CalendarFeed
 from tests.factories import reporting_rows as data
 from tests.factories.accounts import post_form
 from tests.factories.coordinator import coordinator_browser
-from tests.html import attr_of, form_actions, input_value
+from tests.html import attr_of, form_actions, input_value, parse
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +32,12 @@ async def make_link(browser, code: str) -> str:
     assert page.headers["cache-control"] == "private, no-store"
     found = FEED.search(attr_of(page.text, "#feed-url", "value") or "")
     assert found is not None, page.text
+    # The button that copies it is shown by static/js/copy.js (no inline script: the CSP forbids it).
+    assert attr_of(page.text, "button[data-copy]", "data-copy") == "feed-url"
+    assert [script["src"] for script in parse(page.text).select("script")] == [
+        "/static/js/copy.js",
+        "/static/js/drafts.js",
+    ]
     return found.group(0)
 
 
