@@ -121,6 +121,11 @@ async def staff_approve_final_report_and_pay(staff: Page, story: Story) -> None:
     await expect(staff.locator("#on-approval")).to_have_text("a final payment of €450.00 falls due")
     await staff.get_by_label("Approve the report (the final payment falls due)").check()
     await staff.get_by_role("button", name="Save the decision").click()
+    await expect(staff.locator("h1")).to_have_text("Approve the final report?")
+    await expect(staff.locator("#approval-effect")).to_have_text(
+        "Approving the report makes the final payment of €450.00 due to the grantee."
+    )
+    await staff.get_by_role("button", name="Yes, approve").click()
     await staff.goto(f"/admin/awards?award={story.award_id}")
     award = staff.locator(
         "section", has=staff.get_by_role("heading", name=re.compile(re.escape(story.reference)))

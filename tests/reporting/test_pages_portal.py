@@ -214,7 +214,7 @@ async def test_staff_approve_the_final_report_on_its_page(client, make_client):
     listing = await staff.get("/admin/reports?type=final")
     assert f"/admin/reports/final/{award['award_id']}" in links(listing.text)
     approved = await post_form(
-        staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve"}
+        staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve", "confirmed": "1"}
     )
     assert approved.status_code == 302
     page = await staff.get(approved.headers["location"])
@@ -260,7 +260,7 @@ async def test_approving_a_costs_report_below_the_paid_advance_says_a_refund_is_
     )
     staff = await staff_browser(make_client)
     approved = await post_form(
-        staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve"}
+        staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve", "confirmed": "1"}
     )
     page = await staff.get(approved.headers["location"])
     # Advance 4140.00 paid, eligible costs 4000.00: 140.00 is owed back, nothing more is paid out.

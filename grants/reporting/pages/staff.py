@@ -85,19 +85,13 @@ async def _event_page(
     return Template("reporting/staff/event.html", context=context, status_code=status)
 
 
-async def _final_page(
-    me: Principal,
-    award_id: int,
-    *,
-    refusal: Refusal | None = None,
-    comment: str = "",
-    done: str | None = None,
-) -> Template:
+async def _final_context(me: Principal, award_id: int) -> dict[str, Any]:
+    """The final report, its award and events, what approving would make due (by the call's payment
+    method, the same rule the approval runs) and the held events whose reports still wait for review."""
     report = await get_report(award_id, me)
     award = await award_facts(await award_queries.reportable_award(award_id, me))
     events = await list_events(award_id, me)
     can_review = report["review"] == ReviewStatus.pending
-    # What approving would make due, by the call's payment method (the same rule the approval runs).
     settlement = (
         award_rules.settlement(
             award["payment_method"],
@@ -108,18 +102,31 @@ async def _final_page(
         if can_review
         else None
     )
-    context = {
+    return {
         "report": report,
         "award": award,
         "events": events,
+        "waiting": [
+            e for e in events if e["status"] == EventStatus.held and e["review"] == ReviewStatus.pending
+        ],
         "plan": await against_plan(award),
         "costs_call": award["payment_method"] == PaymentMethod.costs,
         "settlement": settlement,
         "can_review": can_review,
-        **_review_context(refusal, comment),
-        "notice": await _final_notice(award_id, done),
         **forms.labels(),
     }
+
+
+async def _final_page(
+    me: Principal,
+    award_id: int,
+    *,
+    refusal: Refusal | None = None,
+    comment: str = "",
+    done: str | None = None,
+) -> Template:
+    context = await _final_context(me, award_id)
+    context |= _review_context(refusal, comment) | {"notice": await _final_notice(award_id, done)}
     status = refusal.status_code if refusal else HTTP_200_OK
     return Template("reporting/staff/final.html", context=context, status_code=status)
 
@@ -210,8 +217,15 @@ class StaffReportPages(Controller):
         return await _final_page(me, award_id, done=done)
 
     @post("/final/{award_id:int}/review", status_code=HTTP_200_OK)
-    async def review_final(self, me: Me, award_id: PathId, data: Form) -> Response[Any]:
+    async def review_final(self, me: Me, award_id: PathId, data: Form) -> Response[Any] | Template:
+        """Returning the report is done at once; approving it releases money, so it asks first on a
+        page that says what approval makes due (and which event reports still wait for review)."""
         decision, comment = data.get("decision", ""), data.get("comment", "")
+        if DECISIONS.get(decision) == ReviewStatus.accepted and data.get("confirmed") != "1":
+            context = await _final_context(me, award_id)
+            if context["can_review"]:
+                context |= {"decision": decision, "comment": comment}
+                return Template("reporting/staff/final_confirm.html", context=context)
         return await submit_form(
             review(Report.final, award_id, me, decision, comment),
             done=lambda _reviewed: f"/admin/reports/final/{award_id}?done={_done(decision)}",

@@ -177,6 +177,7 @@ async def project(award_id: int) -> dict[str, Any] | None:
     row = await (
         Award.select(
             *PROJECT_COLUMNS,
+            Award.final_report_approved_at,
             Award.application.summary.as_alias("summary"),
             Award.application.start_date.as_alias("start_date"),
             Award.application.end_date.as_alias("end_date"),
