@@ -298,7 +298,10 @@ async def digest_events(codes: list[str], since: datetime, until: datetime, week
         )
         .order_by(EventReport.planned_on, EventReport.id)
     )
-    return {"accepted": accepted_rows, "planned": planned_rows}
+    # With the events planned in the applications and not reported yet, as the schedule shows them.
+    plans = [p for p in await unreported_plans(codes, RUNNING, since=week[0]) if p["planned_on"] <= week[1]]
+    planned = sorted([*_reports(planned_rows), *plans], key=_by_day)
+    return {"accepted": accepted_rows, "planned": planned}
 
 
 async def feed_by_token(token: str) -> dict[str, Any] | None:
