@@ -128,16 +128,19 @@ async def calls_to_close(titles: dict[int, str], scope: Scope = None) -> Queue:
 
 
 async def agreements_to_record(titles: dict[int, str], scope: Scope = None) -> Queue:
+    """Awards whose agreement may be recorded now: approved nationally, or awarded in a call that
+    needs no national approval (one still waiting for approval is the national staff's queue)."""
     signed = Agreement.select(Agreement.award)
-    query = Award.select(Award.call, Count(Award.id, alias="n")).where(
-        (Award.status == AwardStatus.awarded) & Award.id.not_in(signed)
+    ready = (Award.status == AwardStatus.approved) | (
+        (Award.status == AwardStatus.awarded) & Award.call.requires_approval.eq(False)
     )
+    query = Award.select(Award.call, Count(Award.id, alias="n")).where(ready & Award.id.not_in(signed))
     rows = await scoped(query, Award.call.municipality, scope).group_by(Award.call)
     return Queue(
         "agreements",
         _("Agreements to record"),
         _("Record the signed agreement; the advance payment falls due with it."),
-        _per_call(rows, titles, "/admin/awards?call_id={call}&status=awarded"),
+        _per_call(rows, titles, "/admin/awards?call_id={call}"),
     )
 
 

@@ -32,6 +32,7 @@ from grants.reporting.queries.scope import (
     municipality_of_event,
     municipality_of_final_attachment,
     municipality_of_photo,
+    municipality_of_photo_school,
 )
 from grants.scoring.queries.scope import municipality_of_assignment
 from grants.settings import PROJECT_ROOT, Settings, get_settings
@@ -52,7 +53,10 @@ MUNICIPAL_SCOPE = MunicipalScope(
         "photo_id": municipality_of_photo,
         "code": municipality_id_of_code,
     },
-    overrides={"/api/final-report-attachments/:attachment_id": municipality_of_final_attachment},
+    overrides={
+        "/api/final-report-attachments/:attachment_id": municipality_of_final_attachment,
+        "/municipality/:photo_id": municipality_of_photo_school,
+    },
 )
 
 

@@ -283,7 +283,7 @@ class ApprovalApi(Controller):
         responses=errors(401, 403, 404, 409, 422),
     )
     async def review(self, me: Me, call_id: PathId, data: JSONBody[ApprovalIn]) -> ApprovalOut:
-        result = await approval.review_decision(call_id, me, data.outcome, data.comment)
+        result = await approval.review_decision(call_id, me, data.outcome, data.comment, data.award_ids)
         return ApprovalOut(**(result | {"awards": [AwardOut(**a) for a in result["awards"]]}))
 
 

@@ -9,9 +9,9 @@ from typing import Any
 from grants.awards.states import AWARDABLE_VALUES
 from grants.calls.tables import PaymentMethod
 from grants.core.errors import ValidationFailed
-from grants.core.i18n import _
+from grants.core.i18n import _, get_language
 from grants.core.money import MoneyError, format_cents, parse_cents
-from grants.core.time import riga_today
+from grants.core.time import format_day, riga_today
 from grants.scoring.queries.ranking import Ranked
 
 NUMBER_LIMIT = 50  # Agreement.number's length
@@ -41,7 +41,7 @@ def paid_day(value: date | str | None, signed_on: date) -> date:
         raise ValidationFailed(
             {
                 "paid_on": _("The payment cannot be made before the agreement was signed ({day}).").format(
-                    day=signed_on.isoformat()
+                    day=format_day(signed_on, get_language())
                 )
             }
         )

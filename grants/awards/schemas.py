@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -155,6 +156,11 @@ class ApprovalIn(msgspec.Struct):
 
     outcome: DecisionReviewOutcome
     comment: ReviewComment = ""  # required when returned
+    # The awards the approver read (their ids): an approval is refused (409) when what waits for it
+    # is no longer exactly these. Left out: whatever waits at the moment is approved.
+    award_ids: Annotated[list[Annotated[int, msgspec.Meta(ge=1)]], msgspec.Meta(max_length=1000)] | None = (
+        None
+    )
 
 
 class ApprovalOut(msgspec.Struct):

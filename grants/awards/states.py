@@ -3,6 +3,9 @@ state each move starts from. Pages, the API and the services all read these tabl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from grants.applications.tables import ApplicationStatus
 from grants.awards.tables import AwardStatus, PaymentKind
 from grants.calls.tables import CallStatus
@@ -65,6 +68,17 @@ def award_statuses() -> dict[str, str]:
         AwardStatus.declined: _("Declined"),
         AwardStatus.terminated: _("Terminated"),
     }
+
+
+def status_label(award: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
+    """How an award's state reads (`labels`: award_statuses() or a page's own version of them). An
+    award whose final report is approved stays final_report_submitted until its payments are settled
+    ("close"): it reads as such, a label and no state of its own (the award row needs its
+    final_report_approved_at)."""
+    status = award["status"]
+    if status == AwardStatus.final_report_submitted and award.get("final_report_approved_at") is not None:
+        return _("Final report approved, payments to settle")
+    return (award_statuses() if labels is None else labels).get(status, status)
 
 
 def payment_kinds() -> dict[str, str]:

@@ -90,7 +90,9 @@ async def call_detail(row: dict[str, Any]) -> CallDetailOut:
 
 
 def _as_dict(data: CallIn) -> dict[str, Any]:
-    return msgspec.structs.asdict(data) | {"criteria": [msgspec.structs.asdict(c) for c in data.criteria]}
+    """The body as the service's data; a field left out (UNSET) is not there at all."""
+    body = msgspec.structs.asdict(data) | {"criteria": [msgspec.structs.asdict(c) for c in data.criteria]}
+    return {key: value for key, value in body.items() if value is not msgspec.UNSET}
 
 
 class CallsApi(Controller):

@@ -96,13 +96,21 @@ def typed(data: dict[str, Any], fields: tuple[str, ...] = FIELDS) -> dict[str, s
     return {key: str(data.get(key) or "")[:FORM_TEXT_LIMIT] for key in fields}
 
 
-def fields_for(status: str) -> tuple[str, ...]:
-    """The rules a call's set-up form offers: a draft's all, a published one's what may still change."""
+def fields_for(status: str, actor: Principal | None = None) -> tuple[str, ...]:
+    """The rules a call's set-up form offers: a draft's all, a published one's what may still change.
+    National approval (requires_approval) is national staff's to switch: municipal staff read it."""
     if status == CallStatus.draft:
-        return FIELDS
+        return new_fields(actor)
     if status in rules.READ_ONLY_STATUSES:
         return ()
     return tuple(key for key in FIELDS if key in rules.PUBLISHED_FIELDS)
+
+
+def new_fields(actor: Principal | None) -> tuple[str, ...]:
+    """The fields of a new call's form for this author: all but requires_approval for municipal staff."""
+    if actor is None or actor.national:
+        return FIELDS
+    return tuple(key for key in FIELDS if key != "requires_approval")
 
 
 def _read_rules(form: dict[str, str], fields: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -141,7 +149,7 @@ async def create(form: dict[str, str], actor: Principal) -> int:
 
     A time the form cannot read reaches the service as typed (or as None), which refuses it as well:
     so nothing is written, and the service's other messages come with the form's."""
-    data, errors = _read_rules(form, FIELDS)
+    data, errors = _read_rules(form, new_fields(actor))
     try:
         return await service.create_call(data, actor)
     except ValidationFailed as exc:
@@ -150,7 +158,7 @@ async def create(form: dict[str, str], actor: Principal) -> int:
 
 async def save(call_id: int, status: str, form: dict[str, str], actor: Principal) -> None:
     """The set-up form's changes to the call (the fields its status offers), checked as create's."""
-    data, errors = _read_rules(form, fields_for(status))
+    data, errors = _read_rules(form, fields_for(status, actor))
     try:
         await service.edit_call(call_id, data, actor)
     except ValidationFailed as exc:

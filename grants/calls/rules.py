@@ -199,12 +199,17 @@ def check_criteria(items: list[dict[str, Any]], errors: dict[str, str]) -> list[
 
 
 def check_call(
-    data: dict[str, Any], municipality: dict[str, Any] | None, scope: frozenset[int] | None = None
+    data: dict[str, Any],
+    municipality: dict[str, Any] | None,
+    scope: frozenset[int] | None = None,
+    approval: bool | None = None,
 ) -> tuple[dict[str, Any], list[CriterionData]]:
     """A call's values and criteria from the API's data, or ValidationFailed with every error.
 
     `municipality` is the row (id, valid_to) of data["municipality_code"], None when there is none;
-    `scope` the municipality ids the author runs calls of (Principal.staff_scope; None: any).
+    `scope` the municipality ids the author runs calls of (Principal.staff_scope; None: any);
+    `approval` the requires_approval the author may not change (municipal staff: national approval
+    is IKVD's oversight), None when the author decides it (national staff, the system).
     """
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
@@ -226,6 +231,13 @@ def check_call(
         "review_closes_at": _optional_moment(data, "review_closes_at", errors),
         "appeal_route": _text(data, "appeal_route", errors, APPEAL_ROUTE_LIMIT, required=False),
     }
+    if approval is not None:
+        if "requires_approval" in data and bool(data["requires_approval"]) != approval:
+            errors["requires_approval"] = _(
+                "Only national programme staff (IKVD) decide whether a call's award decision needs "
+                "national approval."
+            )
+        values["requires_approval"] = approval
     threshold = _decimal(data.get("score_threshold"), Decimal(0))
     if threshold is None or threshold < 0:
         errors["score_threshold"] = _("The threshold must be a number of points, zero or more.")

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from grants.calls.tables import Call, Criterion
 from grants.core.inputs import Number, either, text_of
@@ -53,7 +55,17 @@ class CallIn(msgspec.Struct):
     review_closes_at: datetime | None = None  # the reviewers' deadline, after closes_at
     appeal_route: AppealRoute = ""  # how to contest a decision, shown with a refusal
     payment_method: PaymentMethodName = "lump_sum"  # "lump_sum" (PuMPuRS) | "costs" (a capped call)
-    requires_approval: bool = False  # national staff approve the award decision before agreements
+    requires_approval: Annotated[
+        bool | UnsetType,
+        msgspec.Meta(
+            description=(
+                "National staff approve the award decision before agreements are signed. Only national "
+                "staff (IKVD) decide it. Left out: false for a new call of national staff, true for a "
+                "municipal staff member's new call, unchanged on an edit. A municipal staff member who "
+                "sends another value than that gets 422 on `requires_approval`."
+            )
+        ),
+    ] = UNSET
 
 
 class MunicipalityRef(msgspec.Struct):

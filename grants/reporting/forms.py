@@ -47,6 +47,7 @@ def labels() -> dict[str, Any]:
         "event_statuses": states.event_statuses(),
         "reviews": states.reviews(),
         "award_statuses": award_labels.award_statuses(),
+        "award_status": award_labels.status_label,
         "payment_kinds": award_labels.payment_kinds(),
         "bands": states.band_labels(),
         "band_order": GRADE_BANDS,
@@ -141,4 +142,4 @@ async def final_warnings(award: dict[str, Any], values: dict[str, str]) -> list[
         return []
     clean_final(values, award)
     plan = await against_plan(award)
-    return rules.final_warnings(plan["unreported"], award["end_date"], riga_today())
+    return rules.final_warnings(plan["unreported_titles"], award["end_date"], riga_today())

@@ -112,28 +112,34 @@ async def declare_conflict(assignment_id: int, me: Principal, choice: str, reaso
 # --- the staff's forms ----------------------------------------------------------------------------
 
 
+def form_id(text: str) -> int | None:
+    """A record's id as a form sends it: ASCII digits within the id columns' range, else None (a
+    "²" or a 5,000-digit number is no id, and must not reach int() or the database)."""
+    if not (len(text) <= 10 and text.isascii() and text.isdigit()):
+        return None
+    return value if 0 < (value := int(text)) <= MAX_ID else None
+
+
 def ticked_reviewers(data: dict[str, str]) -> list[int]:
-    """The reviewers ticked for the panel ("reviewer.<id>" fields)."""
-    return [
-        int(key.removeprefix("reviewer."))
-        for key in data
-        if key.startswith("reviewer.") and key.removeprefix("reviewer.").isdigit()
-    ]
+    """The reviewers ticked for the panel ("reviewer.<id>" fields); a field with no id in it is ignored."""
+    ids = (form_id(key.removeprefix("reviewer.")) for key in data if key.startswith("reviewer."))
+    return [reviewer_id for reviewer_id in ids if reviewer_id is not None]
 
 
 async def assign(call_id: int, data: dict[str, str], me: Principal) -> int:
     """Give the chosen application to the chosen reviewer; an application not of this call is as
     unchosen as a missing one (a missing call is NotFound)."""
-    application_id, reviewer_id = data.get("application_id", ""), data.get("reviewer_id", "")
+    application_id = form_id(data.get("application_id", ""))
+    reviewer_id = form_id(data.get("reviewer_id", ""))
     errors = {}
-    if not application_id.isdigit():
+    if application_id is None:
         errors["application_id"] = _("Choose an application.")
-    if not reviewer_id.isdigit():
+    if reviewer_id is None:
         errors["reviewer_id"] = _("Choose a reviewer.")
-    if errors:
+    if errors or application_id is None or reviewer_id is None:
         raise ValidationFailed(errors)
     try:
-        return await service.assign(call_id, int(application_id), int(reviewer_id), me)
+        return await service.assign(call_id, application_id, reviewer_id, me)
     except NotFound:
         await call_or_404(call_id)
         raise ValidationFailed({"application_id": _("Choose an application.")}) from None
@@ -141,13 +147,11 @@ async def assign(call_id: int, data: dict[str, str], me: Principal) -> int:
 
 async def remind(call_id: int, data: dict[str, str], me: Principal) -> bool:
     """Remind the chosen reviewer of what is left in the call (409 when nothing is)."""
-    reviewer_id = data.get("reviewer_id", "")
-    if not (len(reviewer_id) <= 10 and reviewer_id.isascii() and reviewer_id.isdigit()) or not (
-        0 < int(reviewer_id) <= MAX_ID
-    ):
+    reviewer_id = form_id(data.get("reviewer_id", ""))
+    if reviewer_id is None:
         raise ValidationFailed({"reviewer_id": _("Choose a reviewer.")})
     await call_or_404(call_id)
-    return await service.remind(call_id, int(reviewer_id), me)
+    return await service.remind(call_id, reviewer_id, me)
 
 
 def eligibility_answers(data: dict[str, str], criteria: list[dict[str, Any]]) -> dict[str, str]:

@@ -62,6 +62,12 @@ async def test_staff_first_login_enrols_before_any_session(client, two_factor_on
         "The code is wrong. Enter the current code from your app."
     )
     assert SESSION_COOKIE not in client.cookies
+    for digits in ("²²²²²²", "١٢٣٤٥٦"):  # digits to str.isdigit, but no code (hmac compares ASCII only)
+        odd = await post_form(client, "/login/enrol", {"code": digits})
+        assert odd.status_code == 401
+        assert parse(odd.text).select_one(".error-summary").get_text(strip=True) == (
+            "The code is wrong. Enter the current code from your app."
+        )
 
     done = await post_form(client, "/login/enrol", {"code": code(secret, fresh_step())})
     assert done.status_code == 200

@@ -34,7 +34,7 @@ async def test_home_counts_an_award_without_agreement_then_its_advance_due(clien
     home = (await staff.get("/admin/")).text
     assert queue(home, "agreements")[title] == (
         "1",
-        f"/admin/awards?call_id={award['call_id']}&status=awarded",
+        f"/admin/awards?call_id={award['call_id']}",
     )
     assert title not in queue(home, "payments")
 
@@ -44,6 +44,22 @@ async def test_home_counts_an_award_without_agreement_then_its_advance_due(clien
     assert queue(home, "payments")[title] == (
         "1",
         f"/admin/payments?call_id={award['call_id']}&status=unpaid",
+    )
+
+
+async def test_home_lists_an_agreement_to_record_only_once_the_decision_is_approved(client, make_client):
+    from grants.awards.service import approval
+    from tests.factories.awards import staff_principal
+
+    title = f"Konkurss {uuid.uuid4().hex[:8]}"
+    award = await awarded_application(client, title=title, requires_approval=True)
+    staff = await staff_browser(make_client)
+    assert title not in queue((await staff.get("/admin/")).text, "agreements")  # national staff's turn
+
+    await approval.approve_decision(award["call_id"], await staff_principal(), "")
+    assert queue((await staff.get("/admin/")).text, "agreements")[title] == (
+        "1",
+        f"/admin/awards?call_id={award['call_id']}",
     )
 
 

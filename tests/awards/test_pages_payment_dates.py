@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories.accounts import post_form, staff_browser
+from grants.core.auth import Role
+from grants.core.time import format_day
+from tests.factories.accounts import login, make_user, post_form, staff_browser
 from tests.factories.awards import award_payments, award_status, awarded_application, sign, today
 from tests.html import field_error
 
@@ -26,8 +28,17 @@ async def test_the_paid_form_refuses_a_day_before_signing_and_takes_the_signing_
     )
     assert early.status_code == 422
     assert field_error(early.text, f"paid_on.{advance['id']}") == (
-        f"The payment cannot be made before the agreement was signed ({signed_on.isoformat()})."
+        f"The payment cannot be made before the agreement was signed ({format_day(signed_on, 'en')})."
     )
+    latvian = make_client(language="lv")
+    await login(latvian, await make_user(Role.staff))
+    early = await post_form(
+        latvian, url, {"paid_on": (signed_on - timedelta(days=1)).isoformat(), "note": ""}
+    )
+    assert field_error(early.text, f"paid_on.{advance['id']}") == (
+        f"Maksājumu nevar veikt pirms līguma parakstīšanas ({format_day(signed_on, 'lv')})."
+    )
+    assert signed_on.isoformat() not in field_error(early.text, f"paid_on.{advance['id']}")
     assert (await award_payments(award["award_id"]))[0]["paid_on"] is None
 
     same_day = await post_form(browser, url, {"paid_on": signed_on.isoformat(), "note": "Uzdevums 7"})

@@ -67,6 +67,7 @@ async def committee(database) -> dict:
             comment="Saskaņots",
             awards=1,
             decided_at=datetime(2026, 6, 10, 9, tzinfo=UTC),
+            decided_by=staff.user_id,
         )
     )
     return {
@@ -74,6 +75,7 @@ async def committee(database) -> dict:
         "apps": apps,
         "references": [await reference_of(a) for a in apps],
         "members": [await label_of(i) for i in (first_id, second_id, third_id)],
+        "approver": await label_of(staff.user_id),
     }
 
 
@@ -96,7 +98,8 @@ async def test_protocol_page_shows_the_committee_points_rules_and_decision_in_la
     assert facts["Pašvaldība"] == "Bauskas novads"
     assert facts["Slieksnis (punkti)"] == "15,00"
     assert facts["Pieteikuma vērtējums"] == "vidējais aritmētiskais"
-    assert facts["Budžets"] == "13800,00 EUR"
+    assert facts["Budžets"] == "13\xa0800,00\xa0€"  # the site's money format (core.money.display_cents)
+    assert facts["Kvota (finansējamo projektu skaits)"] == "3"
     assert facts["Nepieciešams valsts saskaņojums"] == "Jā"
     rows = [
         [td.get_text(strip=True) for td in tr.select("td")]
@@ -145,7 +148,7 @@ async def test_protocol_page_shows_the_committee_points_rules_and_decision_in_la
         "4,50",
         "Izturēja vērtēšanu",
         "",
-        "Piešķirti 4600,00 EUR",
+        "Piešķirti 4\xa0600,00\xa0€",
     ]
     assert ranking[str(apps[2])][0] == "—"
     assert ranking[str(apps[2])][-3:] == [
@@ -154,11 +157,26 @@ async def test_protocol_page_shows_the_committee_points_rules_and_decision_in_la
         "Neatbilstošs",
     ]
     national = texts_of(html, "ul.national li")
-    assert len(national) == 1 and national[0].endswith(": saskaņots: Saskaņots")
+    assert len(national) == 1 and national[0].endswith(
+        f" — Saskaņoja {committee['approver']}. Komentārs: Saskaņots"
+    )
+    assert "((" not in national[0] and "))" not in national[0]
+    # Every table scrolls inside its own labelled region (390 px wide screens).
+    tables = parse(html).select("article.protocol table")
+    assert len(tables) == 5
+    for table in tables:
+        region = table.parent
+        assert region.name == "div" and region["class"] == ["table-scroll"]
+        assert (region["tabindex"], region["role"]) == ("0", "region")
+        assert table.select_one("caption")["id"] == region["aria-labelledby"]  # named apart from its section
+    # Room for each committee member's signature at the end of the document.
+    signatures = texts_of(html, "ul.signatures .signature-name")
+    assert sorted(signatures) == sorted(m.split(" (")[0] for m in committee["members"])
+    assert len(parse(html).select("ul.signatures .signature-line")) == 3
     assert f'href="/admin/calls/{committee["call"]}/protocol.xlsx"' in html
 
 
-async def test_protocol_xlsx_holds_the_same_in_four_sheets(make_client, committee):
+async def test_protocol_xlsx_holds_the_page_in_six_sheets_with_numbers_as_numbers(make_client, committee):
     client = await staff_client(make_client)
     response = await client.get(f"/admin/calls/{committee['call']}/protocol.xlsx")
     assert response.status_code == 200
@@ -166,12 +184,29 @@ async def test_protocol_xlsx_holds_the_same_in_four_sheets(make_client, committe
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert response.headers["content-disposition"] == (
-        f'attachment; filename="BAU-call-{committee["call"]}-protocol.xlsx"'
+        f'attachment; filename="protokols-BAU-{committee["call"]}.xlsx"'
     )
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Konkurss", "Komisija", "Punkti", "Rangs un lēmums"]
-    facts = {row[0]: row[1] for row in book["Konkurss"].iter_rows(values_only=True)}
-    assert (facts["Pašvaldība"], facts["Kvota (finansējamo projektu skaits)"]) == ("Bauskas novads", "3")
+    assert book.sheetnames == [
+        "Konkurss",
+        "Kritēriji",
+        "Komisija",
+        "Punkti",
+        "Rangs un lēmums",
+        "Valsts līmeņa saskaņošana",
+    ]
+    facts = {row[0].value: row[1] for row in book["Konkurss"].iter_rows()}
+    assert facts["Pašvaldība"].value == "Bauskas novads"
+    assert (facts["Budžets"].value, facts["Budžets"].number_format) == (13800, "#,##0.00 €")
+    assert facts["Kvota (finansējamo projektu skaits)"].value == 3
+    assert (facts["Slieksnis (punkti)"].value, facts["Slieksnis (punkti)"].number_format) == (15, "0.00")
+    assert facts["Nepieciešams valsts saskaņojums"].value == "Jā"
+    assert book["Konkurss"].column_dimensions["A"].width >= len("Kvota (finansējamo projektu skaits)")
+    criteria = list(book["Kritēriji"].iter_rows(values_only=True))
+    assert criteria[0] == ("Kods", "Kritērijs", "Maksimālais punktu skaits", "Svars", "Minimālie punkti")
+    assert [row[0] for row in criteria[1:]] == ["A1", "K1", "K2"]
+    assert criteria[1][2] == "Atbilstība (jā vai nē)"
+    assert (criteria[2][2], criteria[2][3], criteria[3][4]) == (10, 2, 3)
     first, second, third = committee["members"]
     refs, apps = committee["references"], committee["apps"]
     committee_rows = list(book["Komisija"].iter_rows(values_only=True))
@@ -182,7 +217,8 @@ async def test_protocol_xlsx_holds_the_same_in_four_sheets(make_client, committe
     assert sorted(points[1:]) == sorted(
         [(refs[0], first, 5, 5), (refs[0], second, 6, 4), (refs[1], first, 9, 2), (refs[1], second, 9, 2)]
     )
-    ranking = list(book["Rangs un lēmums"].iter_rows(values_only=True))
+    sheet = book["Rangs un lēmums"]
+    ranking = list(sheet.iter_rows(values_only=True))
     assert ranking[0] == (
         "Rangs",
         "Pieteikums",
@@ -193,6 +229,7 @@ async def test_protocol_xlsx_holds_the_same_in_four_sheets(make_client, committe
         "Rezultāts",
         "Neizpildītais nosacījums",
         "Lēmums",
+        "Piešķirtā summa",
     )
     assert [r[1] for r in ranking[1:]] == [refs[1], refs[0], refs[2]]
     assert ranking[1][0] == 1 and ranking[1][3:] == (
@@ -202,9 +239,25 @@ async def test_protocol_xlsx_holds_the_same_in_four_sheets(make_client, committe
         "Neizturēja vērtēšanu",
         "Kritērijs K2: 2,00 ir zem minimālā punktu skaita 3",
         "Noraidīts",
+        None,
     )
-    assert ranking[2][3:] == (15.5, 5.5, 4.5, "Izturēja vērtēšanu", None, "Piešķirti 4600,00 EUR")
-    assert ranking[3][0] is None and ranking[3][-1] == "Neatbilstošs"
+    assert ranking[2][3:] == (
+        15.5,
+        5.5,
+        4.5,
+        "Izturēja vērtēšanu",
+        None,
+        "Piešķirti 4\xa0600,00\xa0€",
+        4600,
+    )
+    score, amount = sheet.cell(row=3, column=4), sheet.cell(row=3, column=10)
+    assert (type(score.value), score.number_format) == (float, "0.00")
+    assert (type(amount.value), amount.number_format) == (int, "#,##0.00 €")
+    assert ranking[3][0] is None and ranking[3][-2:] == ("Neatbilstošs", None)
+    national = list(book["Valsts līmeņa saskaņošana"].iter_rows(values_only=True))
+    assert national[0] == ("Laiks", "Lēmums", "Valsts līmeņa darbinieks", "Komentārs")
+    assert national[1][1:] == ("Saskaņots", committee["approver"], "Saskaņots")
+    assert national[1][0] == "2026. gada 10. jūnijs 12:00"
     assert apps  # the ids behind the references above
 
 

@@ -68,7 +68,7 @@ async def test_returning_needs_a_comment_and_keeps_the_awards_awarded(client):
     national = await staff_principal()
     with pytest.raises(ValidationFailed) as refused:
         await approval.return_decision(award["call_id"], national, "   ")
-    assert refused.value.errors == {"comment": "This field is required."}
+    assert refused.value.errors == {"comment": "Say why the decision is returned."}
     assert await reviews(award["call_id"]) == []
     result = await approval.return_decision(award["call_id"], national, "Pārbaudiet 2. vietas punktus.")
     assert (result["outcome"], [a["status"] for a in result["awards"]]) == ("returned", ["awarded"])
@@ -179,7 +179,7 @@ async def test_the_api_approves_and_returns_for_national_staff_only(client):
     )
     assert (no_comment.status_code, no_comment.json()["extra"]) == (
         422,
-        {"comment": "This field is required."},
+        {"comment": "Say why the decision is returned."},
     )
     returned = await client.post(
         f"/api/calls/{award['call_id']}/approval",
@@ -256,3 +256,45 @@ async def test_without_municipal_staff_national_staff_are_told(client):
     national_email = await make_user(Role.staff)
     await approval.return_decision(award["call_id"], await principal(national_email), "Nav protokola.")
     assert [m["dedupe_key"].split(":")[0] for m in await outbox_for(national_email)] == ["returned"]
+
+
+async def test_an_approval_covers_only_the_awards_the_approver_read(client):
+    """An award made after national staff read the decision is not approved unseen: the approval
+    names the awards it read, and is refused when what waits is no longer exactly those."""
+    from grants.calls.tables import Call
+    from tests.factories.awards import SECOND, TOP, scored_call
+
+    call_id, apps, staff, _ = await scored_call(client, [TOP, SECOND], budget="9200.00", quota=2)
+    await Call.update({Call.requires_approval: True}).where(Call.id == call_id)
+    first = await client.post(f"/api/calls/{call_id}/awards", json={"application_id": apps[0]}, headers=staff)
+    read = [first.json()["id"]]  # what the approver read
+    second = await client.post(
+        f"/api/calls/{call_id}/awards", json={"application_id": apps[1]}, headers=staff
+    )
+    assert second.status_code == 201, second.text
+
+    national = await staff_principal()
+    with pytest.raises(Conflict) as refused:
+        await approval.approve_decision(call_id, national, "", read)
+    assert refused.value.message == (
+        "The decision changed after you read it (an award was made or declined). Read it again."
+    )
+    assert await award_status(read[0]) == "awarded" and await reviews(call_id) == []
+
+    from tests.factories.accounts import staff_headers
+
+    national_headers = await staff_headers(client)  # a staff member without a municipality: national
+    stale = await client.post(
+        f"/api/calls/{call_id}/approval",
+        json={"outcome": "approved", "award_ids": read},
+        headers=national_headers,
+    )
+    assert stale.status_code == 409
+    both = sorted([read[0], second.json()["id"]])
+    approved = await client.post(
+        f"/api/calls/{call_id}/approval",
+        json={"outcome": "approved", "award_ids": both},
+        headers=national_headers,
+    )
+    assert approved.status_code == 200, approved.text
+    assert [a["id"] for a in approved.json()["awards"]] == both

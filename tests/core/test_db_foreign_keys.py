@@ -88,6 +88,14 @@ DECIDED = {
     ("final_report", "reviewed_by"): N,
     ("final_report_attachment", "report"): R,
     ("final_report_attachment", "uploaded_by"): N,
+    # issue 14: who approved an event's other school; national approval's history of a call; a
+    # coordinator's calendar link and weekly e-mail, pure access (a new link is made in a moment).
+    ("event_report", "school_approved_by"): N,
+    ("decision_review", "call"): R,
+    ("decision_review", "decided_by"): N,
+    ("calendar_feed", "user"): C,
+    ("calendar_feed", "municipality"): C,
+    ("weekly_digest", "user"): C,
 }
 
 

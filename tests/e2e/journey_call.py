@@ -57,10 +57,10 @@ async def staff_create_call(staff: Page, story: Story) -> None:
     await staff.get_by_label("Points needed to pass").fill("10")
     await staff.get_by_label("Review deadline").fill(typed(riga_minute(days=40)))
     await staff.get_by_label("Appeal route").fill(APPEAL)
-    if story.cast.national:  # national staff approve the decision before the agreements
-        await staff.get_by_label(
-            "National staff (IKVD) approve the award decision before agreements are signed"
-        ).check()
+    if story.cast.national:  # a municipality's call: national staff approve its decision, not a switch here
+        await expect(staff.locator("#requires-approval-fact")).to_contain_text(
+            "National staff (IKVD) approve the award decision before agreements are signed."
+        )
     await story.shoot(staff, "staff create a call in euros and Riga time")
     await staff.get_by_role("button", name="Create the draft").click()
 

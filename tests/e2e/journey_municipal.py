@@ -37,7 +37,7 @@ async def staff_wait_for_approval(staff: Page, story: Story) -> None:
     banner = staff.locator(f"#approval-{story.call_id}")
     await expect(banner).to_have_attribute("data-approval", "pending")
     await expect(banner).to_contain_text("Awaiting national approval.")
-    await staff.goto(f"/admin/awards?call={story.call_id}")
+    await staff.goto(f"/admin/awards?call_id={story.call_id}")
     await expect(staff.get_by_label("Agreement number")).to_have_count(0)
     await story.shoot(staff, "the decision awaits national approval")
 
@@ -121,6 +121,11 @@ async def staff_approve_final_report_and_pay(staff: Page, story: Story) -> None:
     await expect(staff.locator("#on-approval")).to_have_text("a final payment of €450.00 falls due")
     await staff.get_by_label("Approve the report (the final payment falls due)").check()
     await staff.get_by_role("button", name="Save the decision").click()
+    await expect(staff.locator("h1")).to_have_text("Approve the final report?")
+    await expect(staff.locator("#approval-effect")).to_have_text(
+        "Approving the report makes the final payment of €450.00 due to the grantee."
+    )
+    await staff.get_by_role("button", name="Yes, approve").click()
     await staff.goto(f"/admin/awards?award={story.award_id}")
     award = staff.locator(
         "section", has=staff.get_by_role("heading", name=re.compile(re.escape(story.reference)))

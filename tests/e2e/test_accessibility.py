@@ -108,6 +108,10 @@ async def seeded(server: str) -> Seeded:
                 headers=applicant,
             )
         )
+        accepted = await http.post(
+            f"/api/events/{event['id']}/review", json={"decision": "accept"}, headers=staff
+        )  # the coordinator's events page lists it
+        assert accepted.status_code == 200, accepted.text
     coordinator = unique_email("coordinator")
     await ensure_user(coordinator, PASSWORD, Role.coordinator, "LV-016", "Anita Koordinatore")
     ids = {"call": open_call["id"], "application": draft_id, "award": award["id"], "event": event["id"]}
@@ -194,5 +198,51 @@ async def test_page_has_no_serious_accessibility_violations(
         assert await page.locator("html").get_attribute("lang") == language
         violations = await blocking_violations(page)
         assert violations == [], f"{path} in {language}:\n{describe(violations)}"
+    finally:
+        await context.close()
+
+
+PHONE = 390
+
+
+async def test_coordinator_pages_and_the_large_event_check_fit_a_phone(
+    browser, server: str, seeded: Seeded, sessions: dict[str, dict]
+) -> None:
+    """At 390 px the page never scrolls sideways: the grade bands of an accepted event scroll in their
+    own region, the calendar link made once fits the screen and its copy button (static/js/copy.js)
+    copies it; the event form's confirmation of a large event is a box beside its label."""
+    context = await browser.new_context(
+        base_url=server, viewport={"width": PHONE, "height": 900}, storage_state=sessions["coordinator"]
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    await context.grant_permissions(["clipboard-read", "clipboard-write"])
+    try:
+        page = await context.new_page()
+        await page.goto("/municipality/LV-016/events")
+        await expect(page.locator(f"#event-{seeded.ids['event']} .table-scroll table")).to_be_visible()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        await page.goto("/municipality/LV-016/calendar/new")
+        await page.get_by_role("button", name="Yes, make a new link").click()
+        await expect(page.locator("#feed-url")).to_be_visible()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        await page.get_by_role("button", name="Copy the link").click()
+        await expect(page.locator(".copy-status")).to_have_text("The link is copied.")
+        copied = await page.evaluate("navigator.clipboard.readText()")
+        assert copied == await page.locator("#feed-url").input_value()
+    finally:
+        await context.close()
+
+    context = await browser.new_context(
+        base_url=server, viewport={"width": PHONE, "height": 900}, storage_state=sessions["applicant"]
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = await context.new_page()
+        await page.goto(f"/my/awards/{seeded.ids['award']}/events/new")
+        await page.locator("#f-participants").fill("250")
+        await page.get_by_role("button", name="Save the event").click()
+        box = await page.locator("#f-confirm_large").bounding_box()
+        assert box is not None and box["width"] < 40, box
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
     finally:
         await context.close()

@@ -185,8 +185,10 @@ async def event(
     review: str = "accepted",
     kind: str = "workshop",
     title: str = "Komandas saliedēšanas darbnīca",
+    planned_event: int | None = None,
 ) -> int:
-    """An event report; a held one has its total equal to the sum of its bands."""
+    """An event report (of an event planned in the application: `planned_event`); a held one has its
+    total equal to the sum of its bands."""
     school_id = (await School.select(School.id).where(School.registration_number == school).first())["id"]
     counts = dict(zip(GRADE_BANDS, bands, strict=True)) if status == "held" else dict.fromkeys(GRADE_BANDS, 0)
     rows = await EventReport.insert(
@@ -205,8 +207,26 @@ async def event(
             participants_vocational=counts["vocational"],
             cancel_reason="Skola slēgta karantīnas dēļ." if status == "cancelled" else "",
             review=review,
+            planned_event=planned_event,
         )
     ).returning(EventReport.id)
+    return rows[0]["id"]
+
+
+async def planned_event(project: Project, school: str, day: date, title: str = "Plānotā darbnīca") -> int:
+    """One more event planned in the project's application, in the school on the day."""
+    school_id = (await School.select(School.id).where(School.registration_number == school).first())["id"]
+    rows = await PlannedEvent.insert(
+        PlannedEvent(
+            application=project.application,
+            position=99,
+            school=school_id,
+            kind="workshop",
+            title=title,
+            planned_date=day,
+            expected_participants=20,
+        )
+    ).returning(PlannedEvent.id)
     return rows[0]["id"]
 
 

@@ -194,6 +194,7 @@ STAFF_ONLY = {
     "POST /api/events/{event_id}/review",
     "POST /api/awards/{award_id}/final-report/review",
     "GET /api/reports/events.csv",
+    "POST /api/calls/{call_id}/approval",  # national staff (the fuzz world's staff member is national)
 }
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from grants.core.tables import AuditEntry
+from grants.core.time import format_day
 from grants.reporting.exports.events import event_csv
 from grants.reporting.queries.results import project, school_activity
 from grants.reporting.rules import MAX_EVENTS_PER_AWARD
@@ -142,7 +143,7 @@ async def test_a_held_event_lies_within_the_project_period(client):
     assert statuses == {start - timedelta(days=1): 422, start: 201, end: 201, end + timedelta(days=1): 422}
     after = await post_event(client, award, held_on=(end + timedelta(days=1)).isoformat())
     assert after.json()["extra"] == {
-        "held_on": f"The event cannot be held after the project ends ({end.isoformat()})."
+        "held_on": f"The event cannot be held after the project ends ({format_day(end, 'en')})."
     }
 
 

@@ -95,7 +95,9 @@ async def test_package_validates_against_the_official_schema(client, seeded):
 async def test_package_holds_every_funded_project_and_nothing_else(client, seeded):
     package = (await client.get("/api/open-data/360giving.json")).json()
     live = await Award.select(Award.application.reference.as_alias("reference")).where(
-        Award.status != "declined"
+        (Award.status != "declined")
+        # not waiting for national approval (other tests' awards in the same database may be)
+        & ((Award.status != "awarded") | (Award.call.requires_approval == False))  # noqa: E712
     )
     assert sorted(g["id"] for g in package["grants"]) == sorted(
         IDENTIFIER_PREFIX + r["reference"] for r in live

@@ -203,3 +203,21 @@ async def test_only_coordinators_switch_the_digest(make_client):
     refused = await post_form(staff, "/municipality/LV-106/digest", {"digest": "on"})
     assert refused.status_code == 403
     assert text_of((await staff.get("/municipality/LV-106/follow")).text, "#digest-state") is None
+
+
+async def test_digest_tells_an_event_planned_in_the_application_and_not_reported_yet(make_client):
+    from grants.applications.tables import PlannedEvent
+
+    here = await data.school("LV-047", "Krāslavas pamatskola")
+    project = await data.project(await data.call("LV-047"), title="Ezeru stāsti", planned=[here])
+    await PlannedEvent.update(
+        {PlannedEvent.planned_date: date(2026, 12, 17), PlannedEvent.title: "Ziemas darbnīca"}
+    ).where(PlannedEvent.application == project.application)
+    email = await subscriber(make_client, "LV-047")
+
+    await send_weekly_digests(MONDAY)
+
+    (mail,) = await outbox_for(email)
+    listed = [line for line in mail["body_text"].splitlines() if line.startswith("- ")]
+    organisation = project.organisation["name"]
+    assert listed == [f"- Dec 17, 2026, Krāslavas pamatskola: Ziemas darbnīca (Ezeru stāsti, {organisation})"]

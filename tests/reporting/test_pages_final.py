@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from grants.awards.tables import Award
+from grants.core.time import format_day
 from grants.reporting.tables import EventReport, FinalReport
 from tests.factories.accounts import post_form, staff_browser
 from tests.factories.awards import today
@@ -20,11 +21,11 @@ from tests.reporting.test_pages_portal import grantee_browser
 pytestmark = pytest.mark.integration
 
 TEXTS = {"narrative": "Notika nometne un divas darbnīcas.", "results": "Mērķis sasniegts: 45 skolēni."}
-UNREPORTED = "1 event planned in the application has no report yet."
+UNREPORTED = "1 event planned in the application has no report yet: “Nometne”."
 
 
 def not_ended(award_end) -> str:
-    return f"The project has not ended yet: it runs until {award_end.isoformat()}."
+    return f"The project has not ended yet: it runs until {format_day(award_end, 'en')}."
 
 
 async def award_status(award: dict) -> str:
@@ -161,10 +162,15 @@ async def test_the_report_shows_the_project_against_its_plan(client, make_client
     page = await browser.get(f"/my/awards/{award['award_id']}")
     figures = definitions(page.text, "#against-plan")
     assert figures == {
-        "Events held against planned": "2 held of 1 planned",
+        "Planned events held": "1 held of 1 planned",
+        "Held events not in the plan": "1",
         "Pupils reached": "20",
         "Pupils at risk of early school leaving reached": "6",
     }
+    assert texts_of(page.text, "#against-plan-note") == [
+        "Pupils reached count only the held events the programme staff have accepted: an event whose"
+        " report waits for review counts as held, but not yet its pupils."
+    ]
     submitted = await client.post(
         f"/api/awards/{award['award_id']}/final-report",
         json=TEXTS | {"spent": "4000.00"},
@@ -198,3 +204,109 @@ async def test_the_api_saves_a_draft_and_a_post_without_draft_submits_it(client)
     assert await award_status(award) == "final_report_submitted"
     seen = await client.get(url, headers=award["staff"])
     assert (seen.status_code, seen.json()["results"]) == (200, TEXTS["results"])
+
+
+async def test_an_unplanned_held_event_does_not_count_as_a_planned_one_held(client, make_client):
+    award = await running_award(client)  # one event planned in the application
+    unplanned = await report(client, award, title="Neplānota darbnīca")
+    reviewed = await client.post(
+        f"/api/events/{unplanned['id']}/review", json={"decision": "accept"}, headers=award["staff"]
+    )
+    assert reviewed.status_code == 200, reviewed.text
+    browser = await grantee_browser(client, make_client, award)
+    page = await browser.get(f"/my/awards/{award['award_id']}")
+    figures = definitions(page.text, "#against-plan")
+    assert (figures["Planned events held"], figures["Held events not in the plan"]) == (
+        "0 held of 1 planned · 1 planned event without a report",
+        "1",
+    )
+
+
+async def submitted_with_an_event_waiting(client, waiting: bool = True) -> tuple[dict, dict | None]:
+    """A submitted final report; its award has a held event waiting for review (`waiting`) or none.
+    (Few tests leave a report waiting: the staff's queue of the access table lists the oldest first.)"""
+    award = await running_award(client)
+    waiting = await report(client, award, title="Vēl nepārbaudīta darbnīca") if waiting else None
+    submitted = await client.post(
+        f"/api/awards/{award['award_id']}/final-report", json=TEXTS, headers=award["applicant"]
+    )
+    assert submitted.status_code == 201, submitted.text
+    return award, waiting
+
+
+async def approved_at(award: dict):
+    row = await Award.select(Award.final_report_approved_at).where(Award.id == award["award_id"]).first()
+    return row["final_report_approved_at"]
+
+
+async def test_staff_are_warned_of_event_reports_waiting_and_asked_before_approving(client, make_client):
+    award, waiting = await submitted_with_an_event_waiting(client)
+    staff = await staff_browser(make_client)
+    url = f"/admin/reports/final/{award['award_id']}"
+    page = await staff.get(url)
+    warning = "1 event report of this project still waits for review: its pupils are not counted until it is accepted."
+    assert texts_of(page.text, "#events-waiting p") == [warning]
+    assert links(page.text, "#events-waiting a") == [f"/admin/reports/events/{waiting['id']}"]
+
+    asked = await post_form(staff, f"{url}/review", {"decision": "approve", "comment": "Paldies."})
+    assert asked.status_code == 200
+    assert texts_of(asked.text, "h1") == ["Approve the final report?"]
+    assert texts_of(asked.text, "#events-waiting p") == [warning]
+    # The lump sum of 4600.00 with a 90 % advance: the rest falls due on approval.
+    assert texts_of(asked.text, "#approval-effect") == [
+        "Approving the report makes the final payment of €460.00 due to the grantee."
+    ]
+    assert input_value(asked.text, "comment") == "Paldies."
+    assert links(asked.text, "form a") == [url]
+    assert await approved_at(award) is None
+    assert (await stored(award))["review"] == "pending"
+
+    # Once the event is accepted, nothing waits: no warning on the page nor on the question.
+    accepted = await client.post(
+        f"/api/events/{waiting['id']}/review", json={"decision": "accept"}, headers=award["staff"]
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert texts_of((await staff.get(url)).text, "#events-waiting p") == []
+    asked = await post_form(staff, f"{url}/review", {"decision": "approve", "comment": "Paldies."})
+    assert (texts_of(asked.text, "h1"), texts_of(asked.text, "#events-waiting p")) == (
+        ["Approve the final report?"],
+        [],
+    )
+    approved = await post_form(
+        staff, f"{url}/review", {"decision": "approve", "comment": "Paldies.", "confirmed": "1"}
+    )
+    assert approved.status_code == 302
+    assert await approved_at(award) is not None
+    assert (await stored(award))["review"] == "accepted"
+
+
+async def test_returning_the_final_report_needs_no_confirmation(client, make_client):
+    award, _none = await submitted_with_an_event_waiting(client, waiting=False)
+    staff = await staff_browser(make_client)
+    url = f"/admin/reports/final/{award['award_id']}"
+    returned = await post_form(staff, f"{url}/review", {"decision": "return", "comment": "Papildiniet."})
+    assert returned.status_code == 302
+    assert (await stored(award))["review"] == "returned"
+    assert await approved_at(award) is None
+
+
+async def test_an_approved_final_report_reads_as_approved_until_the_payments_are_settled(client, make_client):
+    award, _none = await submitted_with_an_event_waiting(client, waiting=False)
+    staff = await staff_browser(make_client)
+    awards_url = f"/admin/awards?award={award['award_id']}"
+    assert texts_of((await staff.get(awards_url)).text, ".award-status") == ["Final report submitted"]
+    approved = await client.post(
+        f"/api/awards/{award['award_id']}/final-report/review",
+        json={"decision": "approve"},
+        headers=award["staff"],
+    )
+    assert approved.status_code == 200, approved.text
+    assert await award_status(award) == "final_report_submitted"
+    label = "Final report approved, payments to settle"
+    assert texts_of((await staff.get(awards_url)).text, ".award-status") == [label]
+    grantee = await grantee_browser(client, make_client, award)
+    assert texts_of((await grantee.get(f"/my/awards/{award['award_id']}")).text, ".app-meta")[0].endswith(
+        f"Status: {label}"
+    )
+    public = await client.get(f"/results/projects/{award['award_id']}")
+    assert definitions(public.text, "dl.facts")["State"] == label

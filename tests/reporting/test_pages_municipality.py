@@ -16,6 +16,7 @@ import pytest
 from grants.core.auth import Role
 from grants.core.money import display_cents
 from grants.reporting.pages.municipality_charts import Series, bar_chart
+from grants.reporting.tables import EventReport
 from tests.factories.accounts import (
     applicant_headers,
     bearer,
@@ -72,9 +73,21 @@ async def test_dashboard_export_lists_the_counted_events(client, make_client, je
     seeded = jekabpils
     coordinator = make_client()
     await login(coordinator, await make_user(Role.coordinator, "LV-042"))
+    some = seeded["events"][0][4]
+    await EventReport.update({EventReport.participants_at_risk: 3}).where(EventReport.id == some)
     response = await coordinator.get("/municipality/LV-042/export.csv")
     assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").splitlines()
+    # The columns of issue 1 keep their order; the pupils at risk come last.
+    assert lines[0] == (
+        "id,reference,organisation,call_id,school,school_name,municipality,kind,title,status,review,"
+        "planned_on,held_on,participants,participants_1_4,participants_5_9,participants_10_12,"
+        "participants_vocational,participants_at_risk"
+    )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {int(r["id"]): r["participants_at_risk"] for r in rows if r["participants_at_risk"] != "0"} == {
+        some: "3"
+    }
     assert sorted(int(r["id"]) for r in rows) == sorted(e[4] for e in seeded["events"])
     assert {r["municipality"] for r in rows} == {"LV-042"}
     assert sum(int(r["participants"]) for r in rows) == expected(seeded)["participants"]

@@ -13,12 +13,12 @@ from icalendar import Calendar
 from piccolo.apps.user.tables import BaseUser
 
 from grants.accounts.tables import UserRole
-from grants.reporting.exports.calendar import event_uid
+from grants.reporting.exports.calendar import event_uid, planned_uid
 from grants.reporting.tables import CalendarFeed
 from tests.factories import reporting_rows as data
 from tests.factories.accounts import post_form
 from tests.factories.coordinator import coordinator_browser
-from tests.html import attr_of, form_actions, input_value
+from tests.html import attr_of, form_actions, input_value, parse
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +32,12 @@ async def make_link(browser, code: str) -> str:
     assert page.headers["cache-control"] == "private, no-store"
     found = FEED.search(attr_of(page.text, "#feed-url", "value") or "")
     assert found is not None, page.text
+    # The button that copies it is shown by static/js/copy.js (no inline script: the CSP forbids it).
+    assert attr_of(page.text, "button[data-copy]", "data-copy") == "feed-url"
+    assert [script["src"] for script in parse(page.text).select("script")] == [
+        "/static/js/copy.js",
+        "/static/js/drafts.js",
+    ]
     return found.group(0)
 
 
@@ -65,6 +71,15 @@ async def test_feed_holds_exactly_the_municipality_events(client, make_client):
         project.award, here, status="cancelled", held_on=date(2026, 11, 2), title="Atcelta"
     )
     old = await data.event(finished.award, here, held_on=date(2026, 5, 5), title="Pavasaris")
+    # Planned in the application: one not reported yet (in the feed as planned), one reported (in it
+    # once, as its report); one of the finished project and one of another municipality's school (not).
+    plan = await data.planned_event(project, here, date(2027, 3, 4), title="Pavasara darbnīca")
+    reported = await data.planned_event(project, here, date(2027, 4, 5))
+    as_report = await data.event(
+        project.award, here, status="planned", held_on=date(2027, 4, 5), planned_event=reported
+    )
+    await data.planned_event(finished, here, date(2027, 3, 4))
+    await data.planned_event(project, there, date(2027, 3, 4))
     # Not in the feed: another municipality's school, a declined project's, a held event not accepted.
     await data.event(project.award, there, held_on=date(2026, 10, 10), title="Citur")
     await data.event(declined.award, here, status="planned", held_on=date(2027, 1, 1), title="Nav")
@@ -78,7 +93,16 @@ async def test_feed_holds_exactly_the_municipality_events(client, make_client):
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert response.headers["cache-control"] == "no-store"
     events = parsed(response.content)
-    assert set(events) == {event_uid(i) for i in (planned, held, cancelled, old)}
+    assert set(events) == {event_uid(i) for i in (planned, held, cancelled, old, as_report)} | {
+        planned_uid(plan)
+    }
+    assert events[planned_uid(plan)] == {
+        "start": date(2027, 3, 4),
+        "summary": "Pavasara darbnīca",
+        "location": "Alūksnes novada vidusskola",
+        "description": f"Alūksnes jauniešu iniciatīva — {project.organisation['name']} ({project.reference})",
+        "status": "TENTATIVE",
+    }
     assert events[event_uid(planned)] == {
         "start": date(2027, 2, 3),
         "summary": "Ziemas nometne",

@@ -27,6 +27,11 @@ def row_ids(html: str, selector: str) -> list[int]:
     return [int(node["id"].removeprefix("event-")) for node in parse(html).select(selector)]
 
 
+def row_names(html: str, selector: str) -> list[str]:
+    """The rows' ids as the page has them: "event-<report id>" or "planned-<planned event id>"."""
+    return [node["id"] for node in parse(html).select(selector)]
+
+
 async def test_schedule_lists_planned_events_from_today_by_date(make_client):
     today = riga_today()
     k1 = await data.school("LV-047", "Krāslavas pamatskola")
@@ -42,6 +47,16 @@ async def test_schedule_lists_planned_events_from_today_by_date(make_client):
     first = await data.event(
         running.award, k2, status="planned", held_on=today, title="Darbnīca šodien", kind="camp"
     )
+    # Planned in the application: one not reported yet (shown), one reported as planned (shown once,
+    # as its report), one reported held (shown nowhere here), one of the finished project (left out).
+    plan = await data.planned_event(running, k2, today + timedelta(days=3), title="Plānā, bez ziņojuma")
+    reported = await data.planned_event(running, k1, today + timedelta(days=4))
+    as_report = await data.event(
+        running.award, k1, status="planned", held_on=today + timedelta(days=4), planned_event=reported
+    )
+    held_plan = await data.planned_event(running, k1, today + timedelta(days=6))
+    await data.event(running.award, k1, held_on=today - timedelta(days=2), planned_event=held_plan)
+    await data.planned_event(closed, k1, today + timedelta(days=3))
     # Left out: yesterday's, another municipality's school, a finished and a declined project's, a held one.
     await data.event(running.award, k1, status="planned", held_on=today - timedelta(days=1))
     await data.event(running.award, away, status="planned", held_on=today + timedelta(days=2))
@@ -54,7 +69,13 @@ async def test_schedule_lists_planned_events_from_today_by_date(make_client):
 
     assert page.status_code == 200
     assert page.headers["cache-control"] == "private, no-store"
-    assert row_ids(page.text, "#schedule tbody tr") == [first, later]
+    assert row_names(page.text, "#schedule tbody tr") == [
+        f"event-{first}",
+        f"planned-{plan}",
+        f"event-{as_report}",
+        f"event-{later}",
+    ]
+    assert texts_of(page.text, f"#planned-{plan} th") == ["Plānā, bez ziņojuma"]
     cells = [text(td) for td in parse(page.text).select(f"#event-{first} td, #event-{first} th")]
     assert cells[1:] == [
         "Indras pamatskola",
@@ -130,6 +151,10 @@ async def test_accepted_events_show_counts_description_and_consented_photos_only
     assert page.status_code == 200
     assert row_ids(page.text, "article[id^=event-]") == [shown, older]  # newest first
     card = parse(page.text).select_one(f"#event-{shown}")
+    # The grade bands scroll sideways inside the card on a phone: a region named by the caption.
+    region = card.select_one("div.table-scroll[role=region][tabindex='0']")
+    assert text(card.select_one(f"#{region['aria-labelledby']}")) == "Participants per grade band"
+    assert region.select("table caption")[0]["id"] == region["aria-labelledby"]
     assert definitions(card)["Participants"] == "17"
     assert definitions(card)["Of them at risk of early school leaving"] == "4"
     assert {td["data-band"]: text(td) for td in card.select("td[data-band]")} == {

@@ -214,11 +214,12 @@ async def test_staff_approve_the_final_report_on_its_page(client, make_client):
     listing = await staff.get("/admin/reports?type=final")
     assert f"/admin/reports/final/{award['award_id']}" in links(listing.text)
     approved = await post_form(
-        staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve"}
+        staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve", "confirmed": "1"}
     )
     assert approved.status_code == 302
     page = await staff.get(approved.headers["location"])
-    assert notice(page.text) == "The final report is approved; the final payment is due."
+    # The lump sum of 4600.00 with a 90 % advance (4140.00): the rest falls due, whatever was spent.
+    assert notice(page.text) == "The final report is approved; a final payment of €460.00 falls due."
     awards = (await client.get("/api/awards", headers=award["applicant"])).json()
     kinds = [p["kind"] for a in awards if a["id"] == award["award_id"] for p in a["payments"]]
     assert sorted(kinds) == ["advance", "final"]
@@ -243,3 +244,61 @@ async def test_pages_of_another_organisations_award_are_not_found(client, make_c
     assert f"/my/awards/{award['award_id']}" not in listing.text
     assert f"/my/awards/{other['award_id']}" in links(listing.text)
     assert (await browser.get("/admin/reports")).status_code == 403
+
+
+async def test_approving_a_costs_report_below_the_paid_advance_says_a_refund_is_due(client, make_client):
+    from tests.factories.awards import pay
+
+    award = await running_award(client, payment_method="costs")
+    awards = (await client.get("/api/awards", headers=award["applicant"])).json()
+    (advance,) = [p for a in awards if a["id"] == award["award_id"] for p in a["payments"]]
+    assert (await pay(client, advance["id"], award["staff"])).status_code == 200
+    await client.post(
+        f"/api/awards/{award['award_id']}/final-report",
+        json={"narrative": "N", "results": "R", "spent": "4000.00"},
+        headers=award["applicant"],
+    )
+    staff = await staff_browser(make_client)
+    approved = await post_form(
+        staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve", "confirmed": "1"}
+    )
+    page = await staff.get(approved.headers["location"])
+    # Advance 4140.00 paid, eligible costs 4000.00: 140.00 is owed back, nothing more is paid out.
+    assert notice(page.text) == "The final report is approved; a refund of €140.00 is due from the grantee."
+
+
+async def test_the_grantee_reads_a_refund_as_owed_back_not_as_a_payout(client, make_client):
+    from grants.awards.tables import Payment
+    from grants.core.time import format_day
+    from tests.factories.awards import pay
+
+    award = await running_award(client, payment_method="costs")
+    awards = (await client.get("/api/awards", headers=award["applicant"])).json()
+    (advance,) = [p for a in awards if a["id"] == award["award_id"] for p in a["payments"]]
+    assert (await pay(client, advance["id"], award["staff"])).status_code == 200
+    await client.post(
+        f"/api/awards/{award['award_id']}/final-report",
+        json={"narrative": "N", "results": "R", "spent": "4000.00"},
+        headers=award["applicant"],
+    )
+    staff = await staff_browser(make_client)
+    await post_form(staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve"})
+    refund = (
+        await Payment.select(Payment.due_on)
+        .where((Payment.award == award["award_id"]) & (Payment.kind == "refund"))
+        .first()
+    )
+    grantee = make_client(language="lv")
+    await login(grantee, await email_of(client, award["applicant"]))
+    page = await grantee.get(f"/my/awards/{award['award_id']}")
+    assert page.status_code == 200
+    lines = dict(zip(texts_of(page.text, "dl dt"), texts_of(page.text, "dl dd"), strict=False))
+    assert lines["Finansējuma saņēmējam jāatmaksā"] == (
+        f"140,00\xa0€, atmaksas termiņš {format_day(refund['due_on'], 'lv')}"
+    )
+    assert lines["Avanss"].split(", ")[1] == f"izmaksāts {format_day(today(), 'lv')}"
+    listing = await grantee.get("/my/awards")
+    assert f"atmaksas termiņš {format_day(refund['due_on'], 'lv')}" in " ".join(
+        texts_of(listing.text, "ul.counts li")
+    )
+    assert "izmaksas termiņš" not in page.text + listing.text

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from grants.core.errors import Conflict, ValidationFailed
-from grants.core.time import riga_today
+from grants.core.time import format_day, riga_today
 from grants.reporting.rules import (
     LARGE_EVENT,
     MAX_EVENTS_PER_AWARD,
@@ -142,12 +142,12 @@ def test_a_held_event_lies_within_the_project_period():
     with pytest.raises(ValidationFailed) as before:
         clean_event(held(held_on=start - timedelta(days=1)), past, facts())
     assert before.value.errors == {
-        "held_on": f"The event cannot be held before the project starts ({start.isoformat()})."
+        "held_on": f"The event cannot be held before the project starts ({format_day(start, 'en')})."
     }
     with pytest.raises(ValidationFailed) as after:
         clean_event(held(held_on=end + timedelta(days=1)), past, facts())
     assert after.value.errors == {
-        "held_on": f"The event cannot be held after the project ends ({end.isoformat()})."
+        "held_on": f"The event cannot be held after the project ends ({format_day(end, 'en')})."
     }
 
 
@@ -158,7 +158,7 @@ def test_a_planned_event_is_planned_within_the_project_period():
         == AWARD["end_date"]
     )
     assert errors_of(planned | {"planned_on": AWARD["end_date"] + timedelta(days=1)}) == {
-        "planned_on": "Plan the event within the project period, 2026-04-01 to 2026-10-31."
+        "planned_on": "Plan the event within the project period, Apr 1, 2026 to Oct 31, 2026."
     }
 
 

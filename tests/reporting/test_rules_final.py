@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from grants.core.errors import ValidationFailed
+from grants.core.i18n import set_language
 from grants.core.money import MoneyError, parse_typed_cents
 from grants.reporting.rules import clean_final, final_warnings
 
@@ -70,15 +71,25 @@ def test_a_draft_requires_nothing_but_checks_what_it_holds():
 
 
 def test_no_warning_when_every_planned_event_is_reported_and_the_project_ended_today():
-    assert final_warnings(0, date(2026, 6, 30), date(2026, 6, 30)) == []
-    assert final_warnings(0, None, date(2026, 6, 30)) == []
+    assert final_warnings([], date(2026, 6, 30), date(2026, 6, 30)) == []
+    assert final_warnings([], None, date(2026, 6, 30)) == []
 
 
-def test_warnings_for_unreported_planned_events_and_a_project_ending_tomorrow():
-    assert final_warnings(2, date(2026, 7, 1), date(2026, 6, 30)) == [
-        "2 events planned in the application have no report yet.",
-        "The project has not ended yet: it runs until 2026-07-01.",
+def test_warnings_name_the_unreported_planned_events_and_the_day_a_project_ending_tomorrow_ends():
+    assert final_warnings(["Nometne", "Darbnīca"], date(2026, 7, 1), date(2026, 6, 30)) == [
+        "2 events planned in the application have no report yet: “Nometne”; “Darbnīca”.",
+        "The project has not ended yet: it runs until Jul 1, 2026.",
     ]
-    assert final_warnings(1, date(2026, 6, 30), date(2026, 6, 30)) == [
-        "1 event planned in the application has no report yet."
+    assert final_warnings(["Nometne"], date(2026, 6, 30), date(2026, 6, 30)) == [
+        "1 event planned in the application has no report yet: “Nometne”."
     ]
+
+
+def test_the_end_of_the_project_is_shown_as_a_latvian_day_in_latvian():
+    set_language("lv")
+    try:
+        assert final_warnings([], date(2027, 1, 31), date(2026, 6, 30)) == [
+            "Projekts vēl nav beidzies (tas ilgst līdz 2027. gada 31. janv.)."
+        ]
+    finally:
+        set_language("en")

@@ -166,6 +166,16 @@ async def test_manual_assignment_from_the_page(client):
     assert re.findall(r'<p class="error" id="f-reviewer_id-error">(.*?)</p>', missing.text) == [
         "Choose a reviewer."
     ]
+    # Not ids, though str.isdigit says digits: refused on their fields, never a 500.
+    for odd in ("²", "١", "9" * 5000, "99999999999999999999", "0"):
+        refused = await post_form(
+            client, f"/admin/calls/{call_id}/assign", {"application_id": odd, "reviewer_id": odd}
+        )
+        assert refused.status_code == 422, odd
+        assert re.findall(r'<p class="error" id="f-(\w+)-error">', refused.text) == [
+            "application_id",
+            "reviewer_id",
+        ]
     form = {"application_id": str(apps[0]), "reviewer_id": str(reviewer_id)}
     response = await post_form(client, f"/admin/calls/{call_id}/assign", form)
     assert response.status_code == 302
@@ -178,6 +188,10 @@ async def test_manual_assignment_from_the_page(client):
     assert re.findall(r'<div class="error-summary" role="alert"><p>(.*?)</p>', again.text) == [
         "This reviewer already has the application."
     ]
+    # A ticked "reviewer.<not an id>" is no reviewer: the panel is empty, as if none were ticked.
+    odd_panel = await post_form(client, f"/admin/calls/{call_id}/auto-assign", {"reviewer.²": "on"})
+    empty_panel = await post_form(client, f"/admin/calls/{call_id}/auto-assign", {})
+    assert (odd_panel.status_code, odd_panel.text) == (empty_panel.status_code, empty_panel.text)
 
 
 async def test_call_page_shows_a_declared_conflict_with_its_reason(client):

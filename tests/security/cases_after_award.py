@@ -255,11 +255,19 @@ CASES = [
         form={},
     ),
     # --- the staff's review of reports --------------------------------------------------------------------
+    # By call: the queue is paged, and other tests' reports of LV-016 come before the world's.
     Case(
         "GET /admin/reports",
-        "/admin/reports",
+        "/admin/reports?call={call_decided}",
         staff_page(200, m=200),
-        shows={"s": "Held workshop Beta", "m": "Held workshop Alfa"},
+        shows={"s": "Held workshop Alfa", "m": "Held workshop Alfa"},
+        hides={"s": "Held workshop Beta", "m": "Held workshop Beta"},
+    ),
+    Case(
+        "GET /admin/reports",
+        "/admin/reports?call={call_decided22}",
+        staff_page(200, m=200),
+        shows={"s": "Held workshop Beta"},
         hides={"m": "Held workshop Beta"},
     ),
     Case(

@@ -262,3 +262,34 @@ async def _municipal_staff_of(municipality: int) -> list[int]:
         (UserRole.role == Role.staff) & (UserRole.municipality == municipality)
     )
     return [row["user"] for row in rows]
+
+
+@pytest.mark.integration
+async def test_a_photo_on_the_coordinators_pages_belongs_to_its_schools_municipality(make_client):
+    """An event held in a Jelgava school under a Bauska call: on the coordinator's pages its photo is
+    Jelgava's (its staff see it, Bauska's do not); in the back office the event stays Bauska's."""
+    from tests.factories import reporting_rows as data
+    from tests.factories.coordinator import photo
+
+    school = await data.school("LV-041", "Garozas pamatskola")
+    project = await data.project(await data.call("LV-016"), title="Bauskas projekts Jelgavas skolā")
+    event = await data.event(project.award, school, title="Darbnīca Garozā")
+    shown = await photo(event, consent=True)
+    seen = {}
+    for code in ("LV-041", "LV-016"):
+        browser = make_client()
+        await login(browser, (await staff_of(code))[0])
+        urls = (
+            f"/municipality/{code}/photos/{shown['id']}",
+            f"/municipality/{code}/photos/{shown['id']}/thumbnail",
+            f"/admin/reports/events/{event}",
+        )
+        seen[code] = [(await browser.get(url)).status_code for url in urls]
+        if code == "LV-041":
+            listed = await browser.get("/municipality/LV-041/events")
+            photo_links = [a["href"] for a in parse(listed.text).select(f"#event-{event} ul.photos a")]
+            assert photo_links == [f"/municipality/LV-041/photos/{shown['id']}"]
+            full = await browser.get(photo_links[0])
+            assert full.content == shown["image"]
+
+    assert seen == {"LV-041": [200, 200, 404], "LV-016": [404, 404, 200]}

@@ -162,7 +162,7 @@ async def start_enrolment(user_id: int) -> Enrolment:
 def _matching_step(secret: str, code: str) -> int | None:
     """The time-step whose code this is (within the allowed drift), else None."""
     code = code.strip().replace(" ", "")
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):  # "²²²²²²" is no code
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now())

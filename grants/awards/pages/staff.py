@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.awards import forms, queries
 from grants.awards.queries import approval, register, register_totals
 from grants.awards.service import lifecycle, payments
-from grants.awards.states import TERMINABLE, award_statuses, payment_kinds, register_filters
+from grants.awards.states import TERMINABLE, award_statuses, payment_kinds, register_filters, status_label
 from grants.awards.tables import PaymentKind
 from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
@@ -70,6 +70,7 @@ async def _awards_page(
         "agreements": found["agreements"],
         "payments": found["payments"],
         "statuses": award_statuses(),
+        "award_status": status_label,
         "kinds": payment_kinds(),
         "terminable": list(TERMINABLE),
         "calls": await queries.calls_with_awards(scope),

@@ -20,6 +20,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_409_CONFLICT, HTTP_422_UNPRO
 
 from grants.applications import states as application_states
 from grants.awards import queries
+from grants.awards.pages.staff_ranking import number
 from grants.awards.queries import approval as approval_queries
 from grants.awards.service import approval
 from grants.awards.states import award_statuses
@@ -39,6 +40,14 @@ def _page_number(value: str | None) -> int:
     if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
         return 1
     return min(max(int(value), 1), MAX_ID)
+
+
+def _call_id(value: str | None) -> int | None:
+    """A call's id from the query: ASCII digits within what an id column holds, else None."""
+    if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None
 
 
 async def _summary(call: dict[str, Any]) -> dict[str, Any]:
@@ -62,6 +71,7 @@ async def _summary(call: dict[str, Any]) -> dict[str, Any]:
         "passed": sum(1 for r in rows if r["passed"]),
         "counts": counts,
         "waiting_count": len(waiting),
+        "waiting_ids": ",".join(str(a["id"]) for a in sorted(waiting, key=lambda a: a["id"])),
         "waiting_cents": sum(a["amount_cents"] for a in waiting),
         "used_cents": room.used_cents,
         "used_count": room.used_count,
@@ -86,6 +96,7 @@ async def approval_page(
         "reviews": await approval_queries.reviews_of(call_id),
         "statuses": application_states.statuses(),
         "award_statuses": award_statuses(),
+        "number": number,
         "errors": errors or {},
         "message": message,
         "form": form or {},
@@ -111,8 +122,8 @@ class ApprovalPages(Controller):
     ) -> Template:
         found = await approval_queries.waiting_calls(_page_number(page), PER_PAGE)
         notice = None
-        if done in approval.OUTCOMES and call and call.isascii() and call.isdigit() and len(call) <= 10:
-            title = next((r["call_title"] for r in await approval_queries.reviews_of(int(call))), None)
+        if done in approval.OUTCOMES and (call_id := _call_id(call)) is not None:
+            title = next((r["call_title"] for r in await approval_queries.reviews_of(call_id)), None)
             if title is not None:
                 notice = (
                     _("The award decision of “%(call)s” is approved.")
@@ -130,6 +141,7 @@ class ApprovalPages(Controller):
     async def confirm(self, call_id: PathId, data: Form) -> Template:
         """The confirmation step: what the approval or return will do; nothing is written here."""
         outcome, comment = data.get("outcome", ""), data.get("comment", "")
+        read = data.get("awards", "")
         try:
             comment = approval.check_comment(outcome, comment)
         except ValidationFailed as refused:
@@ -145,14 +157,24 @@ class ApprovalPages(Controller):
                 message=_("Nothing waits for approval: the call has no award that is not approved yet."),
                 status=HTTP_409_CONFLICT,
             )
+        if read and read != context["summary"]["waiting_ids"]:
+            return await approval_page(
+                call_id,
+                message=_(
+                    "The decision changed after you read it (an award was made or declined). Read it again."
+                ),
+                form=_kept(outcome, comment),
+                status=HTTP_409_CONFLICT,
+            )
         context |= {"outcome": outcome, "comment": comment}
         return Template("awards/staff/approval_confirm.html", context=context)
 
     @post("/calls/{call_id:int}/approval", status_code=HTTP_200_OK)
     async def review(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
         outcome, comment = data.get("outcome", ""), data.get("comment", "")
+        reviewed = approval.read_awards(data.get("awards"))
         return await submit_form(
-            approval.review_decision(call_id, me, outcome, comment),
+            approval.review_decision(call_id, me, outcome, comment, reviewed),
             done=f"/admin/approvals?done={outcome}&call={call_id}",
             again=lambda refusal: approval_page(
                 call_id,

@@ -27,7 +27,7 @@ PROTOCOL_LANGUAGE = "lv"
 
 def _filename(call: dict[str, Any]) -> str:
     prefix = re.sub(r"[^A-Za-z0-9]", "", call.get("municipality_short_name") or "")
-    return f"{prefix + '-' if prefix else ''}call-{call['id']}-protocol.xlsx"
+    return f"protokols-{prefix + '-' if prefix else ''}{call['id']}.xlsx"
 
 
 class StaffProtocolPages(Controller):

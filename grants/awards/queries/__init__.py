@@ -226,6 +226,7 @@ async def awards_page(
         await Award.select(
             Award.id,
             Award.status,
+            Award.final_report_approved_at,
             Award.amount_cents,
             Award.termination_reason,
             Award.decline_reason,

@@ -83,7 +83,8 @@ async def protocol(call_id: int) -> dict[str, Any]:
     }
     members: dict[int, dict[str, Any]] = {}
     for a in every:
-        member = members.setdefault(a["reviewer"], {"label": a["label"], "declarations": []})
+        name = f"{a.get('first_name') or ''} {a.get('last_name') or ''}".strip() or a["email"]
+        member = members.setdefault(a["reviewer"], {"label": a["label"], "name": name, "declarations": []})
         member["declarations"].append(a)
     references = {r["application_id"]: r["reference"] for r in rows}
     for member in members.values():

@@ -39,7 +39,10 @@ def check_comment(outcome: str, text: str | None) -> str:
 
 
 def _comment(text: str | None, *, required: bool) -> str:
-    """The comment, checked as a reason is (awards.rules), its errors under "comment"."""
+    """The comment, checked as a reason is (awards.rules), its errors under "comment"; a return
+    without one says what is missing (not the generic "This field is required.")."""
+    if required and not (text or "").strip():
+        raise ValidationFailed({"comment": _("Say why the decision is returned.")})
     try:
         return rules.reason(text, required=required)
     except ValidationFailed as refused:
@@ -51,8 +54,21 @@ def _national(actor: Principal) -> None:
         raise Forbidden(_("Only national programme staff approve award decisions."))
 
 
-async def _locked(call_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The call and its awards waiting for approval, locked; Conflict when nothing waits."""
+def read_awards(text: str | None) -> list[int] | None:
+    """The waiting awards' ids a page showed ("12,15"), as its form sends them back; None if absent,
+    and an id that is no id makes the list match nothing (the decision is read again)."""
+    if not text:
+        return None
+    parts = [p.strip() for p in text.split(",")[:1000]]
+    return [int(p) if p.isascii() and p.isdigit() and len(p) <= 10 else -1 for p in parts]
+
+
+async def _locked(
+    call_id: int, reviewed: list[int] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The call and its awards waiting for approval, locked; Conflict when nothing waits, or when
+    `reviewed` (the awards the approver read) is not exactly what waits now: an award made or
+    declined since the page was read is never approved unseen."""
     call = await for_update(Call.select().where(Call.id == call_id)).first()
     if call is None or call["status"] == CallStatus.draft:
         raise NotFound
@@ -65,6 +81,10 @@ async def _locked(call_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     )
     if not awards:
         raise Conflict(_("Nothing waits for approval: the call has no award that is not approved yet."))
+    if reviewed is not None and sorted(reviewed) != [a["id"] for a in awards]:
+        raise Conflict(
+            _("The decision changed after you read it (an award was made or declined). Read it again.")
+        )
     return call, awards
 
 
@@ -103,12 +123,15 @@ def _out(review: dict[str, Any], awards: list[dict[str, Any]], status: str) -> d
     }
 
 
-async def approve_decision(call_id: int, actor: Principal, comment: str | None = "") -> dict[str, Any]:
-    """Approve the call's award decision: every `awarded` award becomes `approved`."""
+async def approve_decision(
+    call_id: int, actor: Principal, comment: str | None = "", reviewed: list[int] | None = None
+) -> dict[str, Any]:
+    """Approve the call's award decision: every `awarded` award becomes `approved`; with `reviewed`,
+    only if those are exactly the awards the approver read."""
     _national(actor)
     comment = _comment(comment, required=False)
     async with write_transaction():
-        call, awards = await _locked(call_id)
+        call, awards = await _locked(call_id, reviewed)
         for award in awards:
             await lock.move(award, TRANSITIONS["approve"][1], actor, "approve", call=call_id)
         review = await _review(call_id, DecisionReviewOutcome.approved, comment, len(awards), actor)
@@ -147,11 +170,15 @@ async def return_decision(call_id: int, actor: Principal, comment: str | None) -
 
 
 async def review_decision(
-    call_id: int, actor: Principal, outcome: str | None, comment: str | None
+    call_id: int,
+    actor: Principal,
+    outcome: str | None,
+    comment: str | None,
+    reviewed: list[int] | None = None,
 ) -> dict[str, Any]:
     """Approve or return, as the API and the page name it."""
     if outcome == DecisionReviewOutcome.approved:
-        return await approve_decision(call_id, actor, comment)
+        return await approve_decision(call_id, actor, comment, reviewed)
     if outcome == DecisionReviewOutcome.returned:
         return await return_decision(call_id, actor, comment)
     _national(actor)

@@ -84,7 +84,7 @@ async def setup_page(
     context = {
         "call": call,
         "status_label": call_statuses().get(call["status"], call["status"]),
-        "fields": forms.fields_for(call["status"]),
+        "fields": forms.fields_for(call["status"], me),
         "draft": call["status"] == CallStatus.draft,
         "read_only": call["status"] in rules.READ_ONLY_STATUSES,
         "form": form or forms.rules_of(call),
@@ -122,6 +122,8 @@ class CallSetupPages(Controller):
     @get("/new", name="staff_call_new")
     async def new_form(self, me: Me) -> Template:
         form = forms.blank_rules()
+        if not me.national:  # a municipal staff member's call requires national approval
+            form["requires_approval"] = "on"
         choices = await municipality_choices(me)
         if len(choices) == 1:  # a municipal staff member of one municipality: theirs, chosen already
             form["municipality_code"] = choices[0]["code"]
@@ -129,7 +131,9 @@ class CallSetupPages(Controller):
 
     @post("/new", status_code=HTTP_200_OK)
     async def create(self, me: Me, data: Form) -> Response[Any]:
-        form = forms.typed(data)
+        form = forms.typed(data, forms.new_fields(me))
+        if not me.national:
+            form["requires_approval"] = "on"
         return await submit_form(
             forms.create(form, me),
             done=lambda call_id: f"/admin/calls/{call_id}/setup?done=created",
@@ -144,7 +148,7 @@ class CallSetupPages(Controller):
     async def save(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
         call = await visible_call(call_id, me)
         form = forms.typed(data)
-        shown = forms.rules_of(call) | forms.typed(data, forms.fields_for(call["status"]))
+        shown = forms.rules_of(call) | forms.typed(data, forms.fields_for(call["status"], me))
         return await submit_form(
             forms.save(call_id, call["status"], form, me),
             done=f"/admin/calls/{call_id}/setup?done=saved",
@@ -245,7 +249,7 @@ async def _new_page(form: dict[str, str], me: Me, refusal: Refusal | None = None
         "calls/staff/new.html",
         context={
             "form": form,
-            "fields": forms.FIELDS,
+            "fields": forms.new_fields(me),
             "errors": refusal.errors if refusal else {},
             "message": refusal.message if refusal else None,
             "municipalities": await municipality_choices(me),

@@ -9,7 +9,7 @@ from typing import Any
 
 from grants.calls import rules
 from grants.calls.queries import CALL_COLUMNS, criteria_of
-from grants.calls.service.common import check, get_for_update
+from grants.calls.service.common import check, fixed_approval, get_for_update
 from grants.calls.service.criteria import replace_criteria as replace_all_criteria
 from grants.calls.service.documents import copy_documents, kept_if_all_recorded, record_copies
 from grants.calls.tables import Call, CallDocument, CallStatus
@@ -53,7 +53,7 @@ async def edit_call(
         data = rules.row_data(current) | changes
         if not replace_criteria:
             data.pop("criteria", None)
-        values, criteria = await check(data, actor)
+        values, criteria = await check(data, actor, current_approval=current["requires_approval"])
         changed = {key: value for key, value in values.items() if current.get(key) != value}
         if call["status"] in rules.READ_ONLY_STATUSES:
             raise Conflict(_("This call is decided: its set-up can no longer change."))
@@ -107,6 +107,8 @@ async def clone_call(call_id: int, actor: Principal | None) -> int:
     data = rules.row_data(current)
     for key in ("opens_at", "closes_at", "review_closes_at"):
         data[key] = _a_year_on(data[key])
+    if fixed_approval(actor) is not None:
+        data.pop("requires_approval")  # a municipal staff member's new call requires approval
     data["criteria"] = [
         {key: c[key] for key in ("code", "title", "kind", "max_points", "min_points", "description")}
         | {"weight": str(c["weight"])}

@@ -11,17 +11,15 @@ from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import JSONBody
-from litestar.response import Response, Stream
+from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from grants.core.auth import Me, Role, roles
-from grants.core.errors import NotFound
 from grants.core.money import format_cents
 from grants.core.openapi import errors, file_download
 from grants.core.params import PathId
-from grants.core.storage import NotFound as StorageNotFound
-from grants.core.storage import download_headers, get_storage
 from grants.core.uploads import download_response, receive_file, upload_limit
+from grants.reporting.exports.photos import thumbnail_response
 from grants.reporting.queries.events import find_photo, get_event, list_events
 from grants.reporting.queries.final import find_attachment, get_report
 from grants.reporting.schemas.reports import (
@@ -102,19 +100,6 @@ def final_out(row: dict[str, Any]) -> FinalReportOut:
         attachments=[FinalAttachmentOut(**a) for a in row["attachments"]],
         draft=row["draft"],
         payment_method=row["payment_method"],
-    )
-
-
-async def thumbnail_response(row: dict[str, Any]) -> Response[Any]:
-    """The thumbnail streamed by the app, also on S3: pages show it in <img>, and their
-    Content-Security-Policy takes images from this site only, not from a signed S3 address."""
-    try:
-        chunks = await get_storage().open(row["thumbnail_key"])
-    except StorageNotFound:
-        raise NotFound from None
-    headers = download_headers(f"thumbnail-{row['filename']}", row["content_type"])
-    return Stream(
-        chunks, headers=headers | {"Cache-Control": "private, max-age=3600"}, media_type=row["content_type"]
     )
 
 

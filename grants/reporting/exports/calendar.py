@@ -1,7 +1,8 @@
 """A municipality's events as an iCalendar feed (RFC 5545), for a coordinator's calendar program.
 
-Each event is an all-day VEVENT: its UID is made of the report's id and the site's host, so it
-stays the same across fetches and a calendar updates the event in place; DTSTART is the day it
+Each event is an all-day VEVENT: its UID is made of the report's id (or, for an event planned in the
+application and not reported yet, of the planned event's id) and the site's host, so it stays the
+same across fetches and a calendar updates the event in place; DTSTART is the day it
 was held (or is planned for); SUMMARY its title, LOCATION the school, DESCRIPTION the project.
 A cancelled event stays in the feed with STATUS:CANCELLED, so calendars remove it.
 """
@@ -20,9 +21,17 @@ from grants.settings import get_settings
 PRODID = "-//PuMPuRS Grants//Municipality events//LV"
 
 
+def _host() -> str:
+    return urlsplit(get_settings().base_url).hostname or "grants"
+
+
 def event_uid(event_id: int) -> str:
-    host = urlsplit(get_settings().base_url).hostname or "grants"
-    return f"event-report-{event_id}@{host}"
+    return f"event-report-{event_id}@{_host()}"
+
+
+def planned_uid(planned_event_id: int) -> str:
+    """An event planned in the application, before any report refers to it."""
+    return f"planned-event-{planned_event_id}@{_host()}"
 
 
 def calendar_bytes(name: str, events: list[dict[str, Any]], stamp: datetime) -> bytes:
@@ -36,7 +45,7 @@ def calendar_bytes(name: str, events: list[dict[str, Any]], stamp: datetime) -> 
         held = row["status"] == EventStatus.held
         day = row["held_on"] if held else row["planned_on"]
         event = Event()
-        event.add("uid", event_uid(row["id"]))
+        event.add("uid", planned_uid(row["id"]) if row["source"] == "plan" else event_uid(row["id"]))
         event.add("dtstamp", stamp)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))

@@ -54,6 +54,7 @@ HEADER = (
     "participants_5_9",
     "participants_10_12",
     "participants_vocational",
+    "participants_at_risk",  # added last (issue 14): the columns before keep their places
 )
 # One column per HEADER entry, in its order; "municipality" is the registered one, resolved below.
 COLUMNS = (
@@ -75,6 +76,7 @@ COLUMNS = (
     EventReport.participants_5_9,
     EventReport.participants_10_12,
     EventReport.participants_vocational,
+    EventReport.participants_at_risk,
 )
 _MARK = -7_314_159  # no id is negative: stands for "the last id so far" in the compiled query
 

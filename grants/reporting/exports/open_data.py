@@ -45,10 +45,10 @@ from grants.core.time import to_riga
 from grants.reporting.exports.events import spreadsheet_safe
 from grants.reporting.queries.reach import (
     counted_events,
-    live_awards,
     municipalities_reached,
     paid_cents,
     places,
+    public_awards,
 )
 from grants.reporting.tables import EventReport, ReviewStatus
 from grants.settings import get_settings
@@ -107,9 +107,10 @@ def euros(cents: int) -> Decimal:
 
 
 async def grants(base_url: str) -> list[dict[str, Any]]:
-    """Every award that was not declined, as 360Giving grants, oldest first."""
+    """Every award that was not declined and is final (approved where the call requires national
+    approval: reach.public_awards), as 360Giving grants, oldest first."""
     prefix = identifier_prefix()
-    rows = await Award.select(*COLUMNS).where(live_awards()).order_by(Award.id)
+    rows = await Award.select(*COLUMNS).where(public_awards()).order_by(Award.id)
     where = await places()
     reach = await municipalities_reached(where, events=accepted_events())
     paid = await paid_cents(None)

@@ -18,7 +18,7 @@ from litestar import Controller, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import Body, FromPath, FromQuery
-from litestar.response import Redirect, Response, Stream, Template
+from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
 from grants.accounts.queries import load_principal
@@ -27,12 +27,11 @@ from grants.core.auth import Me, Principal, Role, public, roles
 from grants.core.errors import NotFound
 from grants.core.i18n import _
 from grants.core.params import PathId
-from grants.core.storage import NotFound as StorageNotFound
-from grants.core.storage import download_headers, get_storage
 from grants.core.time import now, riga_today
 from grants.core.uploads import download_response
 from grants.registry.queries import municipality_id_of_code
 from grants.reporting.exports.calendar import calendar_bytes
+from grants.reporting.exports.photos import thumbnail_response
 from grants.reporting.queries import coordinator as queries
 from grants.reporting.queries.dashboard import visible_places
 from grants.reporting.queries.reach import Places, places
@@ -124,17 +123,7 @@ class CoordinatorPages(Controller):
     @get("/{code:str}/photos/{photo_id:int}/thumbnail", name="municipality_photo_thumbnail")
     async def thumbnail(self, me: Me, code: FromPath[str], photo_id: PathId) -> Response[Any]:
         """Its thumbnail, streamed by the app (the pages' CSP takes images from this site only)."""
-        row = await self._photo(me, code, photo_id)
-        try:
-            chunks = await get_storage().open(row["thumbnail_key"])
-        except StorageNotFound:
-            raise NotFound from None
-        headers = download_headers(f"thumbnail-{row['filename']}", row["content_type"])
-        return Stream(
-            chunks,
-            headers=headers | {"Cache-Control": "private, max-age=3600"},
-            media_type=row["content_type"],
-        )
+        return await thumbnail_response(await self._photo(me, code, photo_id))
 
     async def _follow_page(self, me: Principal, code: str, where: Places, **extra: Any) -> Template:
         municipality_id = await municipality_id_of_code(code)

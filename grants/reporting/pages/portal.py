@@ -61,7 +61,7 @@ async def _award_page(
         and (report is None or report["draft"] or report["review"] == ReviewStatus.returned),
         "can_attach": report is not None and report["review"] != ReviewStatus.accepted,
         "plan": plan,
-        "warnings": final_warnings(plan["unreported"], award["end_date"], riga_today()),
+        "warnings": final_warnings(plan["unreported_titles"], award["end_date"], riga_today()),
         "costs_call": award["payment_method"] == PaymentMethod.costs,
         "errors": errors or {},
         "message": message,

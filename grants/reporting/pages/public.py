@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from grants.applications.forms import event_kinds
+from grants.awards.states import status_label
 from grants.core.auth import Principal, Viewer, public
 from grants.core.errors import NotFound
 from grants.core.params import PathId
@@ -32,6 +33,7 @@ def public_page(viewer: Principal | None, template: str, context: dict[str, Any]
         template,
         context={
             "statuses": award_statuses(),
+            "award_status": status_label,
             "kinds": dict(event_kinds()),
             "bands": band_labels(),
             **context,

@@ -18,10 +18,12 @@ from litestar.status_codes import HTTP_200_OK
 from grants.awards import queries as award_queries
 from grants.awards import rules as award_rules
 from grants.awards.queries import calls_with_awards
+from grants.awards.tables import PaymentKind
 from grants.calls.tables import PaymentMethod
 from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
-from grants.core.i18n import _
+from grants.core.i18n import _, get_language
+from grants.core.money import display_cents
 from grants.core.params import MAX_ID, PathId
 from grants.reporting import forms, states
 from grants.reporting.queries.awards import award_facts
@@ -83,19 +85,13 @@ async def _event_page(
     return Template("reporting/staff/event.html", context=context, status_code=status)
 
 
-async def _final_page(
-    me: Principal,
-    award_id: int,
-    *,
-    refusal: Refusal | None = None,
-    comment: str = "",
-    done: str | None = None,
-) -> Template:
+async def _final_context(me: Principal, award_id: int) -> dict[str, Any]:
+    """The final report, its award and events, what approving would make due (by the call's payment
+    method, the same rule the approval runs) and the held events whose reports still wait for review."""
     report = await get_report(award_id, me)
     award = await award_facts(await award_queries.reportable_award(award_id, me))
     events = await list_events(award_id, me)
     can_review = report["review"] == ReviewStatus.pending
-    # What approving would make due, by the call's payment method (the same rule the approval runs).
     settlement = (
         award_rules.settlement(
             award["payment_method"],
@@ -106,23 +102,52 @@ async def _final_page(
         if can_review
         else None
     )
-    context = {
+    return {
         "report": report,
         "award": award,
         "events": events,
+        "waiting": [
+            e for e in events if e["status"] == EventStatus.held and e["review"] == ReviewStatus.pending
+        ],
         "plan": await against_plan(award),
         "costs_call": award["payment_method"] == PaymentMethod.costs,
         "settlement": settlement,
         "can_review": can_review,
-        **_review_context(refusal, comment),
-        "notice": {
-            ReviewStatus.accepted: _("The final report is approved; the final payment is due."),
-            ReviewStatus.returned: _("The final report is returned to the grantee."),
-        }.get(done or ""),
         **forms.labels(),
     }
+
+
+async def _final_page(
+    me: Principal,
+    award_id: int,
+    *,
+    refusal: Refusal | None = None,
+    comment: str = "",
+    done: str | None = None,
+) -> Template:
+    context = await _final_context(me, award_id)
+    context |= _review_context(refusal, comment) | {"notice": await _final_notice(award_id, done)}
     status = refusal.status_code if refusal else HTTP_200_OK
     return Template("reporting/staff/final.html", context=context, status_code=status)
+
+
+async def _final_notice(award_id: int, done: str | None) -> str | None:
+    """What the review did, after the redirect: an approval says what it made due, by the payments it
+    created (a final payment, a refund from the grantee, or nothing more)."""
+    if done == ReviewStatus.returned:
+        return _("The final report is returned to the grantee.")
+    if done != ReviewStatus.accepted:
+        return None
+    payments = (await award_queries.payments_of([award_id])).get(award_id, [])
+    if refund := next((p for p in payments if p["kind"] == PaymentKind.refund), None):
+        return _("The final report is approved; a refund of %(amount)s is due from the grantee.") % {
+            "amount": display_cents(refund["amount_cents"], get_language())
+        }
+    if final_payment := next((p for p in payments if p["kind"] == PaymentKind.final), None):
+        return _("The final report is approved; a final payment of %(amount)s falls due.") % {
+            "amount": display_cents(final_payment["amount_cents"], get_language())
+        }
+    return _("The final report is approved; nothing more is paid.")
 
 
 def _done(decision: str) -> str:
@@ -192,8 +217,15 @@ class StaffReportPages(Controller):
         return await _final_page(me, award_id, done=done)
 
     @post("/final/{award_id:int}/review", status_code=HTTP_200_OK)
-    async def review_final(self, me: Me, award_id: PathId, data: Form) -> Response[Any]:
+    async def review_final(self, me: Me, award_id: PathId, data: Form) -> Response[Any] | Template:
+        """Returning the report is done at once; approving it releases money, so it asks first on a
+        page that says what approval makes due (and which event reports still wait for review)."""
         decision, comment = data.get("decision", ""), data.get("comment", "")
+        if DECISIONS.get(decision) == ReviewStatus.accepted and data.get("confirmed") != "1":
+            context = await _final_context(me, award_id)
+            if context["can_review"]:
+                context |= {"decision": decision, "comment": comment}
+                return Template("reporting/staff/final_confirm.html", context=context)
         return await submit_form(
             review(Report.final, award_id, me, decision, comment),
             done=lambda _reviewed: f"/admin/reports/final/{award_id}?done={_done(decision)}",

@@ -5,6 +5,11 @@ events and the weekly digest's.
 A municipality's schools are those registered under it or under a municipality merged into it
 (`codes`: reach.Places.merged_into, or registry.queries.codes_merged_into). Only events of awards
 that funded a project count; an event counts as funded once it was held and staff accepted it.
+
+The events ahead (the schedule, the calendar) are the planned event reports and the events planned
+in the applications of running projects that no report refers to yet: each row has a `source`
+("report": an EventReport's id, "plan": an applications.PlannedEvent's id); an event planned in the
+application and reported is shown once, as its report.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from typing import Any
 from piccolo.columns.combination import Combinable
 
 from grants.accounts.rules import token_hash
+from grants.applications.tables import PlannedEvent
 from grants.awards.states import RUNNING
-from grants.awards.tables import AwardStatus
+from grants.awards.tables import Award, AwardStatus
 from grants.core.i18n import sort_key
 from grants.registry.tables import School
 from grants.reporting.tables import (
@@ -98,24 +104,76 @@ COUNT_COLUMNS = (
 )
 
 
+# An event planned in an application, with the keys of EVENT_COLUMNS (its award's id added after).
+PLAN_COLUMNS = (
+    PlannedEvent.id,
+    PlannedEvent.kind,
+    PlannedEvent.title,
+    PlannedEvent.planned_date.as_alias("planned_on"),
+    PlannedEvent.school.registration_number.as_alias("school"),
+    PlannedEvent.school.name.as_alias("school_name"),
+    PlannedEvent.application.as_alias("application_id"),
+    PlannedEvent.application.reference.as_alias("reference"),
+    PlannedEvent.application.title.as_alias("project"),
+    PlannedEvent.application.organisation.name.as_alias("organisation"),
+)
+
+
+def _reports(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [row | {"source": "report"} for row in rows]
+
+
+async def unreported_plans(
+    codes: list[str], award_statuses: tuple[str, ...], since: date | None = None
+) -> list[dict[str, Any]]:
+    """The events planned (on a day, from `since` on) in the municipality's schools in the
+    applications of awards in `award_statuses` that no event report refers to, as rows of the
+    coordinator's pages (status "planned", source "plan")."""
+    reported = EventReport.select(EventReport.planned_event).where(EventReport.planned_event.is_not_null())
+    awarded = Award.select(Award.application).where(Award.status.is_in(list(award_statuses)))
+    condition = (
+        PlannedEvent.school.municipality.code.is_in(codes)
+        & PlannedEvent.planned_date.is_not_null()
+        & PlannedEvent.id.not_in(reported)
+        & PlannedEvent.application.is_in(awarded)
+    )
+    if since is not None:
+        condition &= PlannedEvent.planned_date >= since
+    rows = await PlannedEvent.select(*PLAN_COLUMNS).where(condition).order_by(PlannedEvent.id)
+    awards = await Award.select(Award.id, Award.application).where(
+        Award.application.is_in([r["application_id"] for r in rows] or [0])
+        & Award.status.is_in(list(award_statuses))
+    )
+    award_of = {a["application"]: a["id"] for a in awards}
+    return [
+        row
+        | {
+            "status": EventStatus.planned.value,
+            "held_on": None,
+            "award_id": award_of[row["application_id"]],
+            "source": "plan",
+        }
+        for row in rows
+    ]
+
+
+def _by_day(row: dict[str, Any]) -> tuple[date, int, int]:
+    """The schedule's order: by day, a report before a plan on the same day, then by id."""
+    return (row["planned_on"], 0 if row["source"] == "report" else 1, row["id"])
+
+
 def _page_of(total: int, page: int) -> tuple[int, int]:
     pages = max(1, math.ceil(total / PER_PAGE))
     return min(max(page, 1), pages), pages
 
 
 async def schedule(codes: list[str], today: date, page: int = 1) -> Page:
-    """The events planned from `today` on in the municipality's schools, by date: a page of them."""
-    condition = _planned_ahead(codes, today)
-    total = await EventReport.count().where(condition)
-    page, pages = _page_of(total, page)
-    rows = await (
-        EventReport.select(*EVENT_COLUMNS)
-        .where(condition)
-        .order_by(EventReport.planned_on, EventReport.id)
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    )
-    return Page(rows, total, page, pages)
+    """The events planned from `today` on in the municipality's schools, by date: a page of them
+    (the planned reports and the unreported events planned in the applications of running projects)."""
+    reports = await EventReport.select(*EVENT_COLUMNS).where(_planned_ahead(codes, today))
+    ahead = sorted(_reports(reports) + await unreported_plans(codes, RUNNING, today), key=_by_day)
+    page, pages = _page_of(len(ahead), page)
+    return Page(ahead[(page - 1) * PER_PAGE : page * PER_PAGE], len(ahead), page, pages)
 
 
 async def consented_photos(event_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -198,7 +256,8 @@ async def uncovered_schools(codes: list[str], today: date) -> list[dict[str, Any
 async def feed_events(codes: list[str]) -> list[dict[str, Any]]:
     """The calendar's events in the municipality's schools, of running and finished projects:
     planned and cancelled events with their planned day, and held events once staff accepted them
-    (as everywhere the coordinator looks), on the day held."""
+    (as everywhere the coordinator looks), on the day held; and the events planned in the
+    applications of running projects that no report refers to yet, on their planned day."""
     dated = (
         (EventReport.status.is_in([EventStatus.planned.value, EventStatus.cancelled.value]))
         & EventReport.planned_on.is_not_null()
@@ -207,11 +266,12 @@ async def feed_events(codes: list[str]) -> list[dict[str, Any]]:
         & (EventReport.review == ReviewStatus.accepted)
         & EventReport.held_on.is_not_null()
     )
-    return await (
+    reports = await (
         EventReport.select(*EVENT_COLUMNS)
         .where(in_schools(codes) & EventReport.award.status.is_in(list(FEED_AWARDS)) & dated)
         .order_by(EventReport.id)
     )
+    return _reports(reports) + await unreported_plans(codes, RUNNING)
 
 
 async def digest_events(codes: list[str], since: datetime, until: datetime, week: tuple[date, date]) -> dict:
@@ -238,7 +298,10 @@ async def digest_events(codes: list[str], since: datetime, until: datetime, week
         )
         .order_by(EventReport.planned_on, EventReport.id)
     )
-    return {"accepted": accepted_rows, "planned": planned_rows}
+    # With the events planned in the applications and not reported yet, as the schedule shows them.
+    plans = [p for p in await unreported_plans(codes, RUNNING, since=week[0]) if p["planned_on"] <= week[1]]
+    planned = sorted([*_reports(planned_rows), *plans], key=_by_day)
+    return {"accepted": accepted_rows, "planned": planned}
 
 
 async def feed_by_token(token: str) -> dict[str, Any] | None:

@@ -88,14 +88,18 @@ async def submittable(award: dict[str, Any]) -> bool:
     return report is None or report["draft"] or report["review"] == ReviewStatus.returned
 
 
-async def against_plan(award: dict[str, Any]) -> dict[str, int]:
-    """The project against its plan (the award already checked): events planned in the application,
-    events reported held, planned events with no report at all, and the pupils reached and the
-    pupils at risk reached, summed over the held events staff accepted (only those count)."""
+async def against_plan(award: dict[str, Any]) -> dict[str, Any]:
+    """The project against its plan (the award already checked): the events planned in the
+    application (`planned`), how many of them have a held report (`held`: a planned event counts
+    once, whatever its report's review), the held events that were not in the plan (`unplanned`),
+    the planned events with no report at all (`unreported`, their titles in `unreported_titles`),
+    and the pupils reached and the pupils at risk reached, summed over the held events staff
+    accepted (only those count)."""
     planned = await PlannedEvent.count().where(PlannedEvent.application == award["application"])
-    held = await EventReport.count().where(
+    held_rows = await EventReport.select(EventReport.planned_event).where(
         (EventReport.award == award["id"]) & (EventReport.status == EventStatus.held)
     )
+    held_planned = {r["planned_event"] for r in held_rows if r["planned_event"] is not None}
     sums = await (
         EventReport.select(
             Sum(EventReport.participants, alias="participants"),
@@ -108,10 +112,13 @@ async def against_plan(award: dict[str, Any]) -> dict[str, int]:
         )
         .first()
     )
+    unreported = await unreported_planned(award)
     return {
         "planned": planned,
-        "held": held,
-        "unreported": len(await unreported_planned(award)),
+        "held": len(held_planned),
+        "unplanned": sum(1 for r in held_rows if r["planned_event"] is None),
+        "unreported": len(unreported),
+        "unreported_titles": [r["title"] for r in unreported],
         "participants": int((sums or {}).get("participants") or 0),
         "participants_at_risk": int((sums or {}).get("at_risk") or 0),
     }

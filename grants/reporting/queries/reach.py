@@ -45,6 +45,20 @@ def live_awards() -> Combinable:
     return Award.status != AwardStatus.declined
 
 
+def public_awards() -> Combinable:
+    """Awards the public reads of (results, project pages, open data): live ones whose decision is
+    final. An award still waiting for national approval (awarded, in a call that requires it) is not
+    final, and shows nowhere public until national staff approve it."""
+    return live_awards() & (
+        (Award.status != AwardStatus.awarded) | (Award.call.requires_approval == False)  # noqa: E712
+    )
+
+
+def awaiting_approval() -> Combinable:
+    """Awards whose decision waits for national approval (the complement of public_awards' rule)."""
+    return (Award.status == AwardStatus.awarded) & (Award.call.requires_approval == True)  # noqa: E712
+
+
 def counted_events() -> Combinable:
     return (
         (EventReport.status == EventStatus.held)

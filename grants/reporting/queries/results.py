@@ -1,7 +1,8 @@
 """Public results: the calls that have them, each call's funded projects, every funded project
 (filtered by municipality and year, a page at a time), one project, one school.
 
-Only projects appear (awards not declined); nothing of an application that was not awarded is
+Only projects appear (awards not declined, and where the call requires national approval, approved:
+reach.public_awards); nothing of an application that was not awarded is
 read here at all. Sums and counts are made by the database.
 """
 
@@ -19,12 +20,13 @@ from grants.calls.tables import Call, CallStatus
 from grants.core.time import riga_local, to_riga
 from grants.reporting.queries.reach import (
     PROJECT_COLUMNS,
+    awaiting_approval,
     band_sums,
     bands_of,
     counted_events,
-    live_awards,
     municipalities_of,
     places,
+    public_awards,
     reaching,
     reaching_school,
     school_by_number,
@@ -63,7 +65,12 @@ EVENT_COLUMNS = (
 
 
 def _with_call_results() -> Any:
-    return Call.status.is_in(list(DECIDED)) | Call.id.is_in(Award.select(Award.call).where(live_awards()))
+    """Decided or archived calls whose decision is final (no award waiting for national approval),
+    and any call with a public project."""
+    waiting = Award.select(Award.call).where(awaiting_approval())
+    return (Call.status.is_in(list(DECIDED)) & Call.id.not_in(waiting)) | Call.id.is_in(
+        Award.select(Award.call).where(public_awards())
+    )
 
 
 async def _with_reach(projects: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -87,7 +94,7 @@ async def calls_with_results() -> list[dict[str, Any]]:
         for row in await Award.select(
             Award.call, Count(alias="projects"), Sum(Award.amount_cents, alias="awarded")
         )
-        .where(live_awards() & Award.call.is_in([c["id"] for c in calls]))
+        .where(public_awards() & Award.call.is_in([c["id"] for c in calls]))
         .group_by(Award.call)
     }
     for call in calls:
@@ -103,7 +110,7 @@ async def call_results(call_id: int) -> dict[str, Any] | None:
         return None
     projects = await (
         Award.select(*PROJECT_COLUMNS)
-        .where(live_awards() & (Award.call == call_id))
+        .where(public_awards() & (Award.call == call_id))
         .order_by(Award.application.reference)
     )
     call["projects"] = await _with_reach(projects)
@@ -127,7 +134,7 @@ def _year(value: int | None) -> int | None:
 async def funded_projects(municipality: str | None, year: int | None, page: int) -> ProjectPage:
     """One page of every funded project, newest decision first. The municipality filter takes the
     projects of its calls or reaching its schools (mergers resolved); the year is the decision's, in Riga."""
-    condition = live_awards()
+    condition = public_awards()
     if municipality:
         condition &= reaching((await places()).merged_into(municipality))
     if (year := _year(year)) is not None:
@@ -151,7 +158,7 @@ async def award_years() -> list[int]:
     """The years (in Riga) from the first decision to the last, newest first."""
     row = (
         await Award.select(Min(Award.decided_at, alias="first"), Max(Award.decided_at, alias="last"))
-        .where(live_awards())
+        .where(public_awards())
         .first()
     )
     if not row or row["first"] is None:
@@ -170,12 +177,13 @@ async def project(award_id: int) -> dict[str, Any] | None:
     row = await (
         Award.select(
             *PROJECT_COLUMNS,
+            Award.final_report_approved_at,
             Award.application.summary.as_alias("summary"),
             Award.application.start_date.as_alias("start_date"),
             Award.application.end_date.as_alias("end_date"),
             Award.call.municipality.name.as_alias("call_municipality_name"),
         )
-        .where(live_awards() & (Award.id == award_id))
+        .where(public_awards() & (Award.id == award_id))
         .first()
     )
     if row is None:
@@ -218,7 +226,7 @@ async def school_activity(registration_number: str) -> dict[str, Any] | None:
     school["registered_name"] = where.name(school["registered_code"])
     projects = await (
         Award.select(*PROJECT_COLUMNS)
-        .where(live_awards() & reaching_school(school["id"]))
+        .where(public_awards() & reaching_school(school["id"]))
         .order_by(Award.decided_at, Award.id, ascending=False)
     )
     reach = await schools_reached(projects, where, school_id=school["id"])

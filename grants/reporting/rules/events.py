@@ -9,8 +9,8 @@ from typing import Any
 
 from grants.applications.tables import EventKind
 from grants.core.errors import Conflict, ValidationFailed
-from grants.core.i18n import _
-from grants.core.time import riga_today
+from grants.core.i18n import _, get_language
+from grants.core.time import format_day, riga_today
 from grants.reporting.rules.common import (
     COMMENT_LIMIT,
     COUNT_LIMIT,
@@ -180,7 +180,7 @@ def clean_event(
     else:
         if status == EventStatus.planned and not _in_project(clean["planned_on"], award):
             errors["planned_on"] = _("Plan the event within the project period, {start} to {end}.").format(
-                start=award["start_date"].isoformat(), end=award["end_date"].isoformat()
+                start=_shown(award["start_date"]), end=_shown(award["end_date"])
             )
     if len(clean["description"]) > LIMITS["description"]:
         errors["description"] = _("At most {n} characters.").format(n=LIMITS["description"])
@@ -205,6 +205,11 @@ def clean_event(
     return clean
 
 
+def _shown(day: date) -> str:
+    """A day in a message as the site shows days, in the language of the request."""
+    return format_day(day, get_language())
+
+
 def _held(
     values: dict[str, Any], award: dict[str, Any], clean: dict[str, Any], errors: dict[str, str]
 ) -> None:
@@ -221,11 +226,11 @@ def _held(
             errors["held_on"] = _("The day the event was held cannot be in the future.")
         elif start is not None and held_on < start:
             errors["held_on"] = _("The event cannot be held before the project starts ({day}).").format(
-                day=start.isoformat()
+                day=_shown(start)
             )
         elif end is not None and held_on > end:
             errors["held_on"] = _("The event cannot be held after the project ends ({day}).").format(
-                day=end.isoformat()
+                day=_shown(end)
             )
     clean["held_on"] = held_on
     if not clean["description"] and "description" not in errors:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from grants.calls.tables import PaymentMethod
 from grants.core.errors import ValidationFailed
-from grants.core.i18n import _, ngettext
+from grants.core.i18n import _, get_language, ngettext
 from grants.core.money import MoneyError, format_cents, parse_typed_cents
+from grants.core.time import format_day
 from grants.reporting.rules.common import COSTS_BOUND, TEXT_LIMIT
 
 
@@ -55,22 +57,24 @@ def clean_final(data: dict[str, Any], award: dict[str, Any], *, draft: bool = Fa
     return clean
 
 
-def final_warnings(unreported: int, end_date: date | None, today: date) -> list[str]:
+def final_warnings(unreported: Sequence[str], end_date: date | None, today: date) -> list[str]:
     """Why the grantee should think twice before submitting the final report (submitting anyway is
-    allowed): events planned in the application without a report yet, a project that has not ended
-    (its end date after `today`, Riga's date)."""
+    allowed): events planned in the application without a report yet (`unreported`: their titles,
+    named in the warning), a project that has not ended (its end date after `today`, Riga's date)."""
     warnings = []
-    if unreported > 0:
+    if unreported:
         warnings.append(
             ngettext(
-                "%(num)d event planned in the application has no report yet.",
-                "%(num)d events planned in the application have no report yet.",
-                unreported,
+                "%(num)d event planned in the application has no report yet: %(titles)s.",
+                "%(num)d events planned in the application have no report yet: %(titles)s.",
+                len(unreported),
             )
-            % {"num": unreported}
+            % {"num": len(unreported), "titles": "; ".join(f"“{title}”" for title in unreported)}
         )
     if end_date is not None and end_date > today:
         warnings.append(
-            _("The project has not ended yet: it runs until {day}.").format(day=end_date.isoformat())
+            _("The project has not ended yet: it runs until {day}.").format(
+                day=format_day(end_date, get_language())
+            )
         )
     return warnings
