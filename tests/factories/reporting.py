@@ -66,6 +66,15 @@ async def email_of(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
     return response.json()["email"]
 
 
+async def grantee_browser(client: httpx.AsyncClient, make_client, award: dict) -> httpx.AsyncClient:
+    """A new browser (from the make_client fixture) signed in as the award's grantee."""
+    from tests.factories.accounts import login
+
+    browser = make_client()
+    await login(browser, await email_of(client, award["applicant"]))
+    return browser
+
+
 async def other_grantee(client: httpx.AsyncClient) -> dict[str, str]:
     """Bearer headers of an applicant of another organisation."""
     return await applicant_headers(client)

@@ -208,16 +208,18 @@ async def test_only_coordinators_switch_the_digest(make_client):
 async def test_digest_tells_an_event_planned_in_the_application_and_not_reported_yet(make_client):
     from grants.applications.tables import PlannedEvent
 
-    here = await data.school("LV-047", "Krāslavas pamatskola")
-    project = await data.project(await data.call("LV-047"), title="Ezeru stāsti", planned=[here])
+    here = await data.school("LV-077", "Rēzeknes novada pamatskola")
+    project = await data.project(await data.call("LV-077"), title="Ezeru stāsti", planned=[here])
     await PlannedEvent.update(
         {PlannedEvent.planned_date: date(2026, 12, 17), PlannedEvent.title: "Ziemas darbnīca"}
     ).where(PlannedEvent.application == project.application)
-    email = await subscriber(make_client, "LV-047")
+    email = await subscriber(make_client, "LV-077")
 
     await send_weekly_digests(MONDAY)
 
     (mail,) = await outbox_for(email)
     listed = [line for line in mail["body_text"].splitlines() if line.startswith("- ")]
     organisation = project.organisation["name"]
-    assert listed == [f"- Dec 17, 2026, Krāslavas pamatskola: Ziemas darbnīca (Ezeru stāsti, {organisation})"]
+    assert listed == [
+        f"- Dec 17, 2026, Rēzeknes novada pamatskola: Ziemas darbnīca (Ezeru stāsti, {organisation})"
+    ]

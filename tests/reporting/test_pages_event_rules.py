@@ -9,19 +9,13 @@ from datetime import timedelta
 import pytest
 
 from grants.reporting.tables import EventPhoto, EventReport
-from tests.factories.accounts import login, post_form, staff_browser
+from tests.factories.accounts import post_form, staff_browser
 from tests.factories.awards import today
 from tests.factories.files import image_bytes
-from tests.factories.reporting import email_of, pumpurs_school, report, running_award
+from tests.factories.reporting import grantee_browser, pumpurs_school, report, running_award
 from tests.html import attr_of, field_error, input_value, text_of, textarea_value
 
 pytestmark = pytest.mark.integration
-
-
-async def grantee_browser(client, make_client, award: dict):
-    browser = make_client()
-    await login(browser, await email_of(client, award["applicant"]))
-    return browser
 
 
 def held_form(school: str, **overrides: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from grants.reporting.tables import EventReport, FinalReport
 from tests.factories.accounts import login, post_form, staff_browser
 from tests.factories.awards import today
 from tests.factories.files import image_bytes
-from tests.factories.reporting import email_of, planned_event_id, report, running_award
+from tests.factories.reporting import email_of, grantee_browser, planned_event_id, report, running_award
 from tests.html import (
     attr_of,
     field_error,
@@ -24,12 +24,6 @@ from tests.html import (
 )
 
 pytestmark = pytest.mark.integration
-
-
-async def grantee_browser(client, make_client, award: dict):
-    browser = make_client()
-    await login(browser, await email_of(client, award["applicant"]))
-    return browser
 
 
 def held_form(school: str, **overrides: str) -> dict[str, str]:
@@ -282,7 +276,9 @@ async def test_the_grantee_reads_a_refund_as_owed_back_not_as_a_payout(client, m
         headers=award["applicant"],
     )
     staff = await staff_browser(make_client)
-    await post_form(staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve"})
+    await post_form(
+        staff, f"/admin/reports/final/{award['award_id']}/review", {"decision": "approve", "confirmed": "1"}
+    )
     refund = (
         await Payment.select(Payment.due_on)
         .where((Payment.award == award["award_id"]) & (Payment.kind == "refund"))
