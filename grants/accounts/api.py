@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from grants.accounts.queries import email_confirmed
+from grants.accounts.queries import email_confirmed, staff_municipality_codes
 from grants.accounts.schemas import (
     MeOut,
     PasswordResetConfirmIn,
@@ -21,7 +22,7 @@ from grants.accounts.schemas import (
     TokenOut,
 )
 from grants.accounts.service import logins, registration, resets, sessions, two_factor
-from grants.core.auth import Me, authenticated, public
+from grants.core.auth import Me, Role, authenticated, public
 from grants.core.errors import Conflict
 from grants.core.i18n import _
 from grants.core.openapi import errors
@@ -113,6 +114,9 @@ class AccountsApi(Controller):
             roles=sorted(r.value for r in me.roles),
             organisation_id=me.organisation_id,
             municipalities=sorted(me.municipalities),
+            staff_municipalities=(
+                await staff_municipality_codes(me) if me.has(Role.staff) else msgspec.UNSET
+            ),
         )
 
     @post(

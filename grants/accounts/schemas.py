@@ -75,7 +75,10 @@ class MeOut(msgspec.Struct):
     name: str
     roles: list[str]
     organisation_id: int | None
-    municipalities: list[str]
+    municipalities: list[str]  # a coordinator's municipalities (codes)
+    # Staff only: null for national staff (every municipality), else the codes of the municipalities
+    # whose calls this staff member runs, those merged into them included. Absent for anyone else.
+    staff_municipalities: list[str] | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class PasswordResetIn(msgspec.Struct):

@@ -83,7 +83,11 @@ async def coordinator_sees_accepted_event(coordinator: Page, story: Story) -> No
     await expect(card).to_contain_text(story.project)
     photo = card.locator("ul.photos img")
     await expect(photo).to_have_count(1)
-    assert await photo.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The thumbnail loads lazily: in view, it must arrive as a picture (not a broken image).
+    await photo.scroll_into_view_if_needed()
+    await coordinator.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=await photo.element_handle()
+    )
     ours = coordinator.locator("article.card", has_text=story.project)  # other tests' events of LV-016 too
     await expect(ours.locator("h2")).to_have_text([title for _s, _k, title, _d, _p in story.events()][::-1])
     await story.shoot(coordinator, "the coordinator reads the accepted events", story.cast.coordinator)

@@ -293,3 +293,18 @@ async def test_a_photo_on_the_coordinators_pages_belongs_to_its_schools_municipa
             assert full.content == shown["image"]
 
     assert seen == {"LV-041": [200, 200, 404], "LV-016": [404, 404, 200]}
+
+
+async def test_api_me_names_a_staff_member_s_municipalities_and_national_staff_none(client):
+    """/api/me: a municipal staff member's municipalities (with those merged into them), null for
+    national staff, and no such field for anyone else."""
+    from tests.factories.accounts import bearer, make_user
+
+    madona = await client.get("/api/me", headers=await bearer(client, await make_user(Role.staff, "LV-059")))
+    assert madona.json()["staff_municipalities"] == ["LV-059", "LV-102"]  # Varakļāni merged into Madona
+    national = await client.get("/api/me", headers=await bearer(client, await make_user(Role.staff)))
+    assert national.json()["staff_municipalities"] is None
+    coordinator = await client.get(
+        "/api/me", headers=await bearer(client, await make_user(Role.coordinator, "LV-016"))
+    )
+    assert "staff_municipalities" not in coordinator.json()

@@ -20,7 +20,7 @@ from grants.core.auth import Principal, Role
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from grants.core.time import now
-from grants.registry.queries import get_municipality, ids_with_merged, is_current
+from grants.registry.queries import get_municipality, ids_with_merged, is_current, list_municipalities
 from grants.settings import get_settings
 
 
@@ -63,6 +63,15 @@ async def _staff_scope(grants: list[dict[str, Any]]) -> frozenset[int] | None:
     if not staff or None in staff:
         return None
     return await ids_with_merged(set(staff))
+
+
+async def staff_municipality_codes(principal: Principal) -> list[str] | None:
+    """A staff member's scope as codes: None for national staff, else the codes of the
+    municipalities in it (merged predecessors included)."""
+    scope = principal.staff_scope
+    if scope is None:
+        return None
+    return sorted(row["code"] for row in await list_municipalities() if row["id"] in scope)
 
 
 async def principal_for_token(token: str) -> Principal | None:
