@@ -23,7 +23,7 @@ from grants.calls.tables import Call, CallStatus
 from grants.core.auth import Principal, Role, within
 from grants.core.db import engine, for_update, municipality_resolver
 from grants.core.errors import NotFound
-from grants.core.params import MAX_ID
+from grants.core.params import text_id
 from grants.core.time import from_db, now
 from grants.registry.tables import School
 
@@ -175,14 +175,6 @@ class StaffFilter:
         return {key: value for key, value in values.items() if value}
 
 
-def _an_id(value: str | None) -> int | None:
-    value = (value or "").strip()
-    if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
-
-
 def parse_staff_filter(
     status: str | None = None,
     organisation: str | None = None,
@@ -197,8 +189,8 @@ def parse_staff_filter(
     code = (municipality or "").strip()
     return StaffFilter(
         status=status if status in listed else "",
-        organisation=_an_id(organisation),
-        school=_an_id(school),
+        organisation=text_id(organisation),
+        school=text_id(school),
         municipality=code if len(code) <= 10 else "",
         q=" ".join((q or "").split())[:MAX_SEARCH],
         sort=sort if sort in SORTS else "submitted",

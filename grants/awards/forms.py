@@ -13,6 +13,7 @@ from grants.core.auth import Principal
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _
 from grants.core.inputs import refuse_long_texts
+from grants.core.params import text_id
 from grants.core.storage import DOCUMENT_TYPES, get_storage
 
 
@@ -49,7 +50,7 @@ async def mark_paid(payment_id: int, me: Principal, paid_on: str, note: str) -> 
 
 def number(value: str | None) -> int | None:
     """An id typed in a form, or None."""
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 10 else None
+    return text_id(value)
 
 
 async def award(call_id: int, me: Principal, data: dict[str, str]) -> dict[str, Any]:

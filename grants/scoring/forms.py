@@ -13,7 +13,7 @@ from grants.core.auth import Principal
 from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.inputs import refuse_long_texts
-from grants.core.params import MAX_ID
+from grants.core.params import text_id
 from grants.scoring import service
 from grants.scoring.queries.progress import call_or_404
 from grants.scoring.rules import COMMENT_LIMIT, OVERALL_LIMIT
@@ -112,25 +112,17 @@ async def declare_conflict(assignment_id: int, me: Principal, choice: str, reaso
 # --- the staff's forms ----------------------------------------------------------------------------
 
 
-def form_id(text: str) -> int | None:
-    """A record's id as a form sends it: ASCII digits within the id columns' range, else None (a
-    "²" or a 5,000-digit number is no id, and must not reach int() or the database)."""
-    if not (len(text) <= 10 and text.isascii() and text.isdigit()):
-        return None
-    return value if 0 < (value := int(text)) <= MAX_ID else None
-
-
 def ticked_reviewers(data: dict[str, str]) -> list[int]:
     """The reviewers ticked for the panel ("reviewer.<id>" fields); a field with no id in it is ignored."""
-    ids = (form_id(key.removeprefix("reviewer.")) for key in data if key.startswith("reviewer."))
+    ids = (text_id(key.removeprefix("reviewer.")) for key in data if key.startswith("reviewer."))
     return [reviewer_id for reviewer_id in ids if reviewer_id is not None]
 
 
 async def assign(call_id: int, data: dict[str, str], me: Principal) -> int:
     """Give the chosen application to the chosen reviewer; an application not of this call is as
     unchosen as a missing one (a missing call is NotFound)."""
-    application_id = form_id(data.get("application_id", ""))
-    reviewer_id = form_id(data.get("reviewer_id", ""))
+    application_id = text_id(data.get("application_id", ""))
+    reviewer_id = text_id(data.get("reviewer_id", ""))
     errors = {}
     if application_id is None:
         errors["application_id"] = _("Choose an application.")
@@ -147,7 +139,7 @@ async def assign(call_id: int, data: dict[str, str], me: Principal) -> int:
 
 async def remind(call_id: int, data: dict[str, str], me: Principal) -> bool:
     """Remind the chosen reviewer of what is left in the call (409 when nothing is)."""
-    reviewer_id = form_id(data.get("reviewer_id", ""))
+    reviewer_id = text_id(data.get("reviewer_id", ""))
     if reviewer_id is None:
         raise ValidationFailed({"reviewer_id": _("Choose a reviewer.")})
     await call_or_404(call_id)

@@ -26,7 +26,7 @@ from grants.core.auth import Me, Role, national_staff, roles
 from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
-from grants.core.params import MAX_ID, PathId
+from grants.core.params import PathId, page_number
 
 BASE = "/admin/organisations"
 PER_PAGE = 25
@@ -39,12 +39,6 @@ NOTICES = {
 }
 REQUEST_ACTIONS = ("approve", "refuse")
 MEMBER_ACTIONS = ("make-owner", "remove")
-
-
-def _page_number(value: str | None) -> int:
-    if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
-        return 1
-    return min(max(int(value), 1), MAX_ID)
 
 
 async def _organisation_page(
@@ -139,7 +133,7 @@ class StaffOrganisationPages(Controller):
     ) -> Template:
         search = (q or "")[:MAX_SEARCH]
         pending_only = pending == "1"
-        found = await queries.organisations_page(search, pending_only, _page_number(page), PER_PAGE)
+        found = await queries.organisations_page(search, pending_only, page_number(page), PER_PAGE)
         filters = {"q": search, "pending": "1" if pending_only else ""}
         context = {
             **found,

@@ -20,14 +20,8 @@ from grants.calls import queries as calls
 from grants.core.auth import Role, roles
 from grants.core.errors import NotFound
 from grants.core.filetypes import content_disposition
-from grants.core.params import MAX_ID, PathId
+from grants.core.params import PathId, page_number
 from grants.core.spreadsheet import CSV_TYPE, csv_lines
-
-
-def _page_number(value: str | None) -> int:
-    if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
-        return 1
-    return min(max(int(value), 1), MAX_ID)
 
 
 async def _call(call_id: int) -> dict[str, object]:
@@ -56,7 +50,7 @@ class StaffApplicationPages(Controller):
     ) -> Template:
         call = await _call(call_id)
         selected = queries.parse_staff_filter(status, organisation, school, municipality, q, sort)
-        found = await queries.staff_page(call_id, selected, _page_number(page))
+        found = await queries.staff_page(call_id, selected, page_number(page))
         params = selected.params()
         labels = statuses()
         context = {

@@ -25,7 +25,7 @@ from grants.awards.tables import PaymentKind
 from grants.core.auth import Me, Principal, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
-from grants.core.params import MAX_ID, PathId
+from grants.core.params import PathId, text_id
 from grants.core.time import riga_today
 from grants.core.uploads import form_file, upload_limit
 
@@ -40,13 +40,6 @@ NOTICES = {
     "lowered": lambda: _("The payment's amount is lowered."),
     "terminated": lambda: _("The award is terminated."),
 }
-
-
-def _int(value: str | None) -> int | None:
-    """A positive id or page number from the query; anything else (or too big for the id columns) is none."""
-    if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
-        return None
-    return int(value) if 0 < int(value) <= MAX_ID else None
 
 
 async def _awards_page(
@@ -132,9 +125,9 @@ class StaffAwardPages(Controller):
         notice = NOTICES[done]() if done in NOTICES else None
         return await _awards_page(
             status=status,
-            call_id=_int(call_id),
-            award_id=_int(award),
-            page=_int(page) or 1,
+            call_id=text_id(call_id),
+            award_id=text_id(award),
+            page=text_id(page) or 1,
             notice=notice,
             scope=me.staff_scope,
         )
@@ -210,8 +203,8 @@ class StaffAwardPages(Controller):
         page: FromQuery[str | None] = None,
     ) -> Template:
         chosen = status if status in register.FILTERS else ""
-        selected = register.Filter(chosen, _int(call_id), me.staff_scope)
-        number = max(_int(page) or 1, 1)
+        selected = register.Filter(chosen, text_id(call_id), me.staff_scope)
+        number = max(text_id(page) or 1, 1)
         result = await register.page_of(selected, number, REGISTER_PER_PAGE)
         if number > result["pages"]:  # past the end: the last page
             number = result["pages"]

@@ -29,25 +29,11 @@ from grants.core.auth import Me, national_staff
 from grants.core.errors import ValidationFailed
 from grants.core.forms import submit_form
 from grants.core.i18n import _
-from grants.core.params import MAX_ID, PathId
+from grants.core.params import PathId, page_number, text_id
 from grants.scoring.queries import progress, ranking
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PER_PAGE = 20
-
-
-def _page_number(value: str | None) -> int:
-    if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
-        return 1
-    return min(max(int(value), 1), MAX_ID)
-
-
-def _call_id(value: str | None) -> int | None:
-    """A call's id from the query: ASCII digits within what an id column holds, else None."""
-    if not value or len(value) > 10 or not (value.isascii() and value.isdigit()):
-        return None
-    number = int(value)
-    return number if 1 <= number <= MAX_ID else None
 
 
 async def _summary(call: dict[str, Any]) -> dict[str, Any]:
@@ -120,9 +106,9 @@ class ApprovalPages(Controller):
         done: FromQuery[str | None] = None,
         call: FromQuery[str | None] = None,
     ) -> Template:
-        found = await approval_queries.waiting_calls(_page_number(page), PER_PAGE)
+        found = await approval_queries.waiting_calls(page_number(page), PER_PAGE)
         notice = None
-        if done in approval.OUTCOMES and (call_id := _call_id(call)) is not None:
+        if done in approval.OUTCOMES and (call_id := text_id(call)) is not None:
             title = next((r["call_title"] for r in await approval_queries.reviews_of(call_id)), None)
             if title is not None:
                 notice = (

@@ -13,11 +13,8 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Min, Sum
 
-from grants.accounts.tables import UserRole
 from grants.awards.tables import Award, AwardStatus, DecisionReview, DecisionReviewOutcome
 from grants.calls.tables import Call
-from grants.core.auth import Role
-from grants.registry.queries import ids_with_merged
 
 RECENT = 10  # approvals and returns shown on the approvals page
 
@@ -171,22 +168,6 @@ async def returned_calls(scope: frozenset[int] | None) -> list[dict[str, Any]]:
         for call_id, info in waiting.items()
         if call_id in last and last[call_id]["outcome"] == DecisionReviewOutcome.returned
     ]
-
-
-async def staff_of_municipality(municipality_id: int) -> list[int]:
-    """The active staff whose scope takes in the municipality (its own staff, or those of the one it
-    merged into); national staff when it has none."""
-    rows = await UserRole.select(UserRole.user, UserRole.municipality).where(
-        (UserRole.role == Role.staff) & UserRole.user.active.eq(True)
-    )
-    national = sorted({row["user"] for row in rows if row["municipality"] is None})
-    municipal: set[int] = set()
-    for row in rows:
-        if row["municipality"] is not None and municipality_id in await ids_with_merged(
-            {row["municipality"]}
-        ):
-            municipal.add(row["user"])
-    return sorted(municipal) or national
 
 
 async def state_of_call(call_id: int) -> dict[str, Any] | None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from grants.accounts.queries import staff_covering
 from grants.awards import notify, rules
 from grants.awards.queries import award_columns
-from grants.awards.queries.approval import staff_of_municipality
 from grants.awards.service import lock
 from grants.awards.states import TRANSITIONS
 from grants.awards.tables import Award, AwardStatus, DecisionReview, DecisionReviewOutcome
@@ -25,6 +25,7 @@ from grants.core.db import for_update, write_transaction
 from grants.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from grants.core.i18n import _
 from grants.core.money import format_cents
+from grants.core.params import text_id
 from grants.core.time import now
 
 OUTCOMES = tuple(o.value for o in DecisionReviewOutcome)
@@ -59,8 +60,7 @@ def read_awards(text: str | None) -> list[int] | None:
     and an id that is no id makes the list match nothing (the decision is read again)."""
     if not text:
         return None
-    parts = [p.strip() for p in text.split(",")[:1000]]
-    return [int(p) if p.isascii() and p.isdigit() and len(p) <= 10 else -1 for p in parts]
+    return [text_id(part) or -1 for part in text.split(",")[:1000]]
 
 
 async def _locked(
@@ -144,7 +144,7 @@ async def approve_decision(
             comment=comment,
             total=format_cents(sum(a["amount_cents"] for a in awards)),
         )
-        staff = await staff_of_municipality(call["municipality"])
+        staff = await staff_covering(call["municipality"])
         await notify.decision_approved(call, awards, review, staff)
     return _out(review, awards, AwardStatus.approved.value)
 
@@ -164,7 +164,7 @@ async def return_decision(call_id: int, actor: Principal, comment: str | None) -
             after={"outcome": "returned", "awards": [a["id"] for a in awards]},
             comment=comment,
         )
-        staff = await staff_of_municipality(call["municipality"])
+        staff = await staff_covering(call["municipality"])
         await notify.decision_returned(call, review, staff)
     return _out(review, awards, AwardStatus.awarded.value)
 

@@ -46,7 +46,7 @@ from grants.core.auth import Me, Principal, Role, roles
 from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _, get_language
-from grants.core.params import PathId
+from grants.core.params import PathId, page_number
 from grants.scoring import forms
 from grants.scoring.queries.deadlines import reviewer_home
 from grants.scoring.queries.progress import quality_criteria
@@ -92,13 +92,6 @@ def _criteria(view: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for c in view["criteria"]
     ]
-
-
-def _page_number(value: str | None) -> int:
-    """A page number from the query; anything else is the first page (the query pages past the last)."""
-    if not value or len(value) > 6 or not (value.isascii() and value.isdigit()):
-        return 1
-    return max(int(value), 1)
 
 
 async def _declaration_page(
@@ -190,7 +183,7 @@ class ReviewPages(Controller):
     async def index(
         self, me: Me, released: FromQuery[int | None] = None, page: FromQuery[str | None] = None
     ) -> Template:
-        home = await reviewer_home(me, _page_number(page), PER_PAGE)
+        home = await reviewer_home(me, page_number(page), PER_PAGE)
         for group in home["groups"]:
             for row in group.rows:
                 row["status_label"] = status_words(row)
