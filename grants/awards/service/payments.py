@@ -110,16 +110,7 @@ async def _cut_unpaid(award_id: int, cents: int, actor: Principal) -> int:
         left = row["amount_cents"] - cut
         reason = _("The eligible costs are below the advance.")
         if left == 0:
-            await Payment.delete().where((Payment.id == row["id"]) & Payment.paid_on.is_null())
-            await audit.record(
-                "remove",
-                "payment",
-                row["id"],
-                actor=actor,
-                award=award_id,
-                reason=reason,
-                before={"kind": row["kind"], "amount": format_cents(row["amount_cents"])},
-            )
+            await _remove(row, award_id, actor, reason)
         else:
             await Payment.update({Payment.amount_cents: left}).where(
                 (Payment.id == row["id"]) & Payment.paid_on.is_null()
@@ -226,6 +217,24 @@ async def lower_amount(
     return payment_out(payment | {"amount_cents": cents, "note": text})
 
 
+async def _remove(row: dict[str, Any], award_id: int, actor: Principal, reason: str) -> None:
+    """Delete one unpaid payment (never a paid one, whatever happened meanwhile), with its audit row."""
+    await Payment.delete().where((Payment.id == row["id"]) & Payment.paid_on.is_null())
+    await audit.record(
+        "remove",
+        "payment",
+        row["id"],
+        actor=actor,
+        before={
+            "kind": row["kind"],
+            "amount": format_cents(row["amount_cents"]),
+            "due_on": str(row["due_on"]),
+        },
+        award=award_id,
+        reason=reason,
+    )
+
+
 async def remove_unpaid(award_id: int, actor: Principal, reason: str) -> list[dict[str, Any]]:
     """Remove the award's unpaid payments (the caller holds the award locked), each with an audit row."""
     rows = (
@@ -234,18 +243,5 @@ async def remove_unpaid(award_id: int, actor: Principal, reason: str) -> list[di
         .order_by(Payment.id)
     )
     for row in rows:
-        await Payment.delete().where((Payment.id == row["id"]) & Payment.paid_on.is_null())
-        await audit.record(
-            "remove",
-            "payment",
-            row["id"],
-            actor=actor,
-            before={
-                "kind": row["kind"],
-                "amount": format_cents(row["amount_cents"]),
-                "due_on": str(row["due_on"]),
-            },
-            award=award_id,
-            reason=reason,
-        )
+        await _remove(row, award_id, actor, reason)
     return [payment_out(r) for r in rows]
