@@ -37,7 +37,19 @@
         }
       };
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(field.value).then(done, failed);
+        // The clipboard API may wait on a permission or on the window's focus and never settle:
+        // after a second the field is selected and copied the old way instead.
+        var settled = false;
+        var once = function (then) {
+          return function () {
+            if (!settled) {
+              settled = true;
+              then();
+            }
+          };
+        };
+        window.setTimeout(once(failed), 1000);
+        navigator.clipboard.writeText(field.value).then(once(done), once(failed));
       } else {
         failed();
       }

@@ -5,6 +5,7 @@ or "critical" may remain; the message lists each with its nodes and help URL."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -225,9 +226,10 @@ async def test_coordinator_pages_and_the_large_event_check_fit_a_phone(
         await page.get_by_role("button", name="Yes, make a new link").click()
         await expect(page.locator("#feed-url")).to_be_visible()
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        await page.bring_to_front()  # the clipboard is the focused page's
         await page.get_by_role("button", name="Copy the link").click()
         await expect(page.locator(".copy-status")).to_have_text("The link is copied.")
-        copied = await page.evaluate("navigator.clipboard.readText()")
+        copied = await asyncio.wait_for(page.evaluate("navigator.clipboard.readText()"), TIMEOUT_MS / 1000)
         assert copied == await page.locator("#feed-url").input_value()
     finally:
         await context.close()
