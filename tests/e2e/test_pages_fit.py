@@ -8,12 +8,14 @@ its seeded world: a = applicant A, c = coordinator LV-016, r = reviewer, s = nat
 visitor), in Latvian and English, at 1366 px on the SQLite half of `make test` and at 390 px on the
 PostgreSQL half (the markup does not depend on the database). A redirect is followed to the page it
 leads to. Every violation fails, whatever its impact (no axe rule is turned off), and a wide table
-scrolls in its own region. A screenshot of each view goes to /tmp/axe-shots/ (or $AXE_SHOTS).
-The back office has the same walk in test_accessibility_back_office.py.
+scrolls in its own region; so does the project step sent back with errors. A screenshot of each view
+goes to /tmp/axe-shots/ (or $AXE_SHOTS). The back office has the same walk in
+test_accessibility_back_office.py.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +24,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.e2e.axe import axe_script
+from tests.e2e.browser import TIMEOUT_MS
 from tests.e2e.walk import HALF, LANGUAGES, PHONE, WIDE, check_page, get_routes, open_context, shoot
 from tests.factories.accounts import confirmation_token
 from tests.security.world import World, build_world
@@ -237,5 +240,68 @@ async def test_header_menu_is_a_button_on_a_phone_and_one_row_on_a_laptop(
             tops = {round((await link.bounding_box())["y"]) for link in links}
             assert len(tops) == 1, tops
             await expect(logout).to_be_visible()
+    finally:
+        await context.close()
+
+
+BOTH_HALVES = [pytest.param(WIDE, marks=HALF[WIDE]), pytest.param(PHONE, marks=HALF[PHONE])]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("width", BOTH_HALVES)
+async def test_project_step_sent_back_with_errors_fits_and_has_no_accessibility_violations(
+    browser, server: str, world: World, width: int, language: str
+) -> None:
+    """The project step sent back with errors: the summary, the messages next to the fields."""
+    axe_script()
+    context = await open_context(browser, server, world.sessions["a"], language, width)
+    try:
+        page = await context.new_page()
+        await page.goto(f"/my/applications/{world.ids['a_draft']}/project")
+        await page.locator("#f-start_date").fill("2027-05-31")
+        await page.locator("#f-end_date").fill("2027-03-01")
+        await page.locator("main form button[type=submit]").click()
+        await expect(page.locator(".error-summary")).to_be_visible()
+        await shoot(page, f"site-project-errors-{language}-{width}")
+        await check_page(page, f"the project step sent back, in {language} at {width} px", width)
+    finally:
+        await context.close()
+
+
+async def test_coordinator_pages_and_the_large_event_check_fit_a_phone(
+    browser, server: str, world: World
+) -> None:
+    """At 390 px the page never scrolls sideways: the grade bands of an accepted event scroll in their
+    own region, the calendar link made once fits the screen and its copy button (static/js/copy.js)
+    copies it; the event form's confirmation of a large event is a box beside its label."""
+    context = await open_context(browser, server, world.sessions["c"], "en", PHONE)
+    await context.grant_permissions(["clipboard-read", "clipboard-write"])
+    try:
+        page = await context.new_page()
+        await page.goto("/municipality/LV-016/events")
+        accepted = page.locator(f"#event-{world.ids['event_a_accepted']} .table-scroll table")
+        await expect(accepted).to_be_visible()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        await page.goto("/municipality/LV-016/calendar/new")
+        await page.get_by_role("button", name="Yes, make a new link").click()
+        await expect(page.locator("#feed-url")).to_be_visible()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        await page.bring_to_front()  # the clipboard is the focused page's
+        await page.get_by_role("button", name="Copy the link").click()
+        await expect(page.locator(".copy-status")).to_have_text("The link is copied.")
+        copied = await asyncio.wait_for(page.evaluate("navigator.clipboard.readText()"), TIMEOUT_MS / 1000)
+        assert copied == await page.locator("#feed-url").input_value()
+    finally:
+        await context.close()
+
+    context = await open_context(browser, server, world.sessions["a"], "en", PHONE)
+    try:
+        page = await context.new_page()
+        await page.goto(f"/my/awards/{world.ids['award_a']}/events/new")
+        await page.locator("#f-participants").fill("250")
+        await page.get_by_role("button", name="Save the event").click()
+        box = await page.locator("#f-confirm_large").bounding_box()
+        assert box is not None and box["width"] < 40, box
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
     finally:
         await context.close()
