@@ -125,10 +125,10 @@ NOT_PAGES: dict[str, str] = {
     "/municipality/{code:str}/export.csv": "a file",
     "/municipality/{code:str}/photos/{photo_id:int}": "an image",
     "/municipality/{code:str}/photos/{photo_id:int}/thumbnail": "an image",
-    # The suite's server signs in without the second step: tests/e2e/test_two_factor.py opens these
-    # on a server of its own, at both widths and in both languages.
-    "/login/code": "walked in test_two_factor.py",
-    "/login/enrol": "walked in test_two_factor.py",
+    # The suite's server signs in without the second step: tests/e2e/test_two_factor.py checks these
+    # pages as this walk does (check_page), on a server of its own, at both widths in both languages.
+    "/login/code": "checked in test_two_factor.py",
+    "/login/enrol": "checked in test_two_factor.py",
 }
 
 
