@@ -134,7 +134,7 @@ def review_names(criteria: list[dict[str, Any]]) -> dict[str, str]:
 def declaration_names() -> dict[str, str]:
     """The declaration's items: its question in the words the page asks it, and the reason."""
     asked = question(_("Do you have a conflict of interest with this application?"))
-    return {"conflict": asked, "reason": _("What is the conflict of interest?")}
+    return {"conflict": asked, "reason": _("The reason for the conflict of interest")}
 
 
 def eligibility_names(criteria: list[dict[str, Any]]) -> dict[str, str]:
