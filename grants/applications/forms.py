@@ -26,9 +26,9 @@ from grants.core.errors import ValidationFailed
 from grants.core.filetypes import DOCUMENT_TYPES, EXTENSIONS
 from grants.core.forms import about
 from grants.core.i18n import _, get_language
-from grants.core.inputs import refuse_long_texts
+from grants.core.inputs import check_texts, refuse_long_texts
 from grants.core.money import MoneyError, format_cents, parse_cents
-from grants.core.time import riga_local, riga_today
+from grants.core.time import now, riga_local, riga_today
 
 PROJECT_FIELDS = ("title", "summary", "objectives", "target_group", "partners", "start_date", "end_date")
 EVENT_FIELDS = ("school", "kind", "title", "planned_date", "expected_participants")
@@ -160,13 +160,17 @@ async def ask_clarification(application_id: int, me: Principal, data: dict[str, 
     """The staff's question and due date (Riga time), checked as the API checks them; the service's
     complaint about the moment lands on the date field."""
     question = data.get("question", "")
-    refuse_long_texts({"question": question}, ClarificationIn)
+    errors = check_texts({"question": question}, ClarificationIn)
     try:
         due_at = read_due(data.get("due_date", ""), data.get("due_time", ""))
-    except ValidationFailed as bad_date:
-        if not question.strip():  # every message at once, not the date's first
-            bad_date.errors = {"question": _("Write the question."), **bad_date.errors}
-        raise
+    except ValidationFailed as bad_date:  # every message at once, not the date's first
+        if not question.strip():
+            errors["question"] = _("Write the question.")
+        raise ValidationFailed(errors | bad_date.errors) from None
+    if errors:  # a question too long, refused here: the service's check of the date said with it
+        if due_at <= now():
+            errors["due_date"] = _("The due date must be in the future.")
+        raise ValidationFailed(errors)
     try:
         return await clarifications.ask_clarification(application_id, me, question, due_at)
     except ValidationFailed as refused:
