@@ -195,13 +195,16 @@ async def remind_unsubmitted_drafts(days: int = REMIND_DAYS_BEFORE) -> int:
     )
     queued = 0
     for draft in drafts:
-        context = {
-            "reference": draft["reference"],
-            "title": draft["title"],
-            "call_title": draft["call_title"],
-            "closes_at": format_riga(draft["closes_at"]),
-            "application_id": draft["id"],
-        }
+
+        def context(language: str, draft: dict[str, Any] = draft) -> dict[str, Any]:  # the reader's words
+            return {
+                "reference": draft["reference"],
+                "title": draft["title"],
+                "call_title": draft["call_title"],
+                "closes_at": format_riga(draft["closes_at"], language),
+                "application_id": draft["id"],
+            }
+
         async with write_transaction():
             queued += await _send_to_members(
                 draft["organisation"],
