@@ -155,7 +155,7 @@ def event_date_problems(events: list[dict[str, Any]], start: date | None, end: d
         day = event.get("planned_date")
         if day is not None and not start <= day <= end:
             found[f"planned_events.{index}.planned_date"] = _(
-                "Event {n} “{title}” is dated {day}, outside the project period {start} – {end}."
+                "Event {n} “{title}” is dated {day}, outside the project period ({start} – {end})."
             ).format(
                 n=index + 1,
                 title=event.get("title") or "",

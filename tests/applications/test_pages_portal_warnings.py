@@ -90,7 +90,7 @@ async def test_event_outside_the_project_period_is_named_on_save_and_refused_at_
         302,
         f"/my/applications/{application_id}/events",
     )
-    message = "Event 2 “Noslēguma pasākums” is dated Jun 15, 2027, outside the project period Mar 1, 2027 – May 31, 2027."
+    message = "Event 2 “Noslēguma pasākums” is dated Jun 15, 2027, outside the project period (Mar 1, 2027 – May 31, 2027)."
     page = await client.get(saved.headers["location"])
     assert texts_of(page.text, "#warnings li") == [message]
     assert attrs_of(page.text, "#warnings li a", "href") == ["#f-planned_events.1.planned_date"]
@@ -152,5 +152,5 @@ def test_budget_and_event_messages_in_latvian_use_its_money_and_date_words():
     assert over == "Budžeta pozīciju kopsumma ir 4\xa0800,00\xa0€, vairāk nekā atļautie 4\xa0600,00\xa0€."
     assert outside == {
         "planned_events.0.planned_date": "1. pasākuma «Nometne» datums (2027. gada 15. jūn.) ir ārpus "
-        "projekta laika: 2027. gada 1. marts – 2027. gada 31. maijs."
+        "projekta laika (2027. gada 1. marts – 2027. gada 31. maijs)."
     }
