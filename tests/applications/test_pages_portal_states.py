@@ -14,6 +14,7 @@ from tests.factories.accounts import post_form, staff_headers
 from tests.factories.applications import PROJECT, api_draft, applicant, complete_application, stored
 from tests.factories.awards import staff_principal
 from tests.factories.calls import published_call
+from tests.factories.files import pdf_bytes
 from tests.html import definitions, form_actions, links, text_of, texts_of
 
 pytestmark = pytest.mark.integration
@@ -69,6 +70,31 @@ async def test_draft_past_deadline_is_read_only_with_the_deadline_banner(client,
     assert texts_of(listed.text, "tbody td span.muted")[0] == (
         f"Not submitted: the deadline was {format_riga(deadline, 'en')}."
     )
+
+
+async def test_draft_past_deadline_keeps_its_files(client):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers)
+    url = f"/api/applications/{application_id}/attachments"
+    attached = await client.post(
+        url, files={"file": ("plans.pdf", pdf_bytes(), "application/pdf")}, headers=headers
+    )
+    assert attached.status_code == 201, attached.text
+    file_id = attached.json()["id"]
+    await _past_deadline(call["id"])
+
+    page = (await client.get(f"/my/applications/{application_id}/attachments")).text
+    assert links(page, "#files a") == [f"/api/attachments/{file_id}"]  # to read, not to remove
+    late = await client.post(
+        url, files={"file": ("late.pdf", pdf_bytes(), "application/pdf")}, headers=headers
+    )
+    assert (late.status_code, late.json()["detail"]) == (409, LATE)
+    removed = await post_form(client, f"/my/applications/{application_id}/attachments/{file_id}/remove", {})
+    assert (removed.status_code, text_of(removed.text, "div.error-summary")) == (409, LATE)
+    assert [f["filename"] for f in (await stored(client, application_id, headers))["attachments"]] == [
+        "plans.pdf"
+    ]
 
 
 async def test_call_closed_early_shows_the_real_closing_time(client, school):
