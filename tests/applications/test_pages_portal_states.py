@@ -112,7 +112,10 @@ async def test_call_closed_early_shows_the_real_closing_time(client, school):
         f"The call was closed early on {format_riga(closed_at, 'en')} (Riga time): "
         "the application can no longer be submitted."
     )
-    assert definitions(review, "dl.facts")["Deadline of the call"] == f"{format_riga(closed_at, 'en')} (Riga time)"
+    assert (
+        definitions(review, "dl.facts")["Deadline of the call"]
+        == f"{format_riga(closed_at, 'en')} (Riga time)"
+    )
     assert f"/my/applications/{application_id}/submit" not in form_actions(review)
     refused = await post_form(client, f"/my/applications/{application_id}/submit", {})
     assert (refused.status_code, text_of(refused.text, "div.error-summary")) == (
