@@ -25,7 +25,7 @@ from grants.core.forms import Refusal, refusal_of, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId
 from grants.core.time import riga_today
-from grants.core.uploads import form_file, upload_limit
+from grants.core.uploads import form_file, page_upload_limit
 from grants.registry.queries import list_schools
 from grants.reporting import forms
 from grants.reporting.queries.awards import award_facts, awards_with_facts, call_municipality
@@ -236,7 +236,7 @@ class ReportPages(Controller):
             ),
         )
 
-    @post("/events/{event_id:int}/photos", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
+    @post("/events/{event_id:int}/photos", status_code=HTTP_200_OK, request_max_body_size=page_upload_limit())
     async def add_photo(self, request: Request[Any, Any, Any], me: Me, event_id: PathId) -> Response[Any]:
         upload = await form_file(request)
         if upload is None:
@@ -345,7 +345,7 @@ class ReportPages(Controller):
     @post(
         "/awards/{award_id:int}/final-report/attachments",
         status_code=HTTP_200_OK,
-        request_max_body_size=upload_limit(),
+        request_max_body_size=page_upload_limit(),
     )
     async def attach_final(self, request: Request[Any, Any, Any], me: Me, award_id: PathId) -> Response[Any]:
         upload = await form_file(request)
