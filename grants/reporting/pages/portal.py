@@ -95,6 +95,7 @@ async def _event_form_page(
     message: str | None = None,
     status: int = HTTP_200_OK,
     done: str | None = None,
+    photo_consent: bool = False,
 ) -> Template:
     """A new event's form, or a reported event: its form while it may change, else how it was reported."""
     editable = award["reportable"] and (event is None or event["editable"])
@@ -102,6 +103,7 @@ async def _event_form_page(
         "award": award,
         "event": event,
         "editable": editable,
+        "photo_consent": photo_consent,  # a refused photo's answer to the consent question, kept
         "errors": errors or {},
         "message": message,
         "notice": _notices().get(done or ""),
@@ -131,11 +133,19 @@ async def _event_page(
     message: str | None = None,
     status: int = HTTP_200_OK,
     done: str | None = None,
+    photo_consent: bool = False,
 ) -> Template:
     event = await get_event(event_id, me)
     award = await award_facts(await award_queries.reportable_award(event["award"], me))
     return await _event_form_page(
-        award, form, event=event, errors=errors, message=message, status=status, done=done
+        award,
+        form,
+        event=event,
+        errors=errors,
+        message=message,
+        status=status,
+        done=done,
+        photo_consent=photo_consent,
     )
 
 
@@ -248,7 +258,11 @@ class ReportPages(Controller):
             photos.add_photo(event_id, me, *upload, consent=consent),
             done=f"/my/events/{event_id}?done=photo",
             again=lambda refusal: _event_page(
-                me, event_id, errors=refusal.on_field("file"), status=refusal.status_code
+                me,
+                event_id,
+                errors=refusal.on_field("file"),
+                status=refusal.status_code,
+                photo_consent=consent,
             ),
             file_field="file",
         )
