@@ -76,22 +76,23 @@
 
   inputs.forEach(function (input) {
     input.addEventListener("change", function () { check(input); });
-    var form = input.form;
-    if (!form || form.hasAttribute("data-upload-checked")) return;
-    form.setAttribute("data-upload-checked", "");
-    form.addEventListener("submit", function (event) {
-      var bad = Array.prototype.filter.call(
-        form.querySelectorAll("input[type=file][data-max-bytes]"),
-        function (el) { return !check(el); }
-      );
-      if (bad.length) {
-        event.preventDefault();
-        var step = form.querySelector("input[type=hidden][name=step]");
-        if (step) step.remove(); // a step's link led here: the form's own buttons stay on the step
-        bad[0].focus();
-      }
-    });
   });
+
+  // Before any other script hears of the sending (drafts.js would take the form as sent): a form
+  // with a file the server would refuse is stopped here, and its first such field gets the focus.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var bad = Array.prototype.filter.call(
+      form.querySelectorAll("input[type=file][data-max-bytes]"),
+      function (el) { return !check(el); }
+    );
+    if (!bad.length) return;
+    event.preventDefault();
+    event.stopPropagation();
+    var step = form.querySelector("input[type=hidden][name=step]");
+    if (step) step.remove(); // a step's link led here: the form's own buttons stay on the step
+    bad[0].focus();
+  }, true);
 
   function chosen(form) {
     return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (el) {
