@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.applications import forms
 from grants.applications.pages.portal import AnyRequest, _load, _page
 from grants.applications.service import attachments
-from grants.applications.states import EDITABLE
+from grants.applications.states import actions
 from grants.core.auth import Me, Principal, Role, provide_me_as_applicant, roles
 from grants.core.errors import NotFound
 from grants.core.forms import submit_form
@@ -45,7 +45,7 @@ def _remove_page(app: dict[str, Any], file: dict[str, Any], message: str | None,
         "app": app,
         "file": file,
         "size": forms.file_size(file["size"]),
-        "editable": app["status"] in EDITABLE,
+        "editable": actions(app["status"], app["call_row"])["edit"].allowed,
         "message": message,
     }
     return Template("applications/portal/remove_file.html", context=context, status_code=status)

@@ -62,11 +62,15 @@ class CallPages(Controller):
     async def call(self, viewer: Viewer, call_id: PathId) -> Template:
         row = await visible_call(call_id, viewer)
         criteria = await queries.criteria_of(call_id)
+        # Apply is offered only to whom the service would let start a draft now.
+        organisation = viewer.organisation_id if viewer and viewer.has(Role.applicant) else None
+        taken = await queries.places_taken(call_id, organisation) if organisation else 0
         return Template(
             "calls/public/detail.html",
             context={
                 "call": row,
                 "phase": states.phase(row),
+                "apply_refusal": states.apply_refusal(row, taken) if taken else None,
                 "remaining": row["closes_at"] - now(),
                 "documents": await queries.list_documents(call_id),
                 "eligibility": [c for c in criteria if c["kind"] == "eligibility"],
