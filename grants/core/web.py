@@ -24,7 +24,11 @@ from litestar.exceptions import (
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_409_CONFLICT,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -41,6 +45,7 @@ from grants.core.errors import (
 from grants.core.i18n import LANG_COOKIE, LANGUAGES, _, get_language, gettext, ngettext
 from grants.core.money import display_cents
 from grants.core.time import format_day, format_riga
+from grants.core.uploads import file_input_attributes, too_large_message
 from grants.settings import PROJECT_ROOT, get_settings
 
 
@@ -113,7 +118,11 @@ def template_engine() -> JinjaTemplateEngine:
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
-        me=_template_caller, languages=LANGUAGES, language=get_language, draft_owner=_draft_owner
+        me=_template_caller,
+        languages=LANGUAGES,
+        language=get_language,
+        draft_owner=_draft_owner,
+        file_input=file_input_attributes,
     )
     env.filters.update(
         riga=lambda moment: _riga(moment, get_language()),
@@ -210,7 +219,20 @@ def _error_page(request: Request[Any, Any, Any], status: int, detail: str) -> Re
     return Template("errors/error.html", context={"status": status, "detail": detail}, status_code=status)
 
 
+def _too_large(request: Request[Any, Any, Any]) -> Response[Any]:
+    """A body over the route's limit, refused before any handler ran: a form with a file (multipart)
+    hears the file's limit in the user's words; a page also gets the way back to its form."""
+    multipart = request.headers.get("content-type", "").startswith("multipart/form-data")
+    message = too_large_message() if multipart else _("The request is too large.")
+    if is_api(request):
+        return _json_error(HTTP_413_REQUEST_ENTITY_TOO_LARGE, message)
+    context = {"status": HTTP_413_REQUEST_ENTITY_TOO_LARGE, "detail": message, "back": form_page(request)}
+    return Template("errors/error.html", context=context, status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+
+
 def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+        return _too_large(request)
     if is_api(request):
         extra = exc.extra if isinstance(exc.extra, dict | list) else {}
         return _json_error(exc.status_code, exc.detail, extra)

@@ -25,7 +25,7 @@ from grants.applications.pages.portal_states import (
     withdraw_context,
 )
 from grants.applications.rules import MAX_FILES_PER_APPLICATION
-from grants.applications.service import attachments, drafts, submission
+from grants.applications.service import drafts, submission
 from grants.applications.states import actions, deadline_passed, statuses
 from grants.calls import queries as calls
 from grants.calls.states import apply_refusal, phase
@@ -34,7 +34,6 @@ from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId
-from grants.core.uploads import form_file, upload_limit
 from grants.registry.queries import list_schools
 from grants.settings import get_settings
 
@@ -121,7 +120,6 @@ async def _page(
         context |= {
             "files": sorted(app["attachments"], key=lambda f: f["id"]),
             "file_size": forms.file_size,
-            "accept": forms.document_accept(),
             "limit": forms.file_size(get_settings().upload_max_bytes),
             "max_files": MAX_FILES_PER_APPLICATION,
         }
@@ -184,28 +182,6 @@ async def _apply_page(me: Principal, call_id: int, title: str, refusal: Refusal 
     }
     status = refusal.status_code if refusal else HTTP_200_OK
     return Template("applications/portal/apply.html", context=context, status_code=status)
-
-
-async def _file(
-    me: Principal, application_id: int, attachment_id: int
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The application and one of its files; NotFound for a file of another application."""
-    app = await _load(me, application_id)
-    file = next((f for f in app["attachments"] if f["id"] == attachment_id), None)
-    if file is None:
-        raise NotFound
-    return app, file
-
-
-def _remove_page(app: dict[str, Any], file: dict[str, Any], message: str | None, status: int) -> Template:
-    context = {
-        "app": app,
-        "file": file,
-        "size": forms.file_size(file["size"]),
-        "editable": actions(app["status"], app["call_row"])["edit"].allowed,
-        "message": message,
-    }
-    return Template("applications/portal/remove_file.html", context=context, status_code=status)
 
 
 class ApplicationPages(Controller):
@@ -288,47 +264,6 @@ class ApplicationPages(Controller):
             else f"/my/applications/{application_id}/attachments"
         )
         return await _save(me, app, "budget", {forms.LINES: rows.items}, next_url, rows=rows)
-
-    @get("/applications/{application_id:int}/attachments")
-    async def attachments(
-        self, me: Me, application_id: PathId, done: FromQuery[str | None] = None
-    ) -> Template:
-        return await _page(await _load(me, application_id), "attachments", done=done)
-
-    @post(
-        "/applications/{application_id:int}/attachments",
-        status_code=HTTP_200_OK,
-        request_max_body_size=upload_limit(),
-    )
-    async def attach(self, request: AnyRequest, me: Me, application_id: PathId) -> Response[Any]:
-        app = await _load(me, application_id)
-        upload = await form_file(request)
-        if upload is None:
-            return await _page(app, "attachments", errors={"file": _("Choose a file to upload.")}, status=422)
-        return await submit_form(
-            attachments.add_attachment(application_id, me, *upload),
-            done=f"/my/applications/{application_id}/attachments?done=attached",
-            again=lambda refusal: _page(
-                app, "attachments", errors=refusal.on_field("file"), status=refusal.status_code
-            ),
-            file_field="file",
-        )
-
-    @get("/applications/{application_id:int}/attachments/{attachment_id:int}/remove")
-    async def remove_form(self, me: Me, application_id: PathId, attachment_id: PathId) -> Template:
-        app, file = await _file(me, application_id, attachment_id)
-        return _remove_page(app, file, None, HTTP_200_OK)
-
-    @post(
-        "/applications/{application_id:int}/attachments/{attachment_id:int}/remove", status_code=HTTP_200_OK
-    )
-    async def remove(self, me: Me, application_id: PathId, attachment_id: PathId) -> Response[Any]:
-        app, file = await _file(me, application_id, attachment_id)
-        return await submit_form(
-            attachments.remove_attachment(attachment_id, me),
-            done=f"/my/applications/{application_id}/attachments?done=removed",
-            again=lambda refusal: _remove_page(app, file, refusal.message, refusal.status_code),
-        )
 
     # --- review, submission, withdrawal, clarification ----------------------------
 

@@ -27,7 +27,7 @@ from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId, text_id
 from grants.core.time import riga_today
-from grants.core.uploads import form_file, upload_limit
+from grants.core.uploads import form_file, page_upload_limit
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PER_PAGE = 20
@@ -132,7 +132,9 @@ class StaffAwardPages(Controller):
             scope=me.staff_scope,
         )
 
-    @post("/awards/{award_id:int}/agreement", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
+    @post(
+        "/awards/{award_id:int}/agreement", status_code=HTTP_200_OK, request_max_body_size=page_upload_limit()
+    )
     async def agreement(self, request: Request[Any, Any, Any], me: Me, award_id: PathId) -> Response[Any]:
         """The upload form (the CSRF check has already read the form)."""
         await queries.reportable_award(award_id, me)

@@ -18,7 +18,7 @@ from grants.core.auth import Me, Role, Viewer, public, roles
 from grants.core.params import PathId
 from grants.core.storage import TooLarge, UnsupportedType
 from grants.core.time import now
-from grants.core.uploads import form_file, upload_limit
+from grants.core.uploads import form_file, page_upload_limit
 from grants.registry.queries import list_municipalities
 
 
@@ -82,7 +82,7 @@ class CallPages(Controller):
         "/calls/{call_id:int}/documents",
         guards=[roles(Role.staff)],
         status_code=HTTP_200_OK,
-        request_max_body_size=upload_limit(),
+        request_max_body_size=page_upload_limit(),
     )
     async def add_document(self, request: Request[Any, Any, Any], me: Me, call_id: PathId) -> Response[Any]:
         """The staff's upload form on the call's page (the CSRF check has already read the form)."""

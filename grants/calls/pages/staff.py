@@ -23,7 +23,7 @@ from grants.core.auth import Me, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId
-from grants.core.uploads import form_file, upload_limit
+from grants.core.uploads import form_file, page_upload_limit
 from grants.registry.queries import list_municipalities
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -201,7 +201,7 @@ class CallSetupPages(Controller):
             again=lambda refusal: refused_page(call, refusal),
         )
 
-    @post("/{call_id:int}/documents", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
+    @post("/{call_id:int}/documents", status_code=HTTP_200_OK, request_max_body_size=page_upload_limit())
     async def add_document(self, request: AnyRequest, me: Me, call_id: PathId) -> Response[Any]:
         """The upload form (the CSRF check has already read the form)."""
         await visible_call(call_id, me)

@@ -25,7 +25,7 @@ from grants.core.forms import Refusal, refusal_of, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId
 from grants.core.time import riga_today
-from grants.core.uploads import form_file, upload_limit
+from grants.core.uploads import form_file, page_upload_limit
 from grants.registry.queries import list_schools
 from grants.reporting import forms
 from grants.reporting.queries.awards import award_facts, awards_with_facts, call_municipality
@@ -95,6 +95,7 @@ async def _event_form_page(
     message: str | None = None,
     status: int = HTTP_200_OK,
     done: str | None = None,
+    photo_consent: bool = False,
 ) -> Template:
     """A new event's form, or a reported event: its form while it may change, else how it was reported."""
     editable = award["reportable"] and (event is None or event["editable"])
@@ -102,6 +103,7 @@ async def _event_form_page(
         "award": award,
         "event": event,
         "editable": editable,
+        "photo_consent": photo_consent,  # a refused photo's answer to the consent question, kept
         "errors": errors or {},
         "message": message,
         "notice": _notices().get(done or ""),
@@ -131,11 +133,19 @@ async def _event_page(
     message: str | None = None,
     status: int = HTTP_200_OK,
     done: str | None = None,
+    photo_consent: bool = False,
 ) -> Template:
     event = await get_event(event_id, me)
     award = await award_facts(await award_queries.reportable_award(event["award"], me))
     return await _event_form_page(
-        award, form, event=event, errors=errors, message=message, status=status, done=done
+        award,
+        form,
+        event=event,
+        errors=errors,
+        message=message,
+        status=status,
+        done=done,
+        photo_consent=photo_consent,
     )
 
 
@@ -236,7 +246,7 @@ class ReportPages(Controller):
             ),
         )
 
-    @post("/events/{event_id:int}/photos", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
+    @post("/events/{event_id:int}/photos", status_code=HTTP_200_OK, request_max_body_size=page_upload_limit())
     async def add_photo(self, request: Request[Any, Any, Any], me: Me, event_id: PathId) -> Response[Any]:
         upload = await form_file(request)
         if upload is None:
@@ -248,7 +258,11 @@ class ReportPages(Controller):
             photos.add_photo(event_id, me, *upload, consent=consent),
             done=f"/my/events/{event_id}?done=photo",
             again=lambda refusal: _event_page(
-                me, event_id, errors=refusal.on_field("file"), status=refusal.status_code
+                me,
+                event_id,
+                errors=refusal.on_field("file"),
+                status=refusal.status_code,
+                photo_consent=consent,
             ),
             file_field="file",
         )
@@ -345,7 +359,7 @@ class ReportPages(Controller):
     @post(
         "/awards/{award_id:int}/final-report/attachments",
         status_code=HTTP_200_OK,
-        request_max_body_size=upload_limit(),
+        request_max_body_size=page_upload_limit(),
     )
     async def attach_final(self, request: Request[Any, Any, Any], me: Me, award_id: PathId) -> Response[Any]:
         upload = await form_file(request)
