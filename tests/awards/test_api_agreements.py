@@ -110,7 +110,7 @@ async def test_signing_records_the_agreement_and_the_advance_falls_due(client):
     )
     assert [m["dedupe_key"] for m in mails] == [f"agreement:{award['award_id']}:{address}"]
     assert "LĪG-2027/7" in mails[0]["body_text"]
-    assert "4140.00" in mails[0]["body_text"]
+    assert "The advance of €4,140.00 falls due on " in mails[0]["body_text"]
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ async def test_twenty_concurrent_awards_with_budget_for_one_make_exactly_one(cli
     winner = next(r.json() for r in responses if r.status_code == 201)
     assert winner["amount"] == "4600.00"
     assert {r.json()["detail"] for r in responses if r.status_code == 409} == {
-        "An award of 4600.00 EUR would exceed the call's budget: 0.00 EUR of 4600.00 EUR remain."
+        "An award of €4,600.00 would exceed the call's budget: €0.00 of €4,600.00 remain."
     }
     assert await live_awards(call_id) == [(winner["application_id"], 460_000)]
     assert Counter(await statuses(apps)) == {"awarded": 1, "in_review": 19}
@@ -101,7 +101,7 @@ async def test_an_amount_or_a_choice_off_the_ranking_needs_a_reason(client):
 
     above = await award(client, call_id, staff, application_id=apps[0], amount="4600.01", reason="Kļūda")
     assert above.status_code == 422
-    assert above.json()["extra"] == {"amount": "The award can be at most 4600.00 EUR, the requested amount."}
+    assert above.json()["extra"] == {"amount": "The award can be at most €4,600.00, the requested amount."}
     bare = await award(client, call_id, staff, application_id=apps[0], amount="3000.00")
     assert bare.json()["extra"] == {"reason": "Give the reason for changing the amount."}
     not_passed = await award(client, call_id, staff, application_id=apps[1])
@@ -259,7 +259,7 @@ async def test_decision_mails_carry_score_and_comments_but_not_the_reviewer(clie
         .where(OutboxMessage.dedupe_key.like(f"decision:{apps[0]}:awarded:%"))
         .first()
     )["body_text"]
-    assert "4600.00" in awarded_body
+    assert "finansējums 4\u00a0600,00\u00a0€ apmērā." in awarded_body
 
 
 async def test_award_of_an_application_id_beyond_the_id_columns_is_404_not_a_500(client):
