@@ -70,7 +70,7 @@ from grants.core.smtp import (
     sender_domain,
 )
 from grants.core.tables import OutboxMessage, OutboxStatus
-from grants.core.time import format_day, format_riga, now
+from grants.core.time import now
 from grants.settings import PROJECT_ROOT, Settings, get_settings
 
 log = logging.getLogger("grants.mail")
@@ -106,12 +106,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    # The pages' filters, in the language render() set for the recipient: "4 600,00 €", not "4600.00 EUR".
-    env.filters.update(
-        euros=lambda cents: display_cents(cents, get_language()),
-        day=lambda day: format_day(day, get_language()),
-        riga=lambda moment: format_riga(moment, get_language()),
-    )
+    # The pages' money filter, in the language render() set for the recipient: "4 600,00 €", not "4600.00 EUR".
+    env.filters["euros"] = lambda cents: display_cents(cents, get_language())
     return env
 
 
