@@ -29,7 +29,7 @@ from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ER
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from grants.core.auth import SESSION_COOKIE, Viewer, public
+from grants.core.auth import SESSION_COOKIE, Role, Viewer, public
 from grants.core.errors import (
     Conflict,
     Forbidden,
@@ -240,15 +240,12 @@ def _advice() -> dict[int, str]:  # what to do next, when the cause gave no sent
         413: _("The file or the form is larger than allowed. Make it smaller and send it again."),
         422: _("Go back, check what you entered and try again."),
         429: _("Too many attempts. Wait a few minutes and try again."),
-        500: _(
-            "Something went wrong on our side. Please try again; if it happens again, tell us the time it happened."
-        ),
+        500: _("Something went wrong on our side. Try again; if it happens again, tell us when it happened."),
     }
 
 
 def _ways_back(request: Request[Any, Any, Any], status: int) -> list[tuple[str, str]]:
-    """Links out of an error: the previous page (when ours and not this one), the start of the
-    section, the login for a signed-out visitor where signing in may help, and the home page."""
+    """Links out of an error: the previous page (ours), a section's start, the login, the home page."""
     links: list[tuple[str, str]] = []
     path = request.url.path
     referer = urlsplit(request.headers.get("referer", ""))
@@ -256,12 +253,15 @@ def _ways_back(request: Request[Any, Any, Any], status: int) -> list[tuple[str, 
         previous = safe_next(referer.path + (f"?{referer.query}" if referer.query else ""), "")
         if previous and shows_a_page(request.app, referer.path):
             links.append((previous, _("Back to the previous page")))
-    # A path no route matches never passed the middleware: its session cookie is all we know.
-    unresolved = "user" not in request.scope and SESSION_COOKIE in request.cookies
-    signed_in = request.scope.get("user") is not None or unresolved
-    sections = (("/admin", _("Back to the back office")), ("/my", _("Back to my applications")))
-    for start, label in sections:  # not after a 403: the section's start would refuse them too
-        if signed_in and status != 403 and path.startswith(start + "/") and shows_a_page(request.app, start):
+    user = request.scope.get("user")  # unset on a path no route matches: its session cookie tells
+    signed_in = user is not None or ("user" not in request.scope and SESSION_COOKIE in request.cookies)
+    sections = (
+        ("/admin", _("Back to the back office"), (Role.staff, Role.reviewer)),
+        ("/my", _("Back to my applications"), (Role.applicant,)),
+    )
+    for start, label, users in sections:  # after a 403 their own section, not the one that refused them
+        wanted = user is not None and user.has(*users) if status == 403 else path.startswith(start + "/")
+        if signed_in and wanted and shows_a_page(request.app, start):
             links.append((start, label))
     if not signed_in and status in (403, 404) and request.method in _SAFE_METHODS:
         links.append((f"/login?next={quote(path, safe='')}", _("Log in")))

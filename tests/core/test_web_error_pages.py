@@ -84,8 +84,8 @@ async def test_a_forbidden_page_is_named_in_both_languages(make_client):
         page = await browser.get("/admin/awards")
         assert page.status_code == 403
         assert text_of(page.text, "h1") == heading
-        # The back office's start would refuse them too: only the home page.
-        assert error_links(page.text) == ["/"]
+        # Not the back office's start, which would refuse them too: their own.
+        assert error_links(page.text) == ["/my", "/"]
     assert text_of(page.text, "p.lead") == "You do not have access to this page."
 
 
@@ -96,6 +96,7 @@ async def test_a_page_for_national_staff_says_why_to_municipal_staff(make_client
     assert page.status_code == 403
     assert text_of(page.text, "h1") == "Access denied"
     assert text_of(page.text, "p.lead") == "Only national programme staff may open this page."
+    assert error_links(page.text) == ["/admin", "/"]  # the back office's start is theirs
 
 
 async def test_the_api_keeps_its_json_errors(client):
@@ -174,7 +175,7 @@ def small_app_client(language: str) -> httpx.AsyncClient:
             "/broken",
             500,
             "Something went wrong",
-            "Something went wrong on our side. Please try again; if it happens again, tell us the time it happened.",
+            "Something went wrong on our side. Try again; if it happens again, tell us when it happened.",
         ),
     ],
 )
