@@ -96,3 +96,13 @@ async def test_the_award_page_says_which_event_button_does_what(client, make_cli
         f"/my/awards/{award['award_id']}/events/new",
         f"/my/awards/{award['award_id']}/events/new?status=planned",
     ]
+
+
+async def test_the_event_form_says_what_saving_does(client, make_client):
+    award = await running_award(client)
+    browser = await grantee_browser(client, make_client, award)
+    form = await browser.get(f"/my/awards/{award['award_id']}/events/new")
+    assert texts_of(form.text, "#save-hint") == [
+        "Saving a held or cancelled event sends it to the programme staff for review; a planned event "
+        "stays with you until you report it as held."
+    ]
