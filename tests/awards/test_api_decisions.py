@@ -11,6 +11,7 @@ import pytest
 from grants.accounts.queries import language_of
 from grants.applications.tables import Application
 from grants.core.auth import Role
+from grants.core.money import display_cents
 from grants.core.tables import AuditEntry, OutboxMessage
 from tests.factories.accounts import applicant_headers, bearer, make_user, user_id_of
 from tests.factories.awards import (
@@ -254,12 +255,14 @@ async def test_decision_mails_carry_score_and_comments_but_not_the_reviewer(clie
         for leak in (REVIEWER_NAME, "Ilze", reviewer_email):
             assert leak not in body
             assert leak not in mails[0]["subject"]
-    awarded_body = (
-        await OutboxMessage.select(OutboxMessage.body_text)
+    awarded = (
+        await OutboxMessage.select(OutboxMessage.body_text, OutboxMessage.language)
         .where(OutboxMessage.dedupe_key.like(f"decision:{apps[0]}:awarded:%"))
         .first()
-    )["body_text"]
-    assert "finansējums 4\u00a0600,00\u00a0€ apmērā." in awarded_body
+    )
+    # The amount as the reader's language writes money: "4 600,00 €" or "€4,600.00".
+    assert display_cents(460_000, awarded["language"]) in awarded["body_text"]
+    assert "EUR" not in awarded["body_text"]
 
 
 async def test_award_of_an_application_id_beyond_the_id_columns_is_404_not_a_500(client):
