@@ -34,7 +34,9 @@ PER_PAGE = 20
 REGISTER_PER_PAGE = 50
 
 NOTICES = {
-    "signed": lambda: _("The agreement is recorded; the advance is due."),
+    "signed": lambda: _(
+        "The agreement is recorded and the grantee is told by e-mail. Any advance is now due: mark it paid below once it is paid."
+    ),
     "paid": lambda: _("The payment is recorded as paid."),
     "received": lambda: _("The refund is recorded as received."),
     "lowered": lambda: _("The payment's amount is lowered."),

@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_200_OK
 from grants.calls import queries, service, states
 from grants.calls.queries import visible_call
 from grants.calls.states import PHASES
+from grants.calls.tables import DEFAULT_MAX_AMOUNT_CENTS
 from grants.core.auth import Me, Role, Viewer, public, roles
 from grants.core.params import PathId
 from grants.core.storage import TooLarge, UnsupportedType
@@ -41,6 +42,7 @@ class CallPages(Controller):
             context={
                 "open_calls": open_calls,
                 "municipalities": await list_municipalities(current_only=True),
+                "grant_cap_cents": DEFAULT_MAX_AMOUNT_CENTS,
             },
         )
 

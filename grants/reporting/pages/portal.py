@@ -71,12 +71,27 @@ async def _award_page(
     return Template("reporting/portal/award.html", context=context, status_code=status)
 
 
-def _notices() -> dict[str, str]:
+def _notices(event: dict[str, Any] | None = None) -> dict[str, str]:
+    """What a page says after a step that worked (?done=…); a saved event says whether it went to
+    the programme staff, by its status: a plan waits for the grantee, a held or cancelled one for review."""
+    planned = event is not None and event["status"] == EventStatus.planned
     return {
-        "reported": _("The event is saved."),
-        "cancelled": _("The event is marked cancelled."),
-        "final": _("The final report is submitted. The programme staff will review it."),
-        "draft": _("The final report is saved as a draft. Attach its files, then submit it."),
+        "reported": _(
+            "The planned event is saved. It is not reported yet: once it is held, open it here and report it as held."
+        )
+        if planned
+        else _(
+            "The event report is submitted: the programme staff will check it. You can correct it until they accept it."
+        ),
+        "cancelled": _(
+            "The event is marked cancelled and sent to the programme staff, who will check the reason."
+        ),
+        "final": _(
+            "The final report is submitted: the programme staff will review it, and the grant is settled once they approve it."
+        ),
+        "draft": _(
+            "The final report is saved as a draft: it is not submitted yet. Attach its files, then submit it."
+        ),
         "attached": _("The file is attached to the final report."),
         "photo": _("The photo is added."),
         "removed": _("The photo is removed."),
@@ -106,7 +121,7 @@ async def _event_form_page(
         "photo_consent": photo_consent,  # a refused photo's answer to the consent question, kept
         "errors": errors or {},
         "message": message,
-        "notice": _notices().get(done or ""),
+        "notice": _notices(event).get(done or ""),
         "form": None,
         **forms.labels(),
     }
