@@ -23,7 +23,6 @@ from grants.applications.service import clarifications
 from grants.applications.tables import BudgetCategory, EventKind
 from grants.core.auth import Principal
 from grants.core.errors import ValidationFailed
-from grants.core.filetypes import DOCUMENT_TYPES, EXTENSIONS
 from grants.core.forms import about
 from grants.core.i18n import _, get_language
 from grants.core.inputs import check_texts, refuse_long_texts
@@ -56,11 +55,6 @@ def step_names() -> dict[str, str]:
         "attachments": _("Attachments"),
         "review": _("Review and submit"),
     }
-
-
-def document_accept() -> str:
-    """The file input's accept attribute: the extensions of the document types (the server sniffs anyway)."""
-    return ",".join(ext for kind in sorted(DOCUMENT_TYPES) for ext in EXTENSIONS[kind])
 
 
 def file_size(size: int) -> str:

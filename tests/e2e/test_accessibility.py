@@ -15,7 +15,9 @@ import pytest
 from playwright.async_api import Page, expect
 
 from grants.accounts.service.users import ensure_user
+from grants.calls.tables import Call
 from grants.core.auth import Role
+from grants.core.time import now
 from tests.e2e.axe import axe_script, blocking_violations, describe
 from tests.e2e.browser import TIMEOUT_MS
 from tests.e2e.story import past_period, site_login
@@ -41,7 +43,9 @@ LANGUAGES = ("lv", "en")
 class Seeded:
     applicant: str
     coordinator: str
-    ids: dict[str, int | str]  # call, application (a draft), award, event; confirm: a used link
+    # call, application (a draft), award, event; confirm: a used link; full_call: its place taken;
+    # late: a draft past its deadline
+    ids: dict[str, int | str]
 
 
 async def _created(response: httpx.Response) -> dict:
@@ -74,8 +78,15 @@ async def seeded(server: str) -> Seeded:
             )
             return made["id"]
 
-        open_call = await published_call(http, title=f"Pieejamības konkurss {uuid.uuid4().hex[:6]}")
+        # Two places per organisation: with the draft in one, the call still offers Apply.
+        open_call = await published_call(
+            http, title=f"Pieejamības konkurss {uuid.uuid4().hex[:6]}", applications_per_organisation=2
+        )
         draft_id = await draft(open_call["id"], objectives="")
+        full_call = await published_call(http, title=f"Pieejamība: vieta aizņemta {uuid.uuid4().hex[:6]}")
+        await draft(full_call["id"])  # its one place taken: the call's page says so instead of Apply
+        late_call = await published_call(http, title=f"Pieejamība: termiņš beidzies {uuid.uuid4().hex[:6]}")
+        late_id = await draft(late_call["id"])
         decided = await published_call(http, title=f"Pieejamības rezultāti {uuid.uuid4().hex[:6]}")
         funded = await draft(decided["id"])
         await _created(await http.post(f"/api/applications/{funded}/submit", headers=applicant))
@@ -113,9 +124,12 @@ async def seeded(server: str) -> Seeded:
             f"/api/events/{event['id']}/review", json={"decision": "accept"}, headers=staff
         )  # the coordinator's events page lists it
         assert accepted.status_code == 200, accepted.text
+    # The draft's deadline passed: its pages are read-only, under the deadline banner.
+    await Call.update({Call.closes_at: now() - timedelta(hours=1)}).where(Call.id == late_call["id"])
     coordinator = unique_email("coordinator")
     await ensure_user(coordinator, PASSWORD, Role.coordinator, "LV-016", "Anita Koordinatore")
     ids = {"call": open_call["id"], "application": draft_id, "award": award["id"], "event": event["id"]}
+    ids |= {"full_call": full_call["id"], "late": late_id}
     ids["confirm"] = await confirmation_token(email)
     return Seeded(email, coordinator, ids)
 
@@ -131,6 +145,7 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "password-forgot": (None, "/password/forgot"),
     "register-sent": (None, "/register/sent"),
     "confirmed": (None, "/account/confirm/{confirm}"),  # the applicant's link, used: "confirmed" still
+    "call-limit-used": ("applicant", "/calls/{full_call}"),
     "my-applications": ("applicant", "/my/"),
     "apply": ("applicant", "/my/calls/{call}/apply"),
     **{
@@ -138,6 +153,8 @@ PAGES: dict[str, tuple[str | None, str]] = {
         for step in ("project", "events", "budget", "attachments", "review")
     },
     "application-project-errors": ("applicant", "/my/applications/{application}/project"),
+    "application-late-project": ("applicant", "/my/applications/{late}/project"),
+    "application-late-review": ("applicant", "/my/applications/{late}/review"),
     "my-awards": ("applicant", "/my/awards"),
     "award": ("applicant", "/my/awards/{award}"),
     "event-report-form": ("applicant", "/my/awards/{award}/events/new"),

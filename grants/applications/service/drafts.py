@@ -7,8 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from grants.applications import rules
-from grants.applications.queries import call_for, event_dates, find_application, school_ids
-from grants.applications.states import EDITABLE
+from grants.applications.queries import (
+    applications_taken,
+    call_for,
+    event_dates,
+    find_application,
+    school_ids,
+)
+from grants.applications.states import EDITABLE, actions
 from grants.applications.tables import (
     Application,
     ApplicationStatus,
@@ -17,7 +23,7 @@ from grants.applications.tables import (
     PlannedEvent,
     ReferenceCounter,
 )
-from grants.calls.states import phase
+from grants.calls.states import apply_refusal
 from grants.core import audit
 from grants.core.auth import Principal, Role
 from grants.core.db import write_transaction
@@ -51,19 +57,8 @@ async def create_draft(call_id: int, principal: Principal, title: str) -> dict[s
         raise ValidationFailed({"title": _("Give the project a title (up to 300 characters).")})
     async with write_transaction():
         call = await call_for(call_id, lock=True)  # one writer at a time counts the limit below
-        if phase(call) != "open":
-            raise Conflict(_("This call is not open for applications."))
-        taken = await Application.count().where(
-            (Application.call == call_id)
-            & (Application.organisation == principal.organisation_id)
-            & (Application.status != ApplicationStatus.withdrawn)
-        )
-        if taken >= call["applications_per_organisation"]:
-            raise Conflict(
-                _("Your organisation may submit at most {n} application(s) to this call.").format(
-                    n=call["applications_per_organisation"]
-                )
-            )
+        if refusal := apply_refusal(call, await applications_taken(call_id, principal.organisation_id)):
+            raise Conflict(refusal)
         reference = await _next_reference(call["short_name"], call["opens_at"])
         created = await Application.insert(
             Application(
@@ -121,6 +116,8 @@ async def update_application(
             raise ValidationFailed(errors)
         if row["status"] not in EDITABLE or not principal.has(Role.applicant):
             raise Conflict(_("The application can be changed only as a draft or while clarifying it."))
+        if not (edit := actions(row["status"], call)["edit"]).allowed:
+            raise Conflict(edit.reason)  # a draft past its deadline: checked at the moment of the write
         if lines is not None:
             await BudgetLine.delete().where(BudgetLine.application == application_id)
             if lines:
