@@ -69,7 +69,7 @@ async def test_a_body_far_over_the_limit_is_a_page_naming_the_limit_with_the_way
     )
     assert response.status_code == 413
     assert response.headers["content-type"] == "text/html; charset=utf-8"
-    assert text_of(response.text, "main p") == "The file is too large: the limit is 10 MB."
+    assert text_of(response.text, "main p.lead") == "The file is too large: the limit is 10 MB."
     assert attr_of(response.text, "main a.button", "href") == step
     assert await files_of(application_id) == []
 

@@ -10,9 +10,10 @@ from litestar.exceptions import HTTPException
 from litestar.template.config import TemplateConfig
 
 from grants.core.auth import Role, public
+from grants.core.error_pages import error_handlers
 from grants.core.errors import Conflict, TooManyAttempts, ValidationFailed
 from grants.core.i18n import LanguageMiddleware
-from grants.core.web import error_handlers, template_engine
+from grants.core.web import template_engine
 from tests.factories.accounts import login, make_user, register_applicant
 from tests.html import parse, text_of, texts_of
 
