@@ -120,10 +120,17 @@ async def get_application(application_id: int, principal: Principal) -> dict[str
         .order_by(Clarification.id)
     )
     row["call_row"] = await call_for(row["call"])
-    row["problems"] = rules.problems(
-        row, row["call_row"], len(row["budget_lines"]), len(row["planned_events"])
-    )
+    row["problems"] = rules.problems(row, row["call_row"], len(row["budget_lines"]), row["planned_events"])
     return row
+
+
+async def event_dates(application_id: int) -> list[dict[str, Any]]:
+    """The planned events' titles and dates in their order: what submission checks against the period."""
+    return await (
+        PlannedEvent.select(PlannedEvent.title, PlannedEvent.planned_date)
+        .where(PlannedEvent.application == application_id)
+        .order_by(PlannedEvent.position)
+    )
 
 
 async def school_ids(numbers: set[str]) -> dict[str, int]:

@@ -88,7 +88,7 @@ async def _page(
         "editable": editable,
         "late": deadline_passed(app["status"], call),
         "errors": errors,
-        "summary": forms.summary_errors(errors),
+        **forms.messages(step, errors, rows, app["problems"] if editable else {}),
         "message": message,
         "notice": _notices().get(done or ""),
         "kinds": dict(forms.event_kinds()),
@@ -148,8 +148,7 @@ async def _save(
     form: dict[str, str] | None = None,
     rows: forms.Rows | None = None,
 ) -> Response[Any]:
-    """Save through the service and go on; or show the step again with what was typed."""
-    typed_rows = rows.typed if rows is not None else None
+    """Save through the service and go on (forms.after_save); or show the step again as typed."""
 
     async def again(refusal: Refusal) -> Template:
         errors = rows.remap(refusal.errors) if rows is not None else refusal.errors
@@ -157,13 +156,14 @@ async def _save(
             app,
             step,
             form=form,
-            rows=typed_rows,
+            rows=rows.typed if rows is not None else None,
             errors=errors,
             message=refusal.message,
             status=refusal.status_code,
         )
 
-    return await submit_form(drafts.update_application(app["id"], me, payload), done=next_url, again=again)
+    done = forms.after_save(step, f"/my/applications/{app['id']}/{step}", next_url)
+    return await submit_form(drafts.update_application(app["id"], me, payload), done=done, again=again)
 
 
 async def _apply_page(me: Principal, call_id: int, title: str, refusal: Refusal | None = None) -> Template:

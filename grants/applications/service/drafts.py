@@ -7,7 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from grants.applications import rules
-from grants.applications.queries import applications_taken, call_for, find_application, school_ids
+from grants.applications.queries import (
+    applications_taken,
+    call_for,
+    event_dates,
+    find_application,
+    school_ids,
+)
 from grants.applications.states import EDITABLE, actions
 from grants.applications.tables import (
     Application,
@@ -69,8 +75,13 @@ async def create_draft(call_id: int, principal: Principal, title: str) -> dict[s
     return {"id": created[0]["id"], "reference": reference, "status": ApplicationStatus.draft.value}
 
 
-async def update_application(application_id: int, principal: Principal, data: dict[str, Any]) -> None:
-    """Save any of the fields; the lists, when given, replace the old ones. Completeness waits for submit."""
+async def update_application(
+    application_id: int, principal: Principal, data: dict[str, Any]
+) -> dict[str, str]:
+    """Save any of the fields; the lists, when given, replace the old ones. Every mistake in the input
+    is refused at once (the project period's against the call's months too); what only stops the
+    submission (an event outside the period, a budget over the cap) is saved, and returned: the
+    application's problems after the save, as rules.problems names them."""
     errors: dict[str, str] = {}
     values: dict[Any, Any] = {}
     for field in FIELDS:
@@ -93,20 +104,20 @@ async def update_application(application_id: int, principal: Principal, data: di
     for index, event in enumerate(events or []):
         if event.school not in schools:
             errors[f"planned_events.{index}.school"] = _("Choose a school from the register.")
-    if errors:
-        raise ValidationFailed(errors)
     async with write_transaction():
         row = await find_application(application_id, principal, lock=True)
-        if row["status"] not in EDITABLE or not principal.has(Role.applicant):
-            raise Conflict(_("The application can be changed only as a draft or while clarifying it."))
         call = await call_for(row["call"])
-        if not (edit := actions(row["status"], call)["edit"]).allowed:
-            raise Conflict(edit.reason)  # a draft past its deadline: checked at the moment of the write
         start = values.get(Application.start_date, row["start_date"])
         end = values.get(Application.end_date, row["end_date"])
         if (Application.start_date in values or Application.end_date in values) and start and end:
-            if problem := rules.date_problem(start, end, call):
-                raise ValidationFailed({"end_date": problem})
+            if "end_date" not in errors and (problem := rules.date_problem(start, end, call)):
+                errors["end_date"] = problem
+        if errors:
+            raise ValidationFailed(errors)
+        if row["status"] not in EDITABLE or not principal.has(Role.applicant):
+            raise Conflict(_("The application can be changed only as a draft or while clarifying it."))
+        if not (edit := actions(row["status"], call)["edit"]).allowed:
+            raise Conflict(edit.reason)  # a draft past its deadline: checked at the moment of the write
         if lines is not None:
             await BudgetLine.delete().where(BudgetLine.application == application_id)
             if lines:
@@ -144,6 +155,16 @@ async def update_application(application_id: int, principal: Principal, data: di
                 )
         values[Application.updated_at] = now()
         await Application.update(values).where(Application.id == application_id)
+        saved = row | {column._meta.name: value for column, value in values.items()}
+        if lines is None:
+            line_count = await BudgetLine.count().where(BudgetLine.application == application_id)
+        else:
+            line_count = len(lines)
+        if events is None:
+            planned = await event_dates(application_id)
+        else:
+            planned = [{"title": e.title, "planned_date": e.planned_date} for e in events]
+    return rules.problems(saved, call, line_count, planned)
 
 
 async def discard_drafts_of(organisation_ids: list[int]) -> Callable[[], Awaitable[None]] | None:
