@@ -23,10 +23,11 @@ from grants.calls.queries import municipality_of_call
 from grants.core import db as core_db
 from grants.core.auth import AuthMiddleware, MunicipalScope, caller_dependencies, public
 from grants.core.db import configure
+from grants.core.error_pages import error_handlers
 from grants.core.i18n import LanguageMiddleware
 from grants.core.inputs import refuse_unreadable_input
 from grants.core.security import BearerAwareCSRFMiddleware, allowed_hosts, form_pages, security_headers
-from grants.core.web import REMEMBER_LANGUAGE, PagesController, error_handlers, template_engine
+from grants.core.web import REMEMBER_LANGUAGE, PagesController, template_engine
 from grants.registry.queries import municipality_id_of_code
 from grants.reporting.queries.scope import (
     municipality_of_event,

@@ -75,7 +75,7 @@ async def test_unknown_host_is_refused(client):
 async def test_missing_page_in_html_and_json(client):
     page = await client.get("/registry/LV-999")
     assert page.status_code == 404
-    assert text_of(page.text, "h1") == "404"
+    assert text_of(page.text, "h1") == "Page not found"
     api = await client.get("/api/registry/schools", params={"municipality": "LV-999"})
     assert api.status_code == 404
     assert api.json() == {"status_code": 404, "detail": "No municipality with the code LV-999", "extra": {}}

@@ -3,7 +3,15 @@ withdrawal and clarification, the applicant portal (/my/…) and the staff's lis
 
 from grants.applications.api import ApplicationsApi, AttachmentsApi
 from grants.applications.pages.portal import ApplicationPages
+from grants.applications.pages.portal_attachments import AttachmentPages
 from grants.applications.pages.staff import StaffApplicationPages
 from grants.applications.pages.staff_clarifications import StaffClarificationPages
 
-routes = [ApplicationsApi, AttachmentsApi, ApplicationPages, StaffApplicationPages, StaffClarificationPages]
+routes = [
+    ApplicationsApi,
+    AttachmentsApi,
+    ApplicationPages,
+    AttachmentPages,
+    StaffApplicationPages,
+    StaffClarificationPages,
+]

@@ -10,6 +10,7 @@ index back into the row's place on the page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,11 +23,11 @@ from grants.applications.service import clarifications
 from grants.applications.tables import BudgetCategory, EventKind
 from grants.core.auth import Principal
 from grants.core.errors import ValidationFailed
-from grants.core.filetypes import DOCUMENT_TYPES, EXTENSIONS
+from grants.core.forms import about
 from grants.core.i18n import _, get_language
-from grants.core.inputs import refuse_long_texts
+from grants.core.inputs import check_texts, refuse_long_texts
 from grants.core.money import MoneyError, format_cents, parse_cents
-from grants.core.time import riga_local, riga_today
+from grants.core.time import now, riga_local, riga_today
 
 PROJECT_FIELDS = ("title", "summary", "objectives", "target_group", "partners", "start_date", "end_date")
 EVENT_FIELDS = ("school", "kind", "title", "planned_date", "expected_participants")
@@ -54,11 +55,6 @@ def step_names() -> dict[str, str]:
         "attachments": _("Attachments"),
         "review": _("Review and submit"),
     }
-
-
-def document_accept() -> str:
-    """The file input's accept attribute: the extensions of the document types (the server sniffs anyway)."""
-    return ",".join(ext for kind in sorted(DOCUMENT_TYPES) for ext in EXTENSIONS[kind])
 
 
 def file_size(size: int) -> str:
@@ -158,13 +154,17 @@ async def ask_clarification(application_id: int, me: Principal, data: dict[str, 
     """The staff's question and due date (Riga time), checked as the API checks them; the service's
     complaint about the moment lands on the date field."""
     question = data.get("question", "")
-    refuse_long_texts({"question": question}, ClarificationIn)
+    errors = check_texts({"question": question}, ClarificationIn)
     try:
         due_at = read_due(data.get("due_date", ""), data.get("due_time", ""))
-    except ValidationFailed as bad_date:
-        if not question.strip():  # every message at once, not the date's first
-            bad_date.errors = {"question": _("Write the question."), **bad_date.errors}
-        raise
+    except ValidationFailed as bad_date:  # every message at once, not the date's first
+        if not question.strip():
+            errors["question"] = _("Write the question.")
+        raise ValidationFailed(errors | bad_date.errors) from None
+    if errors:  # a question too long, refused here: the service's check of the date said with it
+        if due_at <= now():
+            errors["due_date"] = _("The due date must be in the future.")
+        raise ValidationFailed(errors)
     try:
         return await clarifications.ask_clarification(application_id, me, question, due_at)
     except ValidationFailed as refused:
@@ -176,17 +176,72 @@ def step_of(key: str) -> str:
     return FIELD_STEPS.get(key.split(".", 1)[0], "review")
 
 
-def summary_errors(errors: dict[str, str]) -> dict[str, str]:
-    """The messages for the summary at the top: a row's message says which row."""
+def _row_name(group: str, index: int, row: dict[str, str] | None) -> str:
+    """A row as the summary names it: its number, and its title or description when it has one."""
+    named = (row or {}).get("title" if group == EVENTS else "description", "").strip()
+    if group == EVENTS:
+        return (_("Event {n} “{name}”") if named else _("Event {n}")).format(n=index + 1, name=named)
+    return (_("Budget line {n} “{name}”") if named else _("Budget line {n}")).format(n=index + 1, name=named)
+
+
+def project_labels() -> dict[str, str]:
+    """The project step's fields as its form labels them."""
+    return {
+        "title": _("Project title"),
+        "summary": _("Summary"),
+        "objectives": _("Objectives"),
+        "target_group": _("Target group and risks addressed"),
+        "partners": _("Partners"),
+        "start_date": _("Start date"),
+        "end_date": _("End date"),
+    }
+
+
+def summary_errors(errors: dict[str, str], rows: list[dict[str, str]] | None = None) -> dict[str, str]:
+    """The messages for the summary at the top, each naming what it is about: a row its row (`rows`:
+    the rows as the page shows them, for their titles), a project field its label ("At most 5000
+    characters." alone would not say which text), so that each link reads right on its own."""
     out: dict[str, str] = {}
+    labels = project_labels()
     for key, message in errors.items():
         parts = key.split(".")
-        if len(parts) == 3 and parts[1].isdigit() and parts[0] == EVENTS:
-            message = _("Event {n}: {message}").format(n=int(parts[1]) + 1, message=message)
-        elif len(parts) == 3 and parts[1].isdigit() and parts[0] == LINES:
-            message = _("Line {n}: {message}").format(n=int(parts[1]) + 1, message=message)
+        if len(parts) == 3 and parts[1].isdigit() and parts[0] in (EVENTS, LINES):
+            index = int(parts[1])
+            row = rows[index] if rows is not None and index < len(rows) else None
+            message = about(_row_name(parts[0], index, row), message)
+        elif key in labels:
+            message = about(labels[key], message)
         out[key] = message
     return out
+
+
+def save_warnings(step: str, problems: dict[str, str]) -> dict[str, str]:
+    """What stops the submission that this step's save may leave and the step itself fixes: an
+    event dated outside the project period, a budget total that does not fit the call. The draft
+    is saved as it is; the step shows these until they are fixed."""
+    if step == "events":
+        return {key: text for key, text in problems.items() if key.startswith(f"{EVENTS}.")}
+    if step == "budget":
+        return {key: text for key, text in problems.items() if key == "requested_amount"}
+    return {}
+
+
+def messages(
+    step: str, errors: dict[str, str], rows: list[dict[str, str]] | None, problems: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """A step's error summary and, when its form has no errors, its warnings (see save_warnings)."""
+    return {
+        "summary": summary_errors(errors, rows),
+        "warnings": {} if errors else save_warnings(step, problems),
+    }
+
+
+def after_save(step: str, here: str, next_url: str) -> Callable[[dict[str, str]], str]:
+    """Where a saved step goes: on to `next_url`, unless the save left a warning (save_warnings):
+    then back to the step (`here`), which shows it at once."""
+    return lambda problems: (
+        here if save_warnings(step, problems) and not next_url.startswith(here) else next_url
+    )
 
 
 # --- the project step ----------------------------------------------------------

@@ -16,7 +16,7 @@ from grants.applications.tables import Application, ApplicationStatus, Clarifica
 from grants.calls.tables import Call, CallStatus
 from grants.core import mail
 from grants.core.db import write_transaction
-from grants.core.money import format_cents
+from grants.core.money import display_cents
 from grants.core.time import format_riga, now
 
 RECEIPT_SUBJECT = mail.N_("Application %(reference)s received")
@@ -63,15 +63,19 @@ async def receipt(application: dict[str, Any], call: dict[str, Any]) -> None:
     schools = await PlannedEvent.select(PlannedEvent.school.name.as_alias("name")).where(
         PlannedEvent.application == application["id"]
     )
-    context = {
-        "reference": application["reference"],
-        "title": application["title"],
-        "call_title": call["title"],
-        "requested": format_cents(application["requested_cents"]),
-        "submitted_at": format_riga(now()),
-        "schools": sorted({row["name"] for row in schools}),
-        "application_id": application["id"],
-    }
+    moment = now()
+
+    def context(language: str) -> dict[str, Any]:  # the amount and the time in the reader's words
+        return {
+            "reference": application["reference"],
+            "title": application["title"],
+            "call_title": call["title"],
+            "requested": display_cents(application["requested_cents"], language),
+            "submitted_at": format_riga(moment, language),
+            "schools": sorted({row["name"] for row in schools}),
+            "application_id": application["id"],
+        }
+
     await _send_to_members(
         application["organisation"],
         RECEIPT_SUBJECT,
@@ -191,13 +195,16 @@ async def remind_unsubmitted_drafts(days: int = REMIND_DAYS_BEFORE) -> int:
     )
     queued = 0
     for draft in drafts:
-        context = {
-            "reference": draft["reference"],
-            "title": draft["title"],
-            "call_title": draft["call_title"],
-            "closes_at": format_riga(draft["closes_at"]),
-            "application_id": draft["id"],
-        }
+
+        def context(language: str, draft: dict[str, Any] = draft) -> dict[str, Any]:  # the reader's words
+            return {
+                "reference": draft["reference"],
+                "title": draft["title"],
+                "call_title": draft["call_title"],
+                "closes_at": format_riga(draft["closes_at"], language),
+                "application_id": draft["id"],
+            }
+
         async with write_transaction():
             queued += await _send_to_members(
                 draft["organisation"],

@@ -61,6 +61,10 @@ async def list_applications(principal: Principal) -> list[dict[str, Any]]:
             Application.reference,
             Application.call,
             Application.call.title.as_alias("call_title"),
+            Application.call.status.as_alias("call_status"),
+            Application.call.opens_at.as_alias("call_opens_at"),
+            Application.call.closes_at.as_alias("call_closes_at"),
+            Application.call.closed_early.as_alias("call_closed_early"),
             Application.status,
             Application.title,
             Application.requested_cents,
@@ -68,6 +72,16 @@ async def list_applications(principal: Principal) -> list[dict[str, Any]]:
         )
         .where(_visibility(principal))
         .order_by(Application.id, ascending=False)
+    )
+
+
+async def applications_taken(call_id: int, organisation_id: int) -> int:
+    """How many of the call's places the organisation uses: its applications there, withdrawn ones not
+    counted (see calls.states.apply_refusal)."""
+    return await Application.count().where(
+        (Application.call == call_id)
+        & (Application.organisation == organisation_id)
+        & (Application.status != ApplicationStatus.withdrawn)
     )
 
 
@@ -106,10 +120,17 @@ async def get_application(application_id: int, principal: Principal) -> dict[str
         .order_by(Clarification.id)
     )
     row["call_row"] = await call_for(row["call"])
-    row["problems"] = rules.problems(
-        row, row["call_row"], len(row["budget_lines"]), len(row["planned_events"])
-    )
+    row["problems"] = rules.problems(row, row["call_row"], len(row["budget_lines"]), row["planned_events"])
     return row
+
+
+async def event_dates(application_id: int) -> list[dict[str, Any]]:
+    """The planned events' titles and dates in their order: what submission checks against the period."""
+    return await (
+        PlannedEvent.select(PlannedEvent.title, PlannedEvent.planned_date)
+        .where(PlannedEvent.application == application_id)
+        .order_by(PlannedEvent.position)
+    )
 
 
 async def school_ids(numbers: set[str]) -> dict[str, int]:

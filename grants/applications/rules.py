@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from grants.applications.tables import BudgetCategory, EventKind
-from grants.core.i18n import _
-from grants.core.money import MoneyError, format_cents, parse_cents
+from grants.core.i18n import _, get_language
+from grants.core.money import MoneyError, display_cents, parse_cents
+from grants.core.time import format_day
 
 TEXT_LIMITS = {"title": 300, "summary": 5000, "objectives": 5000, "target_group": 5000, "partners": 3000}
 MAX_LINES = 100
@@ -95,8 +96,8 @@ def parse_lines(items: Any, errors: dict[str, str]) -> list[LineData]:
             errors[f"{prefix}.unit_cost"] = _("Enter the unit cost in euros, e.g. 120.50.")
             unit = 0
         if quantity * unit > MAX_LINE_CENTS:
-            errors[f"{prefix}.unit_cost"] = _("A budget line can be at most {amount} EUR.").format(
-                amount=format_cents(MAX_LINE_CENTS)
+            errors[f"{prefix}.unit_cost"] = _("A budget line can be at most {amount}.").format(
+                amount=display_cents(MAX_LINE_CENTS, get_language())
             )
             unit = 0
         lines.append(LineData(str(category), description, quantity, unit))
@@ -143,8 +144,48 @@ def date_problem(start: date, end: date, call: dict[str, Any]) -> str | None:
     return None
 
 
-def problems(application: dict[str, Any], call: dict[str, Any], lines: int, events: int) -> dict[str, str]:
-    """Everything that stops this application from being submitted, by field (empty when ready)."""
+def event_date_problems(events: list[dict[str, Any]], start: date | None, end: date | None) -> dict[str, str]:
+    """The planned events dated outside the project period, each named by its number and title, by
+    its date field. Nothing while the period itself is missing or backwards (that is its own problem)."""
+    if start is None or end is None or end < start:
+        return {}
+    language = get_language()
+    found: dict[str, str] = {}
+    for index, event in enumerate(events):
+        day = event.get("planned_date")
+        if day is not None and not start <= day <= end:
+            found[f"planned_events.{index}.planned_date"] = _(
+                "Event {n} “{title}” is dated {day}, outside the project period ({start} – {end})."
+            ).format(
+                n=index + 1,
+                title=event.get("title") or "",
+                day=format_day(day, language),
+                start=format_day(start, language),
+                end=format_day(end, language),
+            )
+    return found
+
+
+def budget_problem(requested: int, call: dict[str, Any]) -> str | None:
+    """Why the budget's total does not fit the call (the fixed amount, or the cap), naming both sums."""
+    language = get_language()
+    total, amount = display_cents(requested, language), display_cents(call["max_amount_cents"], language)
+    if call["fixed_amount"] and requested != call["max_amount_cents"]:
+        return _("The budget lines total {total}; the budget must total exactly {amount}.").format(
+            total=total, amount=amount
+        )
+    if requested > call["max_amount_cents"]:
+        return _("The budget lines total {total}, more than the {cap} allowed.").format(
+            total=total, cap=amount
+        )
+    return None
+
+
+def problems(
+    application: dict[str, Any], call: dict[str, Any], lines: int, events: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Everything that stops this application from being submitted, by field (empty when ready);
+    `events` are the planned events (their title and planned_date) in order."""
     found: dict[str, str] = {}
     for field, message in (
         ("title", _("Give the project a title.")),
@@ -159,17 +200,11 @@ def problems(application: dict[str, Any], call: dict[str, Any], lines: int, even
         found["start_date"] = _("Give the start and end date of the project.")
     elif problem := date_problem(start, end, call):
         found["end_date"] = problem
-    if events == 0:
+    if not events:
         found["planned_events"] = _("Plan at least one event in a school.")
-    requested = application["requested_cents"]
+    found |= event_date_problems(events, start, end)
     if lines == 0:
         found["budget_lines"] = _("Add the budget lines of the project.")
-    elif call["fixed_amount"] and requested != call["max_amount_cents"]:
-        found["requested_amount"] = _("The budget must total exactly {amount} EUR.").format(
-            amount=format_cents(call["max_amount_cents"])
-        )
-    elif requested > call["max_amount_cents"]:
-        found["requested_amount"] = _(
-            "The budget totals {total} EUR, more than the {cap} EUR allowed."
-        ).format(total=format_cents(requested), cap=format_cents(call["max_amount_cents"]))
+    elif problem := budget_problem(application["requested_cents"], call):
+        found["requested_amount"] = problem
     return found

@@ -16,7 +16,6 @@ from grants.accounts.queries import member_recipients, staff_readers, user_recip
 from grants.applications.tables import Application
 from grants.calls.tables import Call
 from grants.core import mail
-from grants.core.money import format_cents
 from grants.core.time import format_day
 from grants.scoring.queries.ranking import Ranked
 from grants.scoring.tables import Assignment, AssignmentStatus
@@ -62,7 +61,7 @@ async def decision(
         "score": str(ranked.score) if ranked is not None and ranked.score is not None else "",
         "threshold": str(call["score_threshold"]),
         "comments": await reviewer_comments(application_id),
-        "amount": format_cents(amount_cents) if amount_cents is not None else "",
+        "amount": amount_cents,  # the template writes it in the reader's money format
         "application_id": application_id,
     }
     queued = 0
@@ -118,8 +117,8 @@ async def agreement_signed(
             "call_title": award["call_title"],
             "number": agreement["number"],
             "signed_on": format_day(agreement["signed_on"], language),
-            "amount": format_cents(award["amount_cents"]),
-            "advance": format_cents(advance["amount_cents"]) if advance else "",
+            "amount": award["amount_cents"],
+            "advance": advance["amount_cents"] if advance else None,
             "advance_due": format_day(advance["due_on"], language) if advance else "",
         }
 
@@ -162,7 +161,7 @@ async def declined(award: dict[str, Any], reason: str, by_staff: bool) -> int:
         "call_title": award["call_title"],
         "call_id": award["call"],
         "organisation": award.get("organisation_name", ""),
-        "amount": format_cents(award["amount_cents"]),
+        "amount": award["amount_cents"],
         "reason": reason,
         "by_staff": by_staff,
     }
@@ -222,7 +221,7 @@ async def decision_approved(
         {
             "reference": a["reference"],
             "organisation": a["organisation_name"],
-            "amount": format_cents(a["amount_cents"]),
+            "amount": a["amount_cents"],
         }
         for a in awards
     ]
@@ -242,7 +241,7 @@ async def decision_approved(
             | {
                 "reference": award["reference"],
                 "title": award["title"],
-                "amount": format_cents(award["amount_cents"]),
+                "amount": award["amount_cents"],
             },
             f"approval:{review['id']}:{award['id']}",
         )

@@ -10,7 +10,7 @@ from grants.awards.states import AWARDABLE_VALUES
 from grants.calls.tables import PaymentMethod
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _, get_language
-from grants.core.money import MoneyError, format_cents, parse_cents
+from grants.core.money import MoneyError, display_cents, parse_cents
 from grants.core.time import format_day, riga_today
 from grants.scoring.queries.ranking import Ranked
 
@@ -148,11 +148,11 @@ class Room:
             return _("The call's quota of {quota} award(s) is used up.").format(quota=self.quota)
         if self.used_cents + cents > self.budget_cents:
             return _(
-                "An award of {amount} EUR would exceed the call's budget: {remaining} EUR of {budget} EUR remain."
+                "An award of {amount} would exceed the call's budget: {remaining} of {budget} remain."
             ).format(
-                amount=format_cents(cents),
-                remaining=format_cents(self.budget_cents - self.used_cents),
-                budget=format_cents(self.budget_cents),
+                amount=display_cents(cents, get_language()),
+                remaining=display_cents(self.budget_cents - self.used_cents, get_language()),
+                budget=display_cents(self.budget_cents, get_language()),
             )
         return None
 

@@ -171,4 +171,17 @@ async def application_count(call_id: int) -> int:
     return int(found[0]["n"])
 
 
+async def places_taken(call_id: int, organisation_id: int) -> int:
+    """How many of the call's places the organisation uses (its applications, withdrawn ones not
+    counted): what the call's page needs to know whether it may apply again (states.apply_refusal)."""
+    # applications sit above calls (import-linter): their table is named, not imported.
+    found = await Call.raw(
+        'SELECT COUNT(*) AS n FROM application WHERE "call" = {} AND organisation = {} '
+        "AND status <> 'withdrawn'",
+        call_id,
+        organisation_id,
+    )
+    return int(found[0]["n"])
+
+
 municipality_of_call = municipality_resolver(Call, Call.municipality)

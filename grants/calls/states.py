@@ -60,3 +60,15 @@ def time_left(remaining: timedelta) -> str:
         return ngettext("%(num)d hour left", "%(num)d hours left", hours) % {"num": hours}
     minutes = max(seconds // 60, 1)
     return ngettext("%(num)d minute left", "%(num)d minutes left", minutes) % {"num": minutes}
+
+
+def apply_refusal(call: dict[str, Any], taken: int, at: datetime | None = None) -> str | None:
+    """Why an organisation that has `taken` applications on the call (withdrawn ones not counted) may
+    not start another now; None when it may. The service refuses with it, the pages hide Apply."""
+    if phase(call, at) != "open":
+        return _("This call is not open for applications.")
+    if taken >= call["applications_per_organisation"]:
+        return _("Your organisation may submit at most {n} application(s) to this call.").format(
+            n=call["applications_per_organisation"]
+        )
+    return None

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from litestar.response import Redirect, Response
 
 from grants.core.errors import Conflict, ValidationFailed
+from grants.core.i18n import _
 from grants.core.storage import StorageError
 from grants.core.uploads import upload_refusal
 
@@ -70,3 +71,13 @@ async def submit_form(
         page = again(refusal_of(exc, file_field or "file"))  # type: ignore[arg-type]
         return await page if isawaitable(page) else page
     return Redirect(done(result) if callable(done) else done)
+
+
+def about(item: str, message: str) -> str:
+    """A field's message with the item it is about in front, for an error summary read on its own
+    ("Criterion “Aims”: give 0 to 10 points."). After the colon the message goes on in lower case,
+    unless its first word is written in capitals (an abbreviation: "IBAN")."""
+    first = message.split(" ", 1)[0]
+    if message and not (len(first) > 1 and first.isupper()):
+        message = message[0].lower() + message[1:]
+    return _("{item}: {message}").format(item=item, message=message)

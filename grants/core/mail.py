@@ -59,6 +59,7 @@ from grants.core.auth import Principal
 from grants.core.db import engine, for_update, write_transaction
 from grants.core.errors import Conflict, NotFound
 from grants.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_language, gettext, ngettext, set_language
+from grants.core.money import display_cents
 from grants.core.smtp import (
     ConnectFailed,
     Connection,
@@ -105,6 +106,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # The pages' money filter, in the language render() set for the recipient: "4 600,00 €", not "4600.00 EUR".
+    env.filters["euros"] = lambda cents: display_cents(cents, get_language())
     return env
 
 

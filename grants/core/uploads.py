@@ -18,13 +18,16 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Response, Stream
+from markupsafe import Markup
 from python_multipart.exceptions import FormParserError, MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from grants.core.errors import ValidationFailed
+from grants.core.filetypes import EXTENSIONS
 from grants.core.i18n import _
 from grants.core.storage import (
     DOCUMENT_TYPES,
+    IMAGE_TYPES,
     StorageError,
     StoredFile,
     TooLarge,
@@ -297,6 +300,33 @@ def upload_refusal(exc: StorageError) -> tuple[str, int]:
 def upload_limit() -> int:
     # The storage enforces the exact limit; this only stops a body announced far bigger at the door.
     return get_settings().upload_max_bytes + 64 * 1024
+
+
+def page_upload_limit() -> int:
+    """The body limit of a page's upload form: twice the file limit, so a file a few MB over it still
+    reaches the handler and the storage's refusal shows the same form again, with its message and all
+    that was typed. A bigger body is refused at the door (see core.web's page for a 413)."""
+    return 2 * get_settings().upload_max_bytes + 64 * 1024
+
+
+def too_large_message() -> str:
+    """The words of a refused oversize file, naming the limit: the storage's, so every place says the same."""
+    return TooLarge(get_settings().upload_max_bytes).message
+
+
+def file_input_attributes(kind: str = "document") -> Markup:
+    """`{{ file_input("image") }}` in a file input: what static/js/uploads.js checks before sending (the
+    size limit, the accepted types) and the server's own words for a refusal, so the browser stops a
+    file the server would refuse with the same message, before the upload."""
+    types = IMAGE_TYPES if kind == "image" else DOCUMENT_TYPES
+    extensions = ",".join(ext for mime in sorted(types) for ext in EXTENSIONS[mime])
+    attributes = {
+        "accept": extensions,
+        "data-max-bytes": str(get_settings().upload_max_bytes),
+        "data-too-large": too_large_message(),
+        "data-wrong-type": UnsupportedType(types).message,
+    }
+    return Markup(" ").join(Markup('{}="{}"').format(name, value) for name, value in attributes.items())
 
 
 async def download_response(storage_key: str, filename: str, content_type: str) -> Response[Any]:

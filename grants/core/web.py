@@ -4,43 +4,35 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import sqlite3
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from asyncpg.exceptions import IntegrityConstraintViolationError
 from babel.dates import format_timedelta
 from jinja2 import Environment, FileSystemLoader, pass_context
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, Request, get
 from litestar.exceptions import (
-    HTTPException,
     MethodNotAllowedException,
-    NotAuthorizedException,
     NotFoundException,
-    PermissionDeniedException,
 )
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ERROR
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from grants.core.auth import SESSION_COOKIE, Viewer, public
-from grants.core.errors import (
-    Conflict,
-    Forbidden,
-    InvalidCredentials,
-    NotFound,
-    TooManyAttempts,
-    ValidationFailed,
-    is_foreign_key_violation,
+from grants.core.i18n import (
+    LANG_COOKIE,
+    LANGUAGES,
+    get_language,
+    gettext,
+    ngettext,
 )
-from grants.core.i18n import LANG_COOKIE, LANGUAGES, _, get_language, gettext, ngettext
 from grants.core.money import display_cents
 from grants.core.time import format_day, format_riga
+from grants.core.uploads import file_input_attributes
 from grants.settings import PROJECT_ROOT, get_settings
 
 
@@ -113,7 +105,11 @@ def template_engine() -> JinjaTemplateEngine:
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
-        me=_template_caller, languages=LANGUAGES, language=get_language, draft_owner=_draft_owner
+        me=_template_caller,
+        languages=LANGUAGES,
+        language=get_language,
+        draft_owner=_draft_owner,
+        file_input=file_input_attributes,
     )
     env.filters.update(
         riga=lambda moment: _riga(moment, get_language()),
@@ -139,7 +135,7 @@ def safe_next(target: str | None, default: str = "/") -> str:
 # The address of a form's page, not its action (the answer to a POST that the session no longer
 # covers): where the login sends the user back, and where a refused form's token leads.
 _NOT_PAGES = ("/api/", "/schema", "/static/")
-_SAFE_METHODS = frozenset({"GET", "HEAD"})
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 CSRF_REFUSAL = "CSRF token verification failed"  # Litestar's CSRF middleware's detail
 
 
@@ -177,7 +173,7 @@ def form_page(request: Request[Any, Any, Any]) -> str:
     (its Referer, when on this site), else the nearest page to the action."""
     url = request.url
     here = url.path + (f"?{url.query}" if url.query else "")
-    if request.method in _SAFE_METHODS:
+    if request.method in SAFE_METHODS:
         return here
     referer = urlsplit(request.headers.get("referer", ""))
     if referer.netloc == url.netloc and referer.path:  # the scheme may differ behind a TLS proxy
@@ -190,94 +186,8 @@ def form_page(request: Request[Any, Any, Any]) -> str:
 def login_for(request: Request[Any, Any, Any]) -> str:
     """The login page that leads back to the page of this request: with the notice that the session
     ended when a form was sent, or when the session cookie no longer names a session."""
-    ended = request.method not in _SAFE_METHODS or SESSION_COOKIE in request.cookies
+    ended = request.method not in SAFE_METHODS or SESSION_COOKIE in request.cookies
     return f"/login?next={quote(form_page(request), safe='')}" + ("&expired=1" if ended else "")
-
-
-def is_api(request: Request[Any, Any, Any]) -> bool:
-    return request.url.path.startswith(("/api/", "/schema"))
-
-
-def _json_error(status: int, detail: str, extra: Any = None) -> Response[Any]:
-    return Response(
-        {"status_code": status, "detail": detail, "extra": extra or {}},
-        status_code=status,
-        media_type=MediaType.JSON,
-    )
-
-
-def _error_page(request: Request[Any, Any, Any], status: int, detail: str) -> Response[Any]:
-    return Template("errors/error.html", context={"status": status, "detail": detail}, status_code=status)
-
-
-def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    if is_api(request):
-        extra = exc.extra if isinstance(exc.extra, dict | list) else {}
-        return _json_error(exc.status_code, exc.detail, extra)
-    if isinstance(exc, NotAuthorizedException):
-        return Redirect(login_for(request))
-    if isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_REFUSAL:
-        # A form kept open past its token (the browser's cookies gone, another login meanwhile):
-        # the way back to the form, where the browser puts back what was typed (static/js/drafts.js).
-        message = _(
-            "This form could not be sent because it was open for too long. What you typed is kept: go back to the form and send it again."
-        )
-        context = {"status": 403, "detail": message, "back": form_page(request)}
-        return Template("errors/error.html", context=context, status_code=403)
-    messages = {
-        403: _("You do not have access to this page."),
-        404: _("This page does not exist, or it is not visible to you."),
-        405: _("This action is not allowed here."),
-        429: _("Too many attempts. Wait a few minutes and try again."),
-    }
-    return _error_page(request, exc.status_code, messages.get(exc.status_code, exc.detail))
-
-
-def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    request.logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    message = _(
-        "Something went wrong on our side. Please try again; if it happens again, tell us the time it happened."
-    )
-    if is_api(request):
-        return _json_error(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error")
-    return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, message)
-
-
-def _integrity_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """A foreign key's RESTRICT (any delete of a row that history refers to) is the caller's 409."""
-    if not is_foreign_key_violation(exc):
-        return _internal_error(request, exc)
-    request.logger.info("refused by a foreign key on %s: %s", request.url.path, exc)
-    message = _("Other records still refer to this one (history is kept), so it cannot be deleted.")
-    if is_api(request):
-        return _json_error(HTTP_409_CONFLICT, message)
-    return _error_page(request, HTTP_409_CONFLICT, message)
-
-
-def _too_many_attempts(request: Request[Any, Any, Any], exc: TooManyAttempts) -> Response[Any]:
-    response = _json_error(429, _("Too many attempts. Wait a few minutes and try again."))
-    if exc.retry_after is not None:
-        response.headers["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-def error_handlers() -> dict[Any, Any]:
-    return {
-        sqlite3.IntegrityError: _integrity_error,
-        IntegrityConstraintViolationError: _integrity_error,
-        HTTPException: _http_exception,
-        ValidationFailed: lambda request, exc: _json_error(
-            422, exc.message or _("Please correct the marked fields."), exc.errors
-        ),
-        Conflict: lambda request, exc: _json_error(
-            409, exc.message, {exc.field: exc.message} if exc.field else {}
-        ),
-        TooManyAttempts: _too_many_attempts,
-        InvalidCredentials: lambda request, exc: _json_error(401, _("Wrong e-mail or password.")),
-        NotFound: lambda request, exc: _http_exception(request, NotFoundException(_("Not found."))),
-        Forbidden: lambda request, exc: _http_exception(request, PermissionDeniedException(exc.message)),
-        HTTP_500_INTERNAL_SERVER_ERROR: _internal_error,
-    }
 
 
 # The app state's key of `async (user_id, language) -> Any`, which stores a signed-in user's language.

@@ -8,6 +8,7 @@ a return is keyed by its moment, a reminder by its award or event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -34,14 +35,21 @@ FINAL_OVERDUE_SUBJECT = mail.N_("The final report of %(reference)s is overdue")
 EVENT_OVERDUE_SUBJECT = mail.N_("Please report the event “%(event_title)s” of %(reference)s")
 
 
-async def _send(organisation_id: int, subject: str, template: str, context: dict[str, Any], key: str) -> int:
+async def _send(
+    organisation_id: int,
+    subject: str,
+    template: str,
+    context: dict[str, Any] | Callable[[str], dict[str, Any]],
+    key: str,
+) -> int:
+    """To each active member; a context that holds dates is a function of the reader's language."""
     sent = 0
     for recipient in await member_recipients(organisation_id):
         if await mail.enqueue(
             recipient.email,
             subject,
             template,
-            context,
+            context(recipient.language) if callable(context) else context,
             language=recipient.language,  # each member reads it in the language they chose
             dedupe_key=f"{key}:{recipient.email}",
         ):
@@ -115,7 +123,6 @@ async def remind_final_reports(today: date, awards: list[dict[str, Any]]) -> int
         context = {
             "reference": award["reference"],
             "title": award["title"],
-            "due_on": due.isoformat(),
             "award_id": award["id"],
         }
         async with write_transaction():
@@ -123,7 +130,7 @@ async def remind_final_reports(today: date, awards: list[dict[str, Any]]) -> int
                 award["organisation"],
                 FINAL_OVERDUE_SUBJECT if overdue else FINAL_DUE_SUBJECT,
                 "reporting/mail/report_final_overdue" if overdue else "reporting/mail/report_final_due",
-                context,
+                lambda language, context=context, due=due: context | {"due_on": format_day(due, language)},
                 f"final-{'overdue' if overdue else 'due'}:{award['id']}",
             )
     return queued
@@ -172,7 +179,6 @@ async def remind_events(today: date, awards: list[dict[str, Any]]) -> int:
             "reference": award["reference"],
             "title": award["title"],
             "event_title": title,
-            "planned_on": day.isoformat(),
             "award_id": award["id"],
         }
         async with write_transaction():
@@ -180,7 +186,9 @@ async def remind_events(today: date, awards: list[dict[str, Any]]) -> int:
                 award["organisation"],
                 EVENT_OVERDUE_SUBJECT,
                 "reporting/mail/report_event_overdue",
-                context,
+                lambda language, context=context, day=day: (
+                    context | {"planned_on": format_day(day, language)}
+                ),
                 key,
             )
     return queued

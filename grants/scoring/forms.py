@@ -11,8 +11,9 @@ from typing import Any
 
 from grants.core.auth import Principal
 from grants.core.errors import NotFound, ValidationFailed
+from grants.core.forms import about
 from grants.core.i18n import _
-from grants.core.inputs import refuse_long_texts
+from grants.core.inputs import check_texts
 from grants.core.params import text_id
 from grants.scoring import service
 from grants.scoring.queries.progress import call_or_404
@@ -102,11 +103,43 @@ async def save_scores(
 
 
 async def declare_conflict(assignment_id: int, me: Principal, choice: str, reason: str) -> str:
-    """The declaration's yes or no, and the reason for a yes."""
-    if choice not in ("yes", "no"):
-        raise ValidationFailed({"conflict": _("Answer yes or no.")})
-    refuse_long_texts({"reason": reason}, ConflictIn)
+    """The declaration's yes or no, and the reason for a yes (both refused at once)."""
+    errors = {} if choice in ("yes", "no") else {"conflict": _("Answer yes or no.")}
+    if errors := errors | check_texts({"reason": reason}, ConflictIn):
+        raise ValidationFailed(errors)
     return await service.declare_conflict(assignment_id, me, choice == "yes", reason)
+
+
+def named(errors: dict[str, str], names: dict[str, str]) -> dict[str, str]:
+    """The error summary's messages, each with the item it is about in front (`names` by field)."""
+    return {key: about(names[key], text) if key in names else text for key, text in errors.items()}
+
+
+def question(words: str) -> str:
+    """A yes/no question as the summary names it: in its own words, quoted."""
+    return _("“{question}”").format(question=words)
+
+
+def review_names(criteria: list[dict[str, Any]]) -> dict[str, str]:
+    """The scoring form's items: each criterion by its title, and the overall comment."""
+    names = {"comment": _("Overall comment")}
+    for criterion in criteria:
+        names[f"scores.{criterion['code']}"] = _("Criterion “{title}”").format(title=criterion["title"])
+        names[f"comments.{criterion['code']}"] = _("Comment on criterion “{title}”").format(
+            title=criterion["title"]
+        )
+    return names
+
+
+def declaration_names() -> dict[str, str]:
+    """The declaration's items: its question in the words the page asks it, and the reason."""
+    asked = question(_("Do you have a conflict of interest with this application?"))
+    return {"conflict": asked, "reason": _("The reason for the conflict of interest")}
+
+
+def eligibility_names(criteria: list[dict[str, Any]]) -> dict[str, str]:
+    """The eligibility form's items: each criterion's yes/no question in its own words, and the note."""
+    return {"note": _("Note")} | {f"checks.{c['code']}": question(c["title"]) for c in criteria}
 
 
 # --- the staff's forms ----------------------------------------------------------------------------
@@ -152,6 +185,13 @@ def eligibility_answers(data: dict[str, str], criteria: list[dict[str, Any]]) ->
 
 
 async def check_eligibility(application_id: int, me: Principal, answers: dict[str, str], note: str) -> str:
-    refuse_long_texts({"note": note}, EligibilityIn)
+    """Every criterion answered and the note within its length, refused at once; then the service."""
+    errors = {
+        f"checks.{code}": _("Answer yes or no.")
+        for code, value in answers.items()
+        if value not in ("yes", "no")
+    }
+    if errors := errors | check_texts({"note": note}, EligibilityIn):
+        raise ValidationFailed(errors)
     checks = {code: value == "yes" for code, value in answers.items() if value in ("yes", "no")}
     return await service.check_eligibility(application_id, me, checks, note)

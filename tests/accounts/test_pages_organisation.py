@@ -27,7 +27,7 @@ from tests.factories.accounts import (
     user_id_of,
 )
 from tests.factories.smtp import body_text, delivered_to
-from tests.html import links, text_of, texts_of
+from tests.html import error_summary, links, text_of, texts_of
 
 pytestmark = pytest.mark.integration
 
@@ -201,9 +201,11 @@ async def test_invite_then_accept_as_a_new_person_from_the_mail(make_client, smt
     assert page.status_code == 200
     assert text_of(page.text, "h1") == "Join Biedrība “Tests”"
     mismatch = await post_form(
-        colleague, f"/invitations/{token}", {"name": "Ieva Liepa", "password": PASSWORD, "password2": "other"}
+        colleague, f"/invitations/{token}", {"name": " ", "password": PASSWORD, "password2": "x"}
     )
     assert mismatch.status_code == 422
+    # Both mistakes in one answer: the missing name is not left for a second try.
+    assert error_summary(mismatch.text) == ["Enter your name.", "The passwords do not match."]
     response = await post_form(
         colleague,
         f"/invitations/{token}",

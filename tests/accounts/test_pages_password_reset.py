@@ -310,3 +310,13 @@ async def test_reset_request_does_the_same_work_for_any_address_before_the_answe
     assert await resets.send_reset(known) is True
     assert await PasswordReset.count().where(PasswordReset.user == user_id) == 1
     assert len(await outbox_for(known)) == 1
+
+
+async def test_reset_reports_the_policy_and_the_mismatch_at_once(client):
+    email = await make_user(Role.applicant)
+    await _ask(client, email)
+    form = {"new_password": "short-pw9", "new_password2": "short-pw8"}
+    refused = await post_form(client, f"/password/reset/{await _token_for(email)}", form)
+    assert refused.status_code == 422
+    assert field_error(refused.text, "new_password") == "The password must be at least 10 characters long."
+    assert field_error(refused.text, "new_password2") == "The passwords do not match."

@@ -107,12 +107,12 @@ async def test_decision_mail_goes_to_each_member_in_their_language(client, make_
     assert lv_mail["body_text"].splitlines()[:3] == [
         "Labdien!",
         "",
-        f"Pieteikumam {reference} ir piešķirts finansējums 4600.00 EUR apmērā.",
+        f"Pieteikumam {reference} ir piešķirts finansējums 4\xa0600,00\xa0€ apmērā.",
     ]
     assert en_mail["body_text"].splitlines()[:3] == [
         "Hello!",
         "",
-        f"The application {reference} is awarded a grant of 4600.00 EUR.",
+        f"The application {reference} is awarded a grant of €4,600.00.",
     ]
     assert (lv_mail["dedupe_key"], en_mail["dedupe_key"]) == (
         f"decision:{application_id}:awarded:{latvian}",

@@ -76,7 +76,7 @@ async def test_cap_boundary_4600_00_passes_and_4600_01_fails(client, school):
     response = await submit(client, too_much["id"], headers)
     assert response.status_code == 422
     assert response.json()["extra"] == {
-        "requested_amount": "The budget totals 4600.01 EUR, more than the 4600.00 EUR allowed."
+        "requested_amount": "The budget lines total €4,600.01, more than the €4,600.00 allowed."
     }
 
 
@@ -86,7 +86,9 @@ async def test_fixed_amount_call_needs_exactly_the_amount(client, school):
     short = [{"category": "services", "description": "Viss", "quantity": 1, "unit_cost": "4599.99"}]
     app = await draft(client, call["id"], headers, **complete_application(school, budget_lines=short))
     response = await submit(client, app["id"], headers)
-    assert response.json()["extra"] == {"requested_amount": "The budget must total exactly 4600.00 EUR."}
+    assert response.json()["extra"] == {
+        "requested_amount": "The budget lines total €4,599.99; the budget must total exactly €4,600.00."
+    }
     exact = await draft(client, call["id"], headers, **complete_application(school))
     assert (await submit(client, exact["id"], headers)).status_code == 200
 

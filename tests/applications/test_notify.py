@@ -49,10 +49,13 @@ async def test_submission_sends_a_receipt_with_reference_and_summary(client):
         app["reference"],
         "Piedzīvojumu nometne",
         "Bauskas jauniešu konkurss",
-        "4600.00 EUR",
         "Misas pamatskola",
     ):
         assert fragment in body
+    # The amount in the reader's (here English) words, not the wire format.
+    assert [line for line in body.splitlines() if line.startswith("Requested amount")] == [
+        "Requested amount: €4,600.00"
+    ]
 
 
 async def test_clarification_request_is_mailed_once(client):

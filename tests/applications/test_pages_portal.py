@@ -27,7 +27,6 @@ from tests.html import (
     definitions,
     field_error,
     form_actions,
-    input_value,
     notice,
     table_rows,
     text_of,
@@ -212,13 +211,14 @@ async def test_withdrawal_needs_the_confirmation_post(client, school):
     call = await published_call(client)
     headers = await applicant(client)
     application_id = await api_draft(client, call["id"], headers, **complete_application(school))
+    await client.post(f"/api/applications/{application_id}/submit", headers=headers)
     base = f"/my/applications/{application_id}"
     review = await client.get(f"{base}/review")
     assert text_of(review.text, f'a.button.secondary[href="{base}/withdraw"]') == "Withdraw the application"
     confirm = await client.get(f"{base}/withdraw")
     assert confirm.status_code == 200
     assert text_of(confirm.text, "h1") == "Withdraw the application?"
-    assert (await stored(client, application_id, headers))["status"] == "draft"
+    assert (await stored(client, application_id, headers))["status"] == "submitted"
     done = await post_form(client, f"{base}/withdraw", {})
     assert done.headers["location"] == f"{base}/review?done=withdrawn"
     assert (await stored(client, application_id, headers))["status"] == "withdrawn"
@@ -230,6 +230,7 @@ async def test_withdrawal_needs_the_confirmation_post(client, school):
         text_of(again.text, "div.error-summary")
         == "Only a draft or a submitted application can be withdrawn."
     )
+    assert form_actions((await client.get(f"{base}/withdraw")).text).count(f"{base}/withdraw") == 0
 
 
 async def test_clarification_is_answered_on_the_review_page(client, school):
@@ -288,7 +289,8 @@ async def test_apply_refusals_are_explained(client):
         text_of(second.text, "div.error-summary")
         == "Your organisation may submit at most 1 application(s) to this call."
     )
-    assert input_value(second.text, "title") == "Otrais projekts"
+    # The limit is used: the form is not offered again.
+    assert f"/my/calls/{call['id']}/apply" not in form_actions(second.text)
     await Call.update({Call.closes_at: now() - timedelta(seconds=1)}).where(Call.id == call["id"])
     late = await post_form(client, f"/my/calls/{call['id']}/apply", {"title": "Vēls"})
     assert late.status_code == 409

@@ -49,7 +49,9 @@ async def test_bad_unit_cost_comes_back_with_what_was_typed(client, unit_cost):
     assert input_value(response.text, "budget_lines.1.unit_cost") == unit_cost
     assert input_value(response.text, "budget_lines.1.description") == "Krāsas <un> otas"
     assert selected_option(response.text, "budget_lines.1.category") == "materials"
-    assert error_summary(response.text) == ["Line 2: Enter the unit cost in euros, e.g. 120.50."]
+    assert error_summary(response.text) == [
+        "Budget line 2 “Krāsas <un> otas”: enter the unit cost in euros, e.g. 120.50."
+    ]
     assert attr_of(response.text, ".error-summary li a", "href") == "#f-budget_lines.1.unit_cost"
     assert (await stored(client, application_id, headers))["budget_lines"] == []
 

@@ -196,6 +196,17 @@ async def test_refused_question_is_shown_again_with_what_was_typed(client, make_
     too_long = await post_form(staff, url, {"question": "x" * 20_001, "due_date": "2099-01-01"})
     assert too_long.status_code == 422
     assert field_error(too_long.text, "question") == "At most 20000 characters."
+    # A question too long and a past date: both in one answer.
+    both = await post_form(staff, url, {"question": "x" * 20_001, "due_date": yesterday})
+    assert (field_error(both.text, "question"), field_error(both.text, "due_date")) == (
+        "At most 20000 characters.",
+        "The due date must be in the future.",
+    )
+    bad_date = await post_form(staff, url, {"question": "x" * 20_001, "due_date": "vakar"})
+    assert (field_error(bad_date.text, "question"), field_error(bad_date.text, "due_date")) == (
+        "At most 20000 characters.",
+        "Give the due date as a date, e.g. 2027-03-15.",
+    )
     assert await status_of(application_id) == "submitted"
     assert await Clarification.count().where(Clarification.application == application_id) == 0
 

@@ -13,6 +13,7 @@ from grants.accounts.queries import member_recipients
 from grants.applications.tables import Application
 from grants.awards.tables import Agreement
 from grants.core.auth import Role
+from grants.core.money import display_cents
 from grants.core.tables import AuditEntry, OutboxMessage
 from tests.factories.accounts import applicant_headers, bearer, make_user
 from tests.factories.awards import (
@@ -105,12 +106,12 @@ async def test_signing_records_the_agreement_and_the_advance_falls_due(client):
         .first()
     )["organisation"]
     address = (await member_recipients(organisation))[0].email
-    mails = await OutboxMessage.select(OutboxMessage.dedupe_key, OutboxMessage.body_text).where(
-        OutboxMessage.dedupe_key.like(f"agreement:{award['award_id']}:%")
-    )
+    mails = await OutboxMessage.select(
+        OutboxMessage.dedupe_key, OutboxMessage.body_text, OutboxMessage.language
+    ).where(OutboxMessage.dedupe_key.like(f"agreement:{award['award_id']}:%"))
     assert [m["dedupe_key"] for m in mails] == [f"agreement:{award['award_id']}:{address}"]
     assert "LĪG-2027/7" in mails[0]["body_text"]
-    assert "4140.00" in mails[0]["body_text"]
+    assert display_cents(414_000, mails[0]["language"]) in mails[0]["body_text"]  # the reader's money format
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import pytest
 from grants.accounts.queries import language_of
 from grants.applications.tables import Application
 from grants.core.auth import Role
+from grants.core.money import display_cents
 from grants.core.tables import AuditEntry, OutboxMessage
 from tests.factories.accounts import applicant_headers, bearer, make_user, user_id_of
 from tests.factories.awards import (
@@ -39,7 +40,7 @@ async def test_twenty_concurrent_awards_with_budget_for_one_make_exactly_one(cli
     winner = next(r.json() for r in responses if r.status_code == 201)
     assert winner["amount"] == "4600.00"
     assert {r.json()["detail"] for r in responses if r.status_code == 409} == {
-        "An award of 4600.00 EUR would exceed the call's budget: 0.00 EUR of 4600.00 EUR remain."
+        "An award of €4,600.00 would exceed the call's budget: €0.00 of €4,600.00 remain."
     }
     assert await live_awards(call_id) == [(winner["application_id"], 460_000)]
     assert Counter(await statuses(apps)) == {"awarded": 1, "in_review": 19}
@@ -101,7 +102,7 @@ async def test_an_amount_or_a_choice_off_the_ranking_needs_a_reason(client):
 
     above = await award(client, call_id, staff, application_id=apps[0], amount="4600.01", reason="Kļūda")
     assert above.status_code == 422
-    assert above.json()["extra"] == {"amount": "The award can be at most 4600.00 EUR, the requested amount."}
+    assert above.json()["extra"] == {"amount": "The award can be at most €4,600.00, the requested amount."}
     bare = await award(client, call_id, staff, application_id=apps[0], amount="3000.00")
     assert bare.json()["extra"] == {"reason": "Give the reason for changing the amount."}
     not_passed = await award(client, call_id, staff, application_id=apps[1])
@@ -254,12 +255,14 @@ async def test_decision_mails_carry_score_and_comments_but_not_the_reviewer(clie
         for leak in (REVIEWER_NAME, "Ilze", reviewer_email):
             assert leak not in body
             assert leak not in mails[0]["subject"]
-    awarded_body = (
-        await OutboxMessage.select(OutboxMessage.body_text)
+    awarded = (
+        await OutboxMessage.select(OutboxMessage.body_text, OutboxMessage.language)
         .where(OutboxMessage.dedupe_key.like(f"decision:{apps[0]}:awarded:%"))
         .first()
-    )["body_text"]
-    assert "4600.00" in awarded_body
+    )
+    # The amount as the reader's language writes money: "4 600,00 €" or "€4,600.00".
+    assert display_cents(460_000, awarded["language"]) in awarded["body_text"]
+    assert "EUR" not in awarded["body_text"]
 
 
 async def test_award_of_an_application_id_beyond_the_id_columns_is_404_not_a_500(client):

@@ -132,7 +132,7 @@ async def test_payment_input_and_state_refusals(client):
     assert garbled.json()["extra"] == {"paid_on": "Enter a date as YYYY-MM-DD."}
     url = f"/api/payments/{advance['id']}"
     higher = await client.patch(url, json={"amount": "4140.00", "note": "x"}, headers=staff)
-    assert higher.json()["extra"] == {"amount": "Enter an amount below the current 4140.00 EUR."}
+    assert higher.json()["extra"] == {"amount": "Enter an amount below the current €4,140.00."}
     no_note = await client.patch(url, json={"amount": "100.00"}, headers=staff)
     assert no_note.json()["extra"] == {"note": "This field is required."}
     float_amount = await client.patch(url, json={"amount": "1.005", "note": "x"}, headers=staff)
@@ -222,7 +222,7 @@ async def test_a_terminated_award_gives_back_only_what_was_not_paid(client):
     )
     assert (too_much.status_code, too_much.json()["detail"]) == (
         409,
-        "An award of 4600.00 EUR would exceed the call's budget: 460.00 EUR of 4600.00 EUR remain.",
+        "An award of €4,600.00 would exceed the call's budget: €460.00 of €4,600.00 remain.",
     )
     fits = await client.post(
         f"/api/calls/{call_id}/awards",

@@ -60,7 +60,9 @@ async def test_staff_record_the_agreement_on_the_awards_page(client, make_client
         "No. LĪG-77"
     ]
     assert text_of(html, "td.number") == "€4,140.00"
-    assert notice(after.text) == "The agreement is recorded; the advance is due."
+    assert notice(after.text) == (
+        "The agreement is recorded and the grantee is told by e-mail. Any advance is now due: mark it paid below once it is paid."
+    )
     assert await award_status(award_id) == "agreement_signed"
     assert [(p["kind"], p["amount_cents"]) for p in await award_payments(award_id)] == [("advance", 414_000)]
     again = await upload(

@@ -105,7 +105,7 @@ async def test_an_award_over_the_budget_shows_the_services_message_with_409(clie
     refused = await post_form(staff, url, {"application_id": str(apps[1])})
     assert refused.status_code == 409
     assert text_of(refused.text, "div.error-summary > p") == (
-        "An award of 4600.00 EUR would exceed the call's budget: 0.00 EUR of 4600.00 EUR remain."
+        "An award of €4,600.00 would exceed the call's budget: €0.00 of €4,600.00 remain."
     )
     assert await live_awards(call_id) == [(apps[0], 460_000)]
 

@@ -233,7 +233,7 @@ async def test_approval_mails_the_municipal_staff_and_the_grantee_each_in_their_
     assert len(grantee_mail) == 1
     assert grantee_mail[0]["subject"].startswith("Finansējums pieteikumam ")
     assert "saskaņoja lēmumu piešķirt pieteikumam" in grantee_mail[0]["body_text"]
-    assert "4600.00 EUR" in grantee_mail[0]["body_text"]
+    assert "finansējumu 4\u00a0600,00\u00a0€ apmērā." in grantee_mail[0]["body_text"]
 
 
 async def test_a_return_mails_the_comment_to_the_municipal_staff_only(client):

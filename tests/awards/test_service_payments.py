@@ -39,8 +39,7 @@ async def test_payments_never_exceed_the_award(client):
     with pytest.raises(Conflict) as refused:
         await add_payment(award_id, PaymentKind.advance, "460.01", today(), staff)
     assert (
-        refused.value.message
-        == "A payment of 460.01 EUR would exceed the award: 460.00 EUR of 4600.00 EUR remain."
+        refused.value.message == "A payment of €460.01 would exceed the award: €460.00 of €4,600.00 remain."
     )
     await add_payment(award_id, PaymentKind.advance, "460.00", today(), staff)
     with pytest.raises(Conflict):

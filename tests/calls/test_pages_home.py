@@ -163,3 +163,14 @@ async def test_home_without_open_calls_says_so_and_links_the_calls(make_client):
         "Šobrīd neviens konkurss nav atvērts pieteikumiem. Skatīt gaidāmos un iepriekšējos konkursus"
     )
     assert section.select_one("p.no-open-calls a")["href"] == "/calls"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("language", "cap"), [(None, "līdz 4\u00a0600,00\u00a0€ jauniešu"), ("en", "up to €4,600.00 for youth")]
+)
+async def test_the_home_lead_writes_the_grant_cap_as_money(make_client, language, cap):
+    page = await make_client(language=language).get("/")
+    lead = text_of(page.text, "p.lead")
+    assert cap in lead
+    assert "EUR" not in lead

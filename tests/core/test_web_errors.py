@@ -10,7 +10,8 @@ from litestar.template.config import TemplateConfig
 
 from grants.calls.tables import Call
 from grants.core.auth import public
-from grants.core.web import error_handlers, template_engine
+from grants.core.error_pages import error_handlers
+from grants.core.web import template_engine
 from tests.factories import reporting_rows as rows
 
 pytestmark = pytest.mark.integration

@@ -195,7 +195,7 @@ async def ngo_drafts(ngo: Page, story: Story, who: Ngo) -> None:
     await expect(ngo.get_by_role("status")).to_contain_text("The file is attached.")
     await expect(ngo.locator("#files tbody td a[download]")).to_have_text(["tames-pamatojums.pdf"])
     await story.shoot(ngo, "the attachments step")
-    await ngo.get_by_role("link", name="Continue to the review").click()
+    await ngo.get_by_role("button", name="Continue to the review").click()
     await expect(ngo.locator("h1")).to_have_text("Review and submit")
     await expect(ngo.locator("dl.facts dt:has-text('Requested amount') + dd")).to_have_text(story.amount)
     await expect(ngo.locator("#h-problems + p")).to_have_text("The application is complete.")

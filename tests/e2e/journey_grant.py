@@ -66,7 +66,9 @@ async def grantee_reports_events(ngo: Page, story: Story) -> None:
         await story.shoot(ngo, f"the grantee reports event {number}")
         await ngo.get_by_role("button", name="Save the event").click()
         await expect(ngo.locator("h1")).to_have_text(title)
-        await expect(ngo.get_by_role("status")).to_have_text("The event is saved.")
+        await expect(ngo.get_by_role("status")).to_have_text(
+            "The event report is submitted: the programme staff will check it. You can correct it until they accept it."
+        )
 
     await ngo.goto(f"/my/awards/{story.award_id}")
     await expect(ngo.locator("#h-planned ~ p.muted")).to_have_text(

@@ -57,6 +57,7 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "/calls/{call_id:int}": (
         (None, "/calls/{call_open}"),
         ("a", "/calls/{call_open}"),  # with the form to apply
+        ("a", "/calls/{call_full}"),  # the organisation's one place taken: said instead of Apply
         ("s", "/calls/{call_draft}"),  # a draft, as its staff preview it
     ),
     "/results": ((None, "/results"),),
@@ -79,7 +80,10 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     # The applicant portal
     "/my": (("a", "/my/"),),
     "/my/calls/{call_id:int}/apply": (("a", "/my/calls/{call_open}/apply"),),
-    "/my/applications/{application_id:int}/project": (("a", "/my/applications/{a_draft}/project"),),
+    "/my/applications/{application_id:int}/project": (
+        ("a", "/my/applications/{a_draft}/project"),
+        ("a", "/my/applications/{a_late}/project"),  # past its deadline: read-only, under the banner
+    ),
     "/my/applications/{application_id:int}/events": (
         ("a", "/my/applications/{a_draft}/events"),
         ("a", "/my/applications/{a_sub}/events"),
@@ -95,6 +99,7 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "/my/applications/{application_id:int}/review": (
         ("a", "/my/applications/{a_draft}/review"),
         ("a", "/my/applications/{a_sub}/review"),
+        ("a", "/my/applications/{a_late}/review"),
     ),
     "/my/applications/{application_id:int}/withdraw": (("a", "/my/applications/{a_sub}/withdraw"),),
     "/my/applications/{application_id:int}/decision": (
@@ -172,9 +177,34 @@ async def reset_token(email: str) -> str:
     return found.group(1)
 
 
+async def _more(world: World) -> None:
+    """What the security world lacks here: a call whose one place per organisation A has taken, and
+    a draft of A's past its call's deadline."""
+    from datetime import timedelta
+
+    from grants.accounts.queries import load_principal
+    from grants.calls import service as calls
+    from grants.calls.tables import Call
+    from grants.core.time import now
+    from tests.factories.calls import call_payload
+    from tests.security.world import _application
+
+    staff = await load_principal(world.user_ids["s"])
+    a = await load_principal(world.user_ids["a"])
+    made = {}
+    for key, title in (("call_full", "Vieta aizņemta"), ("call_late", "Termiņš beidzies")):
+        made[key] = await calls.create_call(call_payload(title=title, applications_per_organisation=1), staff)
+        await calls.publish(made[key], staff)
+    await _application(made["call_full"], a, world.ids["school16"], "Full")
+    world.ids["a_late"] = await _application(made["call_late"], a, world.ids["school16"], "Late")
+    await Call.update({Call.closes_at: now() - timedelta(hours=1)}).where(Call.id == made["call_late"])
+    world.ids |= made
+
+
 @pytest.fixture(scope="module")
 async def world(server: str) -> World:
     built = await build_world()
+    await _more(built)
     built.ids["confirm_a"] = await confirmation_token(built.emails["a"])
     built.ids["reset_a"] = await reset_token(built.emails["c"])
     return built

@@ -50,6 +50,9 @@ def complete_application(school: str, **overrides) -> dict:
             }
         ],
     }
+    if "planned_events" not in overrides and "start_date" in overrides:
+        # The event on the first day of the period it is given: submission refuses one outside it.
+        base["planned_events"][0]["planned_date"] = overrides["start_date"]
     return base | overrides
 
 

@@ -151,7 +151,7 @@ async def test_the_final_report_form_keeps_what_was_typed(client, make_client):
     assert refused.status_code == 422
     assert (
         field_error(refused.text, "spent")
-        == "The amount cannot be more than 10 times the award (46000.00 EUR): check it."
+        == "The amount cannot be more than 10 times the award (€46,000.00): check it."
     )
     assert textarea_value(refused.text, "narrative") == "Projekts notika."
     assert input_value(refused.text, "spent") == "46 000,01"

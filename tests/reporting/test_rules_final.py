@@ -59,7 +59,7 @@ def test_the_costs_may_be_ten_times_the_award_and_not_a_cent_more():
     with pytest.raises(ValidationFailed) as refused:
         clean_final(TEXTS | {"spent": "46000.01"}, COSTS)
     assert refused.value.errors == {
-        "spent": "The amount cannot be more than 10 times the award (46000.00 EUR): check it."
+        "spent": "The amount cannot be more than 10 times the award (€46,000.00): check it."
     }
 
 

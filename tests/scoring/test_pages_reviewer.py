@@ -195,7 +195,10 @@ async def test_scoring_form_saves_a_draft_and_keeps_typed_values_on_422(client, 
     assert textarea_value(over.text, "comments.K1") == "Pārāk augsti?"
     assert textarea_value(over.text, "comments.K2") == "Tāme pietiekama"
     assert textarea_value(over.text, "comment") == "Jauns kopvērtējums"
-    assert text_of(over.text, '.error-summary a[href="#f-scores.K1"]') == "Give 0 to 10 points."
+    assert (
+        text_of(over.text, '.error-summary a[href="#f-scores.K1"]')
+        == "Criterion “Projekta atbilstība mērķim”: give 0 to 10 points."
+    )
     # Not a number: refused next to the field, the text shown back as typed (not blanked).
     # Every problem at once: the number that is too high is named along with the letters.
     letters = await post_form(mine, url, typed | {"scores.K1": "abc", "scores.K2": "12"})

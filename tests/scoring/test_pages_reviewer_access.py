@@ -82,7 +82,7 @@ async def test_applicants_and_staff_get_403_on_reviews(client, make_client, role
     for path in ("/admin/reviews", f"/admin/reviews/{assignment}"):
         response = await other.get(path)
         assert response.status_code == 403, path
-        assert text_of(response.text, "p") == "You do not have access to this page."
+        assert text_of(response.text, "main p.lead") == "You do not have access to this page."
     declared = await post_form(other, f"/admin/reviews/{assignment}/conflict", {"conflict": "no"})
     assert declared.status_code == 403
     assert (await assignment_row(assignment))["conflict"] is None

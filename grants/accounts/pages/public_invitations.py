@@ -83,16 +83,14 @@ class PublicInvitationPages(Controller):
         invitation, situation = await _situation(token, viewer)
         if situation != "create":
             return _page(token, invitation, situation)
-        name = data.get("name", "")
-        errors: dict[str, str] = {}
-        if data.get("password", "") != data.get("password2", ""):
-            errors["password2"] = _("The passwords do not match.")
-        if errors:
-            return _page(token, invitation, situation, errors=errors, name=name[:200], status_code=422)
+        name, password = data.get("name", ""), data.get("password", "")
+        mismatch = (
+            {} if password == data.get("password2", "") else {"password2": _("The passwords do not match.")}
+        )
         started: list[str] = []
 
         async def join() -> None:
-            user_id = await invitations.accept_as_new_person(token, name, data.get("password", ""))
+            user_id = await invitations.accept_as_new_person(token, name, password, also=mismatch)
             started.append(await sessions.start_session(user_id, request.cookies.get(SESSION_COOKIE)))
 
         def again(refusal: Refusal) -> Template:

@@ -174,15 +174,19 @@ async def accept(token: str, principal: Principal) -> int:
     return organisation_id
 
 
-async def accept_as_new_person(token: str, name: str, password: str) -> int:
+async def accept_as_new_person(
+    token: str, name: str, password: str, also: dict[str, str] | None = None
+) -> int:
     """Someone invited who has no account makes one from the link: the account is confirmed (the
-    link reached the mailbox), an applicant, and a member with the invited role; the new user's id."""
+    link reached the mailbox), an applicant, and a member with the invited role; the new user's id.
+    `also`: the page's own errors (the password typed twice), refused with these at once."""
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("Enter your name.")
     elif len(name.strip()) > MAX_NAME:
         errors["name"] = _("The name must be at most {n} characters long.").format(n=MAX_NAME)
     errors.update(check_password(password))
+    errors.update(also or {})
     if errors:
         raise ValidationFailed(errors)
     hashed = await hash_password(password)

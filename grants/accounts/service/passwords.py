@@ -18,12 +18,13 @@ from grants.core.errors import NotFound, ValidationFailed
 from grants.core.i18n import _
 
 
-async def change_password(principal: Principal, current: str, new: str, client_ip: str) -> None:
+async def change_password(
+    principal: Principal, current: str, new: str, client_ip: str, also: dict[str, str] | None = None
+) -> None:
     """The site's rule for every password change (the account page and the panel): the password
-    policy, the login limit on the current password, every other session and token ended, audited."""
-    errors = check_password(new, "new_password")
-    if errors:
-        raise ValidationFailed(errors)
+    policy, the login limit on the current password, every other session and token ended, audited.
+    `also`: the page's own errors (the new password typed twice), reported with these at once."""
+    errors = check_password(new, "new_password") | (also or {})
     # The login's key and lookup are the username; the e-mail column is a contact the panel may edit.
     row = await BaseUser.select(BaseUser.username).where(BaseUser.id == principal.user_id).first()
     if row is None:
@@ -31,8 +32,11 @@ async def change_password(principal: Principal, current: str, new: str, client_i
     username = row["username"]
     attempt = await reserve_attempt(username, client_ip)
     if await verify_password(username, current) != principal.user_id:
-        raise ValidationFailed({"current_password": _("The current password is wrong.")})
-    await limiter().succeeded(attempt)
+        errors = {"current_password": _("The current password is wrong.")} | errors
+    else:  # the right password is no failed attempt, even when the new one is refused
+        await limiter().succeeded(attempt)
+    if errors:
+        raise ValidationFailed(errors)
     hashed = await hash_password(new)
     async with write_transaction():
         await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == principal.user_id)

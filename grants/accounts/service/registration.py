@@ -64,12 +64,13 @@ def _limiter(redis_url: str | None, limit: int) -> ActionLimiter:
 
 
 def _check(email: str, password: str, name: str, organisation: dict[str, Any]) -> dict[str, str]:
+    """Every field's problem at once, in the order the form asks for them."""
     errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("Enter your name.")
     if not EMAIL.match(email) or len(email) > MAX_EMAIL:
         errors["email"] = _("Enter a valid e-mail address.")
     errors.update(check_password(password))
-    if not name.strip():
-        errors["name"] = _("Enter your name.")
     if not str(organisation.get("name", "")).strip():
         errors["organisation.name"] = _("Enter the organisation's name.")
     if not ORG_REG_NO.match(str(organisation.get("registration_number", "")).strip()):
@@ -79,18 +80,27 @@ def _check(email: str, password: str, name: str, organisation: dict[str, Any]) -
     return errors
 
 
+async def problems(
+    email: str, password: str, name: str, organisation: dict[str, Any]
+) -> tuple[dict[str, str], int | None]:
+    """What is wrong with the input, every field at once, and the municipality's id (None when
+    unknown). The pages add their own (the passwords typed twice) to these before refusing."""
+    errors = _check(normalise_email(email), password, name, organisation)
+    municipality_id = await current_municipality_id(str(organisation.get("municipality_code", "")))
+    if municipality_id is None:
+        errors["organisation.municipality_code"] = _("Choose a municipality.")
+    return errors, municipality_id
+
+
 async def register(
     email: str, password: str, name: str, organisation: dict[str, Any], client_ip: str
 ) -> Registered:
     """Register an applicant (see the module): ValidationFailed for bad input, TooManyAttempts
     (with Retry-After) past the address's limit; otherwise the same for everyone."""
-    email = normalise_email(email)
-    errors = _check(email, password, name, organisation)
-    municipality_id = await current_municipality_id(str(organisation.get("municipality_code", "")))
-    if municipality_id is None:
-        errors["organisation.municipality_code"] = _("Choose a municipality.")
-    if errors:
+    errors, municipality_id = await problems(email, password, name, organisation)
+    if errors or municipality_id is None:
         raise ValidationFailed(errors)
+    email = normalise_email(email)
     if not await limiter().reserve(client_ip):
         raise TooManyAttempts(retry_after=WINDOW)
     # The same work on every path: the hash of a password, in a thread.

@@ -17,19 +17,23 @@ from litestar.response import Response, Template
 from litestar.status_codes import HTTP_200_OK
 
 from grants.applications import forms, queries
+from grants.applications.pages.portal_states import (
+    late_draft,
+    open_questions,
+    questions_for,
+    with_apply_state,
+    withdraw_context,
+)
 from grants.applications.rules import MAX_FILES_PER_APPLICATION
-from grants.applications.service import attachments, drafts, submission
-from grants.applications.states import EDITABLE, WITHDRAWABLE, statuses
-from grants.applications.tables import ApplicationStatus
+from grants.applications.service import drafts, submission
+from grants.applications.states import actions, deadline_passed, statuses
 from grants.calls import queries as calls
-from grants.calls.states import phase
+from grants.calls.states import apply_refusal, phase
 from grants.core.auth import Me, Principal, Role, provide_me_as_applicant, roles
 from grants.core.errors import NotFound
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId
-from grants.core.time import from_db, now
-from grants.core.uploads import form_file, upload_limit
 from grants.registry.queries import list_schools
 from grants.settings import get_settings
 
@@ -52,29 +56,6 @@ def _notices() -> dict[str, str]:
     }
 
 
-def _open_questions(app: dict[str, Any]) -> list[dict[str, Any]]:
-    """The staff's unanswered questions, while the application waits for the answer."""
-    if app["status"] != ApplicationStatus.clarification:
-        return []
-    moment = now()
-    return [
-        c | {"reference": app["reference"], "overdue": from_db(c["due_at"]) < moment}
-        for c in app["clarifications"]
-        if c["answered_at"] is None
-    ]
-
-
-async def _questions_for(applications: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The open questions of the listed applications, with the application: one query for all."""
-    waiting = [row for row in applications if row["status"] == ApplicationStatus.clarification]
-    questions = await queries.open_clarifications([row["id"] for row in waiting])
-    return [
-        questions[row["id"]] | {"reference": row["reference"], "title": row["title"]}
-        for row in waiting
-        if row["id"] in questions
-    ]
-
-
 def _blank(value: int) -> int:
     return max(1, min(value, forms.MAX_BLANK_ROWS))
 
@@ -94,7 +75,8 @@ async def _page(
 ) -> Template:
     """One page of an application: a step's form (or its read-only view), or the review."""
     call = app["call_row"]
-    editable = app["status"] in EDITABLE
+    allowed = actions(app["status"], call)
+    editable = allowed["edit"].allowed
     errors = errors or {}
     context: dict[str, Any] = {
         "app": app,
@@ -104,13 +86,14 @@ async def _page(
         "todo": {forms.step_of(key) for key in app["problems"]} if editable else set(),
         "status_label": statuses().get(app["status"], app["status"]),
         "editable": editable,
+        "late": deadline_passed(app["status"], call),
         "errors": errors,
-        "summary": forms.summary_errors(errors),
+        **forms.messages(step, errors, rows, app["problems"] if editable else {}),
         "message": message,
         "notice": _notices().get(done or ""),
         "kinds": dict(forms.event_kinds()),
         "categories": dict(forms.budget_categories()),
-        "open_questions": _open_questions(app),
+        "open_questions": open_questions(app),
     }
     if step == "project":
         context["form"] = form if form is not None else forms.project_form(app)
@@ -137,22 +120,18 @@ async def _page(
         context |= {
             "files": sorted(app["attachments"], key=lambda f: f["id"]),
             "file_size": forms.file_size,
-            "accept": forms.document_accept(),
             "limit": forms.file_size(get_settings().upload_max_bytes),
             "max_files": MAX_FILES_PER_APPLICATION,
         }
     else:
-        closes_at = call["closes_at"]
         context |= {
             "problem_links": [
                 (f"/my/applications/{app['id']}/{forms.step_of(key)}#f-{key}", text, forms.step_of(key))
                 for key, text in app["problems"].items()
             ],
-            "phase": phase(call),
-            "can_submit": app["status"] == ApplicationStatus.draft
-            and not app["problems"]
-            and phase(call) == "open",
-            "can_withdraw": app["status"] in WITHDRAWABLE and now() < closes_at,
+            "can_submit": allowed["submit"].allowed and not app["problems"],
+            "can_withdraw": allowed["withdraw"].allowed,
+            "can_discard": allowed["discard"].allowed,
             "answered": [c for c in app["clarifications"] if c["answered_at"] is not None],
             "answer": answer,
         }
@@ -169,8 +148,7 @@ async def _save(
     form: dict[str, str] | None = None,
     rows: forms.Rows | None = None,
 ) -> Response[Any]:
-    """Save through the service and go on; or show the step again with what was typed."""
-    typed_rows = rows.typed if rows is not None else None
+    """Save through the service and go on (forms.after_save); or show the step again as typed."""
 
     async def again(refusal: Refusal) -> Template:
         errors = rows.remap(refusal.errors) if rows is not None else refusal.errors
@@ -178,50 +156,32 @@ async def _save(
             app,
             step,
             form=form,
-            rows=typed_rows,
+            rows=rows.typed if rows is not None else None,
             errors=errors,
             message=refusal.message,
             status=refusal.status_code,
         )
 
-    return await submit_form(drafts.update_application(app["id"], me, payload), done=next_url, again=again)
+    done = forms.after_save(step, f"/my/applications/{app['id']}/{step}", next_url)
+    return await submit_form(drafts.update_application(app["id"], me, payload), done=done, again=again)
 
 
-async def _apply_page(call_id: int, title: str, refusal: Refusal | None = None) -> Template:
+async def _apply_page(me: Principal, call_id: int, title: str, refusal: Refusal | None = None) -> Template:
     call = await calls.get_call(call_id)
     if call is None:
         raise NotFound
+    taken = await queries.applications_taken(call_id, me.organisation_id) if me.organisation_id else 0
     context = {
         "call": call,
         "phase": phase(call),
+        # The form only while the service would take it; the reason otherwise.
+        "blocked": apply_refusal(call, taken),
         "title": title,
         "errors": refusal.errors if refusal else {},
         "message": refusal.message if refusal else None,
     }
     status = refusal.status_code if refusal else HTTP_200_OK
     return Template("applications/portal/apply.html", context=context, status_code=status)
-
-
-async def _file(
-    me: Principal, application_id: int, attachment_id: int
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The application and one of its files; NotFound for a file of another application."""
-    app = await _load(me, application_id)
-    file = next((f for f in app["attachments"] if f["id"] == attachment_id), None)
-    if file is None:
-        raise NotFound
-    return app, file
-
-
-def _remove_page(app: dict[str, Any], file: dict[str, Any], message: str | None, status: int) -> Template:
-    context = {
-        "app": app,
-        "file": file,
-        "size": forms.file_size(file["size"]),
-        "editable": app["status"] in EDITABLE,
-        "message": message,
-    }
-    return Template("applications/portal/remove_file.html", context=context, status_code=status)
 
 
 class ApplicationPages(Controller):
@@ -232,20 +192,22 @@ class ApplicationPages(Controller):
 
     @get("/", name="my_applications")
     async def index(self, me: Me) -> Template:
-        applications = await queries.list_applications(me)
+        applications = [row | {"late": late_draft(row)} for row in await queries.list_applications(me)]
         return Template(
             "applications/portal/index.html",
             context={
                 "applications": applications,
-                "open_questions": await _questions_for(applications),
-                "open_calls": await calls.list_calls(phase_filter="open"),
+                "open_questions": await questions_for(applications),
+                "open_calls": await with_apply_state(
+                    await calls.list_calls(phase_filter="open"), applications
+                ),
                 "statuses": statuses(),
             },
         )
 
     @get("/calls/{call_id:int}/apply")
-    async def apply_form(self, call_id: PathId) -> Template:
-        return await _apply_page(call_id, "")
+    async def apply_form(self, me: Me, call_id: PathId) -> Template:
+        return await _apply_page(me, call_id, "")
 
     @post("/calls/{call_id:int}/apply", status_code=HTTP_200_OK)
     async def apply(self, me: Me, call_id: PathId, data: Form) -> Response[Any]:
@@ -253,7 +215,7 @@ class ApplicationPages(Controller):
         return await submit_form(
             drafts.create_draft(call_id, me, title),
             done=lambda created: f"/my/applications/{created['id']}/project?done=created",
-            again=lambda refusal: _apply_page(call_id, title, refusal),
+            again=lambda refusal: _apply_page(me, call_id, title, refusal),
         )
 
     # --- the steps ---------------------------------------------------------------
@@ -303,47 +265,6 @@ class ApplicationPages(Controller):
         )
         return await _save(me, app, "budget", {forms.LINES: rows.items}, next_url, rows=rows)
 
-    @get("/applications/{application_id:int}/attachments")
-    async def attachments(
-        self, me: Me, application_id: PathId, done: FromQuery[str | None] = None
-    ) -> Template:
-        return await _page(await _load(me, application_id), "attachments", done=done)
-
-    @post(
-        "/applications/{application_id:int}/attachments",
-        status_code=HTTP_200_OK,
-        request_max_body_size=upload_limit(),
-    )
-    async def attach(self, request: AnyRequest, me: Me, application_id: PathId) -> Response[Any]:
-        app = await _load(me, application_id)
-        upload = await form_file(request)
-        if upload is None:
-            return await _page(app, "attachments", errors={"file": _("Choose a file to upload.")}, status=422)
-        return await submit_form(
-            attachments.add_attachment(application_id, me, *upload),
-            done=f"/my/applications/{application_id}/attachments?done=attached",
-            again=lambda refusal: _page(
-                app, "attachments", errors=refusal.on_field("file"), status=refusal.status_code
-            ),
-            file_field="file",
-        )
-
-    @get("/applications/{application_id:int}/attachments/{attachment_id:int}/remove")
-    async def remove_form(self, me: Me, application_id: PathId, attachment_id: PathId) -> Template:
-        app, file = await _file(me, application_id, attachment_id)
-        return _remove_page(app, file, None, HTTP_200_OK)
-
-    @post(
-        "/applications/{application_id:int}/attachments/{attachment_id:int}/remove", status_code=HTTP_200_OK
-    )
-    async def remove(self, me: Me, application_id: PathId, attachment_id: PathId) -> Response[Any]:
-        app, file = await _file(me, application_id, attachment_id)
-        return await submit_form(
-            attachments.remove_attachment(attachment_id, me),
-            done=f"/my/applications/{application_id}/attachments?done=removed",
-            again=lambda refusal: _remove_page(app, file, refusal.message, refusal.status_code),
-        )
-
     # --- review, submission, withdrawal, clarification ----------------------------
 
     @get("/applications/{application_id:int}/review")
@@ -362,7 +283,7 @@ class ApplicationPages(Controller):
     @get("/applications/{application_id:int}/withdraw")
     async def withdraw_form(self, me: Me, application_id: PathId) -> Template:
         app = await _load(me, application_id)
-        return Template("applications/portal/withdraw.html", context={"app": app, "message": None})
+        return Template("applications/portal/withdraw.html", context=withdraw_context(app, None))
 
     @post("/applications/{application_id:int}/withdraw", status_code=HTTP_200_OK)
     async def withdraw(self, me: Me, application_id: PathId) -> Response[Any]:
@@ -372,7 +293,7 @@ class ApplicationPages(Controller):
             done=f"/my/applications/{application_id}/review?done=withdrawn",
             again=lambda refusal: Template(
                 "applications/portal/withdraw.html",
-                context={"app": app, "message": refusal.message},
+                context=withdraw_context(app, refusal.message),
                 status_code=refusal.status_code,
             ),
         )

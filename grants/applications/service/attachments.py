@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from grants.applications.queries import find_application, find_attachment
+from grants.applications.queries import call_for, find_application, find_attachment
 from grants.applications.rules import MAX_FILES_PER_APPLICATION
-from grants.applications.states import EDITABLE
+from grants.applications.states import EDITABLE, actions
 from grants.applications.tables import Attachment
 from grants.core import audit
 from grants.core.auth import Principal, Role
@@ -22,6 +22,12 @@ async def _check_room(application_id: int) -> None:
         raise Conflict(_("An application can have at most {n} files.").format(n=MAX_FILES_PER_APPLICATION))
 
 
+async def _check_deadline(application: dict[str, Any]) -> None:
+    """A draft's files stay as they are once its call no longer takes applications."""
+    if not (edit := actions(application["status"], await call_for(application["call"]))["edit"]).allowed:
+        raise Conflict(edit.reason)
+
+
 async def add_attachment(
     application_id: int, principal: Principal, filename: str, chunks: AsyncIterator[bytes]
 ) -> dict[str, Any]:
@@ -29,6 +35,7 @@ async def add_attachment(
     row = await find_application(application_id, principal)
     if row["status"] not in EDITABLE or not principal.has(Role.applicant):
         raise Conflict(_("Files can be added only to a draft or while clarifying the application."))
+    await _check_deadline(row)
     await _check_room(application_id)  # refused before anything is stored
     stored: StoredFile = await get_storage().save(chunks, filename, allowed=DOCUMENT_TYPES)
     async with kept_if_recorded(stored):
@@ -37,6 +44,7 @@ async def add_attachment(
             current = await find_application(application_id, principal, lock=True)
             if current["status"] not in EDITABLE:
                 raise Conflict(_("Files can be added only to a draft or while clarifying the application."))
+            await _check_deadline(current)
             # Again under the application's lock: uploads that passed the first check together queue
             # here, and each counts what those before it inserted.
             await _check_room(application_id)
@@ -73,6 +81,7 @@ async def remove_attachment(attachment_id: int, principal: Principal) -> None:
         application = await find_application(row["application"], principal, lock=True)
         if application["status"] not in EDITABLE or not principal.has(Role.applicant):
             raise Conflict(_("Files can be removed only from a draft or while clarifying the application."))
+        await _check_deadline(application)
         await Attachment.delete().where(Attachment.id == attachment_id)
         await audit.record(
             "detach", "application", row["application"], actor=principal, before={"file": row["filename"]}

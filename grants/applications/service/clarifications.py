@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from grants.applications import notify, rules
-from grants.applications.queries import call_for, find_application
-from grants.applications.tables import Application, ApplicationStatus, BudgetLine, Clarification, PlannedEvent
+from grants.applications.queries import call_for, event_dates, find_application
+from grants.applications.tables import Application, ApplicationStatus, BudgetLine, Clarification
 from grants.core import audit
 from grants.core.auth import Principal, Role
 from grants.core.db import write_transaction
@@ -78,7 +78,7 @@ async def answer_clarification(
         if question["answered_at"] is not None:
             raise Conflict(_("This question has been answered already."))
         lines = await BudgetLine.count().where(BudgetLine.application == application_id)
-        events = await PlannedEvent.count().where(PlannedEvent.application == application_id)
+        events = await event_dates(application_id)
         found = rules.problems(row, await call_for(row["call"]), lines, events)
         if found:
             raise ValidationFailed(found, _("The application is not complete yet."))

@@ -7,8 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from grants.applications import rules
-from grants.applications.queries import call_for, find_application, school_ids
-from grants.applications.states import EDITABLE
+from grants.applications.queries import (
+    applications_taken,
+    call_for,
+    event_dates,
+    find_application,
+    school_ids,
+)
+from grants.applications.states import EDITABLE, actions
 from grants.applications.tables import (
     Application,
     ApplicationStatus,
@@ -17,7 +23,7 @@ from grants.applications.tables import (
     PlannedEvent,
     ReferenceCounter,
 )
-from grants.calls.states import phase
+from grants.calls.states import apply_refusal
 from grants.core import audit
 from grants.core.auth import Principal, Role
 from grants.core.db import write_transaction
@@ -51,19 +57,8 @@ async def create_draft(call_id: int, principal: Principal, title: str) -> dict[s
         raise ValidationFailed({"title": _("Give the project a title (up to 300 characters).")})
     async with write_transaction():
         call = await call_for(call_id, lock=True)  # one writer at a time counts the limit below
-        if phase(call) != "open":
-            raise Conflict(_("This call is not open for applications."))
-        taken = await Application.count().where(
-            (Application.call == call_id)
-            & (Application.organisation == principal.organisation_id)
-            & (Application.status != ApplicationStatus.withdrawn)
-        )
-        if taken >= call["applications_per_organisation"]:
-            raise Conflict(
-                _("Your organisation may submit at most {n} application(s) to this call.").format(
-                    n=call["applications_per_organisation"]
-                )
-            )
+        if refusal := apply_refusal(call, await applications_taken(call_id, principal.organisation_id)):
+            raise Conflict(refusal)
         reference = await _next_reference(call["short_name"], call["opens_at"])
         created = await Application.insert(
             Application(
@@ -80,8 +75,13 @@ async def create_draft(call_id: int, principal: Principal, title: str) -> dict[s
     return {"id": created[0]["id"], "reference": reference, "status": ApplicationStatus.draft.value}
 
 
-async def update_application(application_id: int, principal: Principal, data: dict[str, Any]) -> None:
-    """Save any of the fields; the lists, when given, replace the old ones. Completeness waits for submit."""
+async def update_application(
+    application_id: int, principal: Principal, data: dict[str, Any]
+) -> dict[str, str]:
+    """Save any of the fields; the lists, when given, replace the old ones. Every mistake in the input
+    is refused at once (the project period's against the call's months too); what only stops the
+    submission (an event outside the period, a budget over the cap) is saved, and returned: the
+    application's problems after the save, as rules.problems names them."""
     errors: dict[str, str] = {}
     values: dict[Any, Any] = {}
     for field in FIELDS:
@@ -104,17 +104,20 @@ async def update_application(application_id: int, principal: Principal, data: di
     for index, event in enumerate(events or []):
         if event.school not in schools:
             errors[f"planned_events.{index}.school"] = _("Choose a school from the register.")
-    if errors:
-        raise ValidationFailed(errors)
     async with write_transaction():
         row = await find_application(application_id, principal, lock=True)
-        if row["status"] not in EDITABLE or not principal.has(Role.applicant):
-            raise Conflict(_("The application can be changed only as a draft or while clarifying it."))
+        call = await call_for(row["call"])
         start = values.get(Application.start_date, row["start_date"])
         end = values.get(Application.end_date, row["end_date"])
         if (Application.start_date in values or Application.end_date in values) and start and end:
-            if problem := rules.date_problem(start, end, await call_for(row["call"])):
-                raise ValidationFailed({"end_date": problem})
+            if "end_date" not in errors and (problem := rules.date_problem(start, end, call)):
+                errors["end_date"] = problem
+        if errors:
+            raise ValidationFailed(errors)
+        if row["status"] not in EDITABLE or not principal.has(Role.applicant):
+            raise Conflict(_("The application can be changed only as a draft or while clarifying it."))
+        if not (edit := actions(row["status"], call)["edit"]).allowed:
+            raise Conflict(edit.reason)  # a draft past its deadline: checked at the moment of the write
         if lines is not None:
             await BudgetLine.delete().where(BudgetLine.application == application_id)
             if lines:
@@ -152,6 +155,16 @@ async def update_application(application_id: int, principal: Principal, data: di
                 )
         values[Application.updated_at] = now()
         await Application.update(values).where(Application.id == application_id)
+        saved = row | {column._meta.name: value for column, value in values.items()}
+        if lines is None:
+            line_count = await BudgetLine.count().where(BudgetLine.application == application_id)
+        else:
+            line_count = len(lines)
+        if events is None:
+            planned = await event_dates(application_id)
+        else:
+            planned = [{"title": e.title, "planned_date": e.planned_date} for e in events]
+    return rules.problems(saved, call, line_count, planned)
 
 
 async def discard_drafts_of(organisation_ids: list[int]) -> Callable[[], Awaitable[None]] | None:

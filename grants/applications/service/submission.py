@@ -10,9 +10,9 @@ from typing import Any
 
 from grants.accounts.queries import email_confirmed
 from grants.applications import notify, rules
-from grants.applications.queries import call_for, find_application
+from grants.applications.queries import call_for, event_dates, find_application
 from grants.applications.states import WITHDRAWABLE
-from grants.applications.tables import Application, ApplicationStatus, BudgetLine, PlannedEvent
+from grants.applications.tables import Application, ApplicationStatus, BudgetLine
 from grants.calls.states import phase
 from grants.core import audit
 from grants.core.auth import Principal, Role
@@ -39,7 +39,7 @@ async def submit(application_id: int, principal: Principal) -> dict[str, Any]:
         if phase(call, moment) != "open":
             raise Conflict(_("The call is closed: nothing can be submitted after its deadline."))
         lines = await BudgetLine.count().where(BudgetLine.application == application_id)
-        events = await PlannedEvent.count().where(PlannedEvent.application == application_id)
+        events = await event_dates(application_id)
         found = rules.problems(row, call, lines, events)
         if found:
             raise ValidationFailed(found, _("The application is not complete yet."))

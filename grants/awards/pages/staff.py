@@ -27,14 +27,16 @@ from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId, text_id
 from grants.core.time import riga_today
-from grants.core.uploads import form_file, upload_limit
+from grants.core.uploads import form_file, page_upload_limit
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PER_PAGE = 20
 REGISTER_PER_PAGE = 50
 
 NOTICES = {
-    "signed": lambda: _("The agreement is recorded; the advance is due."),
+    "signed": lambda: _(
+        "The agreement is recorded and the grantee is told by e-mail. Any advance is now due: mark it paid below once it is paid."
+    ),
     "paid": lambda: _("The payment is recorded as paid."),
     "received": lambda: _("The refund is recorded as received."),
     "lowered": lambda: _("The payment's amount is lowered."),
@@ -132,7 +134,9 @@ class StaffAwardPages(Controller):
             scope=me.staff_scope,
         )
 
-    @post("/awards/{award_id:int}/agreement", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
+    @post(
+        "/awards/{award_id:int}/agreement", status_code=HTTP_200_OK, request_max_body_size=page_upload_limit()
+    )
     async def agreement(self, request: Request[Any, Any, Any], me: Me, award_id: PathId) -> Response[Any]:
         """The upload form (the CSRF check has already read the form)."""
         await queries.reportable_award(award_id, me)

@@ -33,8 +33,8 @@ from grants.core import audit
 from grants.core.auth import Principal, Role
 from grants.core.db import for_update, write_transaction
 from grants.core.errors import Conflict, NotFound, ValidationFailed
-from grants.core.i18n import _
-from grants.core.money import format_cents
+from grants.core.i18n import _, get_language
+from grants.core.money import display_cents, format_cents
 from grants.core.params import MAX_ID
 from grants.core.time import now
 from grants.scoring.queries import ranking
@@ -137,10 +137,10 @@ async def award(
         errors: dict[str, str] = {}
         if override is not None and override > base:
             errors["amount"] = (
-                _("The award can be at most {amount} EUR, the call's fixed amount.")
+                _("The award can be at most {amount}, the call's fixed amount.")
                 if call["fixed_amount"]
-                else _("The award can be at most {amount} EUR, the requested amount.")
-            ).format(amount=format_cents(base))
+                else _("The award can be at most {amount}, the requested amount.")
+            ).format(amount=display_cents(base, get_language()))
         elif override is not None and not reason:
             errors["reason"] = _("Give the reason for changing the amount.")
         if not passed and not reason:

@@ -25,8 +25,8 @@ from grants.core import audit
 from grants.core.auth import Principal
 from grants.core.db import for_update, write_transaction
 from grants.core.errors import Conflict, NotFound, ValidationFailed
-from grants.core.i18n import _
-from grants.core.money import format_cents
+from grants.core.i18n import _, get_language
+from grants.core.money import display_cents, format_cents
 
 
 async def add_payment(
@@ -41,18 +41,16 @@ async def add_payment(
     if kind == PaymentKind.refund:
         if cents > total:  # a refund returns what was paid out, never more
             raise Conflict(
-                _("A refund of {amount} EUR is more than the {paid} EUR paid out of the award.").format(
-                    amount=format_cents(cents), paid=format_cents(total)
+                _("A refund of {amount} is more than the {paid} paid out of the award.").format(
+                    amount=display_cents(cents, get_language()), paid=display_cents(total, get_language())
                 )
             )
     elif total + cents > award["amount_cents"]:
         raise Conflict(
-            _(
-                "A payment of {amount} EUR would exceed the award: {remaining} EUR of {award} EUR remain."
-            ).format(
-                amount=format_cents(cents),
-                remaining=format_cents(award["amount_cents"] - total),
-                award=format_cents(award["amount_cents"]),
+            _("A payment of {amount} would exceed the award: {remaining} of {award} remain.").format(
+                amount=display_cents(cents, get_language()),
+                remaining=display_cents(award["amount_cents"] - total, get_language()),
+                award=display_cents(award["amount_cents"], get_language()),
             )
         )
     rows = await Payment.insert(
@@ -196,8 +194,8 @@ async def lower_amount(
         if cents >= payment["amount_cents"]:
             raise ValidationFailed(
                 {
-                    "amount": _("Enter an amount below the current {amount} EUR.").format(
-                        amount=format_cents(payment["amount_cents"])
+                    "amount": _("Enter an amount below the current {amount}.").format(
+                        amount=display_cents(payment["amount_cents"], get_language())
                     )
                 }
             )

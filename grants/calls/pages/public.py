@@ -14,11 +14,12 @@ from litestar.status_codes import HTTP_200_OK
 from grants.calls import queries, service, states
 from grants.calls.queries import visible_call
 from grants.calls.states import PHASES
+from grants.calls.tables import DEFAULT_MAX_AMOUNT_CENTS
 from grants.core.auth import Me, Role, Viewer, public, roles
 from grants.core.params import PathId
 from grants.core.storage import TooLarge, UnsupportedType
 from grants.core.time import now
-from grants.core.uploads import form_file, upload_limit
+from grants.core.uploads import form_file, page_upload_limit
 from grants.registry.queries import list_municipalities
 
 
@@ -41,6 +42,7 @@ class CallPages(Controller):
             context={
                 "open_calls": open_calls,
                 "municipalities": await list_municipalities(current_only=True),
+                "grant_cap_cents": DEFAULT_MAX_AMOUNT_CENTS,
             },
         )
 
@@ -62,11 +64,15 @@ class CallPages(Controller):
     async def call(self, viewer: Viewer, call_id: PathId) -> Template:
         row = await visible_call(call_id, viewer)
         criteria = await queries.criteria_of(call_id)
+        # Apply is offered only to whom the service would let start a draft now.
+        organisation = viewer.organisation_id if viewer and viewer.has(Role.applicant) else None
+        taken = await queries.places_taken(call_id, organisation) if organisation else 0
         return Template(
             "calls/public/detail.html",
             context={
                 "call": row,
                 "phase": states.phase(row),
+                "apply_refusal": states.apply_refusal(row, taken) if taken else None,
                 "remaining": row["closes_at"] - now(),
                 "documents": await queries.list_documents(call_id),
                 "eligibility": [c for c in criteria if c["kind"] == "eligibility"],
@@ -78,7 +84,7 @@ class CallPages(Controller):
         "/calls/{call_id:int}/documents",
         guards=[roles(Role.staff)],
         status_code=HTTP_200_OK,
-        request_max_body_size=upload_limit(),
+        request_max_body_size=page_upload_limit(),
     )
     async def add_document(self, request: Request[Any, Any, Any], me: Me, call_id: PathId) -> Response[Any]:
         """The staff's upload form on the call's page (the CSRF check has already read the form)."""

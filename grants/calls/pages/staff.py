@@ -23,21 +23,26 @@ from grants.core.auth import Me, Role, roles
 from grants.core.forms import Refusal, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId
-from grants.core.uploads import form_file, upload_limit
+from grants.core.uploads import form_file, page_upload_limit
 from grants.registry.queries import list_municipalities
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]
 
 
-def notices() -> dict[str, str]:
-    """What the set-up page says after a step that worked (?done=…)."""
+def notices(status: str = CallStatus.draft) -> dict[str, str]:
+    """What the set-up page says after a step that worked (?done=…); a save says whether
+    applicants see it yet, by the call's `status`."""
     return {
         "created": _(
             "The draft call is created. Add its criteria and documents, then preview and publish it."
         ),
         "cloned": _("This draft is a copy of the earlier call, its dates moved a year on: check them."),
-        "saved": _("The changes are saved."),
+        "saved": _(
+            "The changes are saved. The call is still a draft: applicants see it only once you publish it."
+        )
+        if status == CallStatus.draft
+        else _("The changes are saved and shown on the call's public page."),
         "criterion_added": _("The criterion is added."),
         "criterion_changed": _("The criterion is changed."),
         "criterion_removed": _("The criterion is removed."),
@@ -98,7 +103,7 @@ async def setup_page(
         "document_errors": document_errors,
         "applications": await queries.application_count(call_id),
         "municipalities": await municipality_choices(me),
-        "notice": notices().get(done or ""),
+        "notice": notices(call["status"]).get(done or ""),
     }
     return Template(
         "calls/staff/setup.html",
@@ -201,7 +206,7 @@ class CallSetupPages(Controller):
             again=lambda refusal: refused_page(call, refusal),
         )
 
-    @post("/{call_id:int}/documents", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
+    @post("/{call_id:int}/documents", status_code=HTTP_200_OK, request_max_body_size=page_upload_limit())
     async def add_document(self, request: AnyRequest, me: Me, call_id: PathId) -> Response[Any]:
         """The upload form (the CSRF check has already read the form)."""
         await visible_call(call_id, me)

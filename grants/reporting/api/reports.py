@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -223,7 +224,15 @@ class FinalReportApi(Controller):
         "/awards/{award_id:int}/final-report",
         status_code=HTTP_201_CREATED,
         summary="Submit the final report (201), or submit a returned one again (200)",
-        responses=errors(401, 403, 404, 409, 422),
+        # 200 documented beside the errors: a returned report sent again, or a draft saved again.
+        responses={
+            200: ResponseSpec(
+                data_container=FinalReportOut,
+                description="A returned report submitted again, or a draft saved again",
+                generate_examples=False,
+            ),
+            **errors(401, 403, 404, 409, 422),
+        },
         # The published description stays as it was (tests/test_openapi_unchanged.py); FinalReportIn's
         # own describes the payment methods' needs and the draft.
         description=(

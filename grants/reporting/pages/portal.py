@@ -25,7 +25,7 @@ from grants.core.forms import Refusal, refusal_of, submit_form
 from grants.core.i18n import _
 from grants.core.params import PathId
 from grants.core.time import riga_today
-from grants.core.uploads import form_file, upload_limit
+from grants.core.uploads import form_file, page_upload_limit
 from grants.registry.queries import list_schools
 from grants.reporting import forms
 from grants.reporting.queries.awards import award_facts, awards_with_facts, call_municipality
@@ -71,12 +71,27 @@ async def _award_page(
     return Template("reporting/portal/award.html", context=context, status_code=status)
 
 
-def _notices() -> dict[str, str]:
+def _notices(event: dict[str, Any] | None = None) -> dict[str, str]:
+    """What a page says after a step that worked (?done=…); a saved event says whether it went to
+    the programme staff, by its status: a plan waits for the grantee, a held or cancelled one for review."""
+    planned = event is not None and event["status"] == EventStatus.planned
     return {
-        "reported": _("The event is saved."),
-        "cancelled": _("The event is marked cancelled."),
-        "final": _("The final report is submitted. The programme staff will review it."),
-        "draft": _("The final report is saved as a draft. Attach its files, then submit it."),
+        "reported": _(
+            "The planned event is saved. It is not reported yet: once it is held, open it here and report it as held."
+        )
+        if planned
+        else _(
+            "The event report is submitted: the programme staff will check it. You can correct it until they accept it."
+        ),
+        "cancelled": _(
+            "The event is marked cancelled and sent to the programme staff, who will check the reason."
+        ),
+        "final": _(
+            "The final report is submitted: the programme staff will review it, and the grant is settled once they approve it."
+        ),
+        "draft": _(
+            "The final report is saved as a draft: it is not submitted yet. Attach its files, then submit it."
+        ),
         "attached": _("The file is attached to the final report."),
         "photo": _("The photo is added."),
         "removed": _("The photo is removed."),
@@ -95,6 +110,7 @@ async def _event_form_page(
     message: str | None = None,
     status: int = HTTP_200_OK,
     done: str | None = None,
+    photo_consent: bool = False,
 ) -> Template:
     """A new event's form, or a reported event: its form while it may change, else how it was reported."""
     editable = award["reportable"] and (event is None or event["editable"])
@@ -102,9 +118,10 @@ async def _event_form_page(
         "award": award,
         "event": event,
         "editable": editable,
+        "photo_consent": photo_consent,  # a refused photo's answer to the consent question, kept
         "errors": errors or {},
         "message": message,
-        "notice": _notices().get(done or ""),
+        "notice": _notices(event).get(done or ""),
         "form": None,
         **forms.labels(),
     }
@@ -131,11 +148,19 @@ async def _event_page(
     message: str | None = None,
     status: int = HTTP_200_OK,
     done: str | None = None,
+    photo_consent: bool = False,
 ) -> Template:
     event = await get_event(event_id, me)
     award = await award_facts(await award_queries.reportable_award(event["award"], me))
     return await _event_form_page(
-        award, form, event=event, errors=errors, message=message, status=status, done=done
+        award,
+        form,
+        event=event,
+        errors=errors,
+        message=message,
+        status=status,
+        done=done,
+        photo_consent=photo_consent,
     )
 
 
@@ -236,7 +261,7 @@ class ReportPages(Controller):
             ),
         )
 
-    @post("/events/{event_id:int}/photos", status_code=HTTP_200_OK, request_max_body_size=upload_limit())
+    @post("/events/{event_id:int}/photos", status_code=HTTP_200_OK, request_max_body_size=page_upload_limit())
     async def add_photo(self, request: Request[Any, Any, Any], me: Me, event_id: PathId) -> Response[Any]:
         upload = await form_file(request)
         if upload is None:
@@ -248,7 +273,11 @@ class ReportPages(Controller):
             photos.add_photo(event_id, me, *upload, consent=consent),
             done=f"/my/events/{event_id}?done=photo",
             again=lambda refusal: _event_page(
-                me, event_id, errors=refusal.on_field("file"), status=refusal.status_code
+                me,
+                event_id,
+                errors=refusal.on_field("file"),
+                status=refusal.status_code,
+                photo_consent=consent,
             ),
             file_field="file",
         )
@@ -345,7 +374,7 @@ class ReportPages(Controller):
     @post(
         "/awards/{award_id:int}/final-report/attachments",
         status_code=HTTP_200_OK,
-        request_max_body_size=upload_limit(),
+        request_max_body_size=page_upload_limit(),
     )
     async def attach_final(self, request: Request[Any, Any, Any], me: Me, award_id: PathId) -> Response[Any]:
         upload = await form_file(request)

@@ -76,8 +76,12 @@ async def _event_page(
         "school_approval_reason": approval[1],
         **_review_context(refusal, comment),
         "notice": {
-            ReviewStatus.accepted: _("The report is accepted."),
-            ReviewStatus.returned: _("The report is returned to the grantee."),
+            ReviewStatus.accepted: _(
+                "The report is accepted: it counts in the project's results and can no longer be changed."
+            ),
+            ReviewStatus.returned: _(
+                "The report is returned to the grantee with your comment; they are told by e-mail and it comes back here once corrected."
+            ),
         }.get(done or ""),
         **forms.labels(),
     }
@@ -135,7 +139,9 @@ async def _final_notice(award_id: int, done: str | None) -> str | None:
     """What the review did, after the redirect: an approval says what it made due, by the payments it
     created (a final payment, a refund from the grantee, or nothing more)."""
     if done == ReviewStatus.returned:
-        return _("The final report is returned to the grantee.")
+        return _(
+            "The final report is returned to the grantee with your comment; they are told by e-mail and it comes back here once corrected."
+        )
     if done != ReviewStatus.accepted:
         return None
     payments = (await award_queries.payments_of([award_id])).get(award_id, [])

@@ -9,7 +9,7 @@ from typing import Any
 from grants.calls.tables import PaymentMethod
 from grants.core.errors import ValidationFailed
 from grants.core.i18n import _, get_language, ngettext
-from grants.core.money import MoneyError, format_cents, parse_typed_cents
+from grants.core.money import MoneyError, display_cents, parse_typed_cents
 from grants.core.time import format_day
 from grants.reporting.rules.common import COSTS_BOUND, TEXT_LIMIT
 
@@ -50,8 +50,8 @@ def clean_final(data: dict[str, Any], award: dict[str, Any], *, draft: bool = Fa
             bound = award["amount_cents"] * COSTS_BOUND
             if clean["spent_cents"] > bound:
                 errors["spent"] = _(
-                    "The amount cannot be more than {times} times the award ({amount} EUR): check it."
-                ).format(times=COSTS_BOUND, amount=format_cents(bound))
+                    "The amount cannot be more than {times} times the award ({amount}): check it."
+                ).format(times=COSTS_BOUND, amount=display_cents(bound, get_language()))
     if errors:
         raise ValidationFailed(errors)
     return clean

@@ -112,6 +112,7 @@ async def _declaration_page(
         "choice": choice,
         "reason": reason,
         "errors": errors,
+        "summary": forms.named(errors, forms.declaration_names()),
         "message": message,
     }
     return Template("scoring/reviewer/declare.html", context=context, status_code=status)
@@ -148,6 +149,7 @@ async def _review_page(
         "form": form if form is not None else forms.saved_form(view),
         "confirm": confirm,
         "errors": errors,
+        "summary": forms.named(errors, forms.review_names(criteria)),
         "message": message,
         "notice": _notices().get(done or ""),
         "others": view["others"],

@@ -129,6 +129,7 @@ async def _eligibility_page(
         "kinds": dict(application_forms.event_kinds()),
         "categories": dict(application_forms.budget_categories()),
         "errors": errors or {},
+        "summary": forms.named(errors or {}, forms.eligibility_names(criteria)),
         "message": message,
     }
     return Template("scoring/staff/eligibility.html", context=context, status_code=status)
