@@ -5,8 +5,9 @@ at /admin/data, aside) that has no line in PAGES fails `test_every_back_office_p
 with its path, so a page added later needs one line here. Each page is opened as the role that may
 open it, over the seeded world of tests/security/world.py (a draft, an open, a closed and a decided
 call; awards with agreements and payments, event and final reports; reviewer assignments in every
-state; organisations with join requests) plus what `_more` adds, at 1366 px (and 390 px for the
-pages in NARROW), and also with its form sent back empty where it has one (ERRORS). Every violation
+state; organisations with join requests) plus what `_more` adds, at 1366 px on the SQLite half of
+`make test` and at 390 px on the PostgreSQL half (the markup does not depend on the database; see
+walk.py), and also with its form sent back empty where it has one (ERRORS, at 1366 px). Every violation
 fails, whatever its impact: the acceptance of issue 13 is 0 violations (no axe rule is turned off),
 and no page scrolls sideways as a whole, a wide table scrolling in its own region. A screenshot of
 each view goes to /tmp/axe-shots/ (or $AXE_SHOTS) for people to look at.
@@ -14,35 +15,27 @@ each view goes to /tmp/axe-shots/ (or $AXE_SHOTS) for people to look at.
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from collections.abc import Iterable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Page
 
-from grants.core.auth import SESSION_COOKIE
 from tests.e2e.axe import axe_script, describe
-from tests.e2e.browser import TIMEOUT_MS
+from tests.e2e.walk import (
+    HALF,
+    LANGUAGES,
+    PHONE,
+    WIDE,
+    check_page,
+    get_routes,
+    open_context,
+    shoot,
+    violations,
+)
 from tests.security.world import World, _call, _submitted_eligible, build_world
 
-# The pages' markup is the same whatever the database: axe runs on the SQLite half of `make test`
-# (the PostgreSQL half walks the same pages in the journey and the access table).
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        os.environ.get("DATABASE_URL", "sqlite").startswith(("postgres://", "postgresql://")),
-        reason="markup does not depend on the database: checked on SQLite",
-    ),
-]
-
-LANGUAGES = ("lv", "en")
-WIDE, PHONE = 1366, 390
-SHOTS = Path(os.environ.get("AXE_SHOTS") or Path(tempfile.gettempdir()) / "axe-shots")
+pytestmark = pytest.mark.e2e
 
 # The route's path (as Litestar spells it) → the pages to open: (role, URL over the world's ids).
 # Roles are the world's: s staff, r and r2 reviewers. A route with several lines is opened in each.
@@ -57,6 +50,7 @@ PAGES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "/admin/calls/{call_id:int}/ranking": (
         ("s", "/admin/calls/{call_open}/ranking"),
+        ("s", "/admin/calls/{call_closed}/ranking"),  # past the deadline: each row's award button
         ("s", "/admin/calls/{call_decided}/ranking"),
     ),
     "/admin/calls/{call_id:int}/awards/auto": (("s", "/admin/calls/{call_closed}/awards/auto"),),
@@ -127,25 +121,6 @@ PAGES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
-# The pages also opened at phone width: the widest tables and the forms people fill on the move.
-NARROW = {
-    "/admin/",
-    "/admin/calls",
-    "/admin/calls/{call_open}",
-    "/admin/calls/{call_decided}/ranking",
-    "/admin/awards",
-    "/admin/payments",
-    "/admin/reports",
-    "/admin/reviews",
-    "/admin/reviews/{asg_r2}",
-    "/admin/reviews/{asg_r}",
-    "/admin/applications/{closed_unscreened}/eligibility",
-    "/admin/calls/{call_draft}/setup",
-    "/admin/calls/{call_open}/applications",
-    "/admin/applications/{a_fin}",
-    "/admin/calls/{call_open}/reviews",
-}
-
 # Pages whose form, sent back empty (the browser's own checks off), answers with the errors next to
 # the fields: (role, URL, the form's CSS selector, its button's, the status the page answers with).
 # No destructive form whose empty post succeeds is here (refusing a join request needs no reason).
@@ -194,15 +169,9 @@ ERRORS: dict[str, tuple[str, str, str, str, int]] = {
 }
 
 
-def get_routes_under_admin(app) -> set[str]:
-    """The paths of the app's GET routes in the back office, its Data section (an ASGI mount) aside."""
-    found = set()
-    for route in app.routes:
-        if not route.path.startswith("/admin") or route.path.startswith("/admin/data"):
-            continue
-        if "GET" in (getattr(route, "methods", None) or set()):
-            found.add(route.path)
-    return found
+def back_office_route(path: str) -> bool:
+    """The back office's pages; its Data section (piccolo-admin, an ASGI mount) aside."""
+    return path.startswith("/admin") and not path.startswith("/admin/data")
 
 
 # Pages in Latvian whatever the interface language (an official document): visited once, in Latvian.
@@ -213,9 +182,20 @@ def visits() -> Iterable[Any]:
     for pages in PAGES.values():
         for role, url in pages:
             for language in ("lv",) if url in LATVIAN_ONLY else LANGUAGES:
-                widths = (WIDE, PHONE) if url in NARROW else (WIDE,)
-                for width in widths:
-                    yield pytest.param(role, url, language, width, id=f"{url}-{role}-{language}-{width}")
+                for width in (WIDE, PHONE):
+                    yield pytest.param(
+                        role, url, language, width, id=f"{url}-{role}-{language}-{width}", marks=HALF[width]
+                    )
+
+
+# The closed call is scored on six quality criteria, as real calls are: its ranking is the widest table.
+CRITERIA = [
+    {"code": "A1", "title": "Iesniedzējs ir biedrība vai nodibinājums", "kind": "eligibility"},
+    *(
+        {"code": f"K{n}", "title": f"Kvalitātes kritērijs {n}", "kind": "quality", "max_points": 10}
+        for n in range(1, 7)
+    ),
+]
 
 
 async def _more(world: World) -> None:
@@ -230,7 +210,7 @@ async def _more(world: World) -> None:
     staff = await load_principal(world.user_ids["s"])
     b = await load_principal(world.user_ids["b"])
     a = await load_principal(world.user_ids["a"])
-    closed = await _call(staff, "LV-016", title="Slēgts konkurss")
+    closed = await _call(staff, "LV-016", title="Slēgts konkurss", criteria=CRITERIA)
     await calls.publish(closed, staff)
     screened = await _submitted_eligible(closed, a, staff, world.ids["school16"], "Closed eligible")
     from grants.applications.service import drafts, submission
@@ -261,46 +241,14 @@ async def world(server: str) -> World:
 
 
 async def _open(browser, server: str, world: World, role: str, language: str, width: int):
-    # Our CSP forbids inline scripts, and axe is injected as one: only this context bypasses it.
-    context = await browser.new_context(
-        base_url=server,
-        bypass_csp=True,
-        viewport={"width": width, "height": 900},
-        timezone_id="Europe/Riga",
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    await context.add_cookies(
-        [
-            {"name": "lang", "value": language, "url": server},
-            {"name": SESSION_COOKIE, "value": world.sessions[role], "url": server},
-        ]
-    )
-    return context
-
-
-async def violations(page: Page) -> list[dict]:
-    """Every violation axe finds, of any impact."""
-    await page.add_script_tag(path=str(axe_script()))
-    result = await page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return result["violations"]
-
-
-def shot_path(name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.png"
-
-
-async def shoot(page: Page, name: str) -> None:
-    """A full-page screenshot, for people to look at (the layout at phone width above all)."""
-    await page.screenshot(path=str(shot_path(name)), full_page=True)
+    return await open_context(browser, server, world.sessions[role], language, width)
 
 
 async def test_every_back_office_page_is_visited(app) -> None:
-    routes = get_routes_under_admin(app)
+    routes = get_routes(app, back_office_route)
     assert sorted(routes - PAGES.keys()) == []  # GET routes without a page to open: add a line to PAGES
     assert sorted(PAGES.keys() - routes) == []  # lines of routes that are gone
     urls = {url for pages in PAGES.values() for _, url in pages}
-    assert sorted(NARROW - urls) == []
     assert sorted({url for _, url, _, _, _ in ERRORS.values()} - urls) == []
 
 
@@ -317,14 +265,12 @@ async def test_back_office_page_has_no_accessibility_violations(
         assert response is not None and response.status == 200, f"{path}: {response and response.status}"
         assert await page.locator("html").get_attribute("lang") == language
         await shoot(page, f"{url}-{role}-{language}-{width}")
-        found = await violations(page)
-        assert found == [], f"{path} as {role} in {language} at {width} px:\n{describe(found)}"
-        # On a phone the page itself never scrolls sideways: a wide table scrolls in its own region.
-        assert await page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} overflows"
+        await check_page(page, f"{path} as {role} in {language} at {width} px", width)
     finally:
         await context.close()
 
 
+@HALF[WIDE]
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", list(ERRORS))
 async def test_back_office_form_with_errors_has_no_accessibility_violations(
@@ -358,5 +304,29 @@ async def test_back_office_form_with_errors_has_no_accessibility_violations(
         await shoot(page, f"{name}-{language}")
         found = await violations(page)
         assert found == [], f"{path} sent empty, in {language}:\n{describe(found)}"
+    finally:
+        await context.close()
+
+
+@HALF[WIDE]
+async def test_ranking_fits_a_laptop_with_its_status_and_award_columns(
+    browser, server: str, world: World
+) -> None:
+    """Issue 15: at 1366 px the ranking of a call past its deadline (six criteria, an award button on
+    each row) shows every column, its status and decision last, without scrolling sideways."""
+    context = await _open(browser, server, world, "s", "lv", WIDE)
+    try:
+        page = await context.new_page()
+        await page.goto(f"/admin/calls/{world.ids['call_closed']}/ranking")
+        region = page.locator(".table-scroll:has(table.ranking)")
+        assert await region.evaluate("box => box.scrollWidth - box.clientWidth") == 0
+        heads = page.locator("table.ranking thead th")
+        last_two = [await heads.nth(i).text_content() for i in (-2, -1)]
+        assert last_two == ["Statuss", "Lēmums"]
+        for i in (-2, -1):
+            box = await heads.nth(i).bounding_box()
+            assert box is not None and box["x"] + box["width"] <= WIDE, box
+        award = await page.locator("table.ranking summary").first.bounding_box()  # the award button
+        assert award is not None and award["x"] + award["width"] <= WIDE, award
     finally:
         await context.close()

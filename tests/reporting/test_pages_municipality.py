@@ -130,8 +130,8 @@ def test_bar_chart_scales_bars_and_escapes_labels():
     )
     assert '<title id="c-title">Title &lt;b&gt;</title>' in svg
     assert "&lt;script&gt;" in svg and "<script>" not in svg
-    widths = [float(w) for w in re.findall(r'<rect x="220" y="\d+" width="([\d.]+)"', svg)]
-    assert widths == [310.0, 155.0]  # 640 − 220 − 110 for the biggest value, half of it for half
+    widths = [float(w) for w in re.findall(r'<rect x="0" y="\d+" width="([\d.]+)"', svg)]
+    assert widths == [540.0, 270.0]  # 640 − 100 (the value's room) for the biggest value, half for half
     assert str(bar_chart("c", "Empty", [], [Series("Events", [])])) == ""
     with pytest.raises(ValueError):
         bar_chart("c", "Bad", ["A"], [Series("Events", [1, 2])])

@@ -151,10 +151,15 @@ async def test_accepted_events_show_counts_description_and_consented_photos_only
     assert page.status_code == 200
     assert row_ids(page.text, "article[id^=event-]") == [shown, older]  # newest first
     card = parse(page.text).select_one(f"#event-{shown}")
-    # The grade bands scroll sideways inside the card on a phone: a region named by the caption.
+    # The grade bands scroll sideways inside the card on a phone: a region named by the caption and
+    # the event's title (each event's region has a name of its own).
     region = card.select_one("div.table-scroll[role=region][tabindex='0']")
-    assert text(card.select_one(f"#{region['aria-labelledby']}")) == "Participants per grade band"
-    assert region.select("table caption")[0]["id"] == region["aria-labelledby"]
+    caption, title = region["aria-labelledby"].split()
+    assert [text(card.select_one(f"#{caption}")), text(card.select_one(f"#{title}"))] == [
+        "Participants per grade band",
+        "Saliedēšanās diena",
+    ]
+    assert region.select("table caption")[0]["id"] == caption
     assert definitions(card)["Participants"] == "17"
     assert definitions(card)["Of them at risk of early school leaving"] == "4"
     assert {td["data-band"]: text(td) for td in card.select("td[data-band]")} == {
