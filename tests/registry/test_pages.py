@@ -54,4 +54,7 @@ async def test_municipality_page_of_former_municipality_in_latvian_links_success
 async def test_municipality_page_unknown_code_is_404(client):
     response = await client.get("/registry/LV-999")
     assert response.status_code == 404
-    assert text_of(response.text, "p") == "This page does not exist, or it is not visible to you."
+    assert text_of(response.text, "main h1") == "Page not found"
+    assert text_of(response.text, "main p.lead") == (
+        "This page does not exist, or it is not visible to you. Check the address, or go back."
+    )
