@@ -34,6 +34,7 @@ from grants.core.errors import (
     is_foreign_key_violation,
 )
 from grants.core.i18n import LANG_COOKIE, _, negotiate, set_language
+from grants.core.inputs import UnreadableInput
 from grants.core.uploads import too_large_message
 from grants.core.web import CSRF_REFUSAL, SAFE_METHODS, form_page, login_for, safe_next, shows_a_page
 
@@ -145,6 +146,8 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
         context = {"status": 403, "heading": _("The form was open too long"), "detail": message}
         context |= {"back": form_page(request), "links": [("/", _("Back to the home page"))]}
         return Template("errors/error.html", context=context, status_code=403)
+    if isinstance(exc, UnreadableInput):  # our own words (a NUL character), and the form to go back to
+        return _error_page(request, exc.status_code, exc.detail, back=form_page(request))
     # Litestar's own details ("Not Found") are English for developers; a 403 or 409 of ours says why.
     ours = exc.status_code in (403, 409) and exc.detail != HTTPStatus(exc.status_code).phrase
     return _error_page(request, exc.status_code, exc.detail if ours else None)

@@ -10,8 +10,9 @@ as text, a password) have bounds of their own below.
 
 PostgreSQL cannot store U+0000 in a text column and fails the whole query (a 500), while SQLite
 stores it; no name, title or answer ever needs one. So a request with a NUL in its path, its
-query string, a JSON body or a URL-encoded form is refused with a 400 before any handler reads
-it, on both databases alike. Multipart bodies carry binary files and are not looked at.
+query string, a JSON body or a form's text (URL-encoded, or multipart where the handler takes the
+whole form) is refused with a 400 before any handler reads it, on both databases alike. An upload
+route's multipart body is streamed to storage and not looked at here.
 
 A JSON body is decoded here, once (Litestar keeps the decoded value for the handler). msgspec decodes
 recursively and stops with a RecursionError where the interpreter's recursion limit is reached (some
@@ -115,9 +116,13 @@ JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _FORM_NUL = re.compile(rb"%00|\x00")
 
 
+class UnreadableInput(ValidationException):
+    """Refused before any handler read it (a 400): its detail is ours, in the user's language."""
+
+
 def _refuse(where: str, message: str | None = None) -> ValidationException:
     message = message or _("Text must not contain the NUL character.")
-    return ValidationException(message, extra={where: message})
+    return UnreadableInput(message, extra={where: message})
 
 
 async def refuse_unreadable_input(request: Request[Any, Any, Any]) -> None:
@@ -134,7 +139,11 @@ async def refuse_unreadable_input(request: Request[Any, Any, Any]) -> None:
         return
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
-        return  # streamed by the upload routes, never read whole here
+        if _takes_form(request):  # parsed for the handler anyway: its text parts are checked here
+            form = await request.form()
+            if any(_FORM_NUL.search(f"{key}={value}".encode()) for key, value in _texts(form)):
+                raise _refuse("body")
+        return  # an upload route streams its body: never read whole here
     # Read once; Litestar keeps the body for the handler. A body of any other type is decoded as JSON.
     body = await request.body()
     if content_type == "application/x-www-form-urlencoded":
@@ -154,6 +163,18 @@ def _takes_json(request: Request[Any, Any, Any]) -> bool:
     if data is None:
         return False
     return getattr(data.kwarg_definition, "media_type", None) not in _NOT_JSON
+
+
+def _takes_form(request: Request[Any, Any, Any]) -> bool:
+    """Whether the handler takes the whole form as `data` (a page's form, sent as multipart or not)."""
+    data = getattr(request.scope.get("route_handler"), "parsed_data_field", None)
+    media_type = getattr(data.kwarg_definition, "media_type", None) if data is not None else None
+    return media_type in (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART)
+
+
+def _texts(form: Any) -> list[tuple[str, str]]:
+    """The form's text parts (a file's bytes may hold anything)."""
+    return [(key, value) for key, value in form.multi_items() if isinstance(value, str)]
 
 
 async def _check_json(request: Request[Any, Any, Any]) -> None:

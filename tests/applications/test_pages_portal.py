@@ -63,7 +63,7 @@ async def test_whole_journey_from_the_call_page_to_submission(client, make_clien
     saved = await post_form(client, f"/my/applications/{application_id}/project", PROJECT)
     assert (saved.status_code, saved.headers["location"]) == (
         302,
-        f"/my/applications/{application_id}/events",
+        f"/my/applications/{application_id}/events?done=saved",
     )
 
     events = await client.get(saved.headers["location"])
@@ -80,13 +80,13 @@ async def test_whole_journey_from_the_call_page_to_submission(client, make_clien
     saved = await post_form(client, f"/my/applications/{application_id}/events", events_form(school))
     assert (saved.status_code, saved.headers["location"]) == (
         302,
-        f"/my/applications/{application_id}/budget",
+        f"/my/applications/{application_id}/budget?done=saved",
     )
 
     saved = await post_form(client, f"/my/applications/{application_id}/budget", BUDGET)
     assert (saved.status_code, saved.headers["location"]) == (
         302,
-        f"/my/applications/{application_id}/attachments",
+        f"/my/applications/{application_id}/attachments?done=saved",
     )
     budget = await client.get(f"/my/applications/{application_id}/budget")
     assert text_of(budget.text, "output#budget-total") == "€4,600.00"

@@ -92,7 +92,7 @@ async def test_save_and_add_more_rows(client, school):
     application_id = await api_draft(client, call["id"], headers)
     form = events_form(school) | {"action": "more"}
     response = await post_form(client, f"/my/applications/{application_id}/events", form)
-    assert response.headers["location"] == f"/my/applications/{application_id}/events?blank=5"
+    assert response.headers["location"] == f"/my/applications/{application_id}/events?blank=5&done=saved"
     page = await client.get(response.headers["location"])
     assert page.text.count('name="planned_events.') == (1 + 5) * 5
     assert len((await stored(client, application_id, headers))["planned_events"]) == 1

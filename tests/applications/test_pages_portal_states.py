@@ -230,3 +230,21 @@ async def test_deadline_banner_speaks_latvian(make_client, school):
     assert text_of(page, "section.deadline-banner h2") == (
         f"Termiņš bija {format_riga(deadline, 'lv')} (Rīgas laiks): pieteikumu vairs nevar iesniegt."
     )
+
+
+SAVED = (
+    "Saved. The application is not submitted yet: when every step is done, submit it on the last step, "
+    "“Review and submit”, before the deadline."
+)
+
+
+async def test_saved_step_says_the_application_is_not_submitted_yet(client, school):
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers, title="Vēl strādājam")
+    base = f"/my/applications/{application_id}"
+    saved = await post_form(client, f"{base}/project", PROJECT)
+    assert (saved.status_code, saved.headers["location"]) == (302, f"{base}/events?done=saved")
+    page = await client.get(saved.headers["location"])
+    assert text_of(page.text, "div.notice[role=status] p") == SAVED
+    assert text_of((await client.get(f"{base}/events")).text, "div.notice[role=status] p") is None

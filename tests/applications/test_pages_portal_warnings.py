@@ -68,7 +68,7 @@ async def test_fixed_amount_budget_short_of_it_names_both_sums_and_a_right_one_g
         "The budget lines total €4,599.99; the budget must total exactly €4,600.00."
     ]
     right = await post_form(client, url, _lines("4000.00", "600.00"))
-    assert right.headers["location"] == f"/my/applications/{application_id}/attachments"
+    assert right.headers["location"] == f"/my/applications/{application_id}/attachments?done=saved"
     assert texts_of((await client.get(url)).text, "#warnings li") == []
 
 

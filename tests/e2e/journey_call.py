@@ -151,7 +151,7 @@ async def ngo_drafts(ngo: Page, story: Story, who: Ngo) -> None:
     await ngo.get_by_role("button", name="Apply", exact=True).click()
     await expect(ngo).to_have_url(re.compile(r"/my/applications/\d+/project\?done=created$"))
     who.application_id = int(ngo.url.split("/my/applications/")[1].split("/")[0])
-    await expect(ngo.get_by_role("status")).to_contain_text("The draft is saved.")
+    await expect(ngo.get_by_role("status")).to_contain_text("The draft is saved, not submitted.")
 
     start, end = story.period
     await ngo.get_by_label("Summary").fill("Piedzīvojumu dienas divās Bauskas novada skolās.")

@@ -7,6 +7,7 @@ import pytest
 from grants.core.auth import SESSION_COOKIE
 from tests.factories.accounts import PASSWORD, applicant_headers, post_form, register_applicant
 from tests.factories.calls import published_call
+from tests.html import text_of
 
 pytestmark = pytest.mark.integration
 
@@ -61,3 +62,24 @@ async def test_nul_character_in_a_form_is_refused(client):
     response = await post_form(client, "/login", {"email": email + "\x00", "password": PASSWORD})
     assert response.status_code == 400
     assert SESSION_COOKIE not in client.cookies
+    assert text_of(response.text, "main p.lead") == "Text must not contain the NUL character."
+
+
+async def test_nul_character_in_a_page_form_sent_as_multipart_is_refused(client):
+    """A page's form sent as multipart/form-data (a file-less form, as any browser may send it) is
+    parsed for the handler all the same: its text is checked as a URL-encoded one is."""
+    from tests.factories.accounts import csrf_token
+    from tests.factories.applications import PROJECT, api_draft, applicant
+
+    call = await published_call(client)
+    headers = await applicant(client)
+    application_id = await api_draft(client, call["id"], headers, title="Pirms")
+    fields = {**PROJECT, "title": "T\x00itle", "_csrf_token": await csrf_token(client)}
+    response = await client.post(
+        f"/my/applications/{application_id}/project",
+        files={key: (None, value) for key, value in fields.items()},  # multipart, no file in it
+    )
+    assert response.status_code == 400
+    assert text_of(response.text, "main p.lead") == "Text must not contain the NUL character."
+    stored = await client.get(f"/api/applications/{application_id}", headers=headers)
+    assert stored.json()["title"] == "Pirms"

@@ -47,7 +47,14 @@ async def _load(me: Principal, application_id: int) -> dict[str, Any]:
 
 def _notices() -> dict[str, str]:
     return {
-        "created": _("The draft is saved. Fill in the steps in any order; you can come back at any time."),
+        "created": _(
+            "The draft is saved, not submitted. Fill in the steps in any order; you can come back at any "
+            "time, and submit it on the last step, “Review and submit”."
+        ),
+        "saved": _(
+            "Saved. The application is not submitted yet: when every step is done, submit it on the last "
+            "step, “Review and submit”, before the deadline."
+        ),
         "submitted": _("The application is submitted. You will hear from us after the deadline."),
         "withdrawn": _("The application is withdrawn."),
         "answered": _("Your answer is sent and the application is submitted again."),
@@ -162,7 +169,9 @@ async def _save(
             status=refusal.status_code,
         )
 
-    done = forms.after_save(step, f"/my/applications/{app['id']}/{step}", next_url)
+    # Where it goes on to, it says the step is saved but the application not yet submitted.
+    saved_url = next_url + ("&" if "?" in next_url else "?") + "done=saved"
+    done = forms.after_save(step, f"/my/applications/{app['id']}/{step}", saved_url)
     return await submit_form(drafts.update_application(app["id"], me, payload), done=done, again=again)
 
 
@@ -233,9 +242,13 @@ class ApplicationPages(Controller):
 
     @get("/applications/{application_id:int}/events")
     async def events(
-        self, me: Me, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
+        self,
+        me: Me,
+        application_id: PathId,
+        blank: FromQuery[int] = forms.BLANK_ROWS,
+        done: FromQuery[str | None] = None,
     ) -> Template:
-        return await _page(await _load(me, application_id), "events", blank=_blank(blank))
+        return await _page(await _load(me, application_id), "events", blank=_blank(blank), done=done)
 
     @post("/applications/{application_id:int}/events", status_code=HTTP_200_OK)
     async def save_events(self, me: Me, application_id: PathId, data: Form) -> Response[Any]:
@@ -250,9 +263,13 @@ class ApplicationPages(Controller):
 
     @get("/applications/{application_id:int}/budget")
     async def budget(
-        self, me: Me, application_id: PathId, blank: FromQuery[int] = forms.BLANK_ROWS
+        self,
+        me: Me,
+        application_id: PathId,
+        blank: FromQuery[int] = forms.BLANK_ROWS,
+        done: FromQuery[str | None] = None,
     ) -> Template:
-        return await _page(await _load(me, application_id), "budget", blank=_blank(blank))
+        return await _page(await _load(me, application_id), "budget", blank=_blank(blank), done=done)
 
     @post("/applications/{application_id:int}/budget", status_code=HTTP_200_OK)
     async def save_budget(self, me: Me, application_id: PathId, data: Form) -> Response[Any]:
