@@ -148,14 +148,13 @@ class PanelPasswordChange(HTTPEndpoint):
         if fields is None:
             return _detail(422, _("Fill in the current password and the new one twice."))
         current, new, confirm = fields
-        if new != confirm:
-            return _detail(422, _("The passwords do not match."))
+        mismatch = {} if new == confirm else {"confirm_new_password": _("The passwords do not match.")}
         try:
-            await passwords.change_password(principal, current, new, _client_ip(request))
+            await passwords.change_password(principal, current, new, _client_ip(request), also=mismatch)
         except TooManyAttempts:
             return _detail(429, _("Too many attempts. Wait a few minutes and try again."))
-        except ValidationFailed as refusal:
-            return _detail(422, next(iter(refusal.errors.values())))
+        except ValidationFailed as refusal:  # the panel shows one message: every mistake in it at once
+            return _detail(422, " ".join(refusal.errors.values()))
         return JSONResponse({"message": _("Your password was changed. Other sessions were logged out.")})
 
 

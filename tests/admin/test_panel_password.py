@@ -44,6 +44,21 @@ async def test_panel_password_change_refuses_a_confirmation_that_differs(make_cl
     body = _change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x")
     response = await panel_post(browser, "/admin/data/api/change-password/", json=body)
     assert response.status_code == 422
+    assert response.json()["detail"] == "The passwords do not match."
+    assert await _password_works(make_client, email, PASSWORD) is True
+
+
+async def test_panel_password_change_reports_every_mistake_at_once(make_client):
+    email = await make_user(Role.staff)
+    browser = make_client()
+    await login(browser, email)
+    body = _change("not-the-password", "short6", "short7")
+    response = await panel_post(browser, "/admin/data/api/change-password/", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "The current password is wrong. The password must be at least 10 characters long. "
+        "The passwords do not match."
+    )
     assert await _password_works(make_client, email, PASSWORD) is True
 
 
