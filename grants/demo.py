@@ -83,7 +83,7 @@ DEMO_CALLS = [
 DEMO_CALL_DESCRIPTION = """Konkursā var pieteikties biedrības, nodibinājumi un jaunatnes organizācijas,
 kas īsteno jauniešu iniciatīvu projektus ar izglītojamajiem, kuriem ir risks priekšlaicīgi pārtraukt mācības.
 
-* Finansējums vienam projektam: **4600 EUR**.
+* Finansējums vienam projektam: **4 600,00 €**.
 * Projekta ilgums: 3–18 mēneši.
 * Pasākumiem jānotiek novada izglītības iestādēs.
 """

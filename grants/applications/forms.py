@@ -284,12 +284,16 @@ class Rows:
 
 
 def _typed_rows(data: dict[str, str], name: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
-    pattern = re.compile(rf"^{re.escape(name)}\.(\d{{1,4}})\.(\w+)$")
+    pattern = re.compile(rf"^{re.escape(name)}\.(\d+)\.(\w+)$")
     found: dict[int, dict[str, str]] = {}
     for key, value in data.items():
         match = pattern.match(key)
-        if match and match[2] in fields and int(match[1]) < MAX_FORM_ROWS:
-            found.setdefault(int(match[1]), {})[match[2]] = str(value)
+        if not match or match[2] not in fields:
+            continue
+        if len(match[1]) > 4 or int(match[1]) >= MAX_FORM_ROWS:
+            # Not a row anyone typed: refused, so that the rows already saved are not replaced by none.
+            raise ValidationFailed({name: _("The form has more rows than it can take.")})
+        found.setdefault(int(match[1]), {})[match[2]] = str(value)
     return [{field: found[i].get(field, "") for field in fields} for i in sorted(found)]
 
 

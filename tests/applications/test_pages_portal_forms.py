@@ -129,3 +129,24 @@ async def test_form_post_without_csrf_token_is_refused(client):
     response = await client.post(f"/my/applications/{application_id}/project", data=PROJECT)
     assert response.status_code == 403
     assert (await stored(client, application_id, headers))["summary"] == ""
+
+
+@pytest.mark.parametrize("index", ["500", "99999999"])
+async def test_budget_row_beyond_the_form_is_refused_and_the_saved_lines_stay(client, index):
+    """A hand-made post whose only row is beyond any form's: refused, not read as "no lines"."""
+    call = await published_call(client)
+    headers = await applicant(client)
+    line = {"category": "services", "description": "Nometnes vadītāji", "quantity": 1, "unit_cost": "4600.00"}
+    application_id = await api_draft(client, call["id"], headers, budget_lines=[line])
+    lines_before = (await stored(client, application_id, headers))["budget_lines"]
+    assert lines_before != []
+    form = {
+        f"budget_lines.{index}.category": "materials",
+        f"budget_lines.{index}.description": "Krāsas",
+        f"budget_lines.{index}.quantity": "1",
+        f"budget_lines.{index}.unit_cost": "1",
+    }
+    response = await post_form(client, f"/my/applications/{application_id}/budget", form)
+    assert response.status_code == 422
+    assert text_of(response.text, "main p.lead") == "The form has more rows than it can take."
+    assert (await stored(client, application_id, headers))["budget_lines"] == lines_before
