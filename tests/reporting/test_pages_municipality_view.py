@@ -154,10 +154,11 @@ async def test_accepted_events_show_counts_description_and_consented_photos_only
     # The grade bands scroll sideways inside the card on a phone: a region named by the caption and
     # the event's title (each event's region has a name of its own).
     region = card.select_one("div.table-scroll[role=region][tabindex='0']")
-    caption, title = region["aria-labelledby"].split()
-    assert [text(card.select_one(f"#{caption}")), text(card.select_one(f"#{title}"))] == [
+    caption, title, ref = region["aria-labelledby"].split()
+    assert [text(card.select_one(f"#{part}")) for part in (caption, title, ref)] == [
         "Participants per grade band",
         "Saliedēšanās diena",
+        f"event no. {shown}",
     ]
     assert region.select("table caption")[0]["id"] == caption
     assert definitions(card)["Participants"] == "17"

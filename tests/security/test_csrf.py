@@ -137,7 +137,7 @@ async def test_application_forms_need_the_token(new_browser, scene):
     saved = await client.post(url, data=project | {"_csrf_token": token})
     assert (saved.status_code, saved.headers["location"]) == (
         302,
-        f"/my/applications/{scene.draft_id}/events",
+        f"/my/applications/{scene.draft_id}/events?done=saved",
     )
     row = await Application.select(Application.title).where(Application.id == scene.draft_id).first()
     assert row["title"] == "After"
